@@ -1,0 +1,39 @@
+/* bw_ref.h: reference numbers: numeric, made offline by any device, Damm check digit. */
+#ifndef BW_REF_H
+#define BW_REF_H
+
+#include <stdint.h>
+#include <stddef.h>
+
+#include "bw_err.h"
+
+/* Layout of the 12 digits: DDDD SSSSSSS C
+ *   DDDD     the device number (0001-9999), unique per device, given at registration;
+ *            0000 is the hub itself (desk and paper requests);
+ *   SSSSSSS  the device's own sequence (1..9,999,999), kept in its database;
+ *   C        Damm check digit over the 11 digits before it.
+ * Two devices never collide because their numbers differ; one device never repeats
+ * because its sequence only grows within a transaction. */
+#define BW_REF_DEVICE_MAX 9999u
+#define BW_REF_SEQ_MAX 9999999u
+
+/* Damm check digit of a string of ASCII digits of length n. */
+int bw_damm_digit(const char *digits, size_t n);
+
+/* Builds the 12-digit reference (NUL-terminated in out[13]); BW_EINVAL if out of range. */
+int bw_ref_make(unsigned device, uint32_t seq, char out[13], bw_err *e);
+
+/* Reads a reference as a citizen types it: ASCII, Arabic-Indic (U+0660..) or Eastern
+ * Arabic-Indic (U+06F0..) digits, with spaces, dashes, dots or slashes between groups.
+ * Writes the 12 ASCII digits to out[13]. BW_EINVAL with a reason for anything else:
+ * another character, wrong length, or a check digit that does not match. */
+int bw_ref_parse(const char *in, char out[13], bw_err *e);
+
+/* Groups a 12-digit reference for display and print: "0012 3456 7897" (sep between
+ * groups of four). out must hold 15 + 2*strlen(sep) bytes; returns out. */
+char *bw_ref_format(const char *ref, const char *sep, char *out, size_t outsz);
+
+/* The device number encoded in a valid reference. */
+unsigned bw_ref_device(const char *ref);
+
+#endif

@@ -1,0 +1,159 @@
+/* bw_store.h: the SQLite store shared by the hub and the devices: requests, events,
+ * catalogue, holidays, reference counters. Schema only through db/migrations. */
+#ifndef BW_STORE_H
+#define BW_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bw_calendar.h"
+#include "bw_err.h"
+#include "bw_request.h"
+
+typedef struct bw_store bw_store;
+struct sqlite3;
+
+/* Opens (creating if needed) the database at path, sets WAL, synchronous=NORMAL in WAL
+ * (FULL with BW_STORE_SYNC_FULL), foreign keys, a busy timeout, and applies every
+ * migration newer than the file's PRAGMA user_version, each in its own transaction.
+ * BW_ESCHEMA if the file is newer than this program. *out is owned by the caller. */
+enum { BW_STORE_SYNC_FULL = 1, BW_STORE_READONLY = 2 };
+int bw_store_open(bw_store **out, const char *path, int flags, bw_err *e);
+void bw_store_close(bw_store *s);
+
+int bw_store_schema_version(bw_store *s);   /* the PRAGMA user_version */
+int bw_store_schema_latest(void);           /* highest migration compiled in */
+struct sqlite3 *bw_store_db(bw_store *s);   /* for tests and benchmarks only */
+
+/* Loads the seed catalogue and the holiday table (compiled in from db/seed) with
+ * INSERT OR IGNORE, so it is safe to run again and keeps an operator's corrections. */
+int bw_store_seed(bw_store *s, bw_err *e);
+
+/* Explicit transaction for group commit: store calls made between begin and commit
+ * share one transaction (they use savepoints inside it). */
+int bw_store_begin(bw_store *s, bw_err *e);
+int bw_store_commit(bw_store *s, bw_err *e);
+void bw_store_rollback(bw_store *s);
+
+/* ---- catalogue ---- */
+typedef struct bw_admin {
+	char code[BW_CODE_MAX + 1];
+	char name_ar[256], name_fr[256], name_zgh[256];
+	char officer[128];    /* the information officer (law 31.13 art. 13) */
+} bw_admin;
+
+typedef struct bw_category {
+	char code[BW_CODE_MAX + 1];
+	char admin[BW_CODE_MAX + 1];   /* "" = offered for every administration */
+	unsigned kinds;                /* bit (1 << kind) for each kind it applies to */
+	char name_ar[256], name_fr[256], name_zgh[256];
+} bw_category;
+
+typedef struct bw_site {
+	char code[BW_CODE_MAX + 1];
+	char admin[BW_CODE_MAX + 1];
+	char city[64];
+	char name_ar[256], name_fr[256], name_zgh[256];
+} bw_site;
+
+int bw_store_admin_get(bw_store *s, const char *code, bw_admin *out, bw_err *e);
+int bw_store_admins(bw_store *s, int (*cb)(const bw_admin *, void *), void *arg, bw_err *e);
+int bw_store_categories(bw_store *s, const char *admin, int kind,
+                        int (*cb)(const bw_category *, void *), void *arg, bw_err *e);
+int bw_store_sites(bw_store *s, int (*cb)(const bw_site *, void *), void *arg, bw_err *e);
+/* 1 if category exists and applies to (admin, kind). */
+int bw_store_category_ok(bw_store *s, const char *category, const char *admin, int kind);
+
+/* ---- requests ---- */
+
+/* Reference for a new request: the next sequence of device_num, taken inside the
+ * current transaction (call between bw_store_begin and the insert's commit). */
+int bw_store_next_ref(bw_store *s, unsigned device_num, char ref[13], bw_err *e);
+
+/* Validates r, checks the administration and category in the catalogue, computes the
+ * deadline from the holiday table, inserts the request and its first event (actor,
+ * state received). Idempotent on r->uid: if the uid is already stored, nothing changes
+ * and BW_EEXIST is returned with r filled from the stored row (so a re-sent request
+ * gets the same reference). BW_EINVAL/BW_ETOOBIG from validation; BW_EEXIST also if
+ * the reference is taken by another uid (message says which). */
+int bw_store_insert(bw_store *s, bw_request *r, const char *actor, bw_err *e);
+
+int bw_store_get(bw_store *s, const char *ref, bw_request *out, bw_err *e);
+int bw_store_get_uid(bw_store *s, const char *uid, bw_request *out, bw_err *e);
+
+typedef struct bw_filter {
+	int state;             /* enum bw_state or -1 */
+	int kind;              /* enum bw_kind or -1 */
+	int channel;           /* enum bw_channel or -1 */
+	const char *admin, *site, *device;  /* NULL = any */
+	const char *overdue_on; /* "YYYY-MM-DD": only open requests whose deadline is before it */
+	const char *from, *to;  /* received_on range, inclusive; NULL = open */
+	int limit;              /* 0 = no limit */
+} bw_filter;
+
+void bw_filter_init(bw_filter *f);
+/* Calls cb for each matching request, oldest deadline first; cb returning non-zero stops
+ * the walk and that value is returned. */
+int bw_store_list(bw_store *s, const bw_filter *f,
+                  int (*cb)(const bw_request *, void *), void *arg, bw_err *e);
+
+/* ---- lifecycle ---- */
+#define BW_NOTE_MAX 2000
+#define BW_ACTOR_MAX 64
+
+typedef struct bw_event {
+	int64_t id;                       /* hub-local order */
+	char uid[BW_UID_LEN + 1];         /* event id, for sync */
+	char request_uid[BW_UID_LEN + 1];
+	int64_t at;                       /* UTC seconds */
+	char actor[BW_ACTOR_MAX + 1];     /* "agent:amina", "citizen", "device:kiosk-01" */
+	int old_state, new_state;         /* -1 for the first event's old state */
+	char note[BW_CHARS(BW_NOTE_MAX)]; /* answer text, reason, comment */
+} bw_event;
+
+/* Moves the request `ref` to state `to` if the lifecycle allows it, appends the event,
+ * and updates the deadline (extension: +20 working days; appeal; reopen), all in one
+ * transaction. Notes are required where bw_state_needs_note says so. BW_ESTATE with the
+ * reason if not allowed. ev (if not NULL) receives the appended event. */
+int bw_store_transition(bw_store *s, const char *ref, enum bw_state to, const char *actor,
+                        const char *note, int64_t at, bw_event *ev, bw_err *e);
+
+/* Events of a request, in order. */
+int bw_store_events(bw_store *s, const char *request_uid,
+                    int (*cb)(const bw_event *, void *), void *arg, bw_err *e);
+
+/* ---- holidays ---- */
+typedef struct bw_holiday {
+	char day[BW_DATE_LEN + 1];
+	char name_ar[128], name_fr[128];
+	int islamic;     /* moves with the moon */
+	int confirmed;   /* 0 = expected date, 1 = confirmed by the authorities */
+} bw_holiday;
+
+/* Adds or updates (same day) a holiday, then recomputes the deadline of every open
+ * request, in one transaction; *recomputed (may be NULL) gets how many changed. */
+int bw_store_holiday_add(bw_store *s, const bw_holiday *h, int *recomputed, bw_err *e);
+int bw_store_holiday_remove(bw_store *s, const char *day, int *recomputed, bw_err *e);
+int bw_store_holiday_list(bw_store *s, const char *from, const char *to,
+                          int (*cb)(const bw_holiday *, void *), void *arg, bw_err *e);
+/* The holiday days as a bw_holidays view; the store owns the memory, valid until the
+ * next change to the table. */
+int bw_store_holidays(bw_store *s, bw_holidays *out, bw_err *e);
+
+/* Deadline of a stored request with the holidays it skipped (for `show`). */
+int bw_store_deadline(bw_store *s, const bw_request *r, bw_deadline *out, bw_err *e);
+
+/* ---- indicators (action plan, commitment 10) ---- */
+typedef struct bw_report_row {
+	char admin[BW_CODE_MAX + 1];
+	int kind;
+	long total;             /* received in the period */
+	long answered;          /* reached answered (or rejected with a reason) */
+	long answered_in_time;  /* ... on or before the deadline */
+	long reopened;          /* reopened at least once */
+} bw_report_row;
+
+int bw_store_report(bw_store *s, const char *from, const char *to,
+                    int (*cb)(const bw_report_row *, void *), void *arg, bw_err *e);
+
+#endif

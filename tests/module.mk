@@ -1,0 +1,19 @@
+# tests/module.mk: the unit test runner (Check), one suite per tests/unit/test_*.c.
+UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_OBJ := $(UNIT_SRC:%.c=$(BUILD)/%.o) $(BUILD)/tests/unit/main.o
+UNIT_BIN := $(BUILD)/tests/unit-tests
+
+$(BUILD)/gen/suites.h: $(UNIT_SRC)
+	@mkdir -p $(dir $@)
+	for f in $(UNIT_SRC); do b=$${f##*/test_}; echo "X($${b%.c})"; done > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/tests/unit/main.o: $(BUILD)/gen/suites.h
+$(BUILD)/tests/unit/main.o: CFLAGS += -I$(BUILD)/gen $(shell pkg-config --cflags check)
+
+$(UNIT_BIN): $(UNIT_OBJ) $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $(UNIT_OBJ) $(LIB) $(LDLIBS_BASE) $(shell pkg-config --libs check)
+
+tests: $(UNIT_BIN)
+
+# Check's START_TEST functions and the suite_* entry points need no prototypes.
+$(BUILD)/tests/%.o: CFLAGS += -Wno-missing-prototypes $(shell pkg-config --cflags check)

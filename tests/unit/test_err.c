@@ -1,0 +1,36 @@
+/* test_err.c: the error convention and the safe string copy. */
+#include <check.h>
+#include <string.h>
+
+#include "bw_err.h"
+
+START_TEST(fail_fills_message)
+{
+	bw_err e;
+	bw_err_clear(&e);
+	ck_assert_int_eq(bw_fail(&e, BW_EINVAL, "text: too long (%d)", 5), BW_EINVAL);
+	ck_assert_int_eq(e.code, BW_EINVAL);
+	ck_assert_str_eq(e.msg, "text: too long (5)");
+	ck_assert_int_eq(bw_fail(NULL, BW_EIO, "x"), BW_EIO);
+	ck_assert_str_eq(bw_strerror(BW_ESTATE), "not allowed in this state");
+}
+END_TEST
+
+START_TEST(strlcpy_cuts_and_says_so)
+{
+	char b[4];
+	ck_assert_int_eq(bw_strlcpy(b, "abc", sizeof b), BW_OK);
+	ck_assert_int_eq(bw_strlcpy(b, "abcd", sizeof b), BW_ETOOBIG);
+	ck_assert_str_eq(b, "abc");
+}
+END_TEST
+
+Suite *suite_err(void)
+{
+	Suite *s = suite_create("err");
+	TCase *t = tcase_create("core");
+	tcase_add_test(t, fail_fills_message);
+	tcase_add_test(t, strlcpy_cuts_and_says_so);
+	suite_add_tcase(s, t);
+	return s;
+}
