@@ -55,9 +55,15 @@ typedef struct bw_deadline {
  * Calendar days: from + n, moved to the next working day if it is not one. */
 void bw_deadline_compute(const bw_rule *rule, bw_day from, const bw_holidays *h, bw_deadline *out);
 
-/* The deadline of a request from its kind, urgent flag, receipt day and whether it was
- * extended: the rule chain lives here, once. kind is an enum bw_kind. */
-void bw_request_deadline(int kind, int urgent, int extended, bw_day received,
-                         const bw_holidays *h, bw_deadline *out);
+/* The rule a request's clock starts with: "info-urgent", "info" or "decree" (kind is an
+ * enum bw_kind). Later events restart the clock with another rule ("decree" again on a
+ * reopen, "appeal-answer" on an appeal). */
+const char *bw_rule_initial(int kind, int urgent);
+
+/* A request's current deadline: `rule` counted from `from`, then, if extended, the
+ * 20-working-day extension counted from that due date (law 31.13 art. 16). skipped
+ * holds the holidays of both spans. BW_EINVAL for an unknown rule name. */
+int bw_deadline_chain(const char *rule, bw_day from, int extended, const bw_holidays *h,
+                      bw_deadline *out, bw_err *e);
 
 #endif

@@ -64,10 +64,13 @@ CREATE TABLE requests (
   received_at INTEGER NOT NULL,
   received_on TEXT NOT NULL,
   state       INTEGER NOT NULL DEFAULT 0,
-  deadline    TEXT NOT NULL,
+  deadline    TEXT NOT NULL,             -- derived: rule counted from deadline_from
+  deadline_rule TEXT NOT NULL,           -- bw_calendar rule the clock runs on
+  deadline_from TEXT NOT NULL,           -- day the clock started (receipt, reopen, appeal)
   extended    INTEGER NOT NULL DEFAULT 0,
   reopened    INTEGER NOT NULL DEFAULT 0,  -- times reopened (indicator)
-  answered_on TEXT                          -- first answer or reasoned refusal
+  answered_on TEXT,                         -- first answer or reasoned refusal
+  answered_in_time INTEGER                  -- that first answer was on or before the deadline
 );
 CREATE INDEX requests_queue ON requests(state, deadline);
 CREATE INDEX requests_admin ON requests(admin, state);
