@@ -1,0 +1,177 @@
+/* bw_phone.c: Moroccan phone numbers: the ways people write them, one E.164 form, masking. */
+#include "bw_phone.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "bw_text.h"
+
+#define NSN_LEN 9      /* digits after +212 (or after the national 0) */
+#define MAX_DIGITS 20  /* E.164 allows 15; "00" and a stray 0 add a few */
+
+/* What goes between digit groups when people write or paste a number: spaces, dashes,
+ * dots, parentheses ("+212 (0)6 ..."), slashes; NBSP and narrow NBSP from word processors;
+ * bidi marks that come along when a number is copied out of Arabic text. */
+static int is_separator(int32_t cp)
+{
+	switch (cp) {
+	case ' ': case '\t': case '\r': case '\n':
+	case '-': case '.': case '(': case ')': case '/':
+	case 0x00A0: case 0x202F:
+	case 0x061C: case 0x200E: case 0x200F:
+	case 0x2066: case 0x2067: case 0x2068: case 0x2069:
+		return 1;
+	}
+	return 0;
+}
+
+/* Renders the offending character for a message: 'x' for printable ASCII, the character
+ * and its code point otherwise, U+XXXX for controls, the byte for broken UTF-8. */
+static void describe(int32_t cp, const char *at, size_t len, char *out, size_t outsz)
+{
+	if (cp < 0)
+		snprintf(out, outsz, "byte 0x%02X (not UTF-8)", (unsigned)(unsigned char)*at);
+	else if (cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp < 0xA0))
+		snprintf(out, outsz, "U+%04X", (unsigned)cp);
+	else if (cp < 0x80)
+		snprintf(out, outsz, "'%c'", (char)cp);
+	else
+		snprintf(out, outsz, "'%.*s' (U+%04X)", (int)len, at, (unsigned)cp);
+}
+
+/* Length of the country code that starts d (ITU-T E.164 assignment): 1 and 7 are single
+ * digits, a fixed list of two-digit codes, three digits for the rest. Used only to name
+ * the country code in an error message, so "+33 6 ..." is reported as "+33...". */
+static size_t country_code_len(const char *d)
+{
+	static const char two[] =
+		"20 27 30 31 32 33 34 36 39 40 41 43 44 45 46 47 48 49 51 52 53 54 55 56 57 58 "
+		"60 61 62 63 64 65 66 81 82 84 86 90 91 92 93 94 95 98 ";
+
+	if (d[0] == '1' || d[0] == '7')
+		return 1;
+	if (d[0] == '\0' || d[1] == '\0')
+		return strlen(d);
+	for (const char *p = two; *p; p += 3)
+		if (p[0] == d[0] && p[1] == d[1])
+			return 2;
+	return d[2] ? 3 : 2;
+}
+
+/* Checks the 9 digits after 212 (intl = 1) or after the national 0 (intl = 0) and writes
+ * "+212" + nsn; the length message counts the digits the way the citizen wrote them. */
+static int finish(const char *nsn, int intl, char out[14], bw_err *e)
+{
+	size_t n = strlen(nsn);
+
+	if (n != NSN_LEN && intl)
+		return bw_fail(e, BW_EINVAL, "phone: %zu digit%s after +212, a Moroccan number "
+		               "has %d", n, n == 1 ? "" : "s", NSN_LEN);
+	if (n != NSN_LEN)
+		return bw_fail(e, BW_EINVAL, "phone: %zu digit%s, a Moroccan number has %d "
+		               "after the 0", n, n == 1 ? "" : "s", NSN_LEN);
+	if (nsn[0] < '5' || nsn[0] > '7')
+		return bw_fail(e, BW_EINVAL, "phone: 0%c... is neither a mobile (06, 07) nor a "
+		               "fixed-line (05) number", nsn[0]);
+	memcpy(out, "+212", 4);
+	memcpy(out + 4, nsn, NSN_LEN + 1);
+	return BW_OK;
+}
+
+/* Accepted shapes, after separators are dropped and digits folded to ASCII:
+ *   0[567]XXXXXXXX                      national
+ *   [567]XXXXXXXX                       national without its 0 (9 digits only)
+ *   +212 / 00212 / 212, then [0]XXXXXXXXX  international; the 0 after 212 is a mistake
+ *                                       people make ("+212 (0)6 ...") and is dropped. */
+int bw_phone_normalize(const char *in, char out[14], bw_err *e)
+{
+	char d[MAX_DIGITS + 1];
+	size_t n = 0;
+	int plus = 0;
+	const char *p = in;
+
+	out[0] = '\0';
+	if (!in)
+		return bw_fail(e, BW_EINVAL, "phone: missing");
+	while (*p) {
+		const char *at = p;
+		int32_t cp = bw_utf8_next(&p);
+		int v = bw_digit_value(cp);
+
+		if (v >= 0) {
+			if (n < MAX_DIGITS)
+				d[n] = (char)('0' + v);
+			n++;
+		} else if (cp == '+' || cp == 0xFF0B /* FULLWIDTH PLUS */) {
+			if (plus || n > 0)
+				return bw_fail(e, BW_EINVAL, "phone: '+' only at the start");
+			plus = 1;
+		} else if (!is_separator(cp)) {
+			char what[48];
+			describe(cp, at, (size_t)(p - at), what, sizeof what);
+			return bw_fail(e, BW_EINVAL, "phone: unexpected character %s", what);
+		}
+	}
+	if (n == 0)
+		return bw_fail(e, BW_EINVAL, plus ? "phone: no digits after '+'" : "phone: empty");
+	if (n > MAX_DIGITS)
+		return bw_fail(e, BW_EINVAL, "phone: %zu digits, too many for a phone number", n);
+	d[n] = '\0';
+
+	const char *intl = NULL;
+	if (plus)
+		intl = d;
+	else if (d[0] == '0' && d[1] == '0')
+		intl = d + 2;
+	else if (strncmp(d, "212", 3) == 0)
+		intl = d;
+
+	if (intl) {
+		if (strncmp(intl, "212", 3) != 0) {
+			if (*intl == '\0')
+				return bw_fail(e, BW_EINVAL, "phone: no digits after the 00 prefix");
+			return bw_fail(e, BW_EINVAL, "phone: not a Moroccan number (+%.*s...)",
+			               (int)country_code_len(intl), intl);
+		}
+		const char *nsn = intl + 3;
+		if (nsn[0] == '0')
+			nsn++;
+		return finish(nsn, 1, out, e);
+	}
+	if (d[0] == '0')
+		return finish(d + 1, 0, out, e);
+	if (d[0] >= '5' && d[0] <= '7')
+		return finish(d, 0, out, e);
+	return bw_fail(e, BW_EINVAL, "phone: a Moroccan number starts with 05, 06, 07 or +212");
+}
+
+/* Only the exact output of bw_phone_normalize counts. */
+static int is_e164_ma(const char *s)
+{
+	if (strncmp(s, "+212", 4) != 0 || strlen(s) != 4 + NSN_LEN)
+		return 0;
+	for (int i = 4; i < 4 + NSN_LEN; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+	return s[4] >= '5' && s[4] <= '7';
+}
+
+int bw_phone_is_mobile(const char *e164)
+{
+	return is_e164_ma(e164) && (e164[4] == '6' || e164[4] == '7');
+}
+
+/* Keeps the first digit after 212 (it says mobile or fixed line, which staff need to know)
+ * and the last two (enough to tell a citizen's numbers apart); the rest is starred.
+ * Anything that is not a normalised number gives "***", so a raw value never reaches a
+ * log. out needs 17 bytes; a smaller buffer gets a cut, NUL-terminated mask. */
+char *bw_phone_mask(const char *e164, char *out, unsigned outsz)
+{
+	if (outsz == 0)
+		return out;
+	if (!e164 || !is_e164_ma(e164))
+		snprintf(out, outsz, "***");
+	else
+		snprintf(out, outsz, "+212 %c** *** *%c%c", e164[4], e164[11], e164[12]);
+	return out;
+}
