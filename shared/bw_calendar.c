@@ -60,7 +60,19 @@ char *bw_day_format(bw_day day, char out[11])
 {
 	int y, m, d;
 	bw_day_to_ymd(day, &y, &m, &d);
-	snprintf(out, 11, "%04d-%02d-%02d", y % 10000, m, d);
+	/* y, m, d are in range by construction; write the digits directly */
+	unsigned uy = (unsigned)y % 10000u;
+	out[0] = (char)('0' + uy / 1000);
+	out[1] = (char)('0' + uy / 100 % 10);
+	out[2] = (char)('0' + uy / 10 % 10);
+	out[3] = (char)('0' + uy % 10);
+	out[4] = '-';
+	out[5] = (char)('0' + m / 10);
+	out[6] = (char)('0' + m % 10);
+	out[7] = '-';
+	out[8] = (char)('0' + d / 10);
+	out[9] = (char)('0' + d % 10);
+	out[10] = '\0';
 	return out;
 }
 

@@ -700,8 +700,11 @@ int bw_store_insert(bw_store *s, bw_request *r, const char *actor, bw_err *e)
 		rc = bw_fail(e, BW_EEXIST, "uid %s: already stored as %s", r->uid, r->ref);
 		goto out;
 	}
-	if ((rc = bw_store_admin_get(s, r->admin, NULL, e)))
+	if ((rc = bw_store_admin_get(s, r->admin, NULL, e))) {
+		if (rc == BW_ENOTFOUND)
+			rc = BW_EINVAL;  /* for the caller this is bad input, not a missing row */
 		goto out;
+	}
 	if (r->category[0] && !bw_store_category_ok(s, r->category, r->admin, r->kind)) {
 		rc = bw_fail(e, BW_EINVAL, "category: \"%s\" is not a %s category of %s", r->category,
 			     bw_kind_name(r->kind), r->admin);

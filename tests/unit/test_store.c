@@ -1,0 +1,428 @@
+/* test_store.c: the SQLite store on real temp files: migrations, idempotent insert,
+ * transitions with events, holidays that move deadlines, queue filters, indicators. */
+#include <check.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bw_store.h"
+#include "bw_uuid.h"
+
+static char path[64];
+static bw_store *S;
+
+static void setup(void)
+{
+	bw_err e;
+	snprintf(path, sizeof path, "/tmp/bw-test-store-XXXXXX");
+	int fd = mkstemp(path);
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	ck_assert_msg(bw_store_open(&S, path, 0, &e) == BW_OK, "%s", e.msg);
+	/* a small catalogue of its own, so these tests don't depend on the seed's content */
+	ck_assert_int_eq(sqlite3_exec(bw_store_db(S),
+		"INSERT INTO administrations VALUES ('TEST', 'إدارة', 'Administration', 'ⵜⴰⵏⴱⴰⴹⵜ', 'officer');"
+		"INSERT INTO administrations VALUES ('OTHER', 'أخرى', 'Autre', 'ⵢⴰⴹⵏ', '');"
+		"INSERT INTO categories VALUES ('WAIT', '', 1, 'انتظار', 'Attente', 'ⴰⵔⴰⴵⵓ');"
+		"INSERT INTO categories VALUES ('DOCS', 'OTHER', 8, 'وثائق', 'Documents', 'ⵉⵙⴷⵍⵉⵙⵏ');",
+		NULL, NULL, NULL), SQLITE_OK);
+}
+
+static void teardown(void)
+{
+	char side[80];
+	bw_store_close(S);
+	unlink(path);
+	snprintf(side, sizeof side, "%s-wal", path);
+	unlink(side);
+	snprintf(side, sizeof side, "%s-shm", path);
+	unlink(side);
+}
+
+static void make(bw_request *r, int kind, const char *received_on)
+{
+	bw_request_init(r);
+	ck_assert_int_eq(bw_uuid_v7(r->uid, NULL), BW_OK);
+	ck_assert_int_eq(bw_store_begin(S, NULL), BW_OK);
+	ck_assert_int_eq(bw_store_next_ref(S, 12, r->ref, NULL), BW_OK);
+	ck_assert_int_eq(bw_store_commit(S, NULL), BW_OK);
+	r->kind = kind;
+	r->channel = BW_CHANNEL_KIOSK;
+	strcpy(r->admin, "TEST");
+	strcpy(r->device, "kiosk-01");
+	strcpy(r->site, "RABAT");
+	strcpy(r->text, "الانتظار طويل جدا في الشباك");
+	r->received_at = 1795908600;
+	strcpy(r->received_on, received_on);
+	if (kind == BW_KIND_INFO) {
+		strcpy(r->name, "Amina El Idrissi");
+		strcpy(r->id_number, "AB123456");
+		strcpy(r->contact, "amina@example.ma");
+		r->form = BW_FORM_EMAIL;
+	}
+}
+
+static int count(const char *sql)
+{
+	sqlite3_stmt *st;
+	int n = -1;
+	ck_assert_int_eq(sqlite3_prepare_v2(bw_store_db(S), sql, -1, &st, NULL), SQLITE_OK);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return n;
+}
+
+START_TEST(migrations_and_version)
+{
+	bw_err e;
+	bw_store *s2;
+	ck_assert_int_eq(bw_store_schema_version(S), bw_store_schema_latest());
+	ck_assert_int_ge(bw_store_schema_latest(), 1);
+	/* opening again applies nothing and keeps data */
+	ck_assert_int_eq(bw_store_open(&s2, path, 0, &e), BW_OK);
+	ck_assert_int_eq(bw_store_schema_version(s2), bw_store_schema_latest());
+	bw_store_close(s2);
+	/* a file from a newer program is refused, not damaged */
+	ck_assert_int_eq(sqlite3_exec(bw_store_db(S), "PRAGMA user_version = 999", NULL, NULL, NULL), SQLITE_OK);
+	ck_assert_int_eq(bw_store_open(&s2, path, 0, &e), BW_ESCHEMA);
+	ck_assert_ptr_nonnull(strstr(e.msg, "newer"));
+	ck_assert_int_eq(sqlite3_exec(bw_store_db(S), "PRAGMA user_version = 1", NULL, NULL, NULL), SQLITE_OK);
+	/* not a database */
+	ck_assert_int_ne(bw_store_open(&s2, "/nonexistent-dir/x.db", 0, &e), BW_OK);
+}
+END_TEST
+
+START_TEST(migrate_each_previous_version)
+{
+	/* Apply migrations one by one on a fresh file, opening the store at each version:
+	 * every older schema upgrades to the latest. */
+	extern const struct bw_sql { int version; const char *name; const char *sql; } bw_migrations[];
+	for (int upto = 0; upto < bw_store_schema_latest(); upto++) {
+		char p2[64];
+		sqlite3 *db;
+		bw_store *s2;
+		bw_err e;
+		snprintf(p2, sizeof p2, "/tmp/bw-test-mig-XXXXXX");
+		close(mkstemp(p2));
+		ck_assert_int_eq(sqlite3_open(p2, &db), SQLITE_OK);
+		for (int i = 0; bw_migrations[i].name && bw_migrations[i].version <= upto; i++) {
+			char pragma[64];
+			ck_assert_int_eq(sqlite3_exec(db, bw_migrations[i].sql, NULL, NULL, NULL), SQLITE_OK);
+			snprintf(pragma, sizeof pragma, "PRAGMA user_version=%d", bw_migrations[i].version);
+			sqlite3_exec(db, pragma, NULL, NULL, NULL);
+		}
+		sqlite3_close(db);
+		ck_assert_msg(bw_store_open(&s2, p2, 0, &e) == BW_OK, "from v%d: %s", upto, e.msg);
+		ck_assert_int_eq(bw_store_schema_version(s2), bw_store_schema_latest());
+		bw_store_close(s2);
+		unlink(p2);
+	}
+}
+END_TEST
+
+START_TEST(insert_get_idempotent)
+{
+	bw_request r, g, again;
+	bw_err e;
+	make(&r, BW_KIND_COMPLAINT, "2026-11-27");
+	strcpy(r.phone, "0612345678");
+	r.consent = 1;
+	ck_assert_msg(bw_store_insert(S, &r, "device:kiosk-01", &e) == BW_OK, "%s", e.msg);
+	ck_assert_str_eq(r.phone, "+212612345678");
+	ck_assert_int_eq(bw_store_get(S, r.ref, &g, &e), BW_OK);
+	ck_assert_str_eq(g.uid, r.uid);
+	ck_assert_str_eq(g.text, r.text);
+	ck_assert_str_eq(g.deadline, "2027-01-26");  /* 60 days land on a Tuesday */
+	ck_assert_int_eq(g.state, BW_ST_RECEIVED);
+	/* the same uid again: nothing new, the stored reference comes back */
+	again = r;
+	strcpy(again.ref, "000000000000");
+	ck_assert_int_eq(bw_store_get_uid(S, r.uid, &g, NULL), BW_OK);
+	again = g;
+	ck_assert_int_eq(bw_store_insert(S, &again, "device:kiosk-01", &e), BW_EEXIST);
+	ck_assert_str_eq(again.ref, r.ref);
+	ck_assert_int_eq(count("SELECT count(*) FROM requests"), 1);
+	ck_assert_int_eq(count("SELECT count(*) FROM events"), 1);
+	ck_assert_int_eq(bw_store_get(S, "999999999999", &g, &e), BW_ENOTFOUND);
+}
+END_TEST
+
+START_TEST(insert_rejections_change_nothing)
+{
+	bw_request r;
+	bw_err e;
+	make(&r, BW_KIND_COMPLAINT, "2026-11-27");
+	strcpy(r.admin, "NOPE");
+	ck_assert_int_eq(bw_store_insert(S, &r, "t", &e), BW_EINVAL);
+	ck_assert_ptr_nonnull(strstr(e.msg, "admin"));
+	strcpy(r.admin, "TEST");
+	strcpy(r.category, "DOCS");  /* belongs to another administration and kind */
+	ck_assert_int_eq(bw_store_insert(S, &r, "t", &e), BW_EINVAL);
+	ck_assert_ptr_nonnull(strstr(e.msg, "category"));
+	r.category[0] = '\0';
+	strcpy(r.phone, "0612345678");  /* no consent */
+	ck_assert_int_eq(bw_store_insert(S, &r, "t", &e), BW_EINVAL);
+	ck_assert_ptr_nonnull(strstr(e.msg, "consent"));
+	r.phone[0] = '\0';
+	r.text[0] = '\0';
+	ck_assert_int_eq(bw_store_insert(S, &r, "t", &e), BW_EINVAL);
+	ck_assert_str_eq(e.msg, "text: missing");
+	memset(r.text, 'a', BW_TEXT_MAX + 1);
+	r.text[BW_TEXT_MAX + 1] = '\0';
+	ck_assert_int_eq(bw_store_insert(S, &r, "t", &e), BW_ETOOBIG);
+	ck_assert_ptr_nonnull(strstr(e.msg, "too long"));
+	strcpy(r.text, "ok \xC3\x28");
+	ck_assert_int_eq(bw_store_insert(S, &r, "t", &e), BW_EINVAL);
+	ck_assert_str_eq(e.msg, "text: invalid UTF-8");
+	ck_assert_int_eq(count("SELECT count(*) FROM requests"), 0);
+	ck_assert_int_eq(count("SELECT count(*) FROM events"), 0);
+}
+END_TEST
+
+START_TEST(info_request_fields)
+{
+	bw_request r;
+	bw_err e;
+	make(&r, BW_KIND_INFO, "2026-11-27");
+	r.id_number[0] = '\0';
+	ck_assert_int_eq(bw_store_insert(S, &r, "t", &e), BW_EINVAL);
+	ck_assert_ptr_nonnull(strstr(e.msg, "id_number"));
+	strcpy(r.id_number, "AB123456");
+	r.form = BW_FORM_PAPER;  /* paper needs a postal address */
+	ck_assert_int_eq(bw_store_insert(S, &r, "t", &e), BW_EINVAL);
+	ck_assert_ptr_nonnull(strstr(e.msg, "address"));
+	strcpy(r.address, "12 rue Annasr, Rabat");
+	ck_assert_msg(bw_store_insert(S, &r, "t", &e) == BW_OK, "%s", e.msg);
+	ck_assert_str_eq(r.deadline, "2026-12-25");
+	bw_request u;
+	make(&u, BW_KIND_INFO, "2026-11-13");
+	u.urgent = 1;
+	ck_assert_int_eq(bw_store_insert(S, &u, "t", &e), BW_OK);
+	ck_assert_str_eq(u.deadline, "2026-11-16");
+}
+END_TEST
+
+struct evlog { int n; int states[16]; char notes[16][64]; };
+static int collect(const bw_event *ev, void *arg)
+{
+	struct evlog *l = arg;
+	if (l->n < 16) {
+		l->states[l->n] = ev->new_state;
+		snprintf(l->notes[l->n], 64, "%.60s", ev->note);
+	}
+	l->n++;
+	return 0;
+}
+
+START_TEST(transitions_and_events)
+{
+	bw_request r, g;
+	bw_err e;
+	bw_event ev;
+	make(&r, BW_KIND_INFO, "2026-11-27");
+	ck_assert_int_eq(bw_store_insert(S, &r, "citizen", &e), BW_OK);
+	ck_assert_int_eq(bw_store_transition(S, r.ref, BW_ST_ANSWERED, "agent:amina", "", 1796000000, NULL, &e), BW_EINVAL);
+	ck_assert_ptr_nonnull(strstr(e.msg, "the answer"));
+	ck_assert_int_eq(bw_store_transition(S, r.ref, BW_ST_ASSIGNED, "agent:amina", "information officer", 1796000000, &ev, &e), BW_OK);
+	ck_assert_int_eq(ev.old_state, BW_ST_RECEIVED);
+	ck_assert_int_eq(bw_store_transition(S, r.ref, BW_ST_EXTENDED, "agent:amina", "archives to search", 1796000100, NULL, &e), BW_OK);
+	ck_assert_int_eq(bw_store_get(S, r.ref, &g, NULL), BW_OK);
+	ck_assert_str_eq(g.deadline, "2027-01-22");
+	ck_assert_int_eq(g.extended, 1);
+	/* only once */
+	ck_assert_int_eq(bw_store_transition(S, r.ref, BW_ST_IN_PROGRESS, "agent:amina", NULL, 1796000200, NULL, &e), BW_OK);
+	ck_assert_int_eq(bw_store_transition(S, r.ref, BW_ST_EXTENDED, "agent:amina", "again", 1796000300, NULL, &e), BW_ESTATE);
+	ck_assert_ptr_nonnull(strstr(e.msg, "already extended"));
+	ck_assert_int_eq(bw_store_transition(S, r.ref, BW_ST_ANSWERED, "agent:amina", "Voici le document.", 1796000400, NULL, &e), BW_OK);
+	/* no reopening an information request, no answering twice */
+	ck_assert_int_eq(bw_store_transition(S, r.ref, BW_ST_REOPENED, "citizen", "not happy", 1796000500, NULL, &e), BW_ESTATE);
+	ck_assert_int_eq(bw_store_transition(S, r.ref, BW_ST_ANSWERED, "agent:amina", "x", 1796000500, NULL, &e), BW_ESTATE);
+	ck_assert_int_eq(bw_store_transition(S, "000000000000", BW_ST_CLOSED, "agent:amina", NULL, 1796000500, NULL, &e), BW_ENOTFOUND);
+
+	struct evlog l = { 0 };
+	ck_assert_int_eq(bw_store_events(S, r.uid, collect, &l, &e), BW_OK);
+	ck_assert_int_eq(l.n, 5);
+	ck_assert_int_eq(l.states[0], BW_ST_RECEIVED);
+	ck_assert_int_eq(l.states[4], BW_ST_ANSWERED);
+	ck_assert_str_eq(l.notes[4], "Voici le document.");
+	/* the trail cannot be rewritten */
+	ck_assert_int_ne(sqlite3_exec(bw_store_db(S), "UPDATE events SET note = 'x'", NULL, NULL, NULL), SQLITE_OK);
+	ck_assert_int_ne(sqlite3_exec(bw_store_db(S), "DELETE FROM events", NULL, NULL, NULL), SQLITE_OK);
+}
+END_TEST
+
+START_TEST(reopen_restarts_the_clock)
+{
+	bw_request r, g;
+	bw_err e;
+	make(&r, BW_KIND_COMPLAINT, "2026-11-27");
+	ck_assert_int_eq(bw_store_insert(S, &r, "citizen", &e), BW_OK);
+	ck_assert_int_eq(bw_store_transition(S, r.ref, BW_ST_ANSWERED, "agent:a", "done", 1796000000, NULL, &e), BW_OK);
+	ck_assert_int_eq(bw_store_transition(S, r.ref, BW_ST_REOPENED, "citizen", "still waiting", 1796900000, NULL, &e), BW_OK);
+	ck_assert_int_eq(bw_store_get(S, r.ref, &g, NULL), BW_OK);
+	ck_assert_int_eq(g.state, BW_ST_REOPENED);
+	ck_assert_str_gt(g.deadline, "2027-01-26");
+	ck_assert_int_eq(count("SELECT reopened FROM requests"), 1);
+}
+END_TEST
+
+START_TEST(holiday_added_after_filing)
+{
+	bw_request r, g;
+	bw_err e;
+	int changed = -1;
+	make(&r, BW_KIND_INFO, "2026-11-27");
+	ck_assert_int_eq(bw_store_insert(S, &r, "citizen", &e), BW_OK);
+	ck_assert_str_eq(r.deadline, "2026-12-25");
+	bw_holiday h = { .day = "2026-12-09", .name_ar = "عيد", .name_fr = "Fête", .islamic = 1, .confirmed = 1 };
+	ck_assert_int_eq(bw_store_holiday_add(S, &h, &changed, &e), BW_OK);
+	ck_assert_int_eq(changed, 1);
+	ck_assert_int_eq(bw_store_get(S, r.ref, &g, NULL), BW_OK);
+	ck_assert_str_eq(g.deadline, "2026-12-28");
+	bw_deadline d;
+	ck_assert_int_eq(bw_store_deadline(S, &g, &d, &e), BW_OK);
+	ck_assert_uint_eq(d.nskipped, 1);
+	char day[11];
+	ck_assert_str_eq(bw_day_format(d.skipped[0], day), "2026-12-09");
+	/* the move is in the audit trail */
+	ck_assert_int_eq(count("SELECT count(*) FROM events WHERE note LIKE 'deadline 2026-12-25 -> 2026-12-28%'"), 1);
+	/* an answered request keeps its deadline */
+	ck_assert_int_eq(bw_store_transition(S, r.ref, BW_ST_ANSWERED, "agent:a", "ok", 1796000000, NULL, &e), BW_OK);
+	ck_assert_int_eq(bw_store_holiday_remove(S, "2026-12-09", &changed, &e), BW_OK);
+	ck_assert_int_eq(changed, 0);
+	ck_assert_int_eq(bw_store_holiday_remove(S, "2026-12-09", &changed, &e), BW_ENOTFOUND);
+	h.name_ar[0] = h.name_fr[0] = '\0';
+	ck_assert_int_eq(bw_store_holiday_add(S, &h, NULL, &e), BW_EINVAL);
+	strcpy(h.day, "2026-02-30");
+	ck_assert_int_eq(bw_store_holiday_add(S, &h, NULL, &e), BW_EINVAL);
+}
+END_TEST
+
+static int count_cb(const bw_request *r, void *arg) { (void)r; (*(int *)arg)++; return 0; }
+
+START_TEST(queue_filters_and_overdue)
+{
+	bw_request a, b, c;
+	bw_err e;
+	bw_filter f;
+	int n;
+	make(&a, BW_KIND_COMPLAINT, "2026-01-05");
+	make(&b, BW_KIND_INFO, "2026-11-27");
+	make(&c, BW_KIND_COMPLAINT, "2026-11-27");
+	strcpy(c.admin, "OTHER");
+	ck_assert_int_eq(bw_store_insert(S, &a, "t", &e), BW_OK);
+	ck_assert_int_eq(bw_store_insert(S, &b, "t", &e), BW_OK);
+	ck_assert_int_eq(bw_store_insert(S, &c, "t", &e), BW_OK);
+	bw_filter_init(&f);
+	f.overdue_on = "2026-11-29";
+	n = 0; ck_assert_int_eq(bw_store_list(S, &f, count_cb, &n, &e), BW_OK); ck_assert_int_eq(n, 1);
+	bw_filter_init(&f);
+	f.kind = BW_KIND_COMPLAINT;
+	n = 0; bw_store_list(S, &f, count_cb, &n, &e); ck_assert_int_eq(n, 2);
+	f.admin = "OTHER";
+	n = 0; bw_store_list(S, &f, count_cb, &n, &e); ck_assert_int_eq(n, 1);
+	bw_filter_init(&f);
+	f.from = "2026-11-01";
+	f.limit = 1;
+	n = 0; bw_store_list(S, &f, count_cb, &n, &e); ck_assert_int_eq(n, 1);
+	/* answered stops being overdue */
+	ck_assert_int_eq(bw_store_transition(S, a.ref, BW_ST_ANSWERED, "agent:a", "late answer", 1796000000, NULL, &e), BW_OK);
+	bw_filter_init(&f);
+	f.overdue_on = "2026-11-29";
+	n = 0; bw_store_list(S, &f, count_cb, &n, &e); ck_assert_int_eq(n, 0);
+}
+END_TEST
+
+static int report_cb(const bw_report_row *row, void *arg)
+{
+	bw_report_row *sum = arg;
+	sum->total += row->total;
+	sum->answered += row->answered;
+	sum->answered_in_time += row->answered_in_time;
+	sum->reopened += row->reopened;
+	return 0;
+}
+
+START_TEST(indicators)
+{
+	bw_request a, b, c;
+	bw_err e;
+	make(&a, BW_KIND_COMPLAINT, "2026-01-05");   /* deadline 2026-03-06 */
+	make(&b, BW_KIND_COMPLAINT, "2026-11-27");
+	make(&c, BW_KIND_COMPLAINT, "2026-11-27");
+	bw_store_insert(S, &a, "t", &e);
+	bw_store_insert(S, &b, "t", &e);
+	bw_store_insert(S, &c, "t", &e);
+	ck_assert_int_eq(bw_store_transition(S, a.ref, BW_ST_ANSWERED, "agent:a", "late", 1796000000, NULL, &e), BW_OK);
+	ck_assert_int_eq(bw_store_transition(S, b.ref, BW_ST_ANSWERED, "agent:a", "on time", 1796000000, NULL, &e), BW_OK);
+	ck_assert_int_eq(bw_store_transition(S, b.ref, BW_ST_REOPENED, "citizen", "no", 1796000100, NULL, &e), BW_OK);
+	bw_report_row sum = { 0 };
+	ck_assert_int_eq(bw_store_report(S, NULL, NULL, report_cb, &sum, &e), BW_OK);
+	ck_assert_int_eq(sum.total, 3);
+	ck_assert_int_eq(sum.answered, 2);
+	ck_assert_int_eq(sum.answered_in_time, 1);
+	ck_assert_int_eq(sum.reopened, 1);
+	memset(&sum, 0, sizeof sum);
+	bw_store_report(S, "2026-11-01", "2026-11-30", report_cb, &sum, &e);
+	ck_assert_int_eq(sum.total, 2);
+}
+END_TEST
+
+START_TEST(group_commit_isolates_failures)
+{
+	bw_request r[3];
+	bw_err e;
+	for (int i = 0; i < 3; i++)
+		make(&r[i], BW_KIND_SUGGESTION, "2026-11-27");
+	strcpy(r[1].admin, "NOPE");
+	ck_assert_int_eq(bw_store_begin(S, &e), BW_OK);
+	ck_assert_int_eq(bw_store_insert(S, &r[0], "t", &e), BW_OK);
+	ck_assert_int_eq(bw_store_insert(S, &r[1], "t", &e), BW_EINVAL);
+	ck_assert_int_eq(bw_store_insert(S, &r[2], "t", &e), BW_OK);
+	ck_assert_int_eq(bw_store_commit(S, &e), BW_OK);
+	ck_assert_int_eq(count("SELECT count(*) FROM requests"), 2);
+	/* a rolled-back batch leaves nothing */
+	make(&r[1], BW_KIND_SUGGESTION, "2026-11-27");
+	ck_assert_int_eq(bw_store_begin(S, &e), BW_OK);
+	ck_assert_int_eq(bw_store_insert(S, &r[1], "t", &e), BW_OK);
+	bw_store_rollback(S);
+	ck_assert_int_eq(count("SELECT count(*) FROM requests"), 2);
+}
+END_TEST
+
+START_TEST(refs_are_sequential_per_device)
+{
+	char a[13], b[13], c[13];
+	ck_assert_int_eq(bw_store_next_ref(S, 7, a, NULL), BW_OK);
+	ck_assert_int_eq(bw_store_next_ref(S, 7, b, NULL), BW_OK);
+	ck_assert_int_eq(bw_store_next_ref(S, 8, c, NULL), BW_OK);
+	ck_assert_str_eq(a, "000700000015");
+	ck_assert_str_ne(a, b);
+	ck_assert_int_eq(strncmp(c, "00080000001", 11), 0);
+	ck_assert_int_eq(bw_store_next_ref(S, 10000, a, NULL), BW_EINVAL);
+}
+END_TEST
+
+Suite *suite_store(void)
+{
+	Suite *s = suite_create("store");
+	TCase *t = tcase_create("core");
+	tcase_add_checked_fixture(t, setup, teardown);
+	tcase_add_test(t, migrations_and_version);
+	tcase_add_test(t, migrate_each_previous_version);
+	tcase_add_test(t, insert_get_idempotent);
+	tcase_add_test(t, insert_rejections_change_nothing);
+	tcase_add_test(t, info_request_fields);
+	tcase_add_test(t, transitions_and_events);
+	tcase_add_test(t, reopen_restarts_the_clock);
+	tcase_add_test(t, holiday_added_after_filing);
+	tcase_add_test(t, queue_filters_and_overdue);
+	tcase_add_test(t, indicators);
+	tcase_add_test(t, group_commit_isolates_failures);
+	tcase_add_test(t, refs_are_sequential_per_device);
+	suite_add_tcase(s, t);
+	return s;
+}
