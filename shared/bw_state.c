@@ -69,6 +69,8 @@ int bw_state_allowed(int kind, enum bw_state from, enum bw_state to, int already
 		return 0;
 	if (!(allowed[from] & B(to)))
 		return 0;
+	if (from == to && to != BW_ST_ASSIGNED)  /* only a reassignment repeats a state */
+		return 0;
 	if (to == BW_ST_EXTENDED && (kind != BW_KIND_INFO || already_extended))
 		return 0;
 	if (to == BW_ST_UNDER_APPEAL && kind != BW_KIND_INFO)
@@ -86,4 +88,32 @@ int bw_state_is_open(enum bw_state s)
 int bw_state_needs_note(enum bw_state to)
 {
 	return (unsigned)to < BW_ST_COUNT && (needs_note & B(to)) != 0;
+}
+
+static const bw_refusal refusals[] = {
+	{ "not-available", 1, "the information is not held by the body" },
+	{ "art7-exception", 1, "protected by an exception of article 7 (defence, security, privacy, ...)" },
+	{ "already-published", 1, "already published (the answer says where)" },
+	{ "already-given", 1, "already given to the same requester this year" },
+	{ "unclear", 1, "the request is unclear or too general" },
+	{ "in-preparation", 1, "the information is still being prepared" },
+	{ "archives", 1, "deposited with Archives du Maroc" },
+	{ "out-of-scope", 0, "not within the competence of the administration" },
+	{ "duplicate", 0, "the same request was already filed" },
+	{ "insufficient", 0, "not enough detail to act on" },
+	{ "judicial", 0, "the matter is before a court" },
+	{ NULL, 0, NULL },
+};
+
+const bw_refusal *bw_refusal_get(const char *code, int kind)
+{
+	for (const bw_refusal *r = refusals; r->code; r++)
+		if (strcmp(r->code, code) == 0 && r->info == (kind == BW_KIND_INFO))
+			return r;
+	return NULL;
+}
+
+const bw_refusal *bw_refusals(void)
+{
+	return refusals;
 }

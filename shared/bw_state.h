@@ -32,4 +32,18 @@ int bw_state_is_open(enum bw_state s);
 /* Transitions that need a note (answer text, reason): 1 if a note is mandatory. */
 int bw_state_needs_note(enum bw_state to);
 
+/* Reasons a request may be rejected. For information requests they are the law's list
+ * (31.13: art. 7 exceptions, not available, already published, already given, unclear,
+ * being prepared, deposited with Archives du Maroc); decree requests have their own. */
+typedef struct bw_refusal {
+	const char *code;     /* stable: "art7-exception" */
+	int info;             /* 1: for information requests, 0: for decree requests */
+	const char *label;    /* English, for operators; citizens get catalogue text */
+} bw_refusal;
+
+/* The reason `code` if it applies to `kind`, else NULL. */
+const bw_refusal *bw_refusal_get(const char *code, int kind);
+/* All reasons, ending with a { NULL } entry. */
+const bw_refusal *bw_refusals(void);
+
 #endif

@@ -1,0 +1,126 @@
+/* bawaba.c: the operator's command: global options, then a table of sub-commands.
+ * Start reading at main(). Each sub-command lives in a cmd_*.c file of this folder. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli.h"
+
+static const struct {
+	const char *name;
+	cli_fn fn;
+	const char *usage;
+} commands[] = {
+	{ "init", cmd_init, "init                       create the database, apply migrations, load the catalogue and holidays" },
+	{ "file", cmd_file, "file --kind K --admin A [options] TEXT   file a request at the desk or from paper" },
+	{ "show", cmd_show, "show REF                   a request, its timeline, deadline and skipped holidays" },
+	{ "list", cmd_list, "list [--state S] [--kind K] [--admin A] [--site S] [--channel C] [--overdue] [--from D] [--to D] [--limit N]" },
+	{ "ack", cmd_move, "ack REF [NOTE]             acknowledge receipt" },
+	{ "assign", cmd_move, "assign REF TO              assign to an administration or its information officer" },
+	{ "progress", cmd_move, "progress REF [NOTE]        mark in progress" },
+	{ "answer", cmd_move, "answer REF TEXT            answer (the text reaches the citizen)" },
+	{ "extend", cmd_move, "extend REF REASON          extend an information request once by 20 working days" },
+	{ "reject", cmd_move, "reject REF --reason CODE [NOTE]   refuse, with a reason from the law's list" },
+	{ "close", cmd_move, "close REF [NOTE]           close" },
+	{ "reopen", cmd_move, "reopen REF NOTE            reopen a complaint (its author is not satisfied)" },
+	{ "appeal", cmd_move, "appeal REF NOTE            record an appeal to the head of the body (law 31.13 art. 19)" },
+	{ "holiday", cmd_holiday, "holiday add DAY NAME_FR [NAME_AR] [--islamic] [--expected] | holiday remove DAY | holiday list [YEAR]" },
+	{ "catalogue", cmd_catalogue, "catalogue [admins|sites|categories]" },
+	{ "lifecycle", cmd_lifecycle, "lifecycle                  the states and allowed moves, per kind" },
+	{ "report", cmd_report, "report [--from D] [--to D]  indicators: share answered, within the deadline, reopen rate" },
+	{ "export", cmd_export, "export csv|open311 [--anonymous] [--from D] [--to D]   requests to stdout" },
+};
+
+static void usage(FILE *fp)
+{
+	fprintf(fp, "usage: bawaba [-d DATABASE] [--as ACTOR] COMMAND [ARGS]\n\n"
+		"Acts on a bawaba hub database (default $BAWABA_DB, else /var/lib/bawaba/hub.db).\n\n"
+		"commands:\n");
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		fprintf(fp, "  %s\n", commands[i].usage);
+	fprintf(fp, "\nREF is a reference number as the citizen has it (spaces, dashes and Arabic digits are fine).\n"
+		"Dates are YYYY-MM-DD. `bawaba COMMAND --help` shows one command. See bawaba(1).\n");
+}
+
+int cli_die(const char *fmt, ...)
+{
+	va_list ap;
+	fputs("bawaba: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return 1;
+}
+
+int cli_usage(const char *cmd, const char *msg)
+{
+	if (msg)
+		fprintf(stderr, "bawaba %s: %s\n", cmd, msg);
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		if (strcmp(commands[i].name, cmd) == 0)
+			fprintf(msg ? stderr : stdout, "usage: bawaba %s\n", commands[i].usage);
+	return msg ? 2 : 0;
+}
+
+int cli_open(cli *c)
+{
+	bw_err e;
+	if (bw_store_open(&c->store, c->db_path, 0, &e) != BW_OK)
+		return cli_die("%s", e.msg);
+	return 0;
+}
+
+const char *cli_today(const cli *c, char out[11])
+{
+	return bw_day_format(bw_day_of_time(c->now, 60), out);
+}
+
+int main(int argc, char **argv)
+{
+	cli c = { 0 };
+	int i = 1;
+	const char *user = getenv("USER");
+
+	c.db_path = getenv("BAWABA_DB") ? getenv("BAWABA_DB") : "/var/lib/bawaba/hub.db";
+	snprintf(c.actor_buf, sizeof c.actor_buf, "operator:%s", user && *user ? user : "unknown");
+	c.actor = c.actor_buf;
+	/* BAWABA_NOW lets tests and paper-entry scripts pin the clock (UTC seconds) */
+	c.now = getenv("BAWABA_NOW") ? strtoll(getenv("BAWABA_NOW"), NULL, 10) : (int64_t)time(NULL);
+
+	for (; i < argc && argv[i][0] == '-'; i++) {
+		if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+			usage(stdout);
+			return 0;
+		} else if (strcmp(argv[i], "-d") == 0 && i + 1 < argc) {
+			c.db_path = argv[++i];
+		} else if (strcmp(argv[i], "--as") == 0 && i + 1 < argc) {
+			if (strlen(argv[++i]) > BW_ACTOR_MAX)
+				return cli_die("--as: at most %d characters", BW_ACTOR_MAX);
+			c.actor = argv[i];
+		} else {
+			fprintf(stderr, "bawaba: unknown option %s\n", argv[i]);
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (i >= argc) {
+		usage(stderr);
+		return 2;
+	}
+	for (size_t k = 0; k < sizeof commands / sizeof commands[0]; k++) {
+		if (strcmp(commands[k].name, argv[i]) != 0)
+			continue;
+		for (int a = i + 1; a < argc; a++)
+			if (strcmp(argv[a], "--help") == 0 || strcmp(argv[a], "-h") == 0)
+				return cli_usage(argv[i], NULL);
+		int rc = commands[k].fn(&c, argc - i, argv + i);
+		bw_store_close(c.store);
+		return rc;
+	}
+	fprintf(stderr, "bawaba: unknown command \"%s\"\n", argv[i]);
+	usage(stderr);
+	return 2;
+}

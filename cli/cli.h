@@ -1,0 +1,40 @@
+/* cli.h: what the `bawaba` sub-commands share: the context and the small output helpers. */
+#ifndef BW_CLI_H
+#define BW_CLI_H
+
+#include <stdint.h>
+
+#include "bw_store.h"
+
+typedef struct cli {
+	const char *db_path;   /* -d, $BAWABA_DB */
+	const char *actor;     /* --as, default "operator:$USER" */
+	char actor_buf[BW_ACTOR_MAX + 1];
+	int64_t now;           /* $BAWABA_NOW (tests) or time(NULL) */
+	bw_store *store;       /* opened by cli_open */
+} cli;
+
+/* A sub-command: argv[0] is its name. Returns the process exit status. */
+typedef int (*cli_fn)(cli *c, int argc, char **argv);
+
+/* Opens c->store (applying migrations); prints the error and returns 1 on failure. */
+int cli_open(cli *c);
+/* Prints "bawaba: <msg>" on stderr and returns 1 (the exit status of every failure). */
+int cli_die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Usage error for a sub-command: prints the message and its usage line, returns 2. */
+int cli_usage(const char *cmd, const char *msg);
+/* Today in Morocco for c->now, as YYYY-MM-DD. */
+const char *cli_today(const cli *c, char out[11]);
+
+int cmd_init(cli *c, int argc, char **argv);
+int cmd_file(cli *c, int argc, char **argv);
+int cmd_show(cli *c, int argc, char **argv);
+int cmd_list(cli *c, int argc, char **argv);
+int cmd_move(cli *c, int argc, char **argv);      /* assign, answer, extend, reject, ... */
+int cmd_holiday(cli *c, int argc, char **argv);
+int cmd_catalogue(cli *c, int argc, char **argv);
+int cmd_lifecycle(cli *c, int argc, char **argv);
+int cmd_report(cli *c, int argc, char **argv);
+int cmd_export(cli *c, int argc, char **argv);
+
+#endif

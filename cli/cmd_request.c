@@ -1,0 +1,378 @@
+/* cmd_request.c: the sub-commands on requests: file, show, list and the state changes. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "bw_phone.h"
+#include "bw_ref.h"
+#include "bw_uuid.h"
+#include "cli.h"
+
+/* Joins argv[from..argc) with spaces into out (the free text of a command line). */
+static int join(char *out, size_t size, int argc, char **argv, int from)
+{
+	size_t n = 0;
+	out[0] = '\0';
+	for (int i = from; i < argc; i++) {
+		size_t len = strlen(argv[i]);
+		if (n + len + 2 > size)
+			return BW_ETOOBIG;
+		if (n)
+			out[n++] = ' ';
+		memcpy(out + n, argv[i], len + 1);
+		n += len;
+	}
+	return BW_OK;
+}
+
+static int copy_opt(char *dst, size_t size, const char *v, const char *name)
+{
+	if (bw_strlcpy(dst, v, size) != BW_OK)
+		return cli_die("--%s: too long (at most %zu bytes)", name, size - 1);
+	return 0;
+}
+
+int cmd_file(cli *c, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "kind", required_argument, 0, 'k' }, { "admin", required_argument, 0, 'a' },
+		{ "category", required_argument, 0, 'c' }, { "site", required_argument, 0, 's' },
+		{ "channel", required_argument, 0, 'C' }, { "received", required_argument, 0, 'r' },
+		{ "phone", required_argument, 0, 'p' }, { "consent", no_argument, 0, 'y' },
+		{ "lang", required_argument, 0, 'l' }, { "name", required_argument, 0, 'n' },
+		{ "id-number", required_argument, 0, 'i' }, { "address", required_argument, 0, 'A' },
+		{ "contact", required_argument, 0, 'T' }, { "form", required_argument, 0, 'f' },
+		{ "urgent", no_argument, 0, 'u' }, { 0, 0, 0, 0 },
+	};
+	bw_request *r = bw_xcalloc(1, sizeof *r);
+	bw_err e;
+	int ch, rc = 1, v;
+	char today[11];
+
+	bw_request_init(r);
+	r->channel = BW_CHANNEL_DESK;
+	r->kind = -1;
+	strcpy(r->device, "hub");
+	optind = 1;
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'k':
+			if ((v = bw_kind_parse(optarg)) < 0) {
+				rc = cli_usage("file", "--kind: complaint, observation, suggestion or info");
+				goto out;
+			}
+			r->kind = v;
+			break;
+		case 'C':
+			if ((v = bw_channel_parse(optarg)) != BW_CHANNEL_DESK && v != BW_CHANNEL_PAPER) {
+				rc = cli_usage("file", "--channel: desk or paper (kiosks and SMS file through their devices)");
+				goto out;
+			}
+			r->channel = v;
+			break;
+		case 'f':
+			if ((v = bw_form_parse(optarg)) <= 0) {
+				rc = cli_usage("file", "--form: paper, email, onsite or sms");
+				goto out;
+			}
+			r->form = v;
+			break;
+		case 'a': if (copy_opt(r->admin, sizeof r->admin, optarg, "admin")) goto out; break;
+		case 'c': if (copy_opt(r->category, sizeof r->category, optarg, "category")) goto out; break;
+		case 's': if (copy_opt(r->site, sizeof r->site, optarg, "site")) goto out; break;
+		case 'r': if (copy_opt(r->received_on, sizeof r->received_on, optarg, "received")) goto out; break;
+		case 'p': if (copy_opt(r->phone, sizeof r->phone, optarg, "phone")) goto out; break;
+		case 'l': if (copy_opt(r->lang, sizeof r->lang, optarg, "lang")) goto out; break;
+		case 'n': if (copy_opt(r->name, sizeof r->name, optarg, "name")) goto out; break;
+		case 'i': if (copy_opt(r->id_number, sizeof r->id_number, optarg, "id-number")) goto out; break;
+		case 'A': if (copy_opt(r->address, sizeof r->address, optarg, "address")) goto out; break;
+		case 'T': if (copy_opt(r->contact, sizeof r->contact, optarg, "contact")) goto out; break;
+		case 'y': r->consent = 1; break;
+		case 'u': r->urgent = 1; break;
+		default:
+			rc = cli_usage("file", "unknown option");
+			goto out;
+		}
+	}
+	if ((int)r->kind < 0) {
+		rc = cli_usage("file", "--kind is required");
+		goto out;
+	}
+	if (join(r->text, sizeof r->text, argc, argv, optind) != BW_OK) {
+		rc = cli_die("text: too long");
+		goto out;
+	}
+	/* a desk phone number is given by the citizen in person: asking is the consent */
+	if (r->phone[0] && r->channel == BW_CHANNEL_DESK)
+		r->consent = 1;
+	r->received_at = c->now;
+	if (!r->received_on[0])
+		bw_strlcpy(r->received_on, cli_today(c, today), sizeof r->received_on);
+	else if (r->channel != BW_CHANNEL_PAPER) {
+		rc = cli_usage("file", "--received is for paper requests (--channel paper)");
+		goto out;
+	} else if (strcmp(r->received_on, cli_today(c, today)) > 0) {
+		rc = cli_die("received: %s is in the future", r->received_on);
+		goto out;
+	}
+	if (cli_open(c))
+		goto out;
+	if (bw_uuid_v7(r->uid, &e) || bw_store_begin(c->store, &e) ||
+	    bw_store_next_ref(c->store, 0, r->ref, &e)) {
+		bw_store_rollback(c->store);
+		rc = cli_die("%s", e.msg);
+		goto out;
+	}
+	if (bw_store_insert(c->store, r, c->actor, &e) != BW_OK || bw_store_commit(c->store, &e) != BW_OK) {
+		bw_store_rollback(c->store);
+		rc = cli_die("%s", e.msg);
+		goto out;
+	}
+	char grouped[32];
+	printf("%s\n", bw_ref_format(r->ref, " ", grouped, sizeof grouped));
+	fprintf(stderr, "filed %s %s for %s, deadline %s\n", bw_kind_name(r->kind), r->ref, r->admin, r->deadline);
+	rc = 0;
+out:
+	free(r);
+	return rc;
+}
+
+/* Reads REF as typed; prints why not on failure. */
+static int read_ref(const char *in, char ref[13])
+{
+	bw_err e;
+	if (bw_ref_parse(in, ref, &e) != BW_OK)
+		return cli_die("%s", e.msg);
+	return 0;
+}
+
+static int print_event(const bw_event *ev, void *arg)
+{
+	char when[32];
+	time_t t = (time_t)ev->at;
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(when, sizeof when, "%Y-%m-%d %H:%M", &tm);
+	printf("  %s UTC  %-13s %-13s %s%s%s\n", when,
+	       ev->old_state < 0 ? "" : bw_state_name(ev->old_state), bw_state_name(ev->new_state),
+	       ev->actor, ev->note[0] ? "  " : "", ev->note);
+	return 0;
+}
+
+int cmd_show(cli *c, int argc, char **argv)
+{
+	char ref[13], grouped[32], day[11], phone[32];
+	bw_request *r = bw_xmalloc(sizeof *r);
+	bw_deadline d;
+	bw_err e;
+	int rc = 1;
+
+	if (argc != 2) {
+		rc = cli_usage("show", "one reference number");
+		goto out;
+	}
+	if (read_ref(argv[1], ref) || cli_open(c))
+		goto out;
+	if (bw_store_get(c->store, ref, r, &e) || bw_store_deadline(c->store, r, &d, &e)) {
+		rc = cli_die("%s", e.msg);
+		goto out;
+	}
+	printf("reference   %s\n", bw_ref_format(r->ref, " ", grouped, sizeof grouped));
+	printf("kind        %s%s\n", bw_kind_name(r->kind), r->urgent ? " (urgent)" : "");
+	printf("state       %s%s\n", bw_state_name(r->state),
+	       bw_state_is_open(r->state) && strcmp(r->deadline, cli_today(c, day)) < 0 ? "  OVERDUE" : "");
+	printf("admin       %s\n", r->admin);
+	if (r->category[0])
+		printf("category    %s\n", r->category);
+	printf("channel     %s  site %s  device %s\n", bw_channel_name(r->channel), r->site[0] ? r->site : "-", r->device);
+	printf("received    %s\n", r->received_on);
+	printf("deadline    %s%s\n", r->deadline, r->extended ? " (extended once)" : "");
+	if (d.nskipped) {
+		printf("skipped     ");
+		for (size_t i = 0; i < d.nskipped; i++)
+			printf("%s%s", i ? ", " : "", bw_day_format(d.skipped[i], day));
+		printf("\n");
+	}
+	printf("language    %s\n", r->lang);
+	if (r->phone[0])
+		printf("phone       %s%s\n", r->phone, r->consent ? " (consent given)" : "");
+	(void)phone;
+	if (r->kind == BW_KIND_INFO) {
+		printf("name        %s\n", r->name);
+		printf("id number   %s\n", r->id_number);
+		if (r->address[0])
+			printf("address     %s\n", r->address);
+		if (r->contact[0])
+			printf("contact     %s\n", r->contact);
+		printf("form        %s\n", bw_form_name(r->form));
+	}
+	printf("text        %s\n", r->text);
+	printf("timeline\n");
+	if (bw_store_events(c->store, r->uid, print_event, NULL, &e)) {
+		rc = cli_die("%s", e.msg);
+		goto out;
+	}
+	rc = 0;
+out:
+	free(r);
+	return rc;
+}
+
+static int print_row(const bw_request *r, void *arg)
+{
+	const char *today = arg;
+	char grouped[32];
+	char text[64];
+	/* first characters of the text, cut on a character boundary */
+	size_t n = 0;
+	while (r->text[n] && n < 48)
+		n++;
+	while (n > 0 && ((unsigned char)r->text[n] & 0xC0) == 0x80)
+		n--;
+	memcpy(text, r->text, n);
+	text[n] = '\0';
+	for (char *p = text; *p; p++)
+		if (*p == '\n' || *p == '\t')
+			*p = ' ';
+	printf("%-14s %-11s %-12s %-10s %-6s %-10s%s %s\n", bw_ref_format(r->ref, " ", grouped, sizeof grouped),
+	       bw_kind_name(r->kind), bw_state_name(r->state), r->admin, bw_channel_name(r->channel), r->deadline,
+	       bw_state_is_open(r->state) && strcmp(r->deadline, today) < 0 ? "!" : " ", text);
+	return 0;
+}
+
+int cmd_list(cli *c, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "state", required_argument, 0, 's' }, { "kind", required_argument, 0, 'k' },
+		{ "admin", required_argument, 0, 'a' }, { "site", required_argument, 0, 'S' },
+		{ "channel", required_argument, 0, 'c' }, { "device", required_argument, 0, 'd' },
+		{ "overdue", no_argument, 0, 'o' }, { "from", required_argument, 0, 'f' },
+		{ "to", required_argument, 0, 't' }, { "limit", required_argument, 0, 'l' },
+		{ 0, 0, 0, 0 },
+	};
+	bw_filter f;
+	bw_err e;
+	char today[11];
+	int ch;
+	bw_day d;
+
+	bw_filter_init(&f);
+	cli_today(c, today);
+	optind = 1;
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (ch) {
+		case 's':
+			if ((f.state = bw_state_parse(optarg)) < 0)
+				return cli_usage("list", "--state: see `bawaba lifecycle` for the names");
+			break;
+		case 'k':
+			if ((f.kind = bw_kind_parse(optarg)) < 0)
+				return cli_usage("list", "--kind: complaint, observation, suggestion or info");
+			break;
+		case 'c':
+			if ((f.channel = bw_channel_parse(optarg)) < 0)
+				return cli_usage("list", "--channel: kiosk, sms, desk or paper");
+			break;
+		case 'a': f.admin = optarg; break;
+		case 'S': f.site = optarg; break;
+		case 'd': f.device = optarg; break;
+		case 'o': f.overdue_on = today; break;
+		case 'f':
+		case 't':
+			if (bw_day_parse(optarg, &d, &e))
+				return cli_die("--%s: %s", ch == 'f' ? "from" : "to", e.msg);
+			*(ch == 'f' ? &f.from : &f.to) = optarg;
+			break;
+		case 'l':
+			f.limit = atoi(optarg);
+			if (f.limit <= 0)
+				return cli_usage("list", "--limit: a positive number");
+			break;
+		default:
+			return cli_usage("list", "unknown option");
+		}
+	}
+	if (optind != argc)
+		return cli_usage("list", "unexpected argument");
+	if (cli_open(c))
+		return 1;
+	if (bw_store_list(c->store, &f, print_row, today, &e))
+		return cli_die("%s", e.msg);
+	return 0;
+}
+
+/* The state-change sub-commands: name, target state, and whether the note is the
+ * command's required second argument. */
+static const struct {
+	const char *cmd;
+	enum bw_state to;
+} moves[] = {
+	{ "ack", BW_ST_ACKNOWLEDGED }, { "assign", BW_ST_ASSIGNED }, { "progress", BW_ST_IN_PROGRESS },
+	{ "answer", BW_ST_ANSWERED }, { "extend", BW_ST_EXTENDED }, { "reject", BW_ST_REJECTED },
+	{ "close", BW_ST_CLOSED }, { "reopen", BW_ST_REOPENED }, { "appeal", BW_ST_UNDER_APPEAL },
+};
+
+int cmd_move(cli *c, int argc, char **argv)
+{
+	char ref[13], note[BW_CHARS(BW_NOTE_MAX)];
+	const char *reason = NULL;
+	bw_request r;
+	bw_event ev;
+	bw_err e;
+	int rc;
+	enum bw_state to = BW_ST_COUNT;
+
+	for (size_t i = 0; i < sizeof moves / sizeof moves[0]; i++)
+		if (strcmp(moves[i].cmd, argv[0]) == 0)
+			to = moves[i].to;
+	/* --reason CODE anywhere after REF (reject) */
+	int n = 0;
+	char *args[64];
+	for (int i = 1; i < argc && n < 64; i++) {
+		if (strcmp(argv[i], "--reason") == 0 && i + 1 < argc)
+			reason = argv[++i];
+		else
+			args[n++] = argv[i];
+	}
+	if (n < 1)
+		return cli_usage(argv[0], "a reference number is needed");
+	if (read_ref(args[0], ref))
+		return 1;
+	if (join(note, sizeof note, n, args, 1) != BW_OK)
+		return cli_die("note: too long");
+	if (cli_open(c))
+		return 1;
+	if (to == BW_ST_REJECTED) {
+		if (bw_store_get(c->store, ref, &r, &e))
+			return cli_die("%s", e.msg);
+		const bw_refusal *why = reason ? bw_refusal_get(reason, r.kind) : NULL;
+		if (!why) {
+			fprintf(stderr, "bawaba reject: --reason is one of:\n");
+			for (const bw_refusal *x = bw_refusals(); x->code; x++)
+				if (x->info == (r.kind == BW_KIND_INFO))
+					fprintf(stderr, "  %-18s %s\n", x->code, x->label);
+			return 2;
+		}
+		/* the note starts with the reason's code, so reports can count refusals by reason */
+		size_t cl = strlen(why->code), nl = strlen(note);
+		if (cl + 2 + nl + 1 > sizeof note)
+			return cli_die("note: too long");
+		memmove(note + cl + (nl ? 2 : 0), note, nl + 1);
+		memcpy(note, why->code, cl);
+		if (nl)
+			memcpy(note + cl, ": ", 2);
+	} else if (reason) {
+		return cli_usage(argv[0], "--reason is for reject");
+	}
+	rc = bw_store_transition(c->store, ref, to, c->actor, note, c->now, &ev, &e);
+	if (rc)
+		return cli_die("%s", e.msg);
+	if (bw_store_get(c->store, ref, &r, &e))
+		return cli_die("%s", e.msg);
+	printf("%s %s -> %s, deadline %s\n", ref, bw_state_name(ev.old_state), bw_state_name(ev.new_state), r.deadline);
+	return 0;
+}
