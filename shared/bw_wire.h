@@ -64,9 +64,9 @@ int bw_wire_event_decode(const char *json, size_t len, bw_event *ev,
  * the body; the payload limit, the JSON syntax and the top-level object are checked
  * exactly as the decoders do, but no other key is looked at and any integer version is
  * returned (the receiver decides what it supports; one beyond int reads as INT_MIN).
- * *version gets "v", type[typesz] gets
- * "type". BW_EINVAL if "v" is missing or not an integer, "type" missing or not a string;
- * BW_ETOOBIG if the payload exceeds BW_WIRE_MAX or "type" does not fit typesz. */
+ * *version gets "v", type[typesz] gets "type". BW_EINVAL if "v" is missing or not an
+ * integer, "type" missing or not a string; BW_ETOOBIG if the payload exceeds BW_WIRE_MAX
+ * or "type" does not fit typesz. */
 int bw_wire_peek(const char *json, size_t len, int *version, char *type, size_t typesz,
                  bw_err *e);
 
