@@ -10,8 +10,8 @@ $(BUILD)/gen/suites.h: $(UNIT_SRC)
 $(BUILD)/tests/unit/main.o: $(BUILD)/gen/suites.h
 $(BUILD)/tests/unit/main.o: CFLAGS += -I$(BUILD)/gen $(shell pkg-config --cflags check)
 
-$(UNIT_BIN): $(UNIT_OBJ) $(LIB)
-	$(CC) $(LDFLAGS) -o $@ $(UNIT_OBJ) $(LIB) $(LDLIBS_BASE) $(shell pkg-config --libs check)
+$(UNIT_BIN): $(UNIT_OBJ) $(TEST_LIBS) $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $(UNIT_OBJ) $(TEST_LIBS) $(LIB) $(LDLIBS_BASE) $(shell pkg-config --libs check)
 
 tests: $(UNIT_BIN)
 
