@@ -23,6 +23,7 @@ static const char usage_all[] =
 	"  start DIR [--daemon]\n"
 	"  stop DIR\n"
 	"  register DIR kiosk|gateway|agent ID [--site S] [--host H] [--rotate]\n"
+	"  register DIR hub hub --rotate\n"
 	"  port DIR\n";
 
 static const char usage_init[] =
@@ -43,7 +44,8 @@ static const char usage_register[] =
 	"usage: bawaba-broker register DIR kiosk|gateway|agent ID [--site S] [--host H] [--rotate]\n"
 	"Creates broker credentials for ID and writes DIR/devices/ID.conf (mode 0600), whose\n"
 	"path it prints. Agent ids start with agent-. A running broker picks them up at once.\n"
-	"--rotate issues a new password to an id that is already registered.\n";
+	"--rotate issues a new password to an id that is already registered\n"
+	"(also to the hub: register DIR hub hub --rotate).\n";
 static const char usage_port[] =
 	"usage: bawaba-broker port DIR\n"
 	"Prints the port the broker of DIR listens on.\n";
@@ -286,8 +288,8 @@ static int cmd_register(int argc, char **argv)
 	int kind = bw_broker_kind_parse(pos[1], &e);
 	if (kind < 0)
 		return fail(&e);
-	if (kind == BW_BROKER_HUB)
-		return usage_error(usage_register, "%s", "the hub's user is made by init, not register");
+	if (kind == BW_BROKER_HUB && !o[2].set)
+		return usage_error(usage_register, "%s", "the hub's user is made by init (register hub hub --rotate renews its password)");
 	bw_broker_device dev = { o[0].value, o[1].value };
 	if (bw_broker_register(pos[0], kind, pos[2], &dev, o[2].set ? BW_BROKER_ROTATE : 0, NULL, 0, &e))
 		return fail(&e);

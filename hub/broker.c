@@ -296,7 +296,7 @@ int bw_broker_write_config(const char *dir, const bw_broker_settings *s, int *po
 	socklen_t len;
 	if ((rc = numeric_addr(s->bind, 0, &ss, &len, e)))
 		return rc;
-	if ((rc = mkdir_p1(dir, e)))
+	if ((rc = path_ok("directory", dir, e)) || (rc = mkdir_p1(dir, e)))
 		return rc;
 	if (!realpath(dir, abs))
 		return bw_fail(e, BW_EIO, "%s: %s", dir, strerror(errno));

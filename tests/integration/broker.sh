@@ -62,7 +62,13 @@ pw=$(bw_broker_password k1)
 [ ${#pw} -ge 24 ] || bw_fail "password too short: ${#pw}"
 [ "$pw" != "$(bw_broker_password k2)" ] || bw_fail "two devices got the same password"
 
-# ---- registry errors: one line on stderr, non-zero exit ----
+# ---- usage: --help on every form, errors are one line and a non-zero exit ----
+for c in "" init start stop register port; do
+  # shellcheck disable=SC2086
+  "$B" $c --help | grep -q '^usage: bawaba-broker' || bw_fail "bawaba-broker $c --help"
+done
+if "$B" frobnicate 2>/dev/null; then bw_fail "unknown command accepted"; fi
+if "$B" register "$BW_BROKER_DIR" hub hub 2>/dev/null; then bw_fail "register hub without --rotate accepted"; fi
 if "$B" register "$BW_BROKER_DIR" kiosk k1 2>"$BW_TMP/err"; then bw_fail "re-register k1 succeeded"; fi
 grep -q 'already registered' "$BW_TMP/err" || bw_fail "re-register message: $(cat "$BW_TMP/err")"
 [ "$(wc -l < "$BW_TMP/err")" = 1 ] || bw_fail "error is not one line"
@@ -136,6 +142,8 @@ if mosquitto_pub -V mqttv5 -h 127.0.0.1 -p "$BW_BROKER_PORT" -u k1 -P "$old" -q 
   bw_fail "old password still works after rotate"
 fi
 expect_accepted k1 "$R/dev/k1/up/evt" after-rotate
+"$B" register "$BW_BROKER_DIR" hub hub --rotate >/dev/null || bw_fail "hub rotate failed"
+expect_accepted hub "$R/pub/holidays" holidays-v1 -r
 [ "$(cat "$BW_BROKER_DIR/mosquitto.pid")" = "$pid0" ] || bw_fail "broker restarted on rotate"
 
 # ---- stop: the process goes, its database is saved ----
