@@ -1,0 +1,8 @@
+# bench/module.mk: benchmark programs (`make bench`), each comparing against a reference in the same run.
+BENCH_SRC := $(wildcard bench/*.c)
+BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
+
+$(BUILD)/bench/%: $(BUILD)/bench/%.o $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS_BASE)
+
+benches: $(BENCH_BIN)
