@@ -204,6 +204,12 @@ static int run_foreground(const char *dir)
 	sigaddset(&block, SIGHUP);
 	sigaddset(&block, SIGCHLD);
 	sigprocmask(SIG_BLOCK, &block, &old);
+	/* the mask to wait with: as we were started, but with our signals let through */
+	sigset_t wait_mask = old;
+	sigdelset(&wait_mask, SIGTERM);
+	sigdelset(&wait_mask, SIGINT);
+	sigdelset(&wait_mask, SIGHUP);
+	sigdelset(&wait_mask, SIGCHLD);
 	struct sigaction sa = { 0 };
 	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);
@@ -239,7 +245,7 @@ static int run_foreground(const char *dir)
 			return 1;
 		}
 		got_child = 0;
-		sigsuspend(&old);
+		sigsuspend(&wait_mask);
 	}
 }
 
