@@ -1,6 +1,7 @@
 /* grammar.c: the citizen SMS grammar: the keyword table, text folding, and what a message asks. */
 #include "grammar.h"
 
+#include <stdint.h>
 #include <string.h>
 
 #include "bw_ref.h"
@@ -432,6 +433,8 @@ static int edit_distance01(const uint32_t *a, size_t na, const uint32_t *b, size
 		size_t tn = na;
 		a = b; na = nb; b = t; nb = tn;
 	}
+	if (nb - na > 1)
+		return 2;
 	while (i < na && a[i] == b[i])
 		i++;
 	if (na == nb) {
@@ -449,56 +452,92 @@ static int edit_distance01(const uint32_t *a, size_t na, const uint32_t *b, size
 	return 2;
 }
 
-/* How far word w is from keyword word k: 0 exact, 1 one typo (keywords of 5+ letters
- * only), 2 no match. An Arabic article "ال" in front of w is ignored unless k has one. */
-static int word_distance(const word *w, const word *k)
+/* How far word w is from keyword word k[0..kn): 0 exact, 1 one typo (keywords of 5+
+ * letters only), 2 no match. An Arabic article "ال" in front of w is ignored unless k
+ * has one. */
+static int word_distance(const word *w, const uint32_t *k, size_t kn)
 {
 	static const uint32_t al[2] = { 0x627, 0x644 };
 	int d, d2;
 
-	if (w->n > WORD_CP || w->qmark != k->qmark)
+	if (w->n > WORD_CP)
 		return 2;
-	d = edit_distance01(w->cp, w->n, k->cp, k->n);
+	d = edit_distance01(w->cp, w->n, k, kn);
 	if (d > 0 && w->n > 3 && memcmp(w->cp, al, sizeof al) == 0 &&
-	    !(k->n > 2 && memcmp(k->cp, al, sizeof al) == 0)) {
-		d2 = edit_distance01(w->cp + 2, w->n - 2, k->cp, k->n);
+	    !(kn > 2 && memcmp(k, al, sizeof al) == 0)) {
+		d2 = edit_distance01(w->cp + 2, w->n - 2, k, kn);
 		if (d2 < d)
 			d = d2;
 	}
-	if (d == 1 && k->n < 5)
+	if (d == 1 && kn < 5)
 		return 2;
 	return d;
+}
+
+/* The keyword table split into folded words, made once per sms_parse (the table is
+ * const and there are no globals, so it cannot be kept between calls). */
+#define KW_CP 48       /* folded code points of one spelling, all its words */
+#define N_KEYWORDS (sizeof keywords / sizeof keywords[0])
+
+typedef struct kwform {
+	uint8_t nw;                  /* words; 0 if the spelling is too long to use */
+	uint8_t start[KW_WORDS], len[KW_WORDS];
+	uint32_t cp[KW_CP];
+} kwform;
+
+static void prepare_keywords(kwform forms[N_KEYWORDS])
+{
+	word kw[KW_WORDS];
+	words ks = { kw, KW_WORDS, 0, 0, 0 };
+
+	for (size_t r = 0; r < N_KEYWORDS; r++) {
+		kwform *f = &forms[r];
+		size_t used = 0;
+
+		split_words(keywords[r].spelling, &ks);
+		f->nw = 0;
+		if (ks.more)
+			continue;
+		for (size_t j = 0; j < ks.n; j++) {
+			if (kw[j].n > WORD_CP || used + kw[j].n > KW_CP)
+				goto unusable;
+			f->start[j] = (uint8_t)used;
+			f->len[j] = (uint8_t)kw[j].n;
+			memcpy(f->cp + used, kw[j].cp, kw[j].n * sizeof kw[j].cp[0]);
+			used += kw[j].n;
+		}
+		f->nw = (uint8_t)ks.n;
+	unusable:;
+	}
 }
 
 /* The best keyword row starting at word i: most words first, then fewest typos. A typo
  * as close to two different keywords ("statt": statut or start?) matches neither: the
  * gateway's menu is a better answer than a guess. Returns the row index or -1; *len
  * gets the words it covers. */
-static int match_keyword(const words *ws, size_t i, size_t *len)
+static int match_keyword(const kwform *forms, const words *ws, size_t i, size_t *len)
 {
 	int best = -1, best_d = 0, ambiguous = 0;
 	size_t best_len = 0;
-	word kw[KW_WORDS];
-	words ks = { kw, KW_WORDS, 0, 0, 0 };
 
-	for (size_t r = 0; r < sizeof keywords / sizeof keywords[0]; r++) {
+	for (size_t r = 0; r < N_KEYWORDS; r++) {
+		const kwform *f = &forms[r];
 		int d = 0;
 
-		split_words(keywords[r].spelling, &ks);
-		if (ks.n == 0 || i + ks.n > ws->n)
+		if (f->nw == 0 || i + f->nw > ws->n)
 			continue;
-		for (size_t j = 0; j < ks.n && d < 2; j++) {
-			int dj = word_distance(&ws->w[i + j], &kw[j]);
+		for (size_t j = 0; j < f->nw && d < 2; j++) {
+			int dj = word_distance(&ws->w[i + j], f->cp + f->start[j], f->len[j]);
 			d = dj == 2 ? 2 : d + dj;
 		}
 		if (d >= 2)
 			continue;
-		if (ks.n > best_len || (ks.n == best_len && d < best_d)) {
+		if (f->nw > best_len || (f->nw == best_len && d < best_d)) {
 			best = (int)r;
-			best_len = ks.n;
+			best_len = f->nw;
 			best_d = d;
 			ambiguous = 0;
-		} else if (ks.n == best_len && d == best_d &&
+		} else if (f->nw == best_len && d == best_d &&
 		           (keywords[r].intent != keywords[best].intent ||
 		            keywords[r].kind != keywords[best].kind)) {
 			ambiguous = 1;
@@ -611,11 +650,11 @@ static int take_ref(const number *num, sms_parsed *out)
 }
 
 /* Skips greeting and politeness words from word i; returns the next word. */
-static size_t skip_polite(const words *ws, size_t i, int *darija)
+static size_t skip_polite(const kwform *forms, const words *ws, size_t i, int *darija)
 {
 	for (;;) {
 		size_t len;
-		int r = match_keyword(ws, i, &len);
+		int r = match_keyword(forms, ws, i, &len);
 
 		if (r < 0 || keywords[r].intent != SMS_POLITE)
 			return i;
@@ -644,6 +683,7 @@ int sms_parse(const char *text, sms_parsed *out)
 {
 	word wbuf[MSG_WORDS];
 	words ws = { wbuf, MSG_WORDS, 0, 0, 0 };
+	kwform forms[N_KEYWORDS];
 	size_t i, j, len, body_from, rest_from;
 	number num;
 	int r;
@@ -655,9 +695,10 @@ int sms_parse(const char *text, sms_parsed *out)
 	split_words(text, &ws);
 	memcpy(out->lang, ws.arabic ? "ar" : "fr", 3);
 
-	i = skip_polite(&ws, 0, &out->darija);
+	prepare_keywords(forms);
+	i = skip_polite(forms, &ws, 0, &out->darija);
 	body_from = rest_from = after_word(&ws, i);
-	r = i < ws.n ? match_keyword(&ws, i, &len) : -1;
+	r = i < ws.n ? match_keyword(forms, &ws, i, &len) : -1;
 
 	if (r < 0 && i < ws.n && ws.w[i].digits) {
 		/* a message that starts with a number: a reference or a menu choice */
@@ -679,7 +720,7 @@ int sms_parse(const char *text, sms_parsed *out)
 
 		out->intent = (sms_intent)k->intent;
 		out->darija |= k->lang == SMS_LANG_DARIJA;
-		j = skip_polite(&ws, i + len, &out->darija);
+		j = skip_polite(forms, &ws, i + len, &out->darija);
 		body_from = rest_from = after_word(&ws, j);
 		switch (out->intent) {
 		case SMS_FILE:
