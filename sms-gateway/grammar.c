@@ -370,7 +370,8 @@ static int is_num_sep(uint32_t c)
 	return c == SPACE || c == '-' || c == '.' || c == '/';
 }
 
-/* Splits s into words (at most ws->cap kept). */
+/* Splits s into words (at most ws->cap kept). Dropped characters (harakat, tatweel,
+ * zero-width marks, invalid bytes) do not end a word: "شكـــاية" stays one word. */
 static void split_words(const char *s, words *ws)
 {
 	size_t pos = 0;
@@ -599,14 +600,14 @@ static int copy_text(const char *s, size_t from, char *dst, size_t dstsz)
 
 /* A number the citizen typed: consecutive digit words joined only by " -./". */
 typedef struct number {
-	size_t first, last;  /* its words */
+	size_t last;         /* its last word */
 	size_t ndigits;
 	char digits[24];     /* the first digits, ASCII */
 } number;
 
 static void read_number(const words *ws, size_t i, number *num)
 {
-	num->first = num->last = i;
+	num->last = i;
 	num->ndigits = 0;
 	for (size_t j = i; j < ws->n && ws->w[j].digits && (j == i || ws->w[j].num_gap); j++) {
 		const word *w = &ws->w[j];

@@ -63,9 +63,9 @@ typedef struct sms_parsed {
 	                          * written: not folded, trimmed, invalid UTF-8 and control
 	                          * characters other than tab and newline dropped. UNKNOWN:
 	                          * the whole message after any greeting. */
-	char rest[SMS_BODY_SIZE]; /* like body but starting right after the keyword, so the
-	                          * admin_hint word is kept: use it when the hint is not a
-	                          * catalogue word */
+	char rest[SMS_BODY_SIZE]; /* like body but starting right after the keyword (and any
+	                          * "svp"/"3afak" after it), so the admin_hint word is kept:
+	                          * use it when the hint is not a catalogue word */
 	int body_truncated;    /* 1: body or rest was cut at BW_TEXT_MAX characters */
 	char lang[3];          /* "ar" if the message has an Arabic letter, Arabic-Indic
 	                          * digit or Arabic punctuation, else "fr" */
