@@ -6,7 +6,19 @@
 #include <string.h>
 #include <time.h>
 
+#include "bw_conf.h"
 #include "cli.h"
+
+/* The config file of `bawaba` (-c FILE, else /etc/bawaba/bawaba.conf when it exists). */
+typedef struct cli_settings {
+	char database[512];
+} cli_settings;
+
+static const bw_conf_key conf_keys[] = {
+	BW_CONF_P("store", "database", cli_settings, database, "/var/lib/bawaba/hub.db",
+		  "the hub database (overridden by $BAWABA_DB, then by -d)"),
+	BW_CONF_END,
+};
 
 static const struct {
 	const char *name;
@@ -35,8 +47,11 @@ static const struct {
 
 static void usage(FILE *fp)
 {
-	fprintf(fp, "usage: bawaba [-d DATABASE] [--as ACTOR] COMMAND [ARGS]\n\n"
-		"Acts on a bawaba hub database (default $BAWABA_DB, else /var/lib/bawaba/hub.db).\n\n"
+	fprintf(fp, "usage: bawaba [-c CONFIG] [-d DATABASE] [--as ACTOR] COMMAND [ARGS]\n"
+		"       bawaba [-c CONFIG] -n          check the configuration\n"
+		"       bawaba --print-config          an annotated configuration with the defaults\n\n"
+		"Acts on a bawaba hub database: -d, else $BAWABA_DB, else [store] database of the\n"
+		"configuration (-c, else /etc/bawaba/bawaba.conf if present, else /var/lib/bawaba/hub.db).\n\n"
 		"commands:\n");
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
 		fprintf(fp, "  %s\n", commands[i].usage);
@@ -81,10 +96,11 @@ const char *cli_today(const cli *c, char out[11])
 int main(int argc, char **argv)
 {
 	cli c = { 0 };
-	int i = 1;
-	const char *user = getenv("USER");
+	cli_settings set;
+	bw_err e;
+	int i = 1, check_only = 0;
+	const char *user = getenv("USER"), *conf = NULL, *db = NULL;
 
-	c.db_path = getenv("BAWABA_DB") ? getenv("BAWABA_DB") : "/var/lib/bawaba/hub.db";
 	snprintf(c.actor_buf, sizeof c.actor_buf, "operator:%s", user && *user ? user : "unknown");
 	c.actor = c.actor_buf;
 	/* BAWABA_NOW lets tests and paper-entry scripts pin the clock (UTC seconds) */
@@ -94,8 +110,15 @@ int main(int argc, char **argv)
 		if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
 			usage(stdout);
 			return 0;
+		} else if (strcmp(argv[i], "--print-config") == 0) {
+			bw_conf_print(conf_keys, stdout);
+			return 0;
+		} else if (strcmp(argv[i], "-n") == 0) {
+			check_only = 1;
+		} else if (strcmp(argv[i], "-c") == 0 && i + 1 < argc) {
+			conf = argv[++i];
 		} else if (strcmp(argv[i], "-d") == 0 && i + 1 < argc) {
-			c.db_path = argv[++i];
+			db = argv[++i];
 		} else if (strcmp(argv[i], "--as") == 0 && i + 1 < argc) {
 			if (strlen(argv[++i]) > BW_ACTOR_MAX)
 				return cli_die("--as: at most %d characters", BW_ACTOR_MAX);
@@ -106,6 +129,15 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
+	/* an explicit -c must exist; the default file is optional */
+	int rc = bw_conf_load(conf ? conf : "/etc/bawaba/bawaba.conf", conf_keys, &set, &e);
+	if (rc != BW_OK && !(rc == BW_ENOTFOUND && !conf))
+		return cli_die("%s", e.msg);
+	if (check_only) {
+		printf("configuration OK\n");
+		return 0;
+	}
+	c.db_path = db ? db : getenv("BAWABA_DB") ? getenv("BAWABA_DB") : set.database;
 	if (i >= argc) {
 		usage(stderr);
 		return 2;
@@ -116,7 +148,7 @@ int main(int argc, char **argv)
 		for (int a = i + 1; a < argc; a++)
 			if (strcmp(argv[a], "--help") == 0 || strcmp(argv[a], "-h") == 0)
 				return cli_usage(argv[i], NULL);
-		int rc = commands[k].fn(&c, argc - i, argv + i);
+		rc = commands[k].fn(&c, argc - i, argv + i);
 		bw_store_close(c.store);
 		return rc;
 	}

@@ -89,4 +89,14 @@ $B export csv --anonymous | grep -q "Amina" && fail "anonymous csv leaks a name"
 $B export open311 | python3 -c 'import json,sys; d=json.load(sys.stdin); assert len(d)==4 and all("service_request_id" in x for x in d)' || fail "open311"
 $B export open311 --anonymous | grep -q description && fail "anonymous open311 has text"
 $B lifecycle | grep -q "under_appeal" || fail "lifecycle"
-echo "cli: all good"
+echo "cli commands: all good"
+
+# configuration: -n checks it, errors name file and line, -d wins over the file
+printf '[store]\ndatabase = %s\n' "$BAWABA_DB" > "$dir/ok.conf"
+$B -c "$dir/ok.conf" -n | grep -q "configuration OK" || fail "-n"
+env -u BAWABA_DB $B -c "$dir/ok.conf" list | grep -q reopened || fail "database from config"
+printf '[store]\ndatabse = x\n' > "$dir/bad.conf"
+must_fail "config typo" "bad.conf:2" $B -c "$dir/bad.conf" -n
+must_fail "missing config" "missing.conf" $B -c "$dir/missing.conf" list
+$B --print-config | grep -q "^database = /var/lib/bawaba/hub.db" || fail "--print-config"
+echo "cli config: all good"
