@@ -37,11 +37,11 @@ run: deps
 	scripts/run-site.sh $(BUILD)
 
 install: all
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/migrations $(DESTDIR)$(DATADIR)/seed $(DESTDIR)$(MANDIR)/man1
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/migrations $(DESTDIR)$(DATADIR)/seed
 	install -m 755 $(PROGS) $(DESTDIR)$(BINDIR)
 	install -m 644 db/migrations/*.sql $(DESTDIR)$(DATADIR)/migrations
 	install -m 644 db/seed/*.sql $(DESTDIR)$(DATADIR)/seed
-	install -m 644 $(MANS) $(DESTDIR)$(MANDIR)/man1
+	for m in $(MANS); do install -D -m 644 $$m $(DESTDIR)$(MANDIR)/man$${m##*.}/$${m##*/}; done
 	$(MAKE) install-locale
 
 clean:
