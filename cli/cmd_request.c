@@ -162,6 +162,39 @@ static int print_event(const bw_event *ev, void *arg)
 	return 0;
 }
 
+/* Date (UTC seconds) of the last answer or refusal, for the appeal window. */
+static int last_answer(const bw_event *ev, void *arg)
+{
+	if (ev->new_state == BW_ST_ANSWERED || ev->new_state == BW_ST_REJECTED)
+		*(int64_t *)arg = ev->at;
+	return 0;
+}
+
+/* Law 31.13 art. 19-20: the requester may complain to the head of the body within 20
+ * working days of the answer (or of the deadline, when none came), then to the CDAI. */
+static void print_appeal(cli *c, const bw_request *r)
+{
+	bw_holidays h;
+	bw_deadline d = { 0 };
+	bw_day from;
+	int64_t answered = 0;
+	char day[11];
+	if (r->kind != BW_KIND_INFO || r->state == BW_ST_UNDER_APPEAL || r->state == BW_ST_CLOSED)
+		return;
+	bw_store_events(c->store, r->uid, last_answer, &answered, NULL);
+	if (answered)
+		from = bw_day_of_time(answered, 60);
+	else if (strcmp(r->deadline, cli_today(c, day)) < 0)
+		bw_day_parse(r->deadline, &from, NULL);
+	else
+		return;
+	if (bw_store_holidays(c->store, &h, NULL))
+		return;
+	bw_deadline_compute(bw_rule_get("appeal-window"), from, &h, &d);
+	printf("appeal      to the head of the body until %s (law 31.13 art. 19)%s\n", bw_day_format(d.due, day),
+	       answered ? "" : ": no answer by the deadline");
+}
+
 int cmd_show(cli *c, int argc, char **argv)
 {
 	char ref[13], grouped[32], day[11], phone[32];
@@ -196,6 +229,7 @@ int cmd_show(cli *c, int argc, char **argv)
 			printf("%s%s", i ? ", " : "", bw_day_format(d.skipped[i], day));
 		printf("\n");
 	}
+	print_appeal(c, r);
 	printf("language    %s\n", r->lang);
 	if (r->phone[0])
 		printf("phone       %s%s\n", r->phone, r->consent ? " (consent given)" : "");

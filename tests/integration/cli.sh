@@ -65,6 +65,7 @@ $B show "$info" | grep -q "agent:amina" || fail "actor recorded"
 must_fail "extend twice" "already extended" $B extend "$info" "again"
 $B reject "$info" --reason archives "déposé aux Archives du Maroc" >/dev/null || fail "reject with reason"
 $B show "$info" | grep -q "archives: déposé" || fail "reason in timeline"
+$B show "$info" | grep -q "appeal      to the head of the body until" || fail "appeal window shown"
 
 # a holiday added after filing moves an open deadline, and show lists it
 open=$($B file --kind info --admin SANTE --name B --id-number K12345 --form onsite --contact 0600000000 "x") || fail "file 3"
