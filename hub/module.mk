@@ -10,3 +10,18 @@ $(BUILD)/bin/bawaba-broker: $(BUILD)/hub/bawaba-broker.o $(BROKER_OBJ) $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $(BUILD)/hub/bawaba-broker.o $(BROKER_OBJ) $(LIB) $(LDLIBS_BASE)
 # ---- end bawaba-broker ----
+
+# ---- bawaba-hub and bawaba-devsim: the hub daemon and a simulated device (hub/hub.c,
+# hub/bawaba-hub.c, hub/bawaba-devsim.c); both use libmosquitto, bw_sync and bw_proto ----
+MOSQ_LIBS = $(shell pkg-config --libs libmosquitto)
+PROGS += $(BUILD)/bin/bawaba-hub $(BUILD)/bin/bawaba-devsim
+MANS += man/bawaba-hub.1
+
+$(BUILD)/bin/bawaba-hub: $(BUILD)/hub/bawaba-hub.o $(BUILD)/hub/hub.o $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $(BUILD)/hub/bawaba-hub.o $(BUILD)/hub/hub.o $(LIB) $(LDLIBS_BASE) $(MOSQ_LIBS)
+
+$(BUILD)/bin/bawaba-devsim: $(BUILD)/hub/bawaba-devsim.o $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $(BUILD)/hub/bawaba-devsim.o $(LIB) $(LDLIBS_BASE) $(MOSQ_LIBS)
+# ---- end bawaba-hub ----

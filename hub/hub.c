@@ -1,0 +1,1070 @@
+/* hub.c: the hub engine: MQTT v5 client "hub" on bawaba/v1/dev/+/up/#, strict checks of
+ * who sent what, group commit then acks, status replies, notifications from the event log
+ * with replay on a device's cursor, presence in the devices table, retained catalogue and
+ * holidays, the daily overdue count. */
+#include "hub.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <mosquitto.h>
+#include <mqtt_protocol.h>
+#include <poll.h>
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "bw_calendar.h"
+#include "bw_conf.h"
+#include "bw_proto.h"
+#include "bw_ref.h"
+#include "bw_store.h"
+#include "bw_sync.h"
+#include "bw_wire.h"
+
+/* ---- settings ---- */
+
+static const bw_conf_key keys[] = {
+	BW_CONF_S("broker", "host", hub_settings, host, "127.0.0.1", "broker host"),
+	BW_CONF_I("broker", "port", hub_settings, port, 1, 65535, "1883", "broker port"),
+	BW_CONF_S("broker", "username", hub_settings, username, "hub", "broker user of the hub"),
+	BW_CONF_S("broker", "password", hub_settings, password, NULL, "its password"),
+	BW_CONF_P("broker", "cafile", hub_settings, cafile, NULL, "CA certificate; empty = plain TCP"),
+	BW_CONF_S("device", "id", hub_settings, dev_id, NULL, "written by bawaba-broker; unused"),
+	BW_CONF_S("device", "kind", hub_settings, dev_kind, NULL, "written by bawaba-broker; unused"),
+	BW_CONF_S("device", "site", hub_settings, dev_site, NULL, "written by bawaba-broker; unused"),
+	BW_CONF_P("hub", "db", hub_settings, db, "/var/lib/bawaba/hub.db", "the central database"),
+	BW_CONF_I("hub", "batch_max", hub_settings, batch_max, 1, 10000, "256",
+		  "requests per group commit at most"),
+	BW_CONF_I("hub", "batch_ms", hub_settings, batch_ms, 0, 1000, "3",
+		  "longest wait of a batch under load, ms"),
+	BW_CONF_I("hub", "events_ms", hub_settings, events_ms, 10, 60000, "200",
+		  "event log polled every N ms for status changes"),
+	BW_CONF_I("hub", "replay_max", hub_settings, replay_max, 1, 100000, "500",
+		  "notifications re-sent to a device per heartbeat at most"),
+	BW_CONF_I("hub", "keepalive", hub_settings, keepalive, 5, 3600, "30", "MQTT keepalive, s"),
+	BW_CONF_I("hub", "session_expiry", hub_settings, session_expiry, 0, 2147483647, "604800",
+		  "s the broker keeps the hub's session (and queues requests) while it is away"),
+	BW_CONF_S("hub", "log_level", hub_settings, log_level, "info", "error, warn, info or debug"),
+	BW_CONF_END
+};
+
+void hub_settings_default(hub_settings *s)
+{
+	memset(s, 0, sizeof *s);
+	bw_conf_defaults(keys, s, NULL);
+}
+
+int hub_settings_load(const char *path, hub_settings *s, bw_err *e)
+{
+	return bw_conf_load(path, keys, s, e);
+}
+
+int hub_settings_set(hub_settings *s, const char *a, bw_err *e)
+{
+	char sec[32], name[32];
+	const char *dot = strchr(a, '.'), *eq = strchr(a, '=');
+	if (!dot || !eq || dot > eq || (size_t)(dot - a) >= sizeof sec || (size_t)(eq - dot - 1) >= sizeof name)
+		return bw_fail(e, BW_EINVAL, "%s: expected section.key=value", a);
+	memcpy(sec, a, (size_t)(dot - a));
+	sec[dot - a] = '\0';
+	memcpy(name, dot + 1, (size_t)(eq - dot - 1));
+	name[eq - dot - 1] = '\0';
+	return bw_conf_set(keys, s, sec, name, eq + 1, e);
+}
+
+void hub_settings_print(FILE *fp)
+{
+	bw_conf_print(keys, fp);
+}
+
+/* ---- state ---- */
+
+struct hdev {
+	char id[BW_CODE_MAX + 1];
+	int num;
+	int hb_seen;          /* a heartbeat arrived since the hub started */
+	int64_t last_cursor;  /* the cursor of that heartbeat */
+};
+
+struct item {
+	char dev[BW_CODE_MAX + 1];
+	bw_request r;
+};
+
+struct hub {
+	hub_settings set;
+	const bw_log *log;
+	bw_store *st;
+	sqlite3 *db;
+	struct mosquitto *m;
+	int sock_open, online;
+	int64_t reconnect_at, misc_at, events_at, pub_at, overdue_at, devs_at;
+	int reconnect_ms;
+
+	struct hdev *devs;
+	size_t ndevs;
+
+	struct item *batch;
+	size_t nbatch;
+	int64_t batch_since;
+
+	int64_t event_cursor;
+	char *pub_cat, *pub_hol;     /* last published, to publish again only on change */
+	char overdue_day[BW_DATE_LEN + 1];
+	hub_stats stats;
+};
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static sqlite3_stmt *prep(hub *h, const char *sql)
+{
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v3(h->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK)
+		log_error(h->log, "db: prepare: %s", sqlite3_errmsg(h->db));
+	return st;
+}
+
+static int64_t state_get(sqlite3 *db, const char *key)
+{
+	sqlite3_stmt *st;
+	int64_t v = 0;
+	if (sqlite3_prepare_v2(db, "SELECT value FROM sync_state WHERE key = ?1", -1, &st, NULL) != SQLITE_OK)
+		return 0;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+static int state_set(sqlite3 *db, const char *key, int64_t v)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(db, "INSERT INTO sync_state (key, value) VALUES (?1, ?2) "
+			       "ON CONFLICT (key) DO UPDATE SET value = ?2", -1, &st, NULL) != SQLITE_OK)
+		return BW_EDB;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, v);
+	int rc = sqlite3_step(st) == SQLITE_DONE ? BW_OK : BW_EDB;
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* ---- devices ---- */
+
+void hub_reload_devices(hub *h)
+{
+	sqlite3_stmt *st = prep(h, "SELECT id, num FROM devices ORDER BY id");
+	if (!st)
+		return;
+	struct hdev *old = h->devs;
+	size_t nold = h->ndevs, cap = 16, n = 0;
+	struct hdev *d = bw_xcalloc(cap, sizeof *d);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		if (n == cap)
+			d = bw_xrealloc(d, (cap *= 2) * sizeof *d);
+		memset(&d[n], 0, sizeof d[n]);
+		bw_strlcpy(d[n].id, (const char *)sqlite3_column_text(st, 0), sizeof d[n].id);
+		d[n].num = sqlite3_column_int(st, 1);
+		for (size_t i = 0; i < nold; i++)   /* keep what we know of its heartbeats */
+			if (strcmp(old[i].id, d[n].id) == 0) {
+				d[n].hb_seen = old[i].hb_seen;
+				d[n].last_cursor = old[i].last_cursor;
+			}
+		n++;
+	}
+	sqlite3_finalize(st);
+	free(old);
+	h->devs = d;
+	h->ndevs = n;
+	h->devs_at = now_ms();
+}
+
+static struct hdev *find_dev(hub *h, const char *id, int reload)
+{
+	for (int pass = 0; pass < 2; pass++) {
+		size_t lo = 0, hi = h->ndevs;
+		while (lo < hi) {
+			size_t mid = (lo + hi) / 2;
+			int c = strcmp(h->devs[mid].id, id);
+			if (c == 0)
+				return &h->devs[mid];
+			if (c < 0)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		/* enrolled since we last looked? reread, at most once a second */
+		if (!reload || pass || now_ms() - h->devs_at < 1000)
+			return NULL;
+		hub_reload_devices(h);
+	}
+	return NULL;
+}
+
+/* Drops a message with one log line naming the device and the reason, and counts it. */
+static void drop(hub *h, const char *dev, const char *leaf, const char *why)
+{
+	h->stats.dropped++;
+	log_warn(h->log, "dropped %s from %s: %s", leaf, dev, why);
+	sqlite3_stmt *st = prep(h, "UPDATE devices SET dropped = dropped + 1 WHERE id = ?1");
+	if (st) {
+		sqlite3_bind_text(st, 1, dev, -1, SQLITE_STATIC);
+		sqlite3_step(st);
+		sqlite3_finalize(st);
+	}
+}
+
+/* ---- publishing ---- */
+
+static void publish(hub *h, const char *topic, const char *payload, size_t len, int retain,
+                    const mosquitto_property *props)
+{
+	int rc = mosquitto_publish_v5(h->m, NULL, topic, (int)len, payload, 1, retain, props);
+	if (rc != MOSQ_ERR_SUCCESS)
+		log_warn(h->log, "publish %s: %s", topic, mosquitto_strerror(rc));
+}
+
+static void send_ack(hub *h, const char *dev, const bw_ack *a)
+{
+	char topic[BW_PROTO_TOPIC_MAX], *json;
+	size_t len;
+	bw_err e;
+	if (bw_proto_topic(topic, sizeof topic, dev, "down/ack", &e) ||
+	    bw_ack_encode(a, &json, &len, &e)) {
+		log_error(h->log, "ack to %s: %s", dev, e.msg);
+		return;
+	}
+	publish(h, topic, json, len, 0, NULL);
+	free(json);
+}
+
+/* ---- ingest: group commit, then acks ---- */
+
+void hub_flush(hub *h)
+{
+	if (!h->nbatch)
+		return;
+	bw_err e;
+	bw_ack *acks = bw_xcalloc(h->nbatch, sizeof *acks);
+	char actor[BW_ACTOR_MAX + 1];
+	bw_request *stored = bw_xmalloc(sizeof *stored);
+	int rc = bw_store_begin(h->st, &e);
+	long n_stored = 0, n_dup = 0, n_rej = 0;
+	for (size_t i = 0; i < h->nbatch && rc == BW_OK; i++) {
+		struct item *it = &h->batch[i];
+		bw_ack *a = &acks[i];
+		memcpy(a->uid, it->r.uid, sizeof a->uid);
+		snprintf(actor, sizeof actor, "device:%s", it->dev);
+		int r = bw_store_insert(h->st, &it->r, actor, &e);
+		if (r == BW_OK) {
+			a->status = BW_ACK_STORED;
+			memcpy(a->ref, it->r.ref, sizeof a->ref);
+			n_stored++;
+		} else if (r == BW_EEXIST && bw_store_get_uid(h->st, it->r.uid, stored, NULL) == BW_OK) {
+			if (strcmp(stored->device, it->dev) != 0) {
+				/* another device's uid: say nothing about that request */
+				a->status = BW_ACK_REJECTED;
+				snprintf(a->reason, sizeof a->reason, "uid: belongs to another device");
+				log_warn(h->log, "rejected request %s from %s: uid of a request of %s",
+					 it->r.uid, it->dev, stored->device);
+				n_rej++;
+			} else {
+				a->status = BW_ACK_DUPLICATE;
+				memcpy(a->ref, stored->ref, sizeof a->ref);
+				n_dup++;
+			}
+		} else if (r == BW_EINVAL || r == BW_ETOOBIG || r == BW_EEXIST) {
+			a->status = BW_ACK_REJECTED;
+			bw_strlcpy(a->reason, e.msg, sizeof a->reason);
+			log_warn(h->log, "rejected request %s from %s: %s", it->r.uid, it->dev, e.msg);
+			n_rej++;
+		} else {
+			rc = r;
+		}
+	}
+	if (rc == BW_OK)
+		rc = bw_store_commit(h->st, &e);
+	if (rc != BW_OK) {
+		/* nothing is acknowledged: the devices send it all again */
+		log_error(h->log, "batch of %zu requests not stored: %s", h->nbatch, e.msg);
+		bw_store_rollback(h->st);
+	} else {
+		h->stats.batches++;
+		h->stats.stored += n_stored;
+		h->stats.duplicates += n_dup;
+		h->stats.rejected += n_rej;
+		for (size_t i = 0; i < h->nbatch; i++)
+			send_ack(h, h->batch[i].dev, &acks[i]);
+		log_debug(h->log, "batch: %zu requests, %ld stored, %ld duplicates, %ld rejected",
+			  h->nbatch, n_stored, n_dup, n_rej);
+	}
+	free(stored);
+	free(acks);
+	h->nbatch = 0;
+}
+
+static void on_req(hub *h, struct hdev *d, const char *payload, int len)
+{
+	bw_err e;
+	char why[BW_ERRMSG + 64], ref[BW_REF_LEN + 1];
+	struct item *it = &h->batch[h->nbatch];
+	h->stats.received++;
+	if (bw_wire_request_decode(payload, (size_t)len, &it->r, &e)) {
+		drop(h, d->id, "up/req", e.msg);
+		return;
+	}
+	if (strcmp(it->r.device, d->id) != 0) {
+		snprintf(why, sizeof why, "payload names device \"%.40s\"", it->r.device);
+		drop(h, d->id, "up/req", why);
+		return;
+	}
+	if (bw_ref_parse(it->r.ref, ref, NULL) || strcmp(ref, it->r.ref) != 0 ||
+	    bw_ref_device(it->r.ref) != (unsigned)d->num) {
+		snprintf(why, sizeof why, "reference \"%.20s\" is not one of device number %04d",
+			 it->r.ref, d->num);
+		drop(h, d->id, "up/req", why);
+		return;
+	}
+	memcpy(it->dev, d->id, sizeof it->dev);
+	if (h->nbatch++ == 0)
+		h->batch_since = now_ms();
+	if (h->nbatch >= (size_t)h->set.batch_max)
+		hub_flush(h);
+}
+
+/* ---- status queries ---- */
+
+static void on_query(hub *h, struct hdev *d, const char *payload, int len,
+                     const mosquitto_property *props)
+{
+	char ref[BW_REF_LEN + 1], want[BW_PROTO_TOPIC_MAX], *rt = NULL, *json = NULL;
+	void *corr = NULL;
+	uint16_t clen = 0;
+	bw_err e;
+	size_t jlen;
+	mosquitto_property *out = NULL;
+	bw_status *st = NULL;
+	h->stats.queries++;
+	if (bw_query_decode(payload, (size_t)len, ref, &e)) {
+		drop(h, d->id, "up/query", e.msg);
+		return;
+	}
+	mosquitto_property_read_string(props, MQTT_PROP_RESPONSE_TOPIC, &rt, false);
+	mosquitto_property_read_binary(props, MQTT_PROP_CORRELATION_DATA, &corr, &clen, false);
+	bw_proto_topic(want, sizeof want, d->id, "down/reply", NULL);
+	if (!rt || strcmp(rt, want) != 0 || !corr) {
+		drop(h, d->id, "up/query", "response topic must be its own down/reply, with correlation data");
+		goto out;
+	}
+	st = bw_xmalloc(sizeof *st);
+	bw_status_init(st);
+	if (bw_status_load(h->st, ref, st, &e) || bw_status_encode(st, &json, &jlen, &e)) {
+		log_error(h->log, "status %s for %s: %s", ref, d->id, e.msg);
+		goto out;
+	}
+	mosquitto_property_add_binary(&out, MQTT_PROP_CORRELATION_DATA, corr, clen);
+	publish(h, rt, json, jlen, 0, out);
+out:
+	if (st) {
+		bw_status_clear(st);
+		free(st);
+	}
+	mosquitto_property_free_all(&out);
+	free(json);
+	free(rt);
+	free(corr);
+}
+
+/* ---- notifications ---- */
+
+struct note {
+	char dev[BW_CODE_MAX + 1];
+	int64_t id, prev;
+	char ref[BW_REF_LEN + 1], deadline[BW_DATE_LEN + 1];
+	bw_event ev;
+};
+
+static void send_note(hub *h, const struct note *n)
+{
+	char topic[BW_PROTO_TOPIC_MAX], num[24], *json;
+	size_t len;
+	bw_err e;
+	mosquitto_property *props = NULL;
+	if (bw_proto_topic(topic, sizeof topic, n->dev, "down/notify", &e) ||
+	    bw_wire_event_encode(&n->ev, n->ref, &json, &len, &e)) {
+		log_error(h->log, "notify %s: %s", n->dev, e.msg);
+		return;
+	}
+	snprintf(num, sizeof num, "%lld", (long long)n->id);
+	mosquitto_property_add_string_pair(&props, MQTT_PROP_USER_PROPERTY, "event-id", num);
+	snprintf(num, sizeof num, "%lld", (long long)n->prev);
+	mosquitto_property_add_string_pair(&props, MQTT_PROP_USER_PROPERTY, "prev", num);
+	if (n->deadline[0])
+		mosquitto_property_add_string_pair(&props, MQTT_PROP_USER_PROPERTY, "deadline", n->deadline);
+	publish(h, topic, json, len, 0, props);
+	mosquitto_property_free_all(&props);
+	free(json);
+}
+
+static void row_event(sqlite3_stmt *st, int c, bw_event *ev)
+{
+	memset(ev, 0, sizeof *ev);
+	ev->id = sqlite3_column_int64(st, c);
+	bw_strlcpy(ev->uid, (const char *)sqlite3_column_text(st, c + 1), sizeof ev->uid);
+	bw_strlcpy(ev->request_uid, (const char *)sqlite3_column_text(st, c + 2), sizeof ev->request_uid);
+	ev->at = sqlite3_column_int64(st, c + 3);
+	bw_strlcpy(ev->actor, (const char *)sqlite3_column_text(st, c + 4), sizeof ev->actor);
+	ev->old_state = sqlite3_column_int(st, c + 5);
+	ev->new_state = sqlite3_column_int(st, c + 6);
+	bw_strlcpy(ev->note, (const char *)sqlite3_column_text(st, c + 7), sizeof ev->note);
+}
+
+/* New events in the log (written by the CLI, agents, or this hub): each one about a
+ * device's request gets a notify_log row chained to that device's previous one, then is
+ * published after the commit. The hub's own "received" events are skipped. */
+static void poll_events(hub *h)
+{
+	sqlite3_stmt *st = prep(h, "SELECT max(id) FROM events");
+	int64_t max = 0;
+	if (!st)
+		return;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		max = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	if (max <= h->event_cursor)
+		return;
+	bw_err e;
+	if (bw_store_begin(h->st, &e)) {
+		log_warn(h->log, "events: %s", e.msg);
+		return;
+	}
+	size_t cap = 64, n = 0;
+	struct note *notes = bw_xmalloc(cap * sizeof *notes);
+	int64_t cursor = h->event_cursor;
+	sqlite3_stmt *sel = prep(h, "SELECT e.id, e.uid, e.request_uid, e.at, e.actor, e.old_state, "
+				 "e.new_state, e.note, r.ref, r.device, r.deadline FROM events e JOIN requests r "
+				 "ON r.uid = e.request_uid WHERE e.id > ?1 ORDER BY e.id LIMIT 1000");
+	sqlite3_stmt *prev = prep(h, "SELECT COALESCE(max(event_id), 0) FROM notify_log WHERE device = ?1");
+	sqlite3_stmt *ins = prep(h, "INSERT INTO notify_log (event_id, device, prev, request_uid) "
+				 "VALUES (?1, ?2, ?3, ?4)");
+	int ok = sel && prev && ins;
+	if (ok)
+		sqlite3_bind_int64(sel, 1, h->event_cursor);
+	while (ok && sqlite3_step(sel) == SQLITE_ROW) {
+		int64_t id = sqlite3_column_int64(sel, 0);
+		cursor = id;
+		const char *dev = (const char *)sqlite3_column_text(sel, 9);
+		if (sqlite3_column_int(sel, 5) < 0 || !dev || !find_dev(h, dev, 0))
+			continue;
+		if (n == cap)
+			notes = bw_xrealloc(notes, (cap *= 2) * sizeof *notes);
+		struct note *nt = &notes[n];
+		row_event(sel, 0, &nt->ev);
+		nt->id = id;
+		bw_strlcpy(nt->dev, dev, sizeof nt->dev);
+		bw_strlcpy(nt->ref, (const char *)sqlite3_column_text(sel, 8), sizeof nt->ref);
+		bw_strlcpy(nt->deadline, (const char *)sqlite3_column_text(sel, 10), sizeof nt->deadline);
+		sqlite3_reset(prev);
+		sqlite3_bind_text(prev, 1, dev, -1, SQLITE_STATIC);
+		ok = sqlite3_step(prev) == SQLITE_ROW;
+		nt->prev = ok ? sqlite3_column_int64(prev, 0) : 0;
+		sqlite3_reset(prev);
+		sqlite3_reset(ins);
+		sqlite3_bind_int64(ins, 1, id);
+		sqlite3_bind_text(ins, 2, dev, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(ins, 3, nt->prev);
+		sqlite3_bind_text(ins, 4, nt->ev.request_uid, -1, SQLITE_STATIC);
+		ok = ok && sqlite3_step(ins) == SQLITE_DONE;
+		n++;
+	}
+	if (ok)
+		ok = state_set(h->db, "hub.event_cursor", cursor) == BW_OK;
+	sqlite3_finalize(sel);
+	sqlite3_finalize(prev);
+	sqlite3_finalize(ins);
+	if (!ok || bw_store_commit(h->st, &e)) {
+		log_error(h->log, "events: %s", sqlite3_errmsg(h->db));
+		bw_store_rollback(h->st);
+		free(notes);
+		return;
+	}
+	h->event_cursor = cursor;
+	for (size_t i = 0; i < n; i++)
+		send_note(h, &notes[i]);
+	h->stats.notified += (long)n;
+	if (n)
+		log_debug(h->log, "events: %zu notifications published", n);
+	free(notes);
+}
+
+/* A device's heartbeat says how far it got; when it made no progress since the previous
+ * one (or is the first since the hub started) everything after its cursor is sent again:
+ * lost notifications come back without relying on the broker's disk. */
+static void replay(hub *h, struct hdev *d, int64_t cursor)
+{
+	sqlite3_stmt *st = prep(h, "SELECT e.id, e.uid, e.request_uid, e.at, e.actor, e.old_state, "
+				"e.new_state, e.note, r.ref, r.deadline, n.prev FROM notify_log n "
+				"JOIN events e ON e.id = n.event_id JOIN requests r ON r.uid = n.request_uid "
+				"WHERE n.device = ?1 AND n.event_id > ?2 ORDER BY n.event_id LIMIT ?3");
+	if (!st)
+		return;
+	struct note *nt = bw_xmalloc(sizeof *nt);
+	long n = 0;
+	sqlite3_bind_text(st, 1, d->id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, cursor);
+	sqlite3_bind_int(st, 3, h->set.replay_max);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		row_event(st, 0, &nt->ev);
+		nt->id = nt->ev.id;
+		bw_strlcpy(nt->dev, d->id, sizeof nt->dev);
+		bw_strlcpy(nt->ref, (const char *)sqlite3_column_text(st, 8), sizeof nt->ref);
+		bw_strlcpy(nt->deadline, (const char *)sqlite3_column_text(st, 9), sizeof nt->deadline);
+		nt->prev = sqlite3_column_int64(st, 10);
+		send_note(h, nt);
+		n++;
+	}
+	sqlite3_finalize(st);
+	free(nt);
+	if (n) {
+		h->stats.replayed += n;
+		log_info(h->log, "%s: replayed %ld notifications after event %lld", d->id, n,
+			 (long long)cursor);
+	}
+}
+
+/* ---- presence ---- */
+
+static void on_presence(hub *h, struct hdev *d, const char *payload, int len)
+{
+	bw_presence p;
+	bw_err e;
+	if (len == 0)
+		return;   /* a retained message being cleared */
+	if (bw_presence_decode(payload, (size_t)len, &p, &e)) {
+		drop(h, d->id, "up/presence", e.msg);
+		return;
+	}
+	h->stats.presence++;
+	sqlite3_stmt *st = prep(h, p.online
+		? "UPDATE devices SET online = 1, last_seen = ?2, outbox_depth = ?3, signal = ?4, "
+		  "send_queue = ?5, notify_cursor = max(notify_cursor, ?6) WHERE id = ?1"
+		: "UPDATE devices SET online = 0 WHERE id = ?1");
+	if (!st)
+		return;
+	sqlite3_bind_text(st, 1, d->id, -1, SQLITE_STATIC);
+	if (p.online) {
+		/* a device's clock may be wrong: last seen is the hub's time */
+		sqlite3_bind_int64(st, 2, (int64_t)time(NULL));
+		sqlite3_bind_int64(st, 3, p.outbox < 0 ? 0 : p.outbox);
+		if (p.signal >= 0)
+			sqlite3_bind_int(st, 4, p.signal);
+		if (p.queue >= 0)
+			sqlite3_bind_int(st, 5, p.queue);
+		sqlite3_bind_int64(st, 6, p.cursor);
+	}
+	if (sqlite3_step(st) != SQLITE_DONE)
+		log_error(h->log, "presence of %s: %s", d->id, sqlite3_errmsg(h->db));
+	sqlite3_finalize(st);
+	if (!p.online) {
+		log_info(h->log, "%s is offline", d->id);
+		return;
+	}
+	if (!d->hb_seen || d->last_cursor == p.cursor)
+		replay(h, d, p.cursor);
+	d->hb_seen = 1;
+	d->last_cursor = p.cursor;
+}
+
+/* ---- catalogue and holidays, retained ---- */
+
+static int cat_admin(const bw_admin *a, void *arg)
+{
+	json_array_append_new(arg, json_pack("{s:s,s:s,s:s,s:s}", "code", a->code, "name_ar",
+		a->name_ar, "name_fr", a->name_fr, "name_zgh", a->name_zgh));
+	return 0;
+}
+
+static int cat_category(const bw_category *c, void *arg)
+{
+	json_array_append_new(arg, json_pack("{s:s,s:s,s:i,s:s,s:s,s:s}", "code", c->code, "admin",
+		c->admin, "kinds", (int)c->kinds, "name_ar", c->name_ar, "name_fr", c->name_fr,
+		"name_zgh", c->name_zgh));
+	return 0;
+}
+
+static int cat_site(const bw_site *t, void *arg)
+{
+	json_array_append_new(arg, json_pack("{s:s,s:s,s:s,s:s,s:s,s:s}", "code", t->code, "admin",
+		t->admin, "city", t->city, "name_ar", t->name_ar, "name_fr", t->name_fr,
+		"name_zgh", t->name_zgh));
+	return 0;
+}
+
+static int cat_holiday(const bw_holiday *d, void *arg)
+{
+	json_array_append_new(arg, json_pack("{s:s,s:s,s:s,s:b,s:b}", "day", d->day, "name_ar",
+		d->name_ar, "name_fr", d->name_fr, "islamic", d->islamic, "confirmed", d->confirmed));
+	return 0;
+}
+
+static void publish_if_changed(hub *h, const char *topic, json_t *root, char **last, int force)
+{
+	char *s = root ? json_dumps(root, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+	json_decref(root);
+	if (!s)
+		return;
+	if (!force && *last && strcmp(*last, s) == 0) {
+		free(s);
+		return;
+	}
+	publish(h, topic, s, strlen(s), 1, NULL);
+	log_info(h->log, "published %s (%zu bytes)", topic, strlen(s));
+	free(*last);
+	*last = s;
+}
+
+static void publish_public(hub *h, int force)
+{
+	json_t *adm = json_array(), *cat = json_array(), *site = json_array(), *hol = json_array();
+	bw_store_admins(h->st, cat_admin, adm, NULL);
+	bw_store_categories(h->st, NULL, -1, cat_category, cat, NULL);
+	bw_store_sites(h->st, cat_site, site, NULL);
+	bw_store_holiday_list(h->st, NULL, NULL, cat_holiday, hol, NULL);
+	publish_if_changed(h, BW_PROTO_ROOT "/pub/catalogue",
+		json_pack("{s:i,s:s,s:o,s:o,s:o}", "v", 1, "type", "catalogue", "administrations", adm,
+			  "categories", cat, "sites", site), &h->pub_cat, force);
+	publish_if_changed(h, BW_PROTO_ROOT "/pub/holidays",
+		json_pack("{s:i,s:s,s:o}", "v", 1, "type", "holidays", "days", hol), &h->pub_hol, force);
+}
+
+/* ---- overdue ---- */
+
+static int count_one(const bw_request *r, void *arg)
+{
+	(*(long *)arg)++;
+	return 0;
+}
+
+static void count_overdue(hub *h)
+{
+	char today[BW_DATE_LEN + 1];
+	bw_day_format(bw_day_of_time((int64_t)time(NULL), 60), today);
+	if (strcmp(today, h->overdue_day) == 0)
+		return;
+	bw_filter f;
+	long n = 0;
+	bw_err e;
+	bw_filter_init(&f);
+	f.overdue_on = today;
+	if (bw_store_list(h->st, &f, count_one, &n, &e)) {
+		log_error(h->log, "overdue count: %s", e.msg);
+		return;
+	}
+	memcpy(h->overdue_day, today, sizeof h->overdue_day);
+	h->stats.overdue = n;
+	if (n)
+		log_warn(h->log, "%ld open requests are past their legal deadline on %s "
+			 "(bawaba list --overdue)", n, today);
+	else
+		log_info(h->log, "no open request is past its deadline on %s", today);
+}
+
+/* ---- MQTT ---- */
+
+static void on_message(struct mosquitto *m, void *arg, const struct mosquitto_message *msg,
+                       const mosquitto_property *props)
+{
+	hub *h = arg;
+	char dev[BW_CODE_MAX + 1];
+	const char *leaf;
+	if (bw_proto_topic_parse(msg->topic, dev, &leaf, NULL)) {
+		h->stats.dropped++;
+		log_warn(h->log, "dropped a message on %.80s: not a device topic", msg->topic);
+		return;
+	}
+	struct hdev *d = find_dev(h, dev, 1);
+	if (!d) {
+		/* the ACL lets only registered broker users publish here; the hub also wants
+		 * them enrolled (bawaba-hub enroll) so their reference numbers are known */
+		drop(h, dev, leaf, "device not enrolled at the hub");
+		return;
+	}
+	if (msg->payloadlen > BW_WIRE_MAX) {
+		char why[64];
+		snprintf(why, sizeof why, "payload of %d bytes, at most %d", msg->payloadlen, BW_WIRE_MAX);
+		drop(h, dev, leaf, why);
+		return;
+	}
+	if (strcmp(leaf, "up/req") == 0)
+		on_req(h, d, msg->payload, msg->payloadlen);
+	else if (strcmp(leaf, "up/query") == 0)
+		on_query(h, d, msg->payload, msg->payloadlen, props);
+	else if (strcmp(leaf, "up/presence") == 0)
+		on_presence(h, d, msg->payload, msg->payloadlen);
+	else
+		drop(h, dev, leaf, "unknown topic");
+}
+
+static void on_connect(struct mosquitto *m, void *arg, int rc, int flags,
+                       const mosquitto_property *props)
+{
+	hub *h = arg;
+	if (rc) {
+		log_error(h->log, "broker %s:%d refused the hub: %s", h->set.host, h->set.port,
+			  mosquitto_reason_string(rc));
+		h->reconnect_ms = 15000;
+		return;
+	}
+	h->online = 1;
+	h->reconnect_ms = 0;
+	log_info(h->log, "connected to %s:%d as %s%s", h->set.host, h->set.port, h->set.username,
+		 flags ? " (session resumed)" : "");
+	mosquitto_subscribe_v5(m, NULL, BW_PROTO_ROOT "/dev/+/up/#", 1, 0, NULL);
+	/* the broker may have lost its retained copies in a crash: publish them again */
+	publish_public(h, 1);
+}
+
+static int64_t jitter(int64_t ms)
+{
+	unsigned r = 0;
+	if (getrandom(&r, sizeof r, GRND_NONBLOCK) != (ssize_t)sizeof r)
+		r = (unsigned)now_ms();
+	return ms * 3 / 4 + (int64_t)(r % (unsigned)(ms / 2 + 1));
+}
+
+static void lost(hub *h, int rc)
+{
+	if (!h->sock_open)
+		return;
+	if (h->online)
+		log_warn(h->log, "connection to the broker lost: %s",
+			 rc == MOSQ_ERR_ERRNO ? strerror(errno) : mosquitto_strerror(rc));
+	/* commit what arrived; its acks may be lost with the connection, and then the
+	 * devices send again and get "duplicate" */
+	hub_flush(h);
+	mosquitto_disconnect(h->m);
+	h->online = 0;
+	h->sock_open = 0;
+	h->reconnect_ms = h->reconnect_ms ? h->reconnect_ms * 2 : 200;
+	if (h->reconnect_ms > 5000)
+		h->reconnect_ms = 5000;
+	h->reconnect_at = now_ms() + jitter(h->reconnect_ms);
+}
+
+static void try_connect(hub *h)
+{
+	mosquitto_property *props = NULL;
+	mosquitto_property_add_int32(&props, MQTT_PROP_SESSION_EXPIRY_INTERVAL, (uint32_t)h->set.session_expiry);
+	int rc = mosquitto_connect_bind_v5(h->m, h->set.host, h->set.port, h->set.keepalive, NULL, props);
+	mosquitto_property_free_all(&props);
+	if (rc != MOSQ_ERR_SUCCESS) {
+		if (h->reconnect_ms == 0 || h->reconnect_ms >= 5000)
+			log_warn(h->log, "cannot reach the broker at %s:%d: %s", h->set.host, h->set.port,
+				 rc == MOSQ_ERR_ERRNO ? strerror(errno) : mosquitto_strerror(rc));
+		h->sock_open = 1;   /* so lost() schedules the next attempt */
+		lost(h, rc);
+		return;
+	}
+	h->sock_open = 1;
+	h->misc_at = now_ms() + 1000;
+}
+
+int hub_new(hub **out, const hub_settings *s, const bw_log *log, bw_err *e)
+{
+	hub *h = bw_xcalloc(1, sizeof *h);
+	int rc;
+	*out = NULL;
+	h->set = *s;
+	h->log = log;
+	h->batch = bw_xmalloc((size_t)s->batch_max * sizeof *h->batch);
+	if ((rc = bw_store_open(&h->st, s->db, 0, e)))
+		goto err;
+	h->db = bw_store_db(h->st);
+	sqlite3_stmt *q = prep(h, "SELECT count(*) FROM administrations");
+	int empty = q && sqlite3_step(q) == SQLITE_ROW && sqlite3_column_int(q, 0) == 0;
+	sqlite3_finalize(q);
+	if (empty) {
+		if ((rc = bw_store_seed(h->st, e)))
+			goto err;
+		log_info(log, "%s: a fresh database, loaded the shipped catalogue and holidays", s->db);
+	}
+	h->event_cursor = state_get(h->db, "hub.event_cursor");
+	hub_reload_devices(h);
+
+	mosquitto_lib_init();
+	h->m = mosquitto_new(s->username, false, h);
+	if (!h->m) {
+		rc = bw_fail(e, BW_ENOMEM, "mosquitto_new: %s", strerror(errno));
+		goto err;
+	}
+	mosquitto_int_option(h->m, MOSQ_OPT_PROTOCOL_VERSION, MQTT_PROTOCOL_V5);
+	mosquitto_int_option(h->m, MOSQ_OPT_TCP_NODELAY, 1);
+	/* accept many requests in flight from the broker at once: the acks wait for a commit */
+	mosquitto_int_option(h->m, MOSQ_OPT_RECEIVE_MAXIMUM, 1000);
+	if (mosquitto_username_pw_set(h->m, s->username, s->password) != MOSQ_ERR_SUCCESS ||
+	    (s->cafile[0] && mosquitto_tls_set(h->m, s->cafile, NULL, NULL, NULL, NULL) != MOSQ_ERR_SUCCESS)) {
+		rc = bw_fail(e, BW_EINVAL, "broker credentials or cafile refused");
+		goto err;
+	}
+	mosquitto_connect_v5_callback_set(h->m, on_connect);
+	mosquitto_message_v5_callback_set(h->m, on_message);
+	*out = h;
+	return BW_OK;
+err:
+	hub_free(h);
+	return rc;
+}
+
+void hub_free(hub *h)
+{
+	if (!h)
+		return;
+	hub_flush(h);
+	if (h->m && h->online) {
+		mosquitto_disconnect_v5(h->m, 0, NULL);
+		for (int i = 0; i < 100 && mosquitto_want_write(h->m); i++) {
+			mosquitto_loop_write(h->m, 1);
+			struct timespec ts = { 0, 10 * 1000000 };
+			nanosleep(&ts, NULL);
+		}
+	}
+	if (h->m)
+		mosquitto_destroy(h->m);
+	bw_store_close(h->st);
+	free(h->devs);
+	free(h->batch);
+	free(h->pub_cat);
+	free(h->pub_hol);
+	free(h);
+}
+
+int hub_fd(hub *h)
+{
+	return h->sock_open ? mosquitto_socket(h->m) : -1;
+}
+
+int hub_want_write(hub *h)
+{
+	return h->sock_open && mosquitto_want_write(h->m);
+}
+
+const hub_stats *hub_get_stats(hub *h)
+{
+	return &h->stats;
+}
+
+void hub_log_stats(hub *h)
+{
+	const hub_stats *s = &h->stats;
+	log_info(h->log, "stats: received %ld, stored %ld, duplicates %ld, rejected %ld, dropped %ld, "
+		 "batches %ld, queries %ld, notified %ld, replayed %ld, heartbeats %ld, overdue %ld",
+		 s->received, s->stored, s->duplicates, s->rejected, s->dropped, s->batches, s->queries,
+		 s->notified, s->replayed, s->presence, s->overdue);
+}
+
+void hub_handle(hub *h, short revents)
+{
+	int64_t now = now_ms();
+	int rc = MOSQ_ERR_SUCCESS, idle = 1;
+	if (!h->sock_open && now >= h->reconnect_at)
+		try_connect(h);
+	if (h->sock_open && (revents & (POLLIN | POLLHUP | POLLERR))) {
+		/* read everything that is there (one packet per loop_read): the requests of a
+		 * burst then share one commit */
+		idle = 0;
+		for (int i = 0; i < 4096 && rc == MOSQ_ERR_SUCCESS; i++) {
+			errno = 0;
+			rc = mosquitto_loop_read(h->m, 1);
+			if (errno == EAGAIN || errno == EWOULDBLOCK) {
+				idle = 1;
+				break;
+			}
+		}
+		if (rc != MOSQ_ERR_SUCCESS)
+			lost(h, rc);
+	}
+	now = now_ms();
+	/* group commit: when the socket has nothing more, or the batch waited long enough */
+	if (h->nbatch && (idle || now - h->batch_since >= h->set.batch_ms))
+		hub_flush(h);
+	if (now >= h->events_at) {
+		h->events_at = now + h->set.events_ms;
+		poll_events(h);
+	}
+	if (now >= h->pub_at) {
+		h->pub_at = now + 10000;
+		if (h->online)
+			publish_public(h, 0);
+	}
+	if (now >= h->overdue_at) {
+		h->overdue_at = now + 60000;
+		count_overdue(h);
+	}
+	if (!h->sock_open)
+		return;
+	if (mosquitto_want_write(h->m) && (rc = mosquitto_loop_write(h->m, 1)) != MOSQ_ERR_SUCCESS) {
+		lost(h, rc);
+		return;
+	}
+	if (now >= h->misc_at) {
+		h->misc_at = now + 1000;
+		if ((rc = mosquitto_loop_misc(h->m)) != MOSQ_ERR_SUCCESS)
+			lost(h, rc);
+	}
+	if (h->sock_open && mosquitto_socket(h->m) < 0)
+		lost(h, MOSQ_ERR_NO_CONN);
+}
+
+int hub_timeout_ms(hub *h)
+{
+	int64_t now = now_ms(), next = now + 1000;
+	if (h->nbatch && h->batch_since + h->set.batch_ms < next)
+		next = h->batch_since + h->set.batch_ms;
+	if (h->events_at < next)
+		next = h->events_at;
+	if (!h->sock_open && h->reconnect_at < next)
+		next = h->reconnect_at;
+	if (h->sock_open && h->misc_at < next)
+		next = h->misc_at;
+	return next <= now ? 0 : (int)(next - now);
+}
+
+/* ---- enrolment ---- */
+
+/* Writes num= into the [device] section of the config file (atomically, mode 0600). */
+static int write_num(const char *path, int num, bw_err *e)
+{
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return bw_fail(e, BW_EIO, "%s: %s", path, strerror(errno));
+	char *out = NULL, line[BW_CONF_LINE_MAX + 2];
+	size_t olen = 0;
+	FILE *o = open_memstream(&out, &olen);
+	int in_dev = 0, done = 0;
+	while (fgets(line, sizeof line, f)) {
+		const char *p = line + strspn(line, " \t");
+		if (*p == '[') {
+			if (in_dev && !done) {
+				fprintf(o, "num=%d\n", num);
+				done = 1;
+			}
+			in_dev = strncmp(p, "[device]", 8) == 0;
+			fputs(line, o);
+			continue;
+		}
+		if (in_dev && strncmp(p, "num", 3) == 0 && strchr(" \t=", p[3])) {
+			if (!done)
+				fprintf(o, "num=%d\n", num);
+			done = 1;
+			continue;
+		}
+		fputs(line, o);
+	}
+	if (!done) {
+		if (!in_dev)
+			fprintf(o, "\n[device]\n");
+		else if (olen && out[olen - 1] != '\n')
+			fputc('\n', o);
+		fprintf(o, "num=%d\n", num);
+	}
+	fclose(f);
+	fclose(o);
+	char tmp[1100];
+	snprintf(tmp, sizeof tmp, "%s.tmp", path);
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	int rc = BW_OK;
+	if (fd < 0 || write(fd, out, olen) != (ssize_t)olen || fsync(fd) != 0)
+		rc = bw_fail(e, BW_EIO, "%s: %s", tmp, strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	if (rc == BW_OK && rename(tmp, path) != 0)
+		rc = bw_fail(e, BW_EIO, "%s: %s", path, strerror(errno));
+	if (rc)
+		unlink(tmp);
+	free(out);
+	return rc;
+}
+
+int hub_enroll(const char *dbpath, const char *conf, int want, int *num_out, bw_err *e)
+{
+	bw_sync_settings d;
+	bw_store *st = NULL;
+	sqlite3_stmt *q = NULL;
+	int rc, num = 0;
+	bw_sync_settings_default(&d);
+	if ((rc = bw_sync_settings_read(conf, &d, e)))
+		return rc;
+	if (strcmp(d.kind, "kiosk") != 0 && strcmp(d.kind, "gateway") != 0)
+		return bw_fail(e, BW_EINVAL, "%s: kind \"%s\": only kiosks and gateways take requests",
+			       conf, d.kind);
+	if (!d.device[0] || strcmp(d.device, d.username) != 0 || strpbrk(d.device, "/+#"))
+		return bw_fail(e, BW_EINVAL, "%s: [device] id must equal [broker] username", conf);
+	if (want < 0 || want > (int)BW_REF_DEVICE_MAX)
+		return bw_fail(e, BW_EINVAL, "num %d: 1..%u", want, BW_REF_DEVICE_MAX);
+	if ((rc = bw_store_open(&st, dbpath, 0, e)))
+		return rc;
+	sqlite3 *db = bw_store_db(st);
+	if ((rc = bw_store_begin(st, e)))
+		goto out;
+	sqlite3_prepare_v2(db, "SELECT num FROM devices WHERE id = ?1", -1, &q, NULL);
+	sqlite3_bind_text(q, 1, d.device, -1, SQLITE_STATIC);
+	if (sqlite3_step(q) == SQLITE_ROW)
+		num = sqlite3_column_int(q, 0);
+	sqlite3_finalize(q);
+	if (num && want && want != num) {
+		rc = bw_fail(e, BW_EEXIST, "%s is enrolled with number %04d already", d.device, num);
+		goto out;
+	}
+	if (!num) {
+		if (want) {
+			num = want;
+		} else {
+			sqlite3_prepare_v2(db, "SELECT COALESCE(max(num), 0) + 1 FROM devices", -1, &q, NULL);
+			num = sqlite3_step(q) == SQLITE_ROW ? sqlite3_column_int(q, 0) : 0;
+			sqlite3_finalize(q);
+		}
+		if (num < 1 || num > (int)BW_REF_DEVICE_MAX) {
+			rc = bw_fail(e, BW_ETOOBIG, "no device number left");
+			goto out;
+		}
+		sqlite3_prepare_v2(db, "INSERT INTO devices (id, kind, site, num, registered_at) "
+				   "VALUES (?1, ?2, ?3, ?4, ?5)", -1, &q, NULL);
+		sqlite3_bind_text(q, 1, d.device, -1, SQLITE_STATIC);
+		sqlite3_bind_text(q, 2, d.kind, -1, SQLITE_STATIC);
+		sqlite3_bind_text(q, 3, d.site, -1, SQLITE_STATIC);
+		sqlite3_bind_int(q, 4, num);
+		sqlite3_bind_int64(q, 5, (int64_t)time(NULL));
+		int s = sqlite3_step(q);
+		sqlite3_finalize(q);
+		if (s == SQLITE_CONSTRAINT_UNIQUE || s == SQLITE_CONSTRAINT_PRIMARYKEY) {
+			rc = bw_fail(e, BW_EEXIST, "number %04d belongs to another device", num);
+			goto out;
+		}
+		if (s != SQLITE_DONE) {
+			rc = bw_fail(e, BW_EDB, "devices: %s", sqlite3_errmsg(db));
+			goto out;
+		}
+	}
+	/* the file first: if it cannot be written the enrolment is rolled back */
+	if ((rc = write_num(conf, num, e)))
+		goto out;
+	rc = bw_store_commit(st, e);
+out:
+	if (rc)
+		bw_store_rollback(st);
+	bw_store_close(st);
+	if (rc == BW_OK && num_out)
+		*num_out = num;
+	return rc;
+}

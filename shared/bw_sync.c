@@ -1,0 +1,956 @@
+/* bw_sync.c: the edge sync engine: local commit + outbox, a windowed sender that retires
+ * rows on the hub's ack, status queries, notifications into the local store, presence;
+ * libmosquitto driven from the caller's poll loop (socket, loop_read/write/misc). */
+#include "bw_sync.h"
+
+#include <errno.h>
+#include <mosquitto.h>
+#include <mqtt_protocol.h>
+#include <poll.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <time.h>
+
+#include "bw_conf.h"
+#include "bw_ref.h"
+#include "bw_uuid.h"
+#include "bw_wire.h"
+
+#define QUERIES_MAX 32
+
+/* One outbox row the sender is working on: published and waiting for the hub's ack, or
+ * waiting for its next attempt. The window bounds how many exist at once. */
+struct pend {
+	int64_t seq;
+	char uid[BW_UID_LEN + 1];
+	int is_evt;
+	int mid;           /* libmosquitto message id of the last publish, 0 = none */
+	int attempts;      /* publishes so far in this run */
+	int64_t due_ms;    /* when to publish (again) */
+};
+
+struct query {
+	int used;
+	char corr[24];
+	char ref[BW_REF_LEN + 1];
+	int64_t due_ms;
+	bw_sync_query_fn cb;
+	void *arg;
+};
+
+struct bw_sync {
+	bw_sync_settings set;
+	bw_store *st;
+	sqlite3 *db;
+	bw_sync_callbacks cb;
+	const bw_log *log;
+	struct mosquitto *m;
+
+	int sock_open;          /* a connection exists (CONNACK may still be due) */
+	int online;             /* CONNACK success received */
+	int64_t reconnect_at;
+	int reconnect_ms;
+	int64_t heartbeat_at;
+	int64_t misc_at;
+	int in_tx;              /* a lazy transaction for acks is open */
+
+	struct pend *pend;
+	size_t npend;
+	int64_t scan_from;      /* highest outbox seq taken into pend */
+	int64_t cursor;         /* notify cursor */
+
+	struct query q[QUERIES_MAX];
+	unsigned next_corr;
+
+	char t_req[BW_PROTO_TOPIC_MAX], t_evt[BW_PROTO_TOPIC_MAX], t_query[BW_PROTO_TOPIC_MAX];
+	char t_presence[BW_PROTO_TOPIC_MAX], t_reply[BW_PROTO_TOPIC_MAX];
+	char t_down[BW_PROTO_TOPIC_MAX];
+};
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* A random factor in [0.75, 1.25) so devices that lost the hub together don't retry
+ * together. */
+static int64_t jitter(int64_t ms)
+{
+	unsigned r = 0;
+	if (getrandom(&r, sizeof r, GRND_NONBLOCK) != (ssize_t)sizeof r)
+		r = (unsigned)now_ms() * 2654435761u;
+	return ms * 3 / 4 + (int64_t)(r % (unsigned)(ms / 2 + 1));
+}
+
+/* ---- settings ---- */
+
+static const bw_conf_key conf_keys[] = {
+	BW_CONF_S("broker", "host", bw_sync_settings, host, "127.0.0.1", "broker host"),
+	BW_CONF_I("broker", "port", bw_sync_settings, port, 1, 65535, "1883", "broker port"),
+	BW_CONF_S("broker", "username", bw_sync_settings, username, NULL, "broker user = device id"),
+	BW_CONF_S("broker", "password", bw_sync_settings, password, NULL, "broker password"),
+	BW_CONF_P("broker", "cafile", bw_sync_settings, cafile, NULL, "CA certificate; empty = plain TCP"),
+	BW_CONF_S("device", "id", bw_sync_settings, device, NULL, "device id"),
+	BW_CONF_S("device", "kind", bw_sync_settings, kind, "kiosk", "kiosk or gateway"),
+	BW_CONF_S("device", "site", bw_sync_settings, site, NULL, "reception site code"),
+	BW_CONF_I("device", "num", bw_sync_settings, num, 0, 9999, "0",
+		  "reference prefix, given by bawaba-hub enroll"),
+	BW_CONF_I("sync", "keepalive", bw_sync_settings, keepalive, 5, 3600, "30", "MQTT keepalive, s"),
+	BW_CONF_I("sync", "heartbeat", bw_sync_settings, heartbeat, 1, 3600, "30", "presence every N s"),
+	BW_CONF_I("sync", "window", bw_sync_settings, window, 1, 10000, "100", "rows in flight"),
+	BW_CONF_I("sync", "ack_timeout_ms", bw_sync_settings, ack_timeout_ms, 50, 600000, "5000",
+		  "first wait for the hub's ack"),
+	BW_CONF_I("sync", "retry_max_ms", bw_sync_settings, retry_max_ms, 50, 3600000, "60000",
+		  "longest wait between attempts"),
+	BW_CONF_I("sync", "query_timeout_ms", bw_sync_settings, query_timeout_ms, 50, 60000, "2000",
+		  "then answer a status query locally"),
+	BW_CONF_I("sync", "reconnect_max_ms", bw_sync_settings, reconnect_max_ms, 100, 3600000, "30000",
+		  "longest wait between connection attempts"),
+	BW_CONF_I("sync", "session_expiry", bw_sync_settings, session_expiry, 0, 2147483647, "604800",
+		  "s the broker keeps the session"),
+	BW_CONF_END
+};
+
+void bw_sync_settings_default(bw_sync_settings *s)
+{
+	memset(s, 0, sizeof *s);
+	bw_conf_defaults(conf_keys, s, NULL);
+}
+
+int bw_sync_settings_read(const char *path, bw_sync_settings *s, bw_err *e)
+{
+	return bw_conf_load(path, conf_keys, s, e);
+}
+
+int bw_sync_settings_load(const char *path, bw_sync_settings *s, bw_err *e)
+{
+	int rc = bw_conf_load(path, conf_keys, s, e);
+	if (rc)
+		return rc;
+	if (!s->device[0] || strcmp(s->device, s->username) != 0)
+		return bw_fail(e, BW_EINVAL, "%s: [device] id must equal [broker] username", path);
+	if (s->num < 1)
+		return bw_fail(e, BW_EINVAL, "%s: [device] num is not set (bawaba-hub enroll %s)", path,
+			       s->device);
+	return BW_OK;
+}
+
+/* ---- local database helpers ---- */
+
+static sqlite3_stmt *prep(bw_sync *s, const char *sql)
+{
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK)
+		log_error(s->log, "local db: prepare: %s", sqlite3_errmsg(s->db));
+	return st;
+}
+
+static int64_t state_get(bw_sync *s, const char *key)
+{
+	sqlite3_stmt *st = prep(s, "SELECT value FROM sync_state WHERE key = ?1");
+	int64_t v = 0;
+	if (!st)
+		return 0;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+static void state_set(bw_sync *s, const char *key, int64_t v)
+{
+	sqlite3_stmt *st = prep(s, "INSERT INTO sync_state (key, value) VALUES (?1, ?2) "
+				"ON CONFLICT (key) DO UPDATE SET value = ?2");
+	if (!st)
+		return;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, v);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		log_error(s->log, "local db: %s: %s", key, sqlite3_errmsg(s->db));
+	sqlite3_finalize(st);
+}
+
+/* Acks arrive in bursts: one transaction per bw_sync_handle call holds them all. */
+static void tx_lazy(bw_sync *s)
+{
+	if (!s->in_tx && bw_store_begin(s->st, NULL) == BW_OK)
+		s->in_tx = 1;
+}
+
+static void tx_done(bw_sync *s)
+{
+	if (s->in_tx) {
+		bw_err e;
+		if (bw_store_commit(s->st, &e)) {
+			log_error(s->log, "local db: commit: %s", e.msg);
+			bw_store_rollback(s->st);
+		}
+		s->in_tx = 0;
+	}
+}
+
+long bw_sync_outbox_depth(bw_sync *s)
+{
+	sqlite3_stmt *st = prep(s, "SELECT count(*) FROM outbox WHERE acked_at IS NULL");
+	long n = -1;
+	if (!st)
+		return -1;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = (long)sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return n;
+}
+
+int64_t bw_sync_notify_cursor(bw_sync *s)
+{
+	return s->cursor;
+}
+
+int bw_sync_is_online(bw_sync *s)
+{
+	return s->online;
+}
+
+/* ---- presence ---- */
+
+static void publish_presence(bw_sync *s, int online)
+{
+	bw_presence p = { .online = online, .at = online ? (int64_t)time(NULL) : 0,
+	                  .outbox = -1, .cursor = s->cursor, .signal = -1, .queue = -1 };
+	char *json;
+	size_t len;
+	if (online) {
+		p.outbox = bw_sync_outbox_depth(s);
+		if (s->cb.figures)
+			s->cb.figures(s->cb.arg, &p.signal, &p.queue);
+	}
+	if (bw_presence_encode(&p, &json, &len, NULL))
+		return;
+	if (s->m) {
+		int rc = mosquitto_publish_v5(s->m, NULL, s->t_presence, (int)len, json, 1, true, NULL);
+		if (rc != MOSQ_ERR_SUCCESS)
+			log_warn(s->log, "presence: %s", mosquitto_strerror(rc));
+	}
+	free(json);
+}
+
+/* ---- the sender ---- */
+
+static int64_t ack_wait(bw_sync *s, int attempts)
+{
+	int64_t ms = s->set.ack_timeout_ms;
+	for (int i = 1; i < attempts && ms < s->set.retry_max_ms; i++)
+		ms *= 2;
+	if (ms > s->set.retry_max_ms)
+		ms = s->set.retry_max_ms;
+	return jitter(ms);
+}
+
+static void publish_row(bw_sync *s, struct pend *p, const char *payload, int len)
+{
+	int mid = 0;
+	int rc = mosquitto_publish_v5(s->m, &mid, p->is_evt ? s->t_evt : s->t_req, len, payload, 1,
+				      false, NULL);
+	p->attempts++;
+	p->due_ms = now_ms() + ack_wait(s, p->attempts);
+	if (rc != MOSQ_ERR_SUCCESS) {
+		log_warn(s->log, "outbox %s: publish: %s", p->uid, mosquitto_strerror(rc));
+		p->mid = 0;
+		return;
+	}
+	p->mid = mid;
+	if (p->attempts > 1) {
+		sqlite3_stmt *st = prep(s, "UPDATE outbox SET attempts = attempts + 1, next_try_at = ?2 "
+				       "WHERE seq = ?1");
+		if (st) {
+			sqlite3_bind_int64(st, 1, p->seq);
+			sqlite3_bind_int64(st, 2, (int64_t)time(NULL) + (p->due_ms - now_ms()) / 1000);
+			sqlite3_step(st);
+			sqlite3_finalize(st);
+		}
+	}
+}
+
+/* Publishes what is due: first the rows already in the window whose wait ran out (the
+ * oldest first, they were taken in order), then new rows while the window has room. */
+static void pump(bw_sync *s)
+{
+	if (!s->online)
+		return;
+	int64_t now = now_ms();
+	for (size_t i = 0; i < s->npend; i++) {
+		struct pend *p = &s->pend[i];
+		if (p->due_ms > now)
+			continue;
+		sqlite3_stmt *st = prep(s, "SELECT payload FROM outbox WHERE seq = ?1 AND acked_at IS NULL");
+		if (!st)
+			return;
+		sqlite3_bind_int64(st, 1, p->seq);
+		if (sqlite3_step(st) == SQLITE_ROW) {
+			if (p->attempts > 0)
+				log_info(s->log, "outbox %s: no ack from the hub, sending again (attempt %d)",
+					 p->uid, p->attempts + 1);
+			publish_row(s, p, (const char *)sqlite3_column_text(st, 0), sqlite3_column_bytes(st, 0));
+			sqlite3_finalize(st);
+		} else {
+			/* acked meanwhile (by an earlier run's ack): drop it from the window */
+			sqlite3_finalize(st);
+			s->pend[i--] = s->pend[--s->npend];
+		}
+	}
+	if (s->npend >= (size_t)s->set.window)
+		return;
+	sqlite3_stmt *st = prep(s, "SELECT seq, uid, type, payload FROM outbox WHERE acked_at IS NULL "
+			       "AND seq > ?1 ORDER BY seq LIMIT ?2");
+	if (!st)
+		return;
+	sqlite3_bind_int64(st, 1, s->scan_from);
+	sqlite3_bind_int(st, 2, s->set.window - (int)s->npend);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		struct pend *p = &s->pend[s->npend++];
+		memset(p, 0, sizeof *p);
+		p->seq = sqlite3_column_int64(st, 0);
+		bw_strlcpy(p->uid, (const char *)sqlite3_column_text(st, 1), sizeof p->uid);
+		p->is_evt = strcmp((const char *)sqlite3_column_text(st, 2), "evt") == 0;
+		s->scan_from = p->seq;
+		publish_row(s, p, (const char *)sqlite3_column_text(st, 3), sqlite3_column_bytes(st, 3));
+	}
+	sqlite3_finalize(st);
+}
+
+static void on_ack(bw_sync *s, const char *payload, int len)
+{
+	bw_ack a;
+	bw_err e;
+	if (bw_ack_decode(payload, (size_t)len, &a, &e)) {
+		log_warn(s->log, "down/ack: dropped: %s", e.msg);
+		return;
+	}
+	tx_lazy(s);
+	sqlite3_stmt *st = prep(s, "UPDATE outbox SET acked_at = ?2, status = ?3, error = ?4 "
+			       "WHERE uid = ?1 AND acked_at IS NULL");
+	if (!st)
+		return;
+	sqlite3_bind_text(st, 1, a.uid, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, (int64_t)time(NULL));
+	sqlite3_bind_text(st, 3, bw_ack_status_name(a.status), -1, SQLITE_STATIC);
+	if (a.reason[0])
+		sqlite3_bind_text(st, 4, a.reason, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	int changed = sqlite3_changes(s->db);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		log_error(s->log, "outbox %s: cannot mark acked: %s", a.uid, sqlite3_errmsg(s->db));
+		return;
+	}
+	for (size_t i = 0; i < s->npend; i++)
+		if (strcmp(s->pend[i].uid, a.uid) == 0) {
+			s->pend[i] = s->pend[--s->npend];
+			break;
+		}
+	if (!changed)
+		return;   /* an ack for a row done already (a re-sent duplicate's) */
+	if (a.status == BW_ACK_REJECTED)
+		log_error(s->log, "outbox %s: the hub rejected it: %s (kept for an operator)", a.uid,
+			  a.reason);
+	if (s->cb.acked)
+		s->cb.acked(s->cb.arg, &a);
+}
+
+static void on_publish(struct mosquitto *m, void *arg, int mid, int reason,
+                       const mosquitto_property *props)
+{
+	bw_sync *s = arg;
+	if (reason < 0x80)
+		return;   /* 0x10 "no matching subscribers" is not a refusal: the ack wait covers it */
+	for (size_t i = 0; i < s->npend; i++) {
+		struct pend *p = &s->pend[i];
+		if (p->mid != mid)
+			continue;
+		log_error(s->log, "outbox %s: the broker refused the publish (reason 0x%02x, %s); "
+			  "will retry", p->uid, reason, mosquitto_reason_string(reason));
+		p->mid = 0;
+		p->due_ms = now_ms() + ack_wait(s, p->attempts + 1);
+		sqlite3_stmt *st = prep(s, "UPDATE outbox SET error = ?2 WHERE seq = ?1");
+		if (st) {
+			char why[96];
+			snprintf(why, sizeof why, "broker refused: 0x%02x %s", reason,
+				 mosquitto_reason_string(reason));
+			sqlite3_bind_int64(st, 1, p->seq);
+			sqlite3_bind_text(st, 2, why, -1, SQLITE_TRANSIENT);
+			sqlite3_step(st);
+			sqlite3_finalize(st);
+		}
+		return;
+	}
+}
+
+/* ---- status queries ---- */
+
+static void answer_local(bw_sync *s, const char *ref, bw_sync_query_fn cb, void *arg)
+{
+	bw_status *st = bw_xmalloc(sizeof *st);
+	bw_err e;
+	bw_status_init(st);
+	if (bw_status_load(s->st, ref, st, &e))
+		log_error(s->log, "status %s: local store: %s", ref, e.msg);
+	st->from_local = 1;
+	cb(arg, st);
+	bw_status_clear(st);
+	free(st);
+}
+
+int bw_sync_query(bw_sync *s, const char *ref_in, bw_sync_query_fn cb, void *arg, bw_err *e)
+{
+	char ref[BW_REF_LEN + 1];
+	int rc = bw_ref_parse(ref_in, ref, e);
+	if (rc)
+		return rc;
+	struct query *q = NULL;
+	for (int i = 0; i < QUERIES_MAX && !q; i++)
+		if (!s->q[i].used)
+			q = &s->q[i];
+	char *json = NULL;
+	size_t len = 0;
+	mosquitto_property *props = NULL;
+	if (!s->online || !q || bw_query_encode(ref, &json, &len, NULL))
+		goto local;
+	snprintf(q->corr, sizeof q->corr, "q%u", ++s->next_corr);
+	if (mosquitto_property_add_string(&props, MQTT_PROP_RESPONSE_TOPIC, s->t_reply) ||
+	    mosquitto_property_add_binary(&props, MQTT_PROP_CORRELATION_DATA, q->corr,
+					  (uint16_t)strlen(q->corr)) ||
+	    mosquitto_publish_v5(s->m, NULL, s->t_query, (int)len, json, 1, false, props) !=
+		    MOSQ_ERR_SUCCESS)
+		goto local;
+	mosquitto_property_free_all(&props);
+	free(json);
+	q->used = 1;
+	memcpy(q->ref, ref, sizeof q->ref);
+	q->due_ms = now_ms() + s->set.query_timeout_ms;
+	q->cb = cb;
+	q->arg = arg;
+	return BW_OK;
+local:
+	mosquitto_property_free_all(&props);
+	free(json);
+	answer_local(s, ref, cb, arg);
+	return BW_OK;
+}
+
+static void on_reply(bw_sync *s, const char *payload, int len, const mosquitto_property *props)
+{
+	void *corr = NULL;
+	uint16_t clen = 0;
+	if (!mosquitto_property_read_binary(props, MQTT_PROP_CORRELATION_DATA, &corr, &clen, false)) {
+		log_warn(s->log, "down/reply: no correlation data, dropped");
+		return;
+	}
+	struct query *q = NULL;
+	for (int i = 0; i < QUERIES_MAX && !q; i++)
+		if (s->q[i].used && strlen(s->q[i].corr) == clen && memcmp(s->q[i].corr, corr, clen) == 0)
+			q = &s->q[i];
+	free(corr);
+	if (!q)
+		return;   /* answered locally already after a timeout */
+	bw_status *st = bw_xmalloc(sizeof *st);
+	bw_err e;
+	bw_status_init(st);
+	q->used = 0;
+	if (bw_status_decode(payload, (size_t)len, st, &e)) {
+		log_warn(s->log, "down/reply: dropped: %s", e.msg);
+		answer_local(s, q->ref, q->cb, q->arg);
+	} else {
+		q->cb(q->arg, st);
+	}
+	bw_status_clear(st);
+	free(st);
+}
+
+static void expire_queries(bw_sync *s, int all)
+{
+	int64_t now = now_ms();
+	for (int i = 0; i < QUERIES_MAX; i++)
+		if (s->q[i].used && (all || s->q[i].due_ms <= now)) {
+			s->q[i].used = 0;
+			log_info(s->log, "status %s: no answer from the hub, answering locally", s->q[i].ref);
+			answer_local(s, s->q[i].ref, s->q[i].cb, s->q[i].arg);
+		}
+}
+
+/* ---- notifications ---- */
+
+static int64_t prop_int(const mosquitto_property *props, const char *name, int *found)
+{
+	char *k = NULL, *v = NULL;
+	const mosquitto_property *p = props;
+	int skip = 0;
+	*found = 0;
+	while ((p = mosquitto_property_read_string_pair(p, MQTT_PROP_USER_PROPERTY, &k, &v, skip))) {
+		skip = 1;
+		int match = strcmp(k, name) == 0;
+		char *end;
+		errno = 0;
+		long long x = strtoll(v, &end, 10);
+		int ok = match && !errno && end != v && !*end;
+		free(k);
+		free(v);
+		k = v = NULL;
+		if (match) {
+			*found = ok;
+			return ok ? x : 0;
+		}
+	}
+	return 0;
+}
+
+static void prop_str(const mosquitto_property *props, const char *name, char *out, size_t size)
+{
+	char *k = NULL, *v = NULL;
+	const mosquitto_property *p = props;
+	int skip = 0;
+	out[0] = '\0';
+	while ((p = mosquitto_property_read_string_pair(p, MQTT_PROP_USER_PROPERTY, &k, &v, skip))) {
+		skip = 1;
+		int match = strcmp(k, name) == 0;
+		if (match)
+			bw_strlcpy(out, v, size);
+		free(k);
+		free(v);
+		if (match)
+			return;
+	}
+}
+
+/* Applies one notification in its own transaction: the notification log row (its
+ * uniqueness makes a replay harmless), the event, the request's state if this is its
+ * newest event, then the cursor over every row now joined without a gap. */
+static void on_notify(bw_sync *s, const char *payload, int len, const mosquitto_property *props)
+{
+	bw_event *ev = bw_xmalloc(sizeof *ev);
+	bw_request *r = bw_xmalloc(sizeof *r);
+	char ref[BW_REF_LEN + 1], deadline[BW_DATE_LEN + 1];
+	bw_err e;
+	int has_id, has_prev, fresh = 0, have_req = 0;
+	int64_t id = prop_int(props, "event-id", &has_id), prev = prop_int(props, "prev", &has_prev);
+	sqlite3_stmt *st;
+
+	prop_str(props, "deadline", deadline, sizeof deadline);
+	if (!has_id || !has_prev || id <= 0 || prev < 0 || prev >= id) {
+		log_warn(s->log, "down/notify: missing or bad event-id/prev properties, dropped");
+		goto out;
+	}
+	if (bw_wire_event_decode(payload, (size_t)len, ev, ref, &e)) {
+		log_warn(s->log, "down/notify: dropped: %s", e.msg);
+		goto out;
+	}
+	tx_done(s);
+	if (bw_store_begin(s->st, &e)) {
+		log_error(s->log, "down/notify: %s", e.msg);
+		goto out;
+	}
+	have_req = bw_store_get_uid(s->st, ev->request_uid, r, NULL) == BW_OK;
+	if (!(st = prep(s, "INSERT OR IGNORE INTO notify_log (event_id, device, prev, request_uid) "
+			"VALUES (?1, ?2, ?3, ?4)")))
+		goto fail;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_text(st, 2, s->set.device, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, prev);
+	sqlite3_bind_text(st, 4, ev->request_uid, -1, SQLITE_STATIC);
+	int step = sqlite3_step(st);
+	fresh = sqlite3_changes(s->db) == 1;
+	sqlite3_finalize(st);
+	if (step != SQLITE_DONE)
+		goto fail;
+	if (fresh && have_req) {
+		if (!(st = prep(s, "INSERT OR IGNORE INTO events (uid, request_uid, at, actor, old_state, "
+				"new_state, note) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")))
+			goto fail;
+		sqlite3_bind_text(st, 1, ev->uid, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, ev->request_uid, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 3, ev->at);
+		sqlite3_bind_text(st, 4, ev->actor, -1, SQLITE_STATIC);
+		sqlite3_bind_int(st, 5, ev->old_state);
+		sqlite3_bind_int(st, 6, ev->new_state);
+		sqlite3_bind_text(st, 7, ev->note, -1, SQLITE_STATIC);
+		step = sqlite3_step(st);
+		sqlite3_finalize(st);
+		if (step != SQLITE_DONE)
+			goto fail;
+		/* an older notification replayed late must not move the state back */
+		if (!(st = prep(s, "UPDATE requests SET state = ?2, deadline = COALESCE(?3, deadline), "
+				"extended = extended OR ?2 = 4 WHERE uid = ?1 AND NOT EXISTS (SELECT 1 FROM "
+				"notify_log WHERE request_uid = ?1 AND event_id > ?4)")))
+			goto fail;
+		sqlite3_bind_text(st, 1, ev->request_uid, -1, SQLITE_STATIC);
+		sqlite3_bind_int(st, 2, ev->new_state);
+		if (deadline[0] && strlen(deadline) == BW_DATE_LEN)
+			sqlite3_bind_text(st, 3, deadline, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 4, id);
+		step = sqlite3_step(st);
+		sqlite3_finalize(st);
+		if (step != SQLITE_DONE)
+			goto fail;
+	} else if (fresh) {
+		log_warn(s->log, "down/notify: event %s for request %s, which this device does not hold",
+			 ev->uid, ev->request_uid);
+	}
+	/* the cursor moves over every notification now joined to it without a gap */
+	int64_t c = s->cursor;
+	if (!(st = prep(s, "SELECT event_id FROM notify_log WHERE device = ?1 AND prev = ?2 "
+			"ORDER BY event_id LIMIT 1")))
+		goto fail;
+	for (;;) {
+		sqlite3_reset(st);
+		sqlite3_bind_text(st, 1, s->set.device, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 2, c);
+		if (sqlite3_step(st) != SQLITE_ROW)
+			break;
+		c = sqlite3_column_int64(st, 0);
+	}
+	sqlite3_finalize(st);
+	if (c != s->cursor)
+		state_set(s, "sync.notify_cursor", c);
+	if (bw_store_commit(s->st, &e)) {
+		log_error(s->log, "down/notify: commit: %s", e.msg);
+		bw_store_rollback(s->st);
+		goto out;
+	}
+	s->cursor = c;
+	if (fresh && have_req && s->cb.notify) {
+		bw_store_get_uid(s->st, ev->request_uid, r, NULL);
+		s->cb.notify(s->cb.arg, ev, r->ref, r);
+	}
+	goto out;
+fail:
+	log_error(s->log, "down/notify: local db: %s", sqlite3_errmsg(s->db));
+	bw_store_rollback(s->st);
+out:
+	free(ev);
+	free(r);
+}
+
+/* ---- connection ---- */
+
+static void on_message(struct mosquitto *m, void *arg, const struct mosquitto_message *msg,
+                       const mosquitto_property *props)
+{
+	bw_sync *s = arg;
+	const char *leaf = NULL;
+	size_t n = strlen(s->t_down);
+	if (strncmp(msg->topic, s->t_down, n) == 0)
+		leaf = msg->topic + n;
+	if (leaf && strcmp(leaf, "ack") == 0)
+		on_ack(s, msg->payload, msg->payloadlen);
+	else if (leaf && strcmp(leaf, "reply") == 0)
+		on_reply(s, msg->payload, msg->payloadlen, props);
+	else if (leaf && strcmp(leaf, "notify") == 0)
+		on_notify(s, msg->payload, msg->payloadlen, props);
+	else if (strncmp(msg->topic, BW_PROTO_ROOT "/pub/", sizeof BW_PROTO_ROOT "/pub/" - 1) == 0) {
+		if (s->cb.published)
+			s->cb.published(s->cb.arg, msg->topic, msg->payload, (size_t)msg->payloadlen);
+	} else {
+		log_warn(s->log, "%s: unexpected topic, dropped", msg->topic);
+	}
+}
+
+static void schedule_reconnect(bw_sync *s)
+{
+	s->online = 0;
+	s->sock_open = 0;
+	s->reconnect_ms = s->reconnect_ms ? s->reconnect_ms * 2 : 250;
+	if (s->reconnect_ms > s->set.reconnect_max_ms)
+		s->reconnect_ms = s->set.reconnect_max_ms;
+	s->reconnect_at = now_ms() + jitter(s->reconnect_ms);
+}
+
+static void on_connect(struct mosquitto *m, void *arg, int rc, int flags,
+                       const mosquitto_property *props)
+{
+	bw_sync *s = arg;
+	if (rc != 0) {
+		log_error(s->log, "broker %s:%d refused the connection: %s", s->set.host, s->set.port,
+			  mosquitto_reason_string(rc));
+		/* a refused password will not get better soon: wait the longest */
+		s->reconnect_ms = s->set.reconnect_max_ms / 2;
+		return;
+	}
+	s->online = 1;
+	s->reconnect_ms = 0;
+	log_info(s->log, "connected to %s:%d%s", s->set.host, s->set.port,
+		 flags ? " (session resumed)" : "");
+	char sub[BW_PROTO_TOPIC_MAX + 2];
+	snprintf(sub, sizeof sub, "%s#", s->t_down);
+	mosquitto_subscribe_v5(m, NULL, sub, 1, 0, NULL);
+	mosquitto_subscribe_v5(m, NULL, BW_PROTO_ROOT "/pub/#", 1, 0, NULL);
+	/* what was in flight on the old connection may be lost: send it again now */
+	for (size_t i = 0; i < s->npend; i++)
+		s->pend[i].due_ms = 0;
+	publish_presence(s, 1);
+	s->heartbeat_at = now_ms() + (int64_t)s->set.heartbeat * 1000;
+	pump(s);
+}
+
+static void on_disconnect(struct mosquitto *m, void *arg, int rc, const mosquitto_property *props)
+{
+	bw_sync *s = arg;
+	if (s->online && rc != 0)
+		log_warn(s->log, "disconnected from the broker (%s)", mosquitto_reason_string(rc));
+	s->online = 0;
+}
+
+static void try_connect(bw_sync *s)
+{
+	mosquitto_property *props = NULL;
+	mosquitto_property_add_int32(&props, MQTT_PROP_SESSION_EXPIRY_INTERVAL,
+				     (uint32_t)s->set.session_expiry);
+	/* Blocking TCP connect: immediate on a LAN (refused or accepted); the MQTT handshake
+	 * itself goes through the poll loop. */
+	int rc = mosquitto_connect_bind_v5(s->m, s->set.host, s->set.port, s->set.keepalive, NULL, props);
+	mosquitto_property_free_all(&props);
+	if (rc != MOSQ_ERR_SUCCESS) {
+		if (s->reconnect_ms == 0 || s->reconnect_ms >= s->set.reconnect_max_ms)
+			log_warn(s->log, "cannot reach the broker at %s:%d: %s", s->set.host, s->set.port,
+				 rc == MOSQ_ERR_ERRNO ? strerror(errno) : mosquitto_strerror(rc));
+		schedule_reconnect(s);
+		return;
+	}
+	s->sock_open = 1;
+	s->misc_at = now_ms() + 1000;
+}
+
+int bw_sync_new(bw_sync **out, const bw_sync_settings *set, bw_store *st,
+                const bw_sync_callbacks *cb, const bw_log *log, bw_err *e)
+{
+	*out = NULL;
+	if (!set->device[0] || set->num < 1 || set->num > (int)BW_REF_DEVICE_MAX || set->window < 1)
+		return bw_fail(e, BW_EINVAL, "sync: device id, num (1..9999) and window are needed");
+	bw_sync *s = bw_xcalloc(1, sizeof *s);
+	int rc;
+	s->set = *set;
+	s->st = st;
+	s->db = bw_store_db(st);
+	if (cb)
+		s->cb = *cb;
+	s->log = log;
+	s->pend = bw_xcalloc((size_t)set->window, sizeof *s->pend);
+	if ((rc = bw_proto_topic(s->t_req, sizeof s->t_req, set->device, "up/req", e)) ||
+	    (rc = bw_proto_topic(s->t_evt, sizeof s->t_evt, set->device, "up/evt", e)) ||
+	    (rc = bw_proto_topic(s->t_query, sizeof s->t_query, set->device, "up/query", e)) ||
+	    (rc = bw_proto_topic(s->t_presence, sizeof s->t_presence, set->device, "up/presence", e)) ||
+	    (rc = bw_proto_topic(s->t_reply, sizeof s->t_reply, set->device, "down/reply", e)) ||
+	    (rc = bw_proto_topic(s->t_down, sizeof s->t_down, set->device, "down/", e)))
+		goto err;
+
+	/* the catalogue is needed to validate requests offline */
+	sqlite3_stmt *q = prep(s, "SELECT count(*) FROM administrations");
+	int empty = q && sqlite3_step(q) == SQLITE_ROW && sqlite3_column_int(q, 0) == 0;
+	sqlite3_finalize(q);
+	if (empty && (rc = bw_store_seed(st, e)))
+		goto err;
+	s->cursor = state_get(s, "sync.notify_cursor");
+
+	mosquitto_lib_init();
+	s->m = mosquitto_new(set->username, false, s);
+	if (!s->m) {
+		rc = bw_fail(e, BW_ENOMEM, "sync: mosquitto_new: %s", strerror(errno));
+		goto err;
+	}
+	mosquitto_int_option(s->m, MOSQ_OPT_PROTOCOL_VERSION, MQTT_PROTOCOL_V5);
+	mosquitto_int_option(s->m, MOSQ_OPT_TCP_NODELAY, 1);
+	if (mosquitto_username_pw_set(s->m, set->username, set->password) != MOSQ_ERR_SUCCESS ||
+	    (set->cafile[0] && mosquitto_tls_set(s->m, set->cafile, NULL, NULL, NULL, NULL) != MOSQ_ERR_SUCCESS)) {
+		rc = bw_fail(e, BW_EINVAL, "sync: broker credentials or cafile refused");
+		goto err;
+	}
+	mosquitto_connect_v5_callback_set(s->m, on_connect);
+	mosquitto_disconnect_v5_callback_set(s->m, on_disconnect);
+	mosquitto_message_v5_callback_set(s->m, on_message);
+	mosquitto_publish_v5_callback_set(s->m, on_publish);
+	/* the will tells the hub we are gone when the connection dies without a goodbye */
+	char *will;
+	size_t wlen;
+	bw_presence wp = { .online = 0, .outbox = -1, .signal = -1, .queue = -1 };
+	if ((rc = bw_presence_encode(&wp, &will, &wlen, e)))
+		goto err;
+	rc = mosquitto_will_set_v5(s->m, s->t_presence, (int)wlen, will, 1, true, NULL);
+	free(will);
+	if (rc != MOSQ_ERR_SUCCESS) {
+		rc = bw_fail(e, BW_EINVAL, "sync: will: %s", mosquitto_strerror(rc));
+		goto err;
+	}
+	*out = s;
+	return BW_OK;
+err:
+	bw_sync_free(s);
+	return rc;
+}
+
+void bw_sync_free(bw_sync *s)
+{
+	if (!s)
+		return;
+	tx_done(s);
+	if (s->m && s->online) {
+		publish_presence(s, 0);
+		mosquitto_disconnect_v5(s->m, 0, NULL);
+		for (int i = 0; i < 50 && mosquitto_want_write(s->m); i++) {
+			mosquitto_loop_write(s->m, 1);
+			struct timespec ts = { 0, 20 * 1000000 };
+			nanosleep(&ts, NULL);
+		}
+	}
+	if (s->m)
+		mosquitto_destroy(s->m);
+	free(s->pend);
+	free(s);
+}
+
+/* ---- submit ---- */
+
+int bw_sync_submit(bw_sync *s, bw_request *r, bw_err *e)
+{
+	char actor[BW_ACTOR_MAX + 1], *json = NULL;
+	size_t len;
+	int rc;
+	tx_done(s);
+	if (!r->uid[0] && (rc = bw_uuid_v7(r->uid, e)))
+		return rc;
+	bw_strlcpy(r->device, s->set.device, sizeof r->device);
+	if (!r->site[0])
+		bw_strlcpy(r->site, s->set.site, sizeof r->site);
+	if (!r->received_at)
+		r->received_at = (int64_t)time(NULL);
+	if (!r->received_on[0])
+		bw_day_format(bw_day_of_time(r->received_at, 60), r->received_on);
+	snprintf(actor, sizeof actor, "device:%s", s->set.device);
+
+	if ((rc = bw_store_begin(s->st, e)))
+		return rc;
+	if ((rc = bw_store_next_ref(s->st, (unsigned)s->set.num, r->ref, e)) ||
+	    (rc = bw_store_insert(s->st, r, actor, e)) ||
+	    (rc = bw_wire_request_encode(r, &json, &len, e)))
+		goto fail;
+	sqlite3_stmt *st = prep(s, "INSERT INTO outbox (type, uid, payload, created_at) "
+			       "VALUES ('req', ?1, ?2, ?3)");
+	if (!st) {
+		rc = bw_fail(e, BW_EDB, "outbox: %s", sqlite3_errmsg(s->db));
+		goto fail;
+	}
+	sqlite3_bind_text(st, 1, r->uid, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, json, (int)len, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, r->received_at);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		rc = bw_fail(e, BW_EDB, "outbox: %s", sqlite3_errmsg(s->db));
+	sqlite3_finalize(st);
+	if (rc || (rc = bw_store_commit(s->st, e)))
+		goto fail;
+	free(json);
+	pump(s);   /* online: on its way before the citizen has read the reference */
+	return BW_OK;
+fail:
+	free(json);
+	bw_store_rollback(s->st);
+	return rc;
+}
+
+/* ---- the loop ---- */
+
+int bw_sync_fd(bw_sync *s)
+{
+	return s->sock_open ? mosquitto_socket(s->m) : -1;
+}
+
+int bw_sync_want_write(bw_sync *s)
+{
+	return s->sock_open && mosquitto_want_write(s->m);
+}
+
+static void lost(bw_sync *s, int rc)
+{
+	if (s->sock_open) {
+		if (s->online)
+			log_warn(s->log, "connection to the broker lost: %s",
+				 rc == MOSQ_ERR_ERRNO ? strerror(errno) : mosquitto_strerror(rc));
+		mosquitto_disconnect(s->m);
+		schedule_reconnect(s);
+	}
+}
+
+void bw_sync_handle(bw_sync *s, short revents)
+{
+	int64_t now = now_ms();
+	int rc = MOSQ_ERR_SUCCESS;
+	if (!s->sock_open) {
+		if (now >= s->reconnect_at)
+			try_connect(s);
+		if (!s->sock_open) {
+			expire_queries(s, 1);
+			return;
+		}
+	}
+	if (revents & (POLLIN | POLLHUP | POLLERR)) {
+		/* drain what is readable: loop_read handles about one packet per call */
+		for (int i = 0; i < 256 && rc == MOSQ_ERR_SUCCESS; i++) {
+			errno = 0;
+			rc = mosquitto_loop_read(s->m, 1);
+			if (errno == EAGAIN || errno == EWOULDBLOCK)
+				break;
+		}
+		tx_done(s);
+		if (rc != MOSQ_ERR_SUCCESS) {
+			lost(s, rc);
+			return;
+		}
+	}
+	now = now_ms();
+	if (s->online) {
+		if (now >= s->heartbeat_at) {
+			publish_presence(s, 1);
+			s->heartbeat_at = now + (int64_t)s->set.heartbeat * 1000;
+		}
+		pump(s);
+	}
+	expire_queries(s, 0);
+	if (mosquitto_want_write(s->m) && (rc = mosquitto_loop_write(s->m, 1)) != MOSQ_ERR_SUCCESS) {
+		lost(s, rc);
+		return;
+	}
+	if (now >= s->misc_at) {
+		s->misc_at = now + 1000;
+		if ((rc = mosquitto_loop_misc(s->m)) != MOSQ_ERR_SUCCESS) {
+			lost(s, rc);
+			return;
+		}
+	}
+	if (mosquitto_socket(s->m) < 0)
+		lost(s, MOSQ_ERR_NO_CONN);
+}
+
+int bw_sync_timeout_ms(bw_sync *s)
+{
+	int64_t now = now_ms(), next = now + 1000;
+	if (!s->sock_open) {
+		if (s->reconnect_at < next)
+			next = s->reconnect_at;
+	} else {
+		if (s->misc_at < next)
+			next = s->misc_at;
+		if (s->online) {
+			if (s->heartbeat_at < next)
+				next = s->heartbeat_at;
+			for (size_t i = 0; i < s->npend; i++)
+				if (s->pend[i].due_ms < next)
+					next = s->pend[i].due_ms;
+		}
+		for (int i = 0; i < QUERIES_MAX; i++)
+			if (s->q[i].used && s->q[i].due_ms < next)
+				next = s->q[i].due_ms;
+	}
+	return next <= now ? 0 : (int)(next - now);
+}

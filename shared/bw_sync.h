@@ -1,0 +1,127 @@
+/* bw_sync.h: the edge side of sync, for kiosks and SMS gateways: a request is committed in
+ * the device's own store with its reference and an outbox row before the citizen gets
+ * the reference; a sender publishes the outbox to the hub over MQTT v5 and marks a row
+ * done only on the hub's acknowledgement (sent after the hub's commit); status queries,
+ * status-change notifications and a presence heartbeat. Driven from the caller's poll()
+ * loop, no thread: bw_sync_fd, bw_sync_want_write, bw_sync_handle, bw_sync_timeout_ms.
+ *
+ *   for (;;) {
+ *       struct pollfd p = { bw_sync_fd(s), POLLIN | (bw_sync_want_write(s) ? POLLOUT : 0) };
+ *       poll(&p, p.fd >= 0, bw_sync_timeout_ms(s));
+ *       bw_sync_handle(s, p.fd >= 0 ? p.revents : 0);
+ *   }
+ */
+#ifndef BW_SYNC_H
+#define BW_SYNC_H
+
+#include <stdint.h>
+
+#include "bw_err.h"
+#include "bw_log.h"
+#include "bw_proto.h"
+#include "bw_request.h"
+#include "bw_store.h"
+
+/* What the operator configures; nothing about a running connection. The device config
+ * file written by `bawaba-broker register` (and given its number by `bawaba-hub enroll`)
+ * loads into it with bw_sync_settings_load. */
+typedef struct bw_sync_settings {
+	char host[256];
+	int port;
+	char username[BW_CODE_MAX + 1];  /* the broker user = the device id */
+	char password[128];
+	char cafile[1024];               /* "" = plain TCP */
+	char device[BW_CODE_MAX + 1];    /* [device] id */
+	char kind[16];                   /* kiosk | gateway */
+	char site[BW_CODE_MAX + 1];
+	int num;                         /* reference prefix 1..9999 (from the hub's enrolment) */
+	int keepalive;                   /* s, MQTT keepalive */
+	int heartbeat;                   /* s between presence heartbeats */
+	int window;                      /* outbox rows in flight at once (sent, not acked) */
+	int ack_timeout_ms;              /* first wait for the hub's ack; doubles per attempt */
+	int retry_max_ms;                /* longest wait between attempts */
+	int query_timeout_ms;            /* then a status query is answered locally */
+	int reconnect_max_ms;            /* longest wait between connection attempts */
+	int session_expiry;              /* s the broker keeps our session while we are away */
+} bw_sync_settings;
+
+/* Fills s with the defaults (port 1883, keepalive 30, heartbeat 30, window 100, ack
+ * timeout 5000, retry max 60000, query timeout 2000, reconnect max 30000, session expiry
+ * 7 days) and empty strings. */
+void bw_sync_settings_default(bw_sync_settings *s);
+
+/* Loads a device config file: [broker] host, port, username, password, cafile;
+ * [device] id, kind, site, num; optional [sync] with the timing keys above. Then checks
+ * that id == username and num is set. Errors as bw_conf_load, or BW_EINVAL. */
+int bw_sync_settings_load(const char *path, bw_sync_settings *s, bw_err *e);
+/* The same file read without those checks (for enrolment, before num is set). */
+int bw_sync_settings_read(const char *path, bw_sync_settings *s, bw_err *e);
+
+typedef struct bw_sync bw_sync;
+
+/* What the program wants to hear about; every member may be NULL. */
+typedef struct bw_sync_callbacks {
+	void *arg;
+	/* A status change from the hub, applied to the local store already (committed);
+	 * r is the local request after the change (the SMS gateway has the phone there).
+	 * Called once per event uid (a replayed notification is not passed on twice). */
+	void (*notify)(void *arg, const bw_event *ev, const char *ref, const bw_request *r);
+	/* Gateway figures for the heartbeat: leave -1 when unknown. */
+	void (*figures)(void *arg, int *signal, int *queue);
+	/* The hub acknowledged an outbox row (for figures and tests). */
+	void (*acked)(void *arg, const bw_ack *a);
+	/* A retained public message (catalogue, holidays) arrived: topic and payload. */
+	void (*published)(void *arg, const char *topic, const char *payload, size_t len);
+} bw_sync_callbacks;
+
+/* Creates the sync state. st is the device's own open store (borrowed, must outlive the
+ * sync; bw_sync seeds it with the shipped catalogue if its catalogue is empty); s and cb
+ * are copied; log is borrowed and may be NULL. Does not connect yet: the first
+ * bw_sync_handle does. BW_EINVAL for bad settings (no device id, num out of range). */
+int bw_sync_new(bw_sync **out, const bw_sync_settings *s, bw_store *st,
+                const bw_sync_callbacks *cb, const bw_log *log, bw_err *e);
+
+/* Says goodbye when connected (retained presence offline, DISCONNECT, up to ~1 s to
+ * flush) and frees everything. NULL is fine. */
+void bw_sync_free(bw_sync *s);
+
+/* Takes a request from a citizen: in ONE local transaction takes the next reference of
+ * this device, inserts the request (validated by the store) and its outbox row; then
+ * returns BW_OK with r->ref set, whether or not the hub is reachable. Fills r->uid,
+ * r->device, r->site (if empty), r->received_at and r->received_on (if unset).
+ * BW_EINVAL/BW_ETOOBIG from validation (nothing stored, no reference used);
+ * BW_EEXIST if r->uid is already stored (r is then the stored request, its reference
+ * kept); BW_EDB if the local database fails. */
+int bw_sync_submit(bw_sync *s, bw_request *r, bw_err *e);
+
+/* Called once with the answer to a status query; st is valid during the call only.
+ * st->from_local is 1 when the hub could not be asked or did not answer in time. */
+typedef void (*bw_sync_query_fn)(void *arg, const bw_status *st);
+
+/* Asks the hub the status of ref (typed by a citizen: bw_ref_parse rules). Online: an
+ * MQTT v5 request with a response topic and correlation data; cb is called from a
+ * later bw_sync_handle with the hub's answer, or with the local store's answer after
+ * query_timeout_ms. Offline: cb is called before this returns, from the local store.
+ * BW_EINVAL (cb not called) if ref is not a valid reference. */
+int bw_sync_query(bw_sync *s, const char *ref, bw_sync_query_fn cb, void *arg, bw_err *e);
+
+/* The socket to poll, -1 while disconnected (then only the timeout matters). */
+int bw_sync_fd(bw_sync *s);
+/* 1 if POLLOUT is wanted too. */
+int bw_sync_want_write(bw_sync *s);
+/* Does the work after poll(): reads and writes on the socket as revents say (0 after a
+ * timeout is fine), runs due timers (reconnect, retries, heartbeat, query timeouts),
+ * publishes outbox rows while the window has room. Never blocks for long; errors are
+ * logged and retried, never returned. */
+void bw_sync_handle(bw_sync *s, short revents);
+/* Milliseconds until the next timer (CLOCK_MONOTONIC), for poll()'s timeout; 0..1000. */
+int bw_sync_timeout_ms(bw_sync *s);
+
+/* 1 if connected to the broker (CONNACK received). */
+int bw_sync_is_online(bw_sync *s);
+/* Outbox rows not yet acknowledged by the hub (a count in the local store); -1 on error. */
+long bw_sync_outbox_depth(bw_sync *s);
+/* The highest hub event id applied without a gap. */
+int64_t bw_sync_notify_cursor(bw_sync *s);
+
+#endif
