@@ -153,7 +153,9 @@ typedef struct bw_report_row {
 	long reopened;          /* reopened at least once */
 } bw_report_row;
 
-int bw_store_report(bw_store *s, const char *from, const char *to,
+/* Rows per administration and kind of the requests received in [from, to] (NULL = open),
+ * of one site when site is not NULL. */
+int bw_store_report(bw_store *s, const char *from, const char *to, const char *site,
                     int (*cb)(const bw_report_row *, void *), void *arg, bw_err *e);
 
 #endif

@@ -360,13 +360,13 @@ START_TEST(indicators)
 	ck_assert_int_eq(bw_store_transition(S, b.ref, BW_ST_ANSWERED, "agent:a", "on time", 1796000000, NULL, &e), BW_OK);
 	ck_assert_int_eq(bw_store_transition(S, b.ref, BW_ST_REOPENED, "citizen", "no", 1796000100, NULL, &e), BW_OK);
 	bw_report_row sum = { 0 };
-	ck_assert_int_eq(bw_store_report(S, NULL, NULL, report_cb, &sum, &e), BW_OK);
+	ck_assert_int_eq(bw_store_report(S, NULL, NULL, NULL, report_cb, &sum, &e), BW_OK);
 	ck_assert_int_eq(sum.total, 3);
 	ck_assert_int_eq(sum.answered, 2);
 	ck_assert_int_eq(sum.answered_in_time, 1);
 	ck_assert_int_eq(sum.reopened, 1);
 	memset(&sum, 0, sizeof sum);
-	bw_store_report(S, "2026-11-01", "2026-11-30", report_cb, &sum, &e);
+	bw_store_report(S, "2026-11-01", "2026-11-30", NULL, report_cb, &sum, &e);
 	ck_assert_int_eq(sum.total, 2);
 }
 END_TEST
