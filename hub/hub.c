@@ -559,7 +559,7 @@ static void on_presence(hub *h, struct hdev *d, const char *payload, int len)
 	sqlite3_stmt *st = prep(h, p.online
 		? "UPDATE devices SET online = 1, last_seen = ?2, outbox_depth = ?3, signal = ?4, "
 		  "send_queue = ?5, notify_cursor = max(notify_cursor, ?6) WHERE id = ?1"
-		: "UPDATE devices SET online = 0 WHERE id = ?1");
+		: "UPDATE devices SET online = 0, notify_cursor = max(notify_cursor, ?6) WHERE id = ?1");
 	if (!st)
 		return;
 	sqlite3_bind_text(st, 1, d->id, -1, SQLITE_STATIC);
@@ -571,8 +571,8 @@ static void on_presence(hub *h, struct hdev *d, const char *payload, int len)
 			sqlite3_bind_int(st, 4, p.signal);
 		if (p.queue >= 0)
 			sqlite3_bind_int(st, 5, p.queue);
-		sqlite3_bind_int64(st, 6, p.cursor);
 	}
+	sqlite3_bind_int64(st, 6, p.cursor);
 	if (sqlite3_step(st) != SQLITE_DONE)
 		log_error(h->log, "presence of %s: %s", d->id, sqlite3_errmsg(h->db));
 	sqlite3_finalize(st);

@@ -1,0 +1,91 @@
+# tests/lib/sync.sh: shell helpers for the sync tests: a broker with enrolled devices, the
+# hub daemon started and stopped (or killed) as a real process, devices simulated with
+# bawaba-devsim, SQL on the databases. POSIX sh; source it after tests/lib/broker.sh.
+#
+#   bw_sync_setup k1:kiosk g1:gateway   # broker up, devices registered + enrolled, hub db
+#   bw_hub_start; bw_hub_stop; bw_hub_kill
+#   bw_dev k1 -n 10 -p                  # bawaba-devsim as k1 with the local db $BW_TMP/k1.db
+#   bw_hubsql "SELECT count(*) FROM requests"
+
+BW_HUB_BIN=$BW_BUILD/bin/bawaba-hub
+BW_DEVSIM=$BW_BUILD/bin/bawaba-devsim
+BW_HUB_PID=
+BW_HUB_DB=
+BW_HUB_LOG=
+
+# bw_sync_setup ID:KIND...: starts the broker, registers and enrols each device, makes the
+# hub database (with `bawaba init` when the CLI is built, else the hub does it at start).
+bw_sync_setup() {
+  bw_need sqlite3
+  [ -x "$BW_HUB_BIN" ] && [ -x "$BW_DEVSIM" ] || bw_fail "bawaba-hub / bawaba-devsim are not built"
+  bw_broker_up
+  BW_HUB_DB=$BW_TMP/hub.db
+  BW_HUB_LOG=$BW_TMP/hub.log
+  : > "$BW_HUB_LOG"
+  if [ -x "$BW_BUILD/bin/bawaba" ]; then
+    "$BW_BUILD/bin/bawaba" -d "$BW_HUB_DB" init >/dev/null || bw_fail "bawaba init"
+  fi
+  for bw_d in "$@"; do
+    bw_broker_register "${bw_d#*:}" "${bw_d%%:*}" --site RABAT
+    "$BW_HUB_BIN" -d "$BW_HUB_DB" enroll "$BW_BROKER_DIR/devices/${bw_d%%:*}.conf" >/dev/null ||
+      bw_fail "enroll ${bw_d%%:*}"
+  done
+}
+
+bw_sync__exit() {
+  [ -n "$BW_HUB_PID" ] && kill -9 "$BW_HUB_PID" 2>/dev/null
+  if [ "${bw_rc:-0}" -ne 0 ] && [ "${bw_rc:-0}" -ne 77 ] && [ -n "$BW_HUB_LOG" ] && [ -f "$BW_HUB_LOG" ]; then
+    echo "---- last lines of the hub's log ----" >&2
+    tail -n 40 "$BW_HUB_LOG" >&2
+  fi
+  return 0
+}
+bw_on_exit() { bw_sync__exit; }
+
+# bw_hub_start [options]: starts bawaba-hub in the background; returns once it is connected.
+bw_hub_start() {
+  bw_n0=$(grep -c "connected to" "$BW_HUB_LOG")
+  "$BW_HUB_BIN" -b "$BW_BROKER_DIR" -d "$BW_HUB_DB" -o hub.events_ms=50 "$@" >>"$BW_HUB_LOG" 2>&1 &
+  BW_HUB_PID=$!
+  bw_i=0
+  while [ "$(grep -c "connected to" "$BW_HUB_LOG")" -le "$bw_n0" ]; do
+    kill -0 "$BW_HUB_PID" 2>/dev/null || bw_fail "bawaba-hub exited at start"
+    bw_i=$((bw_i + 1)); [ $bw_i -gt 250 ] && bw_fail "bawaba-hub did not connect"
+    sleep 0.02
+  done
+}
+
+# bw_hub_stop: SIGTERM (commit, ack, exit) and wait.
+bw_hub_stop() {
+  [ -n "$BW_HUB_PID" ] || return 0
+  kill "$BW_HUB_PID" 2>/dev/null; wait "$BW_HUB_PID" 2>/dev/null; BW_HUB_PID=
+}
+
+# bw_hub_kill: SIGKILL, no goodbye.
+bw_hub_kill() {
+  [ -n "$BW_HUB_PID" ] || return 0
+  kill -9 "$BW_HUB_PID" 2>/dev/null; wait "$BW_HUB_PID" 2>/dev/null; BW_HUB_PID=
+}
+
+# bw_dev ID [devsim options]: runs bawaba-devsim as ID (fast timers for tests).
+bw_dev() {
+  bw_id=$1; shift
+  "$BW_DEVSIM" -c "$BW_BROKER_DIR/devices/$bw_id.conf" -d "$BW_TMP/$bw_id.db" \
+    -o sync.heartbeat=1 -o sync.ack_timeout_ms=700 -o sync.retry_max_ms=3000 \
+    -o sync.reconnect_max_ms=1000 "$@"
+}
+
+bw_hubsql() { sqlite3 -cmd ".timeout 5000" "$BW_HUB_DB" "$1"; }
+bw_devsql() { sqlite3 -cmd ".timeout 5000" "$BW_TMP/$1.db" "$2"; }
+
+# bw_expect WHAT GOT WANT: fails unless GOT = WANT.
+bw_expect() { [ "$2" = "$3" ] || bw_fail "$1: got '$2', want '$3'"; echo "ok: $1 ($2)"; }
+
+# bw_ref_make 11DIGITS: prints the 12-digit reference (Damm check digit appended).
+bw_ref_make() {
+  echo "$1" | awk '{
+    split("0317598642 7092154863 4206871359 1750983426 6123045978 3674209581 5869720134 8945362017 9438617205 2581436790", rows, " ")
+    i = 0
+    for (k = 1; k <= length($1); k++) { d = substr($1, k, 1) + 0; i = substr(rows[i + 1], d + 1, 1) + 0 }
+    print $1 i }'
+}
