@@ -25,3 +25,11 @@ $(BUILD)/bin/bawaba-devsim: $(BUILD)/hub/bawaba-devsim.o $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $(BUILD)/hub/bawaba-devsim.o $(LIB) $(LDLIBS_BASE) $(MOSQ_LIBS)
 # ---- end bawaba-hub ----
+
+# ---- libhub.a: hub modules the unit tests exercise directly (hub/agent.c) ----
+HUB_LIB := $(BUILD)/hub/libhub.a
+TEST_LIBS += $(HUB_LIB)
+$(HUB_LIB): $(BUILD)/hub/agent.o
+	rm -f $@
+	ar rcs $@ $^
+# ---- end libhub.a ----
