@@ -42,6 +42,8 @@ static const struct {
 	{ "catalogue", cmd_catalogue, "catalogue [admins|sites|categories]" },
 	{ "lifecycle", cmd_lifecycle, "lifecycle                  the states and allowed moves, per kind" },
 	{ "report", cmd_report, "report [--from D] [--to D]  indicators: share answered, within the deadline, reopen rate" },
+	{ "devices", cmd_devices, "devices                    kiosks and gateways: online or not, last seen, outbox, modem signal and queue" },
+	{ "agent", cmd_agent, "agent add agent-NAME --site SITE [--admin A] [--name N] [--broker DIR] [--disable] [--update] | agent list" },
 	{ "export", cmd_export, "export csv|open311 [--anonymous] [--from D] [--to D]   requests to stdout" },
 };
 

@@ -36,5 +36,7 @@ int cmd_catalogue(cli *c, int argc, char **argv);
 int cmd_lifecycle(cli *c, int argc, char **argv);
 int cmd_report(cli *c, int argc, char **argv);
 int cmd_export(cli *c, int argc, char **argv);
+int cmd_devices(cli *c, int argc, char **argv);
+int cmd_agent(cli *c, int argc, char **argv);
 
 #endif

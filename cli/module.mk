@@ -4,6 +4,10 @@ CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
 PROGS += $(BUILD)/bin/bawaba
 MANS += man/bawaba.1
 
-$(BUILD)/bin/bawaba: $(CLI_OBJ) $(LIB)
+# agents and devices are hub tables: the hub's agent module and the broker set-up
+# (paths spelled out: hub/module.mk is read after this file)
+CLI_HUB := $(BUILD)/hub/libhub.a $(BUILD)/hub/broker.o
+
+$(BUILD)/bin/bawaba: $(CLI_OBJ) $(CLI_HUB) $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(LIB) $(LDLIBS_BASE)
+	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(CLI_HUB) $(LIB) $(LDLIBS_BASE)

@@ -101,3 +101,15 @@ must_fail "config typo" "bad.conf:2" $B -c "$dir/bad.conf" -n
 must_fail "missing config" "missing.conf" $B -c "$dir/missing.conf" list
 $B --print-config | grep -q "^database = /var/lib/bawaba/hub.db" || fail "--print-config"
 echo "cli config: all good"
+
+# agents: registered with a scope and broker credentials; bad site refused, nothing left
+"$BW_BUILD/bin/bawaba-broker" init "$dir/broker" >/dev/null || fail "broker init"
+$B agent add agent-amina --site RABAT-IMMAT --admin TRANSPORT --name Amina --broker "$dir/broker" \
+  | grep -q "credentials: $dir/broker/devices/agent-amina.conf" || fail "agent add"
+grep -q "^agent-amina:" "$dir/broker/passwd" || fail "agent in the broker's password file"
+must_fail "agent of an unknown site" "not in the catalogue" $B agent add agent-x --site NOWHERE
+must_fail "agent id without prefix" "must start with agent-" $B agent add amina2 --site RABAT-IMMAT
+must_fail "agent twice" "already registered" $B agent add agent-amina --site RABAT-IMMAT --broker "$dir/broker"
+$B agent list | grep -q "agent-amina .*RABAT-IMMAT .*TRANSPORT .*active" || fail "agent list"
+$B devices | grep -q "^device" || fail "devices header"
+echo "cli agents: all good"

@@ -1,0 +1,131 @@
+/* cmd_site.c: the site's people and machines: `bawaba devices` (presence of kiosks and
+ * gateways, as the hub last heard) and `bawaba agent add|list` (reception agents, their
+ * scope, and their broker credentials). */
+#include <getopt.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "../hub/agent.h"
+#include "../hub/broker.h"
+#include "cli.h"
+
+static void ago(int64_t now, sqlite3_stmt *st, int col, char *out, size_t size)
+{
+	if (sqlite3_column_type(st, col) == SQLITE_NULL) {
+		snprintf(out, size, "never");
+		return;
+	}
+	int64_t d = now - sqlite3_column_int64(st, col);
+	if (d < 120)
+		snprintf(out, size, "%llds ago", (long long)(d < 0 ? 0 : d));
+	else if (d < 7200)
+		snprintf(out, size, "%lldmin ago", (long long)d / 60);
+	else
+		snprintf(out, size, "%lldh ago", (long long)d / 3600);
+}
+
+int cmd_devices(cli *c, int argc, char **argv)
+{
+	sqlite3_stmt *st;
+	if (argc != 1)
+		return cli_usage("devices", "no arguments");
+	if (cli_open(c))
+		return 1;
+	if (sqlite3_prepare_v2(bw_store_db(c->store), "SELECT id, kind, site, num, online, last_seen, outbox_depth, "
+			       "signal, send_queue, dropped FROM devices ORDER BY site, id", -1, &st, NULL) != SQLITE_OK)
+		return cli_die("devices: %s", sqlite3_errmsg(bw_store_db(c->store)));
+	printf("%-16s %-8s %-16s %4s %-8s %-12s %6s %6s %6s %7s\n", "device", "kind", "site", "num", "state",
+	       "last seen", "outbox", "signal", "queue", "dropped");
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		char seen[32], sig[8] = "-", q[8] = "-";
+		ago(c->now, st, 5, seen, sizeof seen);
+		if (sqlite3_column_type(st, 7) != SQLITE_NULL)
+			snprintf(sig, sizeof sig, "%d%%", sqlite3_column_int(st, 7));
+		if (sqlite3_column_type(st, 8) != SQLITE_NULL)
+			snprintf(q, sizeof q, "%d", sqlite3_column_int(st, 8));
+		printf("%-16s %-8s %-16s %04d %-8s %-12s %6d %6s %6s %7d\n", sqlite3_column_text(st, 0),
+		       sqlite3_column_text(st, 1), sqlite3_column_text(st, 2), sqlite3_column_int(st, 3),
+		       sqlite3_column_int(st, 4) ? "online" : "OFFLINE", seen, sqlite3_column_int(st, 6), sig, q,
+		       sqlite3_column_int(st, 9));
+	}
+	sqlite3_finalize(st);
+	return 0;
+}
+
+static int agent_add(cli *c, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "site", required_argument, 0, 's' }, { "admin", required_argument, 0, 'a' },
+		{ "name", required_argument, 0, 'n' }, { "broker", required_argument, 0, 'b' },
+		{ "disable", no_argument, 0, 'd' }, { "update", no_argument, 0, 'u' }, { 0, 0, 0, 0 },
+	};
+	hub_agent a = { .active = 1 };
+	const char *broker = NULL;
+	int ch, update = 0;
+	bw_err e;
+	optind = 1;
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (ch) {
+		case 's': bw_strlcpy(a.site, optarg, sizeof a.site); break;
+		case 'a': bw_strlcpy(a.admin, optarg, sizeof a.admin); break;
+		case 'n': bw_strlcpy(a.name, optarg, sizeof a.name); break;
+		case 'b': broker = optarg; break;
+		case 'd': a.active = 0; break;
+		case 'u': update = 1; break;
+		default: return cli_usage("agent", "unknown option");
+		}
+	}
+	if (optind != argc - 1 || !a.site[0])
+		return cli_usage("agent", "add agent-NAME --site SITE [--admin ADMIN]");
+	if (bw_strlcpy(a.id, argv[optind], sizeof a.id) != BW_OK)
+		return cli_die("agent id: too long");
+	if (cli_open(c))
+		return 1;
+	if (bw_store_begin(c->store, &e))
+		return cli_die("%s", e.msg);
+	if (hub_agent_add(c->store, &a, update, c->now, &e)) {
+		bw_store_rollback(c->store);
+		return cli_die("%s", e.msg);
+	}
+	/* the broker user is made inside the transaction: if it fails, no agent row is left
+	 * behind that could never connect */
+	if (broker && !update) {
+		char password[64];
+		bw_broker_device dev = { .site = a.site };
+		if (bw_broker_register(broker, BW_BROKER_AGENT, a.id, &dev, 0, password, sizeof password, &e)) {
+			bw_store_rollback(c->store);
+			return cli_die("%s", e.msg);
+		}
+	}
+	if (bw_store_commit(c->store, &e))
+		return cli_die("%s", e.msg);
+	printf("agent %s: site %s, %s%s\n", a.id, a.site, a.admin[0] ? a.admin : "every administration",
+	       a.active ? "" : " (disabled)");
+	if (broker && !update)
+		printf("credentials: %s/devices/%s.conf\n", broker, a.id);
+	return 0;
+}
+
+int cmd_agent(cli *c, int argc, char **argv)
+{
+	if (argc >= 2 && strcmp(argv[1], "add") == 0)
+		return agent_add(c, argc - 1, argv + 1);
+	if (argc == 2 && strcmp(argv[1], "list") == 0) {
+		sqlite3_stmt *st;
+		if (cli_open(c))
+			return 1;
+		if (sqlite3_prepare_v2(bw_store_db(c->store), "SELECT id, name, site, admin, active FROM agents ORDER BY site, id",
+				       -1, &st, NULL) != SQLITE_OK)
+			return cli_die("agents: %s", sqlite3_errmsg(bw_store_db(c->store)));
+		while (sqlite3_step(st) == SQLITE_ROW)
+			printf("%-20s %-20s %-16s %-10s %s\n", sqlite3_column_text(st, 0), sqlite3_column_text(st, 1),
+			       sqlite3_column_text(st, 2), *sqlite3_column_text(st, 3) ? (const char *)sqlite3_column_text(st, 3) : "(all)",
+			       sqlite3_column_int(st, 4) ? "active" : "disabled");
+		sqlite3_finalize(st);
+		return 0;
+	}
+	return cli_usage("agent", "add or list");
+}
