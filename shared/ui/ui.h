@@ -1,0 +1,289 @@
+/* ui.h: bawaba's immediate-mode UI layer: widgets that turn input into results and a list
+ * of draw commands with no SDL types, a mirroring layout helper, text fields, keypads,
+ * on-screen keyboards, searchable lists and the themes. A renderer (kiosk/render_sdl.c)
+ * turns the commands into pixels; tests drive it with synthetic input and a fake measurer.
+ *
+ * A frame:  ui_input_*(...) for one event;  ui_begin(ctx);  widgets...;  ui_end(ctx);
+ * then draw ctx->cmds[0..ncmds) when ctx->hash differs from the last frame drawn.
+ * One event per frame keeps a press and its release in different frames, which is what
+ * the click logic expects. */
+#ifndef UI_H
+#define UI_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define UI_MAX_CMDS 4096
+#define UI_ARENA (96 * 1024)  /* bytes of text and bitmaps per frame */
+
+typedef struct ui_rect { int x, y, w, h; } ui_rect;
+typedef struct ui_color { unsigned char r, g, b, a; } ui_color;
+typedef uint32_t ui_id;
+
+enum ui_font { UI_FONT_REGULAR = 0, UI_FONT_BOLD, UI_FONT_COUNT };
+
+/* Base direction of a text line. AUTO_*: the first strong character decides (user input
+ * may be in any script); the suffix is the fallback when there is none. */
+enum ui_dir { UI_DIR_LTR = 0, UI_DIR_RTL, UI_DIR_AUTO_LTR, UI_DIR_AUTO_RTL };
+
+enum ui_cmd_type { UI_CMD_RECT = 1, UI_CMD_TEXT, UI_CMD_BITMAP, UI_CMD_CLIP };
+
+/* One draw command. Unused members are zero (the frame hash covers whole commands). */
+typedef struct ui_cmd {
+	int type;             /* enum ui_cmd_type */
+	ui_rect r;            /* RECT: the box. TEXT: one line; x,y its top-left, w its measured
+	                       * width, h the line height. BITMAP: the target square.
+	                       * CLIP: the clip rectangle; w = 0 means no clip. */
+	ui_color color;
+	int radius;           /* RECT: corner radius, 0 = square */
+	int border;           /* RECT: 0 = filled, else outline thickness */
+	int font, size, dir;  /* TEXT: enum ui_font, pixel size, enum ui_dir */
+	int off, len;         /* TEXT: UTF-8 bytes in the arena. BITMAP: len = n*n bytes, one
+	                       * per module (non-zero = drawn in color) */
+	int n;                /* BITMAP: modules per side */
+} ui_cmd;
+
+/* Text measuring, supplied by the renderer so layout knows the width of each run. */
+typedef struct ui_text_ops {
+	void *arg;
+	/* width in pixels of the line s[0..len) drawn with base direction dir */
+	int (*width)(void *arg, int font, int size, int dir, const char *s, int len);
+	/* line height (ascent + descent + gap) of the size, over every script */
+	int (*height)(void *arg, int font, int size);
+	/* x from the line's left edge of the caret standing before logical byte pos; NULL
+	 * means computed from width(), exact when the line has one direction */
+	int (*caret)(void *arg, int font, int size, int dir, const char *s, int len, int pos);
+} ui_text_ops;
+
+/* ---- theme (ui_theme.c) ---- */
+typedef struct ui_theme {
+	/* sizes in pixels at 1080p (ui_theme_scale multiplies them for other screens) */
+	int touch;            /* smallest touch target side, >= 48 */
+	int primary;          /* height of primary action buttons */
+	int body, title, small, big;  /* text sizes; body >= 24 */
+	int pad, gap, radius, border;
+	/* colours: text on background pairs, each >= 4.5:1 */
+	ui_color bg, fg, muted;          /* page, body text, secondary text (on bg) */
+	ui_color panel;                  /* cards, header (fg is used on it) */
+	ui_color btn, btn_fg;            /* ordinary button */
+	ui_color primary_bg, primary_fg; /* main action */
+	ui_color sel, sel_fg;            /* selected choice, pressed button */
+	ui_color field, field_fg, border_c, focus;
+	ui_color error, error_fg;        /* message box */
+	ui_color ok;                     /* success text on bg */
+} ui_theme;
+
+enum ui_theme_kind { UI_THEME_NORMAL = 0, UI_THEME_LARGE, UI_THEME_CONTRAST, UI_THEME_COUNT };
+
+/* Fills t with the variant; LARGE has bigger text and targets, CONTRAST is black on
+ * white with yellow focus and thicker borders. */
+void ui_theme_get(ui_theme *t, int kind);
+/* Multiplies every size by num/den (a 1440 px short side: 1440/1080), never below the
+ * 1080p minimums. */
+void ui_theme_scale(ui_theme *t, int num, int den);
+/* WCAG 2 contrast ratio of two opaque colours, 1.0 .. 21.0. */
+double ui_contrast(ui_color a, ui_color b);
+
+/* ---- input ---- */
+enum ui_key {
+	UI_KEY_NONE = 0, UI_KEY_BACKSPACE, UI_KEY_DELETE, UI_KEY_LEFT, UI_KEY_RIGHT,
+	UI_KEY_HOME, UI_KEY_END, UI_KEY_ENTER, UI_KEY_TAB, UI_KEY_ESCAPE
+};
+
+/* What a widget reports (bits). */
+enum {
+	UI_RES_CLICK = 1,     /* pressed and released on it */
+	UI_RES_CHANGE = 2,    /* its value changed */
+	UI_RES_SUBMIT = 4,    /* Enter / OK */
+	UI_RES_REFUSED = 8,   /* an input was refused (too long, not allowed here) */
+};
+
+/* ---- context ---- */
+typedef struct ui_ctx {
+	ui_text_ops ops;
+	ui_theme theme;
+	ui_rect screen;
+	int rtl;              /* mirror the layout and use RTL base direction */
+	/* input of this frame (one event) */
+	int mx, my, pressed, released;
+	char text_in[64];
+	int key;
+	/* state across frames */
+	ui_id active, focus;
+	int focus_take;       /* Tab was pressed: the next text box drawn takes the focus */
+	int focus_seen;       /* the focused widget was drawn this frame */
+	int disabled;         /* widgets ignore input (a modal message is up) */
+	/* output */
+	ui_cmd cmds[UI_MAX_CMDS];
+	int ncmds;
+	char arena[UI_ARENA];
+	int narena;
+	int overflow;         /* commands or arena ran out this frame (the invariant check) */
+	uint64_t hash;        /* of this frame's commands and their text */
+	ui_rect clip;
+} ui_ctx;
+
+/* Allocates a context (it is large: the command buffer lives in it). ops is copied. */
+ui_ctx *ui_new(const ui_text_ops *ops, const ui_theme *theme, int w, int h);
+void ui_free(ui_ctx *ctx);
+
+/* Input for the next frame; each replaces what the previous frame consumed. */
+void ui_input_move(ui_ctx *ctx, int x, int y);
+void ui_input_press(ui_ctx *ctx, int x, int y);
+void ui_input_release(ui_ctx *ctx, int x, int y);
+void ui_input_text(ui_ctx *ctx, const char *utf8);   /* cut at 63 bytes */
+void ui_input_key(ui_ctx *ctx, int key);
+
+void ui_begin(ui_ctx *ctx);
+/* Clears the consumed input, forgets a focus that was not drawn, computes ctx->hash.
+ * Returns 0, or -1 when the frame overflowed (its commands are cut: a programming error
+ * a test catches). */
+int ui_end(ui_ctx *ctx);
+
+/* Text of a TEXT command. */
+const char *ui_cmd_text(const ui_ctx *ctx, const ui_cmd *c);
+
+ui_id ui_id_str(const char *s);
+ui_id ui_id_mix(ui_id id, int n);
+
+/* ---- layout: cut rectangles; "start" is left in LTR and right in RTL ---- */
+ui_rect ui_cut_top(ui_rect *r, int h);
+ui_rect ui_cut_bottom(ui_rect *r, int h);
+ui_rect ui_cut_start(const ui_ctx *ctx, ui_rect *r, int w);
+ui_rect ui_cut_end(const ui_ctx *ctx, ui_rect *r, int w);
+ui_rect ui_inset(ui_rect r, int d);
+ui_rect ui_center(ui_rect outer, int w, int h);
+/* n equal columns in reading order (the first is on the right in RTL), gap between. */
+void ui_columns(const ui_ctx *ctx, ui_rect r, int n, int gap, ui_rect *out);
+/* n equal rows from the top. */
+void ui_rows(ui_rect r, int n, int gap, ui_rect *out);
+/* cols x rows cells in reading order, row by row. */
+void ui_grid(const ui_ctx *ctx, ui_rect r, int cols, int rows, int gap, ui_rect *out);
+int ui_contains(ui_rect r, int x, int y);
+
+/* ---- drawing ---- */
+void ui_draw_rect(ui_ctx *ctx, ui_rect r, ui_color c, int radius);
+void ui_draw_frame(ui_ctx *ctx, ui_rect r, ui_color c, int radius, int thickness);
+/* One line at (x, y) with base direction dir; returns its width. */
+int ui_draw_line(ui_ctx *ctx, int x, int y, const char *s, int len, int font, int size,
+                 int dir, ui_color c);
+void ui_set_clip(ui_ctx *ctx, ui_rect r);   /* w = 0: none */
+/* n*n modules scaled into the square r: the non-zero ones are drawn in c, the others
+ * left as they are (a QR code draws its light square and quiet zone first). */
+void ui_draw_bitmap(ui_ctx *ctx, ui_rect r, const unsigned char *mods, int n, ui_color c);
+
+/* Pictograms drawn as bitmaps (the fonts have no arrows): the largest square in r. */
+enum ui_icon {
+	UI_ICON_BACK = 0,     /* arrow to the start side: mirrored in RTL */
+	UI_ICON_NEXT,         /* arrow to the end side */
+	UI_ICON_BACKSPACE,    /* a key: erase to the left, never mirrored (it erases the last typed) */
+	UI_ICON_SHIFT,
+	UI_ICON_UP, UI_ICON_DOWN,
+	UI_ICON_COUNT
+};
+void ui_icon(ui_ctx *ctx, ui_rect r, int icon, ui_color c);
+
+enum { UI_ALIGN_START = 0, UI_ALIGN_CENTER = 1, UI_ALIGN_END = 2 };
+enum { UI_TEXT_VCENTER = 0x10, UI_TEXT_NOWRAP = 0x20, UI_TEXT_AUTO = 0x40, UI_TEXT_BOLD = 0x80 };
+
+/* Width of s in the base direction of the layout. */
+int ui_measure(ui_ctx *ctx, const char *s, int font, int size);
+int ui_line_height(ui_ctx *ctx, int font, int size);
+/* Breaks s into lines no wider than w (at spaces; a word too long is cut at a code
+ * point). Writes up to max line starts and lengths; returns the number of lines. */
+int ui_wrap(ui_ctx *ctx, const char *s, int font, int size, int dir, int w,
+            int *starts, int *lens, int max);
+/* A paragraph wrapped into r, aligned (UI_ALIGN_*) with flags (UI_TEXT_*); returns the
+ * height used. START is the right edge in RTL. */
+int ui_text(ui_ctx *ctx, ui_rect r, const char *s, int size, ui_color c, int flags);
+
+/* ---- widgets ---- */
+enum { UI_BTN_NORMAL = 0, UI_BTN_PRIMARY, UI_BTN_SELECTED, UI_BTN_QUIET };
+
+/* The interaction of a widget at r without drawing: UI_RES_CLICK on release over it
+ * after a press on it. *state (may be NULL) gets 1 while pressed. */
+int ui_hit(ui_ctx *ctx, ui_id id, ui_rect r, int *state);
+/* A button with a centred label (wrapped when needed). */
+int ui_button(ui_ctx *ctx, ui_id id, ui_rect r, const char *label, int style);
+/* A check box with its label: toggles *value on a click, returns UI_RES_CHANGE. */
+int ui_checkbox(ui_ctx *ctx, ui_id id, ui_rect r, const char *label, int *value);
+
+/* ---- text fields (ui_field.c) ---- */
+enum ui_field_kind {
+	UI_FIELD_TEXT = 0,    /* anything printable */
+	UI_FIELD_DIGITS,      /* 0-9 in any of the three digit sets */
+	UI_FIELD_PHONE,       /* digits, + and spaces */
+	UI_FIELD_ID,          /* Latin letters (folded to upper case) and digits */
+};
+
+/* Editing state over a caller-owned buffer (the caller wipes it with ui_field_wipe). */
+typedef struct ui_field {
+	char *buf;
+	int cap;              /* bytes in buf, NUL included */
+	int len, cur;         /* bytes used, caret as a byte offset on a code point boundary */
+	int max_chars;        /* code points; 0 = up to cap */
+	int kind;             /* enum ui_field_kind */
+	int multiline;
+} ui_field;
+
+void ui_field_init(ui_field *f, char *buf, int cap, int max_chars, int kind);
+/* Replaces the content (cut to the limits), caret at the end. */
+void ui_field_set(ui_field *f, const char *s);
+/* Inserts UTF-8 at the caret, code point by code point; characters the kind refuses or
+ * that would pass the limit are dropped. Returns UI_RES_CHANGE, UI_RES_REFUSED or both. */
+int ui_field_insert(ui_field *f, const char *s);
+/* Backspace removes the code point before the caret (a vowel mark typed last goes
+ * first, as Arabic keyboards do); delete removes the grapheme after it. */
+int ui_field_backspace(ui_field *f);
+int ui_field_delete(ui_field *f);
+/* Moves by grapheme (a base letter and its combining marks). Arrow keys are visual: in a
+ * right-to-left field the left arrow moves forward. Returns UI_RES_CHANGE if it moved. */
+int ui_field_key(ui_field *f, int key, int rtl);
+int ui_field_chars(const ui_field *f);
+/* Zeroes the whole buffer (memset of cap bytes) and the state. */
+void ui_field_wipe(ui_field *f);
+/* 1 if the text starts (first strong character) right-to-left; else 0. */
+int ui_text_is_rtl(const char *s, int len);
+
+/* A text box: draws f (wrapped when multiline), takes focus on a tap, consumes this
+ * frame's typed text and keys while focused. Returns UI_RES_* bits. */
+int ui_textbox(ui_ctx *ctx, ui_id id, ui_rect r, ui_field *f, const char *placeholder);
+
+/* ---- keypads and keyboards (ui_kbd.c) ---- */
+/* Special keys in layout tables. */
+#define UI_K_BACK "\x01"
+#define UI_K_SPACE "\x02"
+#define UI_K_SHIFT "\x03"
+#define UI_K_ENTER "\x04"
+
+typedef struct ui_kbd_layout {
+	const char *name;        /* "ar", "zgh", "fr" */
+	int rows;
+	const char *const *keys[2][6];  /* [shift][row] -> NULL-terminated key strings */
+	int rtl;                 /* the script is written right to left */
+} ui_kbd_layout;
+
+extern const ui_kbd_layout ui_kbd_arabic, ui_kbd_tifinagh, ui_kbd_azerty;
+
+/* A numeric keypad 1-9, backspace, 0, OK; in that order in every language (telephone
+ * layout). Edits f; returns UI_RES_CHANGE, UI_RES_SUBMIT (OK), UI_RES_REFUSED. */
+int ui_keypad(ui_ctx *ctx, ui_id id, ui_rect r, ui_field *f, const char *ok_label);
+/* An on-screen keyboard: keys from the layout (the shift state in *shift), edits f.
+ * Returns UI_RES_* bits. */
+int ui_keyboard(ui_ctx *ctx, ui_id id, ui_rect r, const ui_kbd_layout *l, int *shift,
+                ui_field *f);
+
+/* ---- scrolling list with a search filter (ui_list.c) ---- */
+typedef struct ui_list {
+	int top;     /* first visible item among the matching ones */
+} ui_list;
+
+/* 1 if item matches filter: case, Latin accents, Arabic hamza forms, taa marbuta and
+ * alef maqsura are folded on both sides, then substring. "" matches everything. */
+int ui_match(const char *item, const char *filter);
+/* Shows the items matching filter as rows of height row_h with page buttons; returns
+ * the index (into items) of a tapped row, or -1. */
+int ui_listbox(ui_ctx *ctx, ui_id id, ui_rect r, ui_list *st, const char *const *items,
+               int n, const char *filter, int row_h, const char *empty_label);
+
+#endif
