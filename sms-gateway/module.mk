@@ -30,3 +30,38 @@ fuzz: $(FUZZ_BIN)
 	cd $(BUILD)/fuzz && ./fuzz_grammar -max_total_time=$(FUZZ_SECONDS) -max_len=4096 corpus
 
 .PHONY: fuzz
+
+# ---- bawaba-smsd: the gateway program and bawaba-phone (smsdb, modem, dummy phone,
+# conversation); libGammu through pkg-config gammu, the hub link through libmosquitto ----
+SMSD_LIB_SRC := sms-gateway/smsdb.c sms-gateway/modem.c sms-gateway/dummy.c
+SMSD_LIB_OBJ := $(SMSD_LIB_SRC:%.c=$(BUILD)/%.o)
+SMSD_LIB     := $(BUILD)/sms-gateway/libsmsd.a
+SMSD_LIBS     = $(shell pkg-config --libs gammu libmosquitto)
+#PROGS += $(BUILD)/bin/bawaba-smsd $(BUILD)/bin/bawaba-phone
+
+$(BUILD)/sms-gateway/%.o: CFLAGS += $(shell pkg-config --cflags gammu)
+
+$(SMSD_LIB): $(SMSD_LIB_OBJ)
+	@mkdir -p $(dir $@)
+	rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/bin/bawaba-smsd: $(BUILD)/sms-gateway/smsd.o $(SMSD_LIB) $(SMS_LIB) $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $< $(SMSD_LIB) $(SMS_LIB) $(LIB) $(LDLIBS_BASE) $(SMSD_LIBS)
+
+$(BUILD)/bin/bawaba-phone: $(BUILD)/sms-gateway/phone.o $(SMSD_LIB) $(SMS_LIB) $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $< $(SMSD_LIB) $(SMS_LIB) $(LIB) $(LDLIBS_BASE) $(SMSD_LIBS)
+
+# the unit runner links libsmsd.a before libsms.a (the conversation uses the grammar)
+TEST_LIBS := $(SMSD_LIB) $(TEST_LIBS)
+$(BUILD)/tests/unit-tests: LDLIBS_BASE += $(SMSD_LIBS)
+
+# man section 8 (a daemon): not in MANS, which installs into man1
+install: install-smsd-man
+install-smsd-man:
+	install -d $(DESTDIR)$(MANDIR)/man8
+	install -m 644 man/bawaba-smsd.8 $(DESTDIR)$(MANDIR)/man8
+.PHONY: install-smsd-man
+# ---- end bawaba-smsd ----

@@ -1,0 +1,87 @@
+/* modem.h: one GSM modem through libGammu: connect and reset, read every message (parts
+ * linked, decoded to UTF-8) and delete it only after the caller committed it, encode and
+ * send replies, a per-SIM send rate (token bucket on CLOCK_MONOTONIC), and the time spent
+ * inside libGammu for the figures. Every call blocks for as long as the modem takes:
+ * callers bound the work per call (max messages) and call from their own timer. */
+#ifndef SMS_MODEM_H
+#define SMS_MODEM_H
+
+#include <stdint.h>
+
+#include "bw_err.h"
+#include "bw_log.h"
+#include "smsdb.h"
+
+/* [modem NAME] in the gateway's configuration: Gammu's own keys, plus our rate. */
+typedef struct sms_modem_conf {
+	char name[BW_CODE_MAX + 1];
+	char device[1024];         /* /dev/ttyUSB0, or the dummy phone's directory */
+	char connection[64];       /* "at", "at115200", ...; "none" for the dummy driver */
+	char model[64];            /* "" (auto), "dummy" */
+	int rate_per_minute;       /* SMS parts this SIM may send per minute */
+} sms_modem_conf;
+
+typedef struct sms_modem sms_modem;
+
+/* Allocates a modem (not connected yet); c is copied, log borrowed (may be NULL). */
+sms_modem *sms_modem_new(const sms_modem_conf *c, const bw_log *log);
+/* Terminates the connection if any and frees m. NULL is fine. */
+void sms_modem_free(sms_modem *m);
+
+/* Connects (GSM_InitConnection) and installs the send-status callback (after the init,
+ * which resets callbacks; without it the dummy driver crashes on send). BW_EIO with
+ * Gammu's reason ("sim1: connect: ... (ERR_DEVICENOPERMISSION)"). */
+int sms_modem_connect(sms_modem *m, bw_err *e);
+/* Terminates and connects again: the way out of a modem that stopped answering. */
+int sms_modem_reset(sms_modem *m, bw_err *e);
+/* 1 when connected and not failing; 0 when the caller should sms_modem_reset. */
+int sms_modem_is_up(const sms_modem *m);
+const char *sms_modem_name(const sms_modem *m);
+
+/* Called for each whole message; returns BW_OK when the message is committed (or
+ * BW_EEXIST when it was already), after which its parts are deleted from the modem;
+ * any other code keeps them on the modem for the next pass. */
+typedef int (*sms_modem_recv_fn)(void *arg, sms_in *msg);
+
+/* Reads up to max messages from the modem (a pass continues where the last one
+ * stopped), links concatenated parts (GSM_LinkSMS), and hands every complete message to
+ * cb, then deletes its parts. A message with a part missing waits in memory and is handed
+ * over as it is once it has waited partial_wait_s seconds. *more is set to 1 when the
+ * pass stopped at max (call again soon). BW_EIO when the modem fails (counted; after 3
+ * failures in a row sms_modem_is_up says 0). */
+int sms_modem_receive(sms_modem *m, int max, int partial_wait_s, sms_modem_recv_fn cb,
+                      void *arg, int *more, bw_err *e);
+
+/* ---- sending ---- */
+
+#define SMS_PARTS_MAX 10
+
+/* How a text goes out: libGammu's multipart encoder with SMS_ConcatenatedAutoTextLong
+ * (GSM-7 when every character allows it, else UCS-2). Pure: needs no modem. */
+typedef struct sms_encoding {
+	int parts;
+	int ucs2;                  /* 1: UCS-2, 0: GSM-7 */
+	char part_text[SMS_PARTS_MAX][700];   /* each part's text in UTF-8 */
+} sms_encoding;
+
+/* BW_ETOOBIG when text needs more than SMS_PARTS_MAX parts, BW_EINVAL if not UTF-8. */
+int sms_encode(const char *utf8, sms_encoding *out, bw_err *e);
+
+/* 1 if the SIM's token bucket holds enough for a message of `parts` parts now. */
+int sms_modem_can_send(sms_modem *m, int parts);
+/* Milliseconds until sms_modem_can_send(m, parts) becomes 1 (0 if it is already). */
+int sms_modem_send_wait_ms(sms_modem *m, int parts);
+
+/* Sends enc to dest (an E.164 number) part by part, taking the tokens. BW_EIO if the
+ * modem refused or did not confirm a part; parts before it went out (*sent says how
+ * many, so the caller records them). */
+int sms_modem_send(sms_modem *m, const char *dest, const sms_encoding *enc, int *sent,
+                   bw_err *e);
+
+/* Time spent inside libGammu calls and how many calls, since the start. */
+void sms_modem_stats(const sms_modem *m, long *calls, int64_t *ns);
+
+/* CLOCK_MONOTONIC in nanoseconds. */
+int64_t sms_mono_ns(void);
+
+#endif
