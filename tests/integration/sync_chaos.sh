@@ -57,4 +57,5 @@ for d in k1 k2 g1; do
     LEFT JOIN main.requests h ON h.uid = d.uid AND h.ref = d.ref WHERE h.uid IS NULL")
   bw_expect "$d: every local request is at the hub with the same reference" "$missing" 0
 done
+bw_hub_stop
 echo "PASS"

@@ -55,10 +55,13 @@ bw_hub_start() {
   done
 }
 
-# bw_hub_stop: SIGTERM (commit, ack, exit) and wait.
+# bw_hub_stop: SIGTERM (commit, ack, exit) and wait; fails the test if the hub exits
+# with an error or a sanitizer report is in its log.
 bw_hub_stop() {
   [ -n "$BW_HUB_PID" ] || return 0
-  kill "$BW_HUB_PID" 2>/dev/null; wait "$BW_HUB_PID" 2>/dev/null; BW_HUB_PID=
+  kill "$BW_HUB_PID" 2>/dev/null; wait "$BW_HUB_PID"; bw_st=$?; BW_HUB_PID=
+  [ $bw_st -eq 0 ] || bw_fail "bawaba-hub exited with status $bw_st"
+  ! grep -q "Sanitizer\|runtime error" "$BW_HUB_LOG" || bw_fail "sanitizer report in the hub's log"
 }
 
 # bw_hub_kill: SIGKILL, no goodbye.
