@@ -1,0 +1,53 @@
+/* render.h: the kiosk's window, renderer and input, with no SDL types in sight: draws a
+ * UI frame's commands (SDL2, SDL2_ttf/HarfBuzz shaping, FriBidi ordering), measures text
+ * for the UI layer, turns SDL events into kr_event, saves screenshots. */
+#ifndef KIOSK_RENDER_H
+#define KIOSK_RENDER_H
+
+#include "bw_err.h"
+#include "ui/ui.h"
+
+typedef struct kr kr;
+
+typedef struct kr_settings {
+	int w, h;               /* window size (ignored in full screen: the display's) */
+	int fullscreen;         /* full screen and keyboard grab: the kiosk's lockdown */
+	const char *fonts_dir;  /* holds NotoSans*, NotoSansArabic*, NotoSansTifinagh* */
+	const char *title;
+} kr_settings;
+
+/* Opens the window and loads the fonts. BW_EIO with SDL's reason when there is no display
+ * ("no display: ... (try under Xvfb)"), BW_ENOTFOUND when a font file is missing. */
+int kr_open(kr **out, const kr_settings *s, bw_err *e);
+void kr_close(kr *r);
+
+/* The size the UI lays out into (the window's drawable size). */
+void kr_size(kr *r, int *w, int *h);
+/* Text measuring for ui_new(): widths and carets of bidi lines as kr draws them. */
+ui_text_ops kr_text_ops(kr *r);
+/* Draws the frame into the back buffer (nothing shows until kr_present). */
+void kr_draw(kr *r, const ui_ctx *ctx);
+void kr_present(kr *r);
+/* Saves the back buffer (call between kr_draw and kr_present) as a BMP file. */
+int kr_screenshot(kr *r, const char *path, bw_err *e);
+/* The X11 window id (for xdotool in tests), 0 when not on X11. */
+unsigned long kr_x11_window(kr *r);
+
+enum kr_ev { KR_EV_NONE = 0, KR_EV_PRESS, KR_EV_RELEASE, KR_EV_MOVE, KR_EV_TEXT, KR_EV_KEY,
+             KR_EV_QUIT, KR_EV_EXPOSE, KR_EV_RESIZE };
+
+typedef struct kr_event {
+	int type;              /* enum kr_ev */
+	int x, y;              /* PRESS, RELEASE, MOVE (touch arrives as mouse events) */
+	char text[32];         /* TEXT: UTF-8 */
+	int key;               /* KEY: enum ui_key */
+} kr_event;
+
+/* Waits up to timeout_ms (-1: forever) for the next event the kiosk cares about; 1 if
+ * ev was filled, 0 on timeout. The process sleeps in the meantime. */
+int kr_wait(kr *r, int timeout_ms, kr_event *ev);
+
+/* Glyph-run cache figures (for the benchmark and tests). */
+void kr_cache_stats(kr *r, long *hits, long *misses);
+
+#endif

@@ -1,0 +1,661 @@
+/* render_sdl.c: the only SDL code of the kiosk: window, events, and drawing the UI
+ * layer's commands. Text follows RECIPES.md: FriBidi levels per line, runs of one level
+ * and one font (NotoSansArabic has no Latin letters and no parentheses, SDL_ttf has no
+ * fallback), runs reordered visually, each shaped by HarfBuzz through SDL_ttf as RTL
+ * "Arab" on odd levels and LTR "Latn"/"Tfng" on even ones, on one shared baseline.
+ * Laid-out lines and their run textures are cached, so a redraw costs a few copies. */
+#include "render.h"
+
+#include <SDL.h>
+#include <SDL_syswm.h>
+#include <SDL_ttf.h>
+#include <fribidi.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bw_text.h"
+
+enum { F_LATIN, F_LATIN_B, F_ARAB, F_ARAB_B, F_TFNG, NFACE };
+
+static const char *const face_file[NFACE] = {
+	"NotoSans-Regular.ttf", "NotoSans-Bold.ttf", "NotoSansArabic-Regular.ttf",
+	"NotoSansArabic-Bold.ttf", "NotoSansTifinagh-Regular.ttf",
+};
+
+#define MAX_FONTS 96
+#define MAX_RUNS 48
+#define NLINES 1024
+#define MAX_CHARS 2048
+
+typedef struct sized_font {
+	int face, size;
+	TTF_Font *f;
+} sized_font;
+
+/* One run of a line, in visual order: one level, one font. */
+typedef struct run {
+	int face, level;
+	int b0, b1;             /* its bytes in the line (logical order) */
+	int w;                  /* advance, as measured with its direction and script */
+	SDL_Texture *tex;       /* white glyphs, coloured at copy time; made on first draw */
+} run;
+
+typedef struct line {
+	uint64_t hash;
+	char *text;             /* NULL: free slot */
+	int len, font, size, dir;
+	int nruns, width;
+	run runs[MAX_RUNS];
+} line;
+
+struct kr {
+	SDL_Window *win;
+	SDL_Renderer *ren;
+	char fonts_dir[1024];
+	sized_font fonts[MAX_FONTS];
+	int nfonts;
+	line *cache;            /* NLINES, direct-mapped by hash */
+	long hits, misses;
+	/* scratch for one line's bidi analysis */
+	FriBidiChar u[MAX_CHARS];
+	FriBidiCharType types[MAX_CHARS];
+	FriBidiBracketType btypes[MAX_CHARS];
+	FriBidiLevel levels[MAX_CHARS];
+	int bo[MAX_CHARS + 1];
+	int face_of[MAX_CHARS];
+};
+
+static TTF_Font *font(kr *r, int face, int size)
+{
+	for (int i = 0; i < r->nfonts; i++)
+		if (r->fonts[i].face == face && r->fonts[i].size == size)
+			return r->fonts[i].f;
+	char path[1200];
+	snprintf(path, sizeof path, "%s/%s", r->fonts_dir, face_file[face]);
+	TTF_Font *f = TTF_OpenFont(path, size);
+	if (!f)
+		return NULL;
+	if (r->nfonts == MAX_FONTS) {
+		/* sizes come from a theme: a handful; if ever exceeded, recycle the oldest */
+		TTF_CloseFont(r->fonts[0].f);
+		memmove(r->fonts, r->fonts + 1, sizeof r->fonts[0] * (MAX_FONTS - 1));
+		r->nfonts--;
+	}
+	r->fonts[r->nfonts++] = (sized_font){ face, size, f };
+	return f;
+}
+
+/* Ascent shared by every script at this size, so mixed runs sit on one baseline. */
+static int baseline(kr *r, int size)
+{
+	int a = 0;
+	for (int face = 0; face < NFACE; face++) {
+		TTF_Font *f = font(r, face, size);
+		if (f && TTF_FontAscent(f) > a)
+			a = TTF_FontAscent(f);
+	}
+	return a;
+}
+
+static int line_height(void *arg, int fnt, int size)
+{
+	kr *r = arg;
+	int a = 0, d = 0;
+	for (int face = 0; face < NFACE; face++) {
+		TTF_Font *f = font(r, face, size);
+		if (!f)
+			continue;
+		if (TTF_FontAscent(f) > a)
+			a = TTF_FontAscent(f);
+		if (TTF_FontDescent(f) < d)
+			d = TTF_FontDescent(f);
+	}
+	return a - d;
+}
+
+static int is_arabic(uint32_t c)
+{
+	return (c >= 0x0600 && c <= 0x06FF) || (c >= 0x0750 && c <= 0x077F) ||
+	       (c >= 0x08A0 && c <= 0x08FF) || (c >= 0xFB50 && c <= 0xFDFF) ||
+	       (c >= 0xFE70 && c <= 0xFEFF);
+}
+
+/* The face for character i: its script's font; a neutral (space, punctuation, digit)
+ * stays in the font before it when that font has the glyph, so "شكاية رقم" is one run. */
+static int pick_face(kr *r, uint32_t c, int prev, int bold, int size)
+{
+	if (is_arabic(c))
+		return bold ? F_ARAB_B : F_ARAB;
+	if (c >= 0x2D30 && c <= 0x2D7F)
+		return F_TFNG;
+	int letter = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= 0xC0 && c <= 0x24F);
+	if (!letter && prev >= 0 && prev != F_LATIN && prev != F_LATIN_B) {
+		TTF_Font *f = font(r, prev, size);
+		if (f && TTF_GlyphIsProvided32(f, c))
+			return prev;
+	}
+	return bold ? F_LATIN_B : F_LATIN;
+}
+
+static void prep(TTF_Font *f, int face, int level)
+{
+	TTF_SetFontDirection(f, (level & 1) ? TTF_DIRECTION_RTL : TTF_DIRECTION_LTR);
+	TTF_SetFontScriptName(f, face == F_ARAB || face == F_ARAB_B ? "Arab" : face == F_TFNG ? "Tfng" : "Latn");
+}
+
+static int run_width(kr *r, const char *s, int b0, int b1, int face, int level, int size)
+{
+	TTF_Font *f = font(r, face, size);
+	char buf[MAX_CHARS * 4 + 1];
+	int w = 0, h = 0;
+	if (!f || b1 <= b0)
+		return 0;
+	memcpy(buf, s + b0, (size_t)(b1 - b0));
+	buf[b1 - b0] = '\0';
+	prep(f, face, level);
+	TTF_SizeUTF8(f, buf, &w, &h);
+	return w;
+}
+
+static void reverse_runs(run *a, int n)
+{
+	for (int i = 0, j = n - 1; i < j; i++, j--) {
+		run t = a[i];
+		a[i] = a[j];
+		a[j] = t;
+	}
+}
+
+/* Bidi analysis of one line into runs in visual order (no textures yet). */
+static void lay_out(kr *r, line *L)
+{
+	int n = 0, bold = L->font == UI_FONT_BOLD;
+	const char *p = L->text, *end = L->text + L->len;
+
+	while (p < end && n < MAX_CHARS) {
+		r->bo[n] = (int)(p - L->text);
+		int32_t c = bw_utf8_next(&p);
+		r->u[n++] = c < 0 ? 0xFFFD : (FriBidiChar)c;
+	}
+	r->bo[n] = (int)(p - L->text);
+	L->nruns = 0;
+	L->width = 0;
+	if (n == 0)
+		return;
+	FriBidiParType base = L->dir == UI_DIR_LTR ? FRIBIDI_PAR_LTR : L->dir == UI_DIR_RTL ? FRIBIDI_PAR_RTL
+			    : L->dir == UI_DIR_AUTO_RTL ? FRIBIDI_PAR_WRTL : FRIBIDI_PAR_WLTR;
+	fribidi_get_bidi_types(r->u, n, r->types);
+	fribidi_get_bracket_types(r->u, n, r->types, r->btypes);
+	if (!fribidi_get_par_embedding_levels_ex(r->types, r->btypes, n, &base, r->levels))
+		memset(r->levels, 0, sizeof r->levels[0] * (size_t)n);
+	/* rule L1: white space at the end of the line takes the paragraph level */
+	int base_level = base == FRIBIDI_PAR_RTL ? 1 : 0;
+	for (int i = n - 1; i >= 0 && FRIBIDI_IS_EXPLICIT_OR_BN_OR_WS(r->types[i]); i--)
+		r->levels[i] = (FriBidiLevel)base_level;
+
+	int prev = -1;
+	for (int i = 0; i < n; i++)
+		prev = r->face_of[i] = pick_face(r, r->u[i], prev, bold, L->size);
+	/* a leading neutral takes the face of what follows it */
+	for (int i = n - 2; i >= 0; i--)
+		if (r->face_of[i] != r->face_of[i + 1] && r->levels[i] == r->levels[i + 1] &&
+		    !is_arabic(r->u[i]) && !(r->u[i] >= 0x2D30 && r->u[i] <= 0x2D7F) &&
+		    (i == 0 || r->face_of[i - 1] != r->face_of[i])) {
+			TTF_Font *f = font(r, r->face_of[i + 1], L->size);
+			int letter = (r->u[i] < 0x80 && ((r->u[i] | 32) >= 'a' && (r->u[i] | 32) <= 'z')) || (r->u[i] >= 0xC0 && r->u[i] <= 0x24F);
+			if (f && !letter && TTF_GlyphIsProvided32(f, r->u[i]))
+				r->face_of[i] = r->face_of[i + 1];
+		}
+
+	int maxl = 0, minodd = 999;
+	for (int i = 0; i < n && L->nruns < MAX_RUNS;) {
+		int j = i + 1;
+		while (j < n && r->levels[j] == r->levels[i] && r->face_of[j] == r->face_of[i])
+			j++;
+		if (L->nruns == MAX_RUNS - 1)
+			j = n;  /* absurdly mixed line: the rest in one run, still drawn */
+		run *ru = &L->runs[L->nruns++];
+		memset(ru, 0, sizeof *ru);
+		ru->face = r->face_of[i];
+		ru->level = r->levels[i];
+		ru->b0 = r->bo[i];
+		ru->b1 = r->bo[j];
+		ru->w = run_width(r, L->text, ru->b0, ru->b1, ru->face, ru->level, L->size);
+		L->width += ru->w;
+		if (ru->level > maxl)
+			maxl = ru->level;
+		if ((ru->level & 1) && ru->level < minodd)
+			minodd = ru->level;
+		i = j;
+	}
+	/* rule L2: from the highest level down to the lowest odd one, reverse every
+	 * sequence of runs at that level or above */
+	for (int lev = maxl; lev >= minodd && lev > 0; lev--) {
+		for (int i = 0; i < L->nruns;) {
+			if (L->runs[i].level < lev) {
+				i++;
+				continue;
+			}
+			int j = i;
+			while (j < L->nruns && L->runs[j].level >= lev)
+				j++;
+			reverse_runs(L->runs + i, j - i);
+			i = j;
+		}
+	}
+}
+
+static void drop_line(line *L)
+{
+	for (int i = 0; i < L->nruns; i++)
+		if (L->runs[i].tex)
+			SDL_DestroyTexture(L->runs[i].tex);
+	free(L->text);
+	memset(L, 0, sizeof *L);
+}
+
+static line *get_line(kr *r, int fnt, int size, int dir, const char *s, int len)
+{
+	uint64_t h = 0xcbf29ce484222325ull;
+	for (int i = 0; i < len; i++)
+		h = (h ^ (unsigned char)s[i]) * 0x100000001b3ull;
+	h = (h ^ (uint64_t)(fnt * 131 + dir * 7 + size * 1009)) * 0x100000001b3ull;
+	line *L = &r->cache[h % NLINES];
+	if (L->text && L->hash == h && L->len == len && L->font == fnt && L->size == size &&
+	    L->dir == dir && memcmp(L->text, s, (size_t)len) == 0) {
+		r->hits++;
+		return L;
+	}
+	r->misses++;
+	drop_line(L);
+	L->text = malloc((size_t)len + 1);
+	if (!L->text)
+		return NULL;
+	memcpy(L->text, s, (size_t)len);
+	L->text[len] = '\0';
+	L->hash = h;
+	L->len = len;
+	L->font = fnt;
+	L->size = size;
+	L->dir = dir;
+	lay_out(r, L);
+	return L;
+}
+
+static int text_width(void *arg, int fnt, int size, int dir, const char *s, int len)
+{
+	line *L = len > 0 ? get_line(arg, fnt, size, dir, s, len) : NULL;
+	return L ? L->width : 0;
+}
+
+/* The caret before byte pos: inside the run holding it, measured from that run's
+ * leading edge (the right one for a right-to-left run). */
+static int text_caret(void *arg, int fnt, int size, int dir, const char *s, int len, int pos)
+{
+	kr *r = arg;
+	line *L = len > 0 ? get_line(r, fnt, size, dir, s, len) : NULL;
+	if (!L || L->nruns == 0)
+		return (dir == UI_DIR_RTL || dir == UI_DIR_AUTO_RTL) ? 0 : 0;
+	int x = 0;
+	int at_end = pos >= len;
+	int want = at_end ? len - 1 : pos;
+	for (int i = 0; i < L->nruns; i++) {
+		run *ru = &L->runs[i];
+		if (want >= ru->b0 && want < ru->b1) {
+			int part = at_end ? ru->w : run_width(r, L->text, ru->b0, pos, ru->face, ru->level, size);
+			return (ru->level & 1) ? x + ru->w - part : x + part;
+		}
+		x += ru->w;
+	}
+	return x;
+}
+
+ui_text_ops kr_text_ops(kr *r)
+{
+	return (ui_text_ops){ r, text_width, line_height, text_caret };
+}
+
+static void draw_text(kr *r, const ui_ctx *ctx, const ui_cmd *c)
+{
+	line *L = get_line(r, c->font, c->size, c->dir, ui_cmd_text(ctx, c), c->len);
+	if (!L)
+		return;
+	int base = baseline(r, c->size), x = c->r.x;
+	for (int i = 0; i < L->nruns; i++) {
+		run *ru = &L->runs[i];
+		TTF_Font *f = font(r, ru->face, c->size);
+		if (!f)
+			continue;
+		if (!ru->tex) {
+			char buf[MAX_CHARS * 4 + 1];
+			memcpy(buf, L->text + ru->b0, (size_t)(ru->b1 - ru->b0));
+			buf[ru->b1 - ru->b0] = '\0';
+			prep(f, ru->face, ru->level);
+			SDL_Surface *s = TTF_RenderUTF8_Blended(f, buf, (SDL_Color){ 255, 255, 255, 255 });
+			if (s) {
+				ru->tex = SDL_CreateTextureFromSurface(r->ren, s);
+				SDL_FreeSurface(s);
+			}
+			if (!ru->tex) {
+				x += ru->w;
+				continue;
+			}
+			SDL_SetTextureBlendMode(ru->tex, SDL_BLENDMODE_BLEND);
+		}
+		int tw, th;
+		SDL_QueryTexture(ru->tex, NULL, NULL, &tw, &th);
+		SDL_SetTextureColorMod(ru->tex, c->color.r, c->color.g, c->color.b);
+		SDL_SetTextureAlphaMod(ru->tex, c->color.a);
+		SDL_Rect dst = { x, c->r.y + base - TTF_FontAscent(f), tw, th };
+		SDL_RenderCopy(r->ren, ru->tex, NULL, &dst);
+		x += ru->w;
+	}
+}
+
+/* How far a row dy (0 = the top) of a corner of radius rad is inset. */
+static int corner_inset(int rad, int dy)
+{
+	double d = rad - dy - 0.5;
+	return rad - (int)floor(sqrt((double)rad * rad - d * d) + 0.5);
+}
+
+static void fill_rrect(SDL_Renderer *ren, SDL_Rect b, int rad)
+{
+	SDL_Rect rows[128];
+	int n = 0;
+	if (rad > b.w / 2)
+		rad = b.w / 2;
+	if (rad > b.h / 2)
+		rad = b.h / 2;
+	if (rad > 64)
+		rad = 64;
+	for (int dy = 0; dy < rad; dy++) {
+		int in = corner_inset(rad, dy);
+		rows[n++] = (SDL_Rect){ b.x + in, b.y + dy, b.w - 2 * in, 1 };
+		rows[n++] = (SDL_Rect){ b.x + in, b.y + b.h - 1 - dy, b.w - 2 * in, 1 };
+	}
+	SDL_RenderFillRects(ren, rows, n);
+	SDL_Rect mid = { b.x, b.y + rad, b.w, b.h - 2 * rad };
+	SDL_RenderFillRect(ren, &mid);
+}
+
+static void frame_rrect(SDL_Renderer *ren, SDL_Rect b, int rad, int t)
+{
+	if (rad > b.w / 2)
+		rad = b.w / 2;
+	if (rad > b.h / 2)
+		rad = b.h / 2;
+	if (rad > 64)
+		rad = 64;
+	if (t > 16)
+		t = 16;
+	int ri = rad - t > 0 ? rad - t : 0, ih = b.h - 2 * t;
+	int band = rad + t;   /* rows near the top and bottom are drawn one by one */
+	SDL_Rect rows[4 * (64 + 16) + 4];
+	int n = 0;
+	for (int y = 0; y < b.h; y++) {
+		if (y >= band && y < b.h - band)
+			continue;
+		int o = y < rad ? corner_inset(rad, y) : y >= b.h - rad ? corner_inset(rad, b.h - 1 - y) : 0;
+		if (y < t || y >= b.h - t) {
+			rows[n++] = (SDL_Rect){ b.x + o, b.y + y, b.w - 2 * o, 1 };
+		} else {
+			int iy = y - t;
+			int i = iy < ri ? corner_inset(ri, iy) : iy >= ih - ri ? corner_inset(ri, ih - 1 - iy) : 0;
+			rows[n++] = (SDL_Rect){ b.x + o, b.y + y, t + i - o, 1 };
+			rows[n++] = (SDL_Rect){ b.x + b.w - t - i, b.y + y, t + i - o, 1 };
+		}
+		if (n >= (int)(sizeof rows / sizeof rows[0]) - 2) {
+			SDL_RenderFillRects(ren, rows, n);
+			n = 0;
+		}
+	}
+	if (b.h - 2 * band > 0) {
+		rows[n++] = (SDL_Rect){ b.x, b.y + band, t, b.h - 2 * band };
+		rows[n++] = (SDL_Rect){ b.x + b.w - t, b.y + band, t, b.h - 2 * band };
+	}
+	SDL_RenderFillRects(ren, rows, n);
+}
+
+static void draw_bitmap(kr *r, const ui_ctx *ctx, const ui_cmd *c)
+{
+	const unsigned char *m = (const unsigned char *)ui_cmd_text(ctx, c);
+	int n = c->n, px = c->r.w / (n > 0 ? n : 1);
+	if (px < 1)
+		px = 1;
+	int x0 = c->r.x + (c->r.w - px * n) / 2, y0 = c->r.y + (c->r.h - px * n) / 2;
+	for (int y = 0; y < n; y++)
+		for (int x = 0; x < n;) {
+			if (!m[y * n + x]) {
+				x++;
+				continue;
+			}
+			int x1 = x;
+			while (x1 < n && m[y * n + x1])
+				x1++;
+			SDL_Rect rr = { x0 + x * px, y0 + y * px, (x1 - x) * px, px };
+			SDL_RenderFillRect(r->ren, &rr);
+			x = x1;
+		}
+}
+
+void kr_draw(kr *r, const ui_ctx *ctx)
+{
+	SDL_RenderSetClipRect(r->ren, NULL);
+	SDL_SetRenderDrawColor(r->ren, ctx->theme.bg.r, ctx->theme.bg.g, ctx->theme.bg.b, 255);
+	SDL_RenderClear(r->ren);
+	for (int i = 0; i < ctx->ncmds; i++) {
+		const ui_cmd *c = &ctx->cmds[i];
+		SDL_Rect b = { c->r.x, c->r.y, c->r.w, c->r.h };
+		switch (c->type) {
+		case UI_CMD_RECT:
+			SDL_SetRenderDrawColor(r->ren, c->color.r, c->color.g, c->color.b, c->color.a);
+			if (c->border)
+				frame_rrect(r->ren, b, c->radius, c->border);
+			else if (c->radius)
+				fill_rrect(r->ren, b, c->radius);
+			else
+				SDL_RenderFillRect(r->ren, &b);
+			break;
+		case UI_CMD_TEXT:
+			draw_text(r, ctx, c);
+			break;
+		case UI_CMD_BITMAP:
+			SDL_SetRenderDrawColor(r->ren, c->color.r, c->color.g, c->color.b, c->color.a);
+			draw_bitmap(r, ctx, c);
+			break;
+		case UI_CMD_CLIP:
+			SDL_RenderSetClipRect(r->ren, c->r.w > 0 ? &b : NULL);
+			break;
+		}
+	}
+	SDL_RenderSetClipRect(r->ren, NULL);
+}
+
+void kr_present(kr *r)
+{
+	SDL_RenderPresent(r->ren);
+}
+
+int kr_screenshot(kr *r, const char *path, bw_err *e)
+{
+	int w, h;
+	SDL_GetRendererOutputSize(r->ren, &w, &h);
+	SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_ARGB8888);
+	if (!s)
+		return bw_fail(e, BW_ENOMEM, "screenshot: %s", SDL_GetError());
+	int rc = BW_OK;
+	if (SDL_RenderReadPixels(r->ren, NULL, SDL_PIXELFORMAT_ARGB8888, s->pixels, s->pitch) != 0)
+		rc = bw_fail(e, BW_EIO, "screenshot: read pixels: %s", SDL_GetError());
+	else if (SDL_SaveBMP(s, path) != 0)
+		rc = bw_fail(e, BW_EIO, "screenshot: %s: %s", path, SDL_GetError());
+	SDL_FreeSurface(s);
+	return rc;
+}
+
+void kr_size(kr *r, int *w, int *h)
+{
+	SDL_GetRendererOutputSize(r->ren, w, h);
+}
+
+unsigned long kr_x11_window(kr *r)
+{
+	SDL_SysWMinfo info;
+	SDL_VERSION(&info.version);
+	if (!SDL_GetWindowWMInfo(r->win, &info))
+		return 0;
+#if defined(SDL_VIDEO_DRIVER_X11)
+	if (info.subsystem == SDL_SYSWM_X11)
+		return (unsigned long)info.info.x11.window;
+#endif
+	return 0;
+}
+
+void kr_cache_stats(kr *r, long *hits, long *misses)
+{
+	*hits = r->hits;
+	*misses = r->misses;
+}
+
+int kr_open(kr **out, const kr_settings *s, bw_err *e)
+{
+	*out = NULL;
+	/* our own signal handlers decide what SIGTERM means (a lockdown ignores a close) */
+	SDL_SetHint(SDL_HINT_NO_SIGNAL_HANDLERS, "1");
+	SDL_SetHint(SDL_HINT_VIDEO_MINIMIZE_ON_FOCUS_LOSS, "0");
+	if (s->fullscreen)
+		SDL_SetHint(SDL_HINT_GRAB_KEYBOARD, "1");
+	if (SDL_Init(SDL_INIT_VIDEO) != 0)
+		return bw_fail(e, BW_EIO, "no display: %s (see it under Xvfb: Xvfb :9 & DISPLAY=:9 bawaba-kiosk)",
+			       SDL_GetError());
+	if (TTF_Init() != 0) {
+		SDL_Quit();
+		return bw_fail(e, BW_EIO, "fonts: %s", TTF_GetError());
+	}
+	kr *r = calloc(1, sizeof *r);
+	line *cache = calloc(NLINES, sizeof *cache);
+	if (!r || !cache) {
+		free(r);
+		free(cache);
+		TTF_Quit();
+		SDL_Quit();
+		return bw_fail(e, BW_ENOMEM, "renderer: out of memory");
+	}
+	r->cache = cache;
+	snprintf(r->fonts_dir, sizeof r->fonts_dir, "%s", s->fonts_dir);
+	for (int f = 0; f < NFACE; f++) {
+		if (!font(r, f, 24)) {
+			int rc = bw_fail(e, BW_ENOTFOUND, "fonts: %s/%s: %s", s->fonts_dir, face_file[f], TTF_GetError());
+			kr_close(r);
+			return rc;
+		}
+	}
+	Uint32 flags = SDL_WINDOW_SHOWN | (s->fullscreen ? SDL_WINDOW_FULLSCREEN_DESKTOP : 0);
+	r->win = SDL_CreateWindow(s->title ? s->title : "bawaba", SDL_WINDOWPOS_UNDEFINED, SDL_WINDOWPOS_UNDEFINED,
+				  s->w, s->h, flags);
+	/* the software renderer: identical pixels on every machine (screenshot tests), and
+	 * fast enough since only changed frames are drawn */
+	if (r->win)
+		r->ren = SDL_CreateRenderer(r->win, -1, SDL_RENDERER_SOFTWARE);
+	if (!r->win || !r->ren) {
+		int rc = bw_fail(e, BW_EIO, "no display: %s (see it under Xvfb)", SDL_GetError());
+		kr_close(r);
+		return rc;
+	}
+	SDL_SetRenderDrawBlendMode(r->ren, SDL_BLENDMODE_BLEND);
+	if (s->fullscreen)
+		SDL_SetWindowGrab(r->win, SDL_TRUE);
+	SDL_StartTextInput();
+	*out = r;
+	return BW_OK;
+}
+
+void kr_close(kr *r)
+{
+	if (!r)
+		return;
+	if (r->cache) {
+		for (int i = 0; i < NLINES; i++)
+			drop_line(&r->cache[i]);
+		free(r->cache);
+	}
+	for (int i = 0; i < r->nfonts; i++)
+		TTF_CloseFont(r->fonts[i].f);
+	if (r->ren)
+		SDL_DestroyRenderer(r->ren);
+	if (r->win)
+		SDL_DestroyWindow(r->win);
+	free(r);
+	TTF_Quit();
+	SDL_Quit();
+}
+
+static int map_key(SDL_Keycode k)
+{
+	switch (k) {
+	case SDLK_BACKSPACE: return UI_KEY_BACKSPACE;
+	case SDLK_DELETE: return UI_KEY_DELETE;
+	case SDLK_LEFT: return UI_KEY_LEFT;
+	case SDLK_RIGHT: return UI_KEY_RIGHT;
+	case SDLK_HOME: return UI_KEY_HOME;
+	case SDLK_END: return UI_KEY_END;
+	case SDLK_RETURN: case SDLK_KP_ENTER: return UI_KEY_ENTER;
+	case SDLK_TAB: return UI_KEY_TAB;
+	case SDLK_ESCAPE: return UI_KEY_ESCAPE;
+	default: return UI_KEY_NONE;
+	}
+}
+
+int kr_wait(kr *r, int timeout_ms, kr_event *ev)
+{
+	Uint32 start = SDL_GetTicks();
+	SDL_Event se;
+	memset(ev, 0, sizeof *ev);
+	for (;;) {
+		int left = timeout_ms;
+		if (timeout_ms >= 0) {
+			left = timeout_ms - (int)(SDL_GetTicks() - start);
+			if (left < 0)
+				left = 0;
+		}
+		if (!(left < 0 ? SDL_WaitEvent(&se) : SDL_WaitEventTimeout(&se, left)))
+			return 0;
+		switch (se.type) {
+		case SDL_MOUSEBUTTONDOWN:
+		case SDL_MOUSEBUTTONUP:
+			if (se.button.button != SDL_BUTTON_LEFT)
+				break;
+			ev->type = se.type == SDL_MOUSEBUTTONDOWN ? KR_EV_PRESS : KR_EV_RELEASE;
+			ev->x = se.button.x;
+			ev->y = se.button.y;
+			return 1;
+		case SDL_TEXTINPUT:
+			ev->type = KR_EV_TEXT;
+			snprintf(ev->text, sizeof ev->text, "%s", se.text.text);
+			return 1;
+		case SDL_KEYDOWN:
+			if ((ev->key = map_key(se.key.keysym.sym)) != UI_KEY_NONE) {
+				ev->type = KR_EV_KEY;
+				return 1;
+			}
+			break;
+		case SDL_QUIT:
+			ev->type = KR_EV_QUIT;
+			return 1;
+		case SDL_WINDOWEVENT:
+			if (se.window.event == SDL_WINDOWEVENT_EXPOSED) {
+				ev->type = KR_EV_EXPOSE;
+				return 1;
+			}
+			if (se.window.event == SDL_WINDOWEVENT_SIZE_CHANGED) {
+				ev->type = KR_EV_RESIZE;
+				return 1;
+			}
+			break;
+		}
+		if (timeout_ms >= 0 && (int)(SDL_GetTicks() - start) >= timeout_ms)
+			return 0;
+	}
+}
