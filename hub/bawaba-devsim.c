@@ -257,10 +257,9 @@ int main(int argc, char **argv)
 			}
 		}
 		int done = submitted >= n && (!query || m.query_done) && m.notes >= want_notes;
-		if (done && drain) {
-			long depth = bw_sync_outbox_depth(m.sync);
-			done = depth == 0;
-		}
+		/* counting the outbox costs a scan: only once the acks say it may be empty */
+		if (done && drain)
+			done = m.acked + m.rejected >= (long)m.n && bw_sync_outbox_depth(m.sync) == 0;
 		if (done)
 			break;
 		struct pollfd p = { .fd = bw_sync_fd(m.sync), .events = POLLIN };

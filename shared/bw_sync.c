@@ -41,7 +41,19 @@ struct query {
 	void *arg;
 };
 
+/* Statements on the hot path (one per request sent, acked or submitted), prepared once. */
+enum { Q_PAYLOAD, Q_NEXT, Q_ACK, Q_INSERT, Q_COUNT };
+static const char *const q_sql[Q_COUNT] = {
+	[Q_PAYLOAD] = "SELECT payload FROM outbox WHERE seq = ?1 AND acked_at IS NULL",
+	[Q_NEXT] = "SELECT seq, uid, type, payload FROM outbox WHERE acked_at IS NULL "
+		"AND seq > ?1 ORDER BY seq LIMIT ?2",
+	[Q_ACK] = "UPDATE outbox SET acked_at = ?2, status = ?3, error = ?4 "
+		"WHERE uid = ?1 AND acked_at IS NULL",
+	[Q_INSERT] = "INSERT INTO outbox (type, uid, payload, created_at) VALUES ('req', ?1, ?2, ?3)",
+};
+
 struct bw_sync {
+	sqlite3_stmt *stmts[Q_COUNT];
 	bw_sync_settings set;
 	bw_store *st;
 	sqlite3 *db;
@@ -148,6 +160,20 @@ static sqlite3_stmt *prep(bw_sync *s, const char *sql)
 	if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK)
 		log_error(s->log, "local db: prepare: %s", sqlite3_errmsg(s->db));
 	return st;
+}
+
+/* A cached statement, reset and unbound; give it back with done(). */
+static sqlite3_stmt *cached(bw_sync *s, int which)
+{
+	if (!s->stmts[which])
+		s->stmts[which] = prep(s, q_sql[which]);
+	return s->stmts[which];
+}
+
+static void done(sqlite3_stmt *st)
+{
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
 }
 
 static int64_t state_get(bw_sync *s, const char *key)
@@ -288,7 +314,7 @@ static void pump(bw_sync *s)
 		struct pend *p = &s->pend[i];
 		if (p->due_ms > now)
 			continue;
-		sqlite3_stmt *st = prep(s, "SELECT payload FROM outbox WHERE seq = ?1 AND acked_at IS NULL");
+		sqlite3_stmt *st = cached(s, Q_PAYLOAD);
 		if (!st)
 			return;
 		sqlite3_bind_int64(st, 1, p->seq);
@@ -297,17 +323,16 @@ static void pump(bw_sync *s)
 				log_info(s->log, "outbox %s: no ack from the hub, sending again (attempt %d)",
 					 p->uid, p->attempts + 1);
 			publish_row(s, p, (const char *)sqlite3_column_text(st, 0), sqlite3_column_bytes(st, 0));
-			sqlite3_finalize(st);
+			done(st);
 		} else {
 			/* acked meanwhile (by an earlier run's ack): drop it from the window */
-			sqlite3_finalize(st);
+			done(st);
 			s->pend[i--] = s->pend[--s->npend];
 		}
 	}
 	if (s->npend >= (size_t)s->set.window)
 		return;
-	sqlite3_stmt *st = prep(s, "SELECT seq, uid, type, payload FROM outbox WHERE acked_at IS NULL "
-			       "AND seq > ?1 ORDER BY seq LIMIT ?2");
+	sqlite3_stmt *st = cached(s, Q_NEXT);
 	if (!st)
 		return;
 	sqlite3_bind_int64(st, 1, s->scan_from);
@@ -321,7 +346,7 @@ static void pump(bw_sync *s)
 		s->scan_from = p->seq;
 		publish_row(s, p, (const char *)sqlite3_column_text(st, 3), sqlite3_column_bytes(st, 3));
 	}
-	sqlite3_finalize(st);
+	done(st);
 }
 
 static void on_ack(bw_sync *s, const char *payload, int len)
@@ -333,8 +358,7 @@ static void on_ack(bw_sync *s, const char *payload, int len)
 		return;
 	}
 	tx_lazy(s);
-	sqlite3_stmt *st = prep(s, "UPDATE outbox SET acked_at = ?2, status = ?3, error = ?4 "
-			       "WHERE uid = ?1 AND acked_at IS NULL");
+	sqlite3_stmt *st = cached(s, Q_ACK);
 	if (!st)
 		return;
 	sqlite3_bind_text(st, 1, a.uid, -1, SQLITE_STATIC);
@@ -344,7 +368,7 @@ static void on_ack(bw_sync *s, const char *payload, int len)
 		sqlite3_bind_text(st, 4, a.reason, -1, SQLITE_STATIC);
 	int rc = sqlite3_step(st);
 	int changed = sqlite3_changes(s->db);
-	sqlite3_finalize(st);
+	done(st);
 	if (rc != SQLITE_DONE) {
 		log_error(s->log, "outbox %s: cannot mark acked: %s", a.uid, sqlite3_errmsg(s->db));
 		return;
@@ -807,6 +831,8 @@ void bw_sync_free(bw_sync *s)
 	}
 	if (s->m)
 		mosquitto_destroy(s->m);
+	for (int i = 0; i < Q_COUNT; i++)
+		sqlite3_finalize(s->stmts[i]);
 	free(s->pend);
 	free(s);
 }
@@ -836,8 +862,7 @@ int bw_sync_submit(bw_sync *s, bw_request *r, bw_err *e)
 	    (rc = bw_store_insert(s->st, r, actor, e)) ||
 	    (rc = bw_wire_request_encode(r, &json, &len, e)))
 		goto fail;
-	sqlite3_stmt *st = prep(s, "INSERT INTO outbox (type, uid, payload, created_at) "
-			       "VALUES ('req', ?1, ?2, ?3)");
+	sqlite3_stmt *st = cached(s, Q_INSERT);
 	if (!st) {
 		rc = bw_fail(e, BW_EDB, "outbox: %s", sqlite3_errmsg(s->db));
 		goto fail;
@@ -847,7 +872,7 @@ int bw_sync_submit(bw_sync *s, bw_request *r, bw_err *e)
 	sqlite3_bind_int64(st, 3, r->received_at);
 	if (sqlite3_step(st) != SQLITE_DONE)
 		rc = bw_fail(e, BW_EDB, "outbox: %s", sqlite3_errmsg(s->db));
-	sqlite3_finalize(st);
+	done(st);
 	if (rc || (rc = bw_store_commit(s->st, e)))
 		goto fail;
 	free(json);
