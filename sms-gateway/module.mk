@@ -33,7 +33,7 @@ fuzz: $(FUZZ_BIN)
 
 # ---- bawaba-smsd: the gateway program and bawaba-phone (smsdb, modem, dummy phone,
 # conversation); libGammu through pkg-config gammu, the hub link through libmosquitto ----
-SMSD_LIB_SRC := sms-gateway/smsdb.c sms-gateway/modem.c sms-gateway/dummy.c
+SMSD_LIB_SRC := sms-gateway/smsdb.c sms-gateway/modem.c sms-gateway/dummy.c sms-gateway/converse.c
 SMSD_LIB_OBJ := $(SMSD_LIB_SRC:%.c=$(BUILD)/%.o)
 SMSD_LIB     := $(BUILD)/sms-gateway/libsmsd.a
 SMSD_LIBS     = $(shell pkg-config --libs gammu libmosquitto)
@@ -57,6 +57,9 @@ $(BUILD)/bin/bawaba-phone: $(BUILD)/sms-gateway/phone.o $(SMSD_LIB) $(SMS_LIB) $
 # the unit runner links libsmsd.a before libsms.a (the conversation uses the grammar)
 TEST_LIBS := $(SMSD_LIB) $(TEST_LIBS)
 $(BUILD)/tests/unit-tests: LDLIBS_BASE += $(SMSD_LIBS)
+# test_converse reads the compiled catalogues of this build
+$(BUILD)/tests/unit-tests: $(MO_FILES)
+$(BUILD)/tests/unit/test_converse.o: CFLAGS += -DSMS_TEST_LOCALEDIR='"$(abspath $(BUILD))/locale"'
 
 # man section 8 (a daemon): not in MANS, which installs into man1
 install: install-smsd-man
