@@ -5,6 +5,9 @@
 
 #include <errno.h>
 #include <mosquitto.h>
+#include <netdb.h>
+#include <sys/socket.h>
+#include <unistd.h>
 #include <mqtt_protocol.h>
 #include <poll.h>
 #include <sqlite3.h>
@@ -61,6 +64,8 @@ struct bw_sync {
 	const bw_log *log;
 	struct mosquitto *m;
 
+	int probe_fd;           /* a TCP probe of the broker in progress, or -1 */
+	int64_t probe_until;
 	int sock_open;          /* a connection exists (CONNACK may still be due) */
 	int online;             /* CONNACK success received */
 	int64_t reconnect_at;
@@ -728,24 +733,88 @@ static void on_disconnect(struct mosquitto *m, void *arg, int rc, const mosquitt
 	s->online = 0;
 }
 
-static void try_connect(bw_sync *s)
+static void connect_failed(bw_sync *s, const char *why)
+{
+	if (s->reconnect_ms == 0 || s->reconnect_ms >= s->set.reconnect_max_ms)
+		log_warn(s->log, "cannot reach the broker at %s:%d: %s", s->set.host, s->set.port, why);
+	schedule_reconnect(s);
+}
+
+/* The MQTT connection proper: libmosquitto's v5 connect (the only one that sends the
+ * session expiry) connects its TCP socket blocking, so it runs only once the probe below
+ * has shown the broker answers; the MQTT handshake then goes through the poll loop. */
+static void mqtt_connect(bw_sync *s)
 {
 	mosquitto_property *props = NULL;
 	mosquitto_property_add_int32(&props, MQTT_PROP_SESSION_EXPIRY_INTERVAL,
 				     (uint32_t)s->set.session_expiry);
-	/* Blocking TCP connect: immediate on a LAN (refused or accepted); the MQTT handshake
-	 * itself goes through the poll loop. */
 	int rc = mosquitto_connect_bind_v5(s->m, s->set.host, s->set.port, s->set.keepalive, NULL, props);
 	mosquitto_property_free_all(&props);
 	if (rc != MOSQ_ERR_SUCCESS) {
-		if (s->reconnect_ms == 0 || s->reconnect_ms >= s->set.reconnect_max_ms)
-			log_warn(s->log, "cannot reach the broker at %s:%d: %s", s->set.host, s->set.port,
-				 rc == MOSQ_ERR_ERRNO ? strerror(errno) : mosquitto_strerror(rc));
-		schedule_reconnect(s);
+		connect_failed(s, rc == MOSQ_ERR_ERRNO ? strerror(errno) : mosquitto_strerror(rc));
 		return;
 	}
 	s->sock_open = 1;
 	s->misc_at = now_ms() + 1000;
+}
+
+/* A non-blocking TCP probe of the broker, polled like the MQTT socket: an unreachable
+ * host (cable out, packets dropped) would otherwise stall the caller's loop for the
+ * kernel's whole connect timeout, and a kiosk must keep serving meanwhile. */
+#define PROBE_TIMEOUT_MS 5000
+
+static void try_connect(bw_sync *s)
+{
+	struct addrinfo hints = { .ai_socktype = SOCK_STREAM, .ai_flags = AI_NUMERICHOST }, *ai = NULL;
+	char port[8];
+	snprintf(port, sizeof port, "%d", s->set.port);
+	/* a name instead of an address costs a (blocking) resolver call: configs use addresses */
+	if (getaddrinfo(s->set.host, port, &hints, &ai) != 0) {
+		hints.ai_flags = 0;
+		int g = getaddrinfo(s->set.host, port, &hints, &ai);
+		if (g != 0) {
+			connect_failed(s, gai_strerror(g));
+			return;
+		}
+	}
+	int fd = socket(ai->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0) {
+		freeaddrinfo(ai);
+		connect_failed(s, strerror(errno));
+		return;
+	}
+	int rc = connect(fd, ai->ai_addr, ai->ai_addrlen);
+	freeaddrinfo(ai);
+	if (rc == 0) {
+		close(fd);
+		mqtt_connect(s);
+	} else if (errno == EINPROGRESS) {
+		s->probe_fd = fd;
+		s->probe_until = now_ms() + PROBE_TIMEOUT_MS;
+	} else {
+		int err = errno;
+		close(fd);
+		connect_failed(s, strerror(err));
+	}
+}
+
+static void probe_done(bw_sync *s, short revents)
+{
+	int err = 0;
+	socklen_t len = sizeof err;
+	if (!(revents & (POLLOUT | POLLERR | POLLHUP))) {
+		if (now_ms() < s->probe_until)
+			return;
+		err = ETIMEDOUT;
+	} else if (getsockopt(s->probe_fd, SOL_SOCKET, SO_ERROR, &err, &len) != 0) {
+		err = errno;
+	}
+	close(s->probe_fd);
+	s->probe_fd = -1;
+	if (err)
+		connect_failed(s, strerror(err));
+	else
+		mqtt_connect(s);
 }
 
 int bw_sync_new(bw_sync **out, const bw_sync_settings *set, bw_store *st,
@@ -757,6 +826,7 @@ int bw_sync_new(bw_sync **out, const bw_sync_settings *set, bw_store *st,
 	bw_sync *s = bw_xcalloc(1, sizeof *s);
 	int rc;
 	s->set = *set;
+	s->probe_fd = -1;
 	s->st = st;
 	s->db = bw_store_db(st);
 	if (cb)
@@ -829,6 +899,8 @@ void bw_sync_free(bw_sync *s)
 			nanosleep(&ts, NULL);
 		}
 	}
+	if (s->probe_fd >= 0)
+		close(s->probe_fd);
 	if (s->m)
 		mosquitto_destroy(s->m);
 	for (int i = 0; i < Q_COUNT; i++)
@@ -888,12 +960,12 @@ fail:
 
 int bw_sync_fd(bw_sync *s)
 {
-	return s->sock_open ? mosquitto_socket(s->m) : -1;
+	return s->probe_fd >= 0 ? s->probe_fd : s->sock_open ? mosquitto_socket(s->m) : -1;
 }
 
 int bw_sync_want_write(bw_sync *s)
 {
-	return s->sock_open && mosquitto_want_write(s->m);
+	return s->probe_fd >= 0 || (s->sock_open && mosquitto_want_write(s->m));
 }
 
 static void lost(bw_sync *s, int rc)
@@ -912,8 +984,12 @@ void bw_sync_handle(bw_sync *s, short revents)
 	int64_t now = now_ms();
 	int rc = MOSQ_ERR_SUCCESS;
 	if (!s->sock_open) {
-		if (now >= s->reconnect_at)
+		if (s->probe_fd >= 0) {
+			probe_done(s, revents);
+			revents = 0;   /* they were the probe's */
+		} else if (now >= s->reconnect_at) {
 			try_connect(s);
+		}
 		if (!s->sock_open) {
 			expire_queries(s, 1);
 			return;
@@ -960,7 +1036,10 @@ void bw_sync_handle(bw_sync *s, short revents)
 int bw_sync_timeout_ms(bw_sync *s)
 {
 	int64_t now = now_ms(), next = now + 1000;
-	if (!s->sock_open) {
+	if (s->probe_fd >= 0) {
+		if (s->probe_until < next)
+			next = s->probe_until;
+	} else if (!s->sock_open) {
 		if (s->reconnect_at < next)
 			next = s->reconnect_at;
 	} else {
