@@ -1,34 +1,113 @@
 #!/bin/sh
 # run-site.sh: `make run`: a whole Idarati reception site on this one machine, in ./run/:
-# the hub database, and each part of the site that is built (broker, hub, SMS gateway on a
-# dummy modem, kiosk, agent console). Ctrl-C stops everything it started.
-# Usage: scripts/run-site.sh BUILD_DIR
+# the hub database, the site's mosquitto broker with per-device credentials, the hub
+# daemon, the SMS gateway on a dummy modem, the kiosk and the agent console windows
+# (each part that is built). State persists in ./run between runs; Ctrl-C stops all.
+# Usage: scripts/run-site.sh BUILD_DIR        (BAWABA_RUN=DIR to run elsewhere)
 set -eu
 BUILD=$(cd "${1:?usage: scripts/run-site.sh BUILD_DIR}" && pwd)
 top=$(cd "$(dirname "$0")/.." && pwd)
 RUN=${BAWABA_RUN:-$top/run}
 bin=$BUILD/bin
-mkdir -p "$RUN"
+SITE=RABAT-IMMAT
+mkdir -p "$RUN/logs"
 db=$RUN/hub.db
+broker=$RUN/broker
+pids=""
 
 say() { printf '\n== %s\n' "$*"; }
+have() { [ -x "$bin/$1" ]; }
+stop_all() {
+  trap - INT TERM EXIT
+  say "stopping the site"
+  for p in $pids; do kill "$p" 2>/dev/null || true; done
+  [ -f "$broker/mosquitto.pid" ] && "$bin/bawaba-broker" stop "$broker" >/dev/null 2>&1 || true
+  wait 2>/dev/null || true
+}
+trap stop_all INT TERM EXIT
+# start NAME COMMAND...: runs a part in the background, its log in run/logs/NAME.log
+start() {
+  name=$1; shift
+  "$@" >>"$RUN/logs/$name.log" 2>&1 &
+  pids="$pids $!"
+  echo "   $name (pid $!), log: run/logs/$name.log"
+}
 
 say "hub database: $db"
 "$bin/bawaba" -d "$db" init
 
+say "broker"
+if [ ! -f "$broker/mosquitto.conf" ]; then
+  "$bin/bawaba-broker" init "$broker" >/dev/null
+fi
+# one kiosk, one SMS gateway, one agent for the site; enrolled once, kept across runs
+for dev in kiosk:kiosk-01 gateway:gw-01; do
+  kind=${dev%%:*}; id=${dev#*:}
+  if [ ! -f "$broker/devices/$id.conf" ]; then
+    "$bin/bawaba-broker" register "$broker" "$kind" "$id" --site "$SITE" >/dev/null
+  fi
+done
+"$bin/bawaba-hub" -b "$broker" -d "$db" enroll "$broker/devices/kiosk-01.conf" "$broker/devices/gw-01.conf" >/dev/null
+if [ ! -f "$broker/devices/agent-amina.conf" ]; then
+  "$bin/bawaba" -d "$db" agent add agent-amina --site "$SITE" --name Amina --broker "$broker" >/dev/null
+fi
+"$bin/bawaba-broker" start "$broker" --daemon
+port=$("$bin/bawaba-broker" port "$broker")
+
+say "hub"
+start hub "$bin/bawaba-hub" -b "$broker" -d "$db"
+
+if have bawaba-smsd; then
+  say "SMS gateway on a dummy modem ($RUN/phone)"
+  mkdir -p "$RUN/phone"
+  if [ ! -f "$RUN/smsd.conf" ]; then
+    "$bin/bawaba-smsd" --example-config "$RUN" "$broker/devices/gw-01.conf" > "$RUN/smsd.conf"
+  fi
+  start smsd "$bin/bawaba-smsd" -c "$RUN/smsd.conf"
+fi
+
+gui=""
+if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
+  gui=yes
+else
+  echo
+  echo "   No display: the kiosk and the agent console need one. To see them here, run"
+  echo "   under Xvfb:  Xvfb :7 -screen 0 1920x1080x24 & DISPLAY=:7 make run"
+  echo "   and take a screenshot with:  xwd -root -display :7 | convert xwd:- site.png"
+fi
+if [ -n "$gui" ] && have bawaba-kiosk; then
+  say "kiosk"
+  if [ ! -f "$RUN/kiosk.conf" ]; then
+    "$bin/bawaba-kiosk" --example-config "$RUN" "$broker/devices/kiosk-01.conf" > "$RUN/kiosk.conf"
+  fi
+  start kiosk "$bin/bawaba-kiosk" -c "$RUN/kiosk.conf" --windowed
+fi
+if [ -n "$gui" ] && have bawaba-agent; then
+  say "agent console"
+  start agent "$bin/bawaba-agent" -c "$broker/devices/agent-amina.conf" --locale-dir "$BUILD/locale"
+fi
+
 cat <<EOT
 
-The hub database is ready. Try, as an operator or a desk agent:
+== the site is running (broker on 127.0.0.1:$port). Try:
 
   export BAWABA_DB=$db
-  $bin/bawaba catalogue sites
-  $bin/bawaba file --kind complaint --admin TRANSPORT --site RABAT-IMMAT --lang fr "On m'a demandé un document qui n'est pas sur la liste publiée"
+  $bin/bawaba file --kind complaint --admin TRANSPORT --site $SITE --lang fr "On m'a demandé une pièce qui n'est pas sur la liste publiée"
   $bin/bawaba list
-  $bin/bawaba show REF
   $bin/bawaba --as agent:amina answer REF "Votre dossier est prêt."
-  $bin/bawaba holiday list 2027
+  $bin/bawaba devices
   $bin/bawaba report
-  $bin/bawaba export open311 --anonymous
-
-man -l $top/man/bawaba.1 for everything else.
 EOT
+if have bawaba-phone; then
+cat <<EOT
+
+  Play a citizen with a basic phone (the gateway reads the dummy modem every second):
+  $bin/bawaba-phone $RUN/phone send +212612345678 "chikaya TRANSPORT talbo mni wra9a machi f la liste"
+  $bin/bawaba-phone $RUN/phone sent
+EOT
+fi
+cat <<EOT
+
+Logs are in $RUN/logs. Ctrl-C stops the site (its data stays in $RUN).
+EOT
+wait
