@@ -37,7 +37,7 @@ SMSD_LIB_SRC := sms-gateway/smsdb.c sms-gateway/modem.c sms-gateway/dummy.c sms-
 SMSD_LIB_OBJ := $(SMSD_LIB_SRC:%.c=$(BUILD)/%.o)
 SMSD_LIB     := $(BUILD)/sms-gateway/libsmsd.a
 SMSD_LIBS     = $(shell pkg-config --libs gammu libmosquitto)
-#PROGS += $(BUILD)/bin/bawaba-smsd $(BUILD)/bin/bawaba-phone
+PROGS += $(BUILD)/bin/bawaba-smsd $(BUILD)/bin/bawaba-phone
 
 $(BUILD)/sms-gateway/%.o: CFLAGS += $(shell pkg-config --cflags gammu)
 
