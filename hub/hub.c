@@ -1,7 +1,8 @@
-/* hub.c: the hub engine: MQTT v5 client "hub" on bawaba/v1/dev/+/up/#, strict checks of
- * who sent what, group commit then acks, status replies, notifications from the event log
- * with replay on a device's cursor, presence in the devices table, retained catalogue and
- * holidays, the daily overdue count. */
+/* hub.c: the hub engine: MQTT v5 client "hub" on bawaba/v1/dev/+/up/# and
+ * bawaba/v1/agent/+/up/cmd, strict checks of who sent what, group commit then acks,
+ * status replies, notifications from the event log with replay on a device's cursor,
+ * presence in the devices table, the agents' live queue (console.c), retained catalogue
+ * and holidays, the daily overdue count. */
 #include "hub.h"
 
 #include <errno.h>
@@ -25,6 +26,7 @@
 #include "bw_store.h"
 #include "bw_sync.h"
 #include "bw_wire.h"
+#include "console.h"
 
 /* ---- settings ---- */
 
@@ -103,7 +105,9 @@ struct hub {
 	sqlite3 *db;
 	struct mosquitto *m;
 	int sock_open, online;
-	int64_t reconnect_at, misc_at, events_at, pub_at, overdue_at, devs_at;
+	int64_t reconnect_at, misc_at, events_at, pub_at, overdue_at, devs_at, dv_at;
+	int data_version;     /* PRAGMA data_version: moves when another process commits */
+	hub_console *con;
 	int reconnect_ms;
 
 	struct hdev *devs;
@@ -158,6 +162,17 @@ static int state_set(sqlite3 *db, const char *key, int64_t v)
 	int rc = sqlite3_step(st) == SQLITE_DONE ? BW_OK : BW_EDB;
 	sqlite3_finalize(st);
 	return rc;
+}
+
+/* PRAGMA data_version of the hub's connection; -1 on error. */
+static int data_version(hub *h)
+{
+	sqlite3_stmt *st = prep(h, "PRAGMA data_version");
+	int v = -1;
+	if (st && sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return v;
 }
 
 /* ---- devices ---- */
@@ -235,6 +250,14 @@ static void publish(hub *h, const char *topic, const char *payload, size_t len, 
 		log_warn(h->log, "publish %s: %s", topic, mosquitto_strerror(rc));
 }
 
+static void console_pub(void *arg, const char *topic, const char *payload, size_t len,
+                        const mosquitto_property *props)
+{
+	hub *h = arg;
+	if (h->online)
+		publish(arg, topic, payload, len, 0, props);
+}
+
 static void send_ack(hub *h, const char *dev, const bw_ack *a)
 {
 	char topic[BW_PROTO_TOPIC_MAX], *json;
@@ -261,6 +284,7 @@ void hub_flush(hub *h)
 	bw_request *stored = bw_xmalloc(sizeof *stored);
 	int rc = bw_store_begin(h->st, &e);
 	long n_stored = 0, n_dup = 0, n_rej = 0;
+	int live = 0;
 	for (size_t i = 0; i < h->nbatch && rc == BW_OK; i++) {
 		struct item *it = &h->batch[i];
 		bw_ack *a = &acks[i];
@@ -271,6 +295,7 @@ void hub_flush(hub *h)
 			a->status = BW_ACK_STORED;
 			memcpy(a->ref, it->r.ref, sizeof a->ref);
 			n_stored++;
+			live = live || hub_console_wants(h->con, it->r.site, it->r.admin);
 		} else if (r == BW_EEXIST && bw_store_get_uid(h->st, it->r.uid, stored, NULL) == BW_OK) {
 			if (strcmp(stored->device, it->dev) != 0) {
 				/* another device's uid: say nothing about that request */
@@ -306,6 +331,8 @@ void hub_flush(hub *h)
 		h->stats.rejected += n_rej;
 		for (size_t i = 0; i < h->nbatch; i++)
 			send_ack(h, h->batch[i].dev, &acks[i]);
+		if (live)
+			h->events_at = 0;   /* an agent is watching: push the new rows now */
 		log_debug(h->log, "batch: %zu requests, %ld stored, %ld duplicates, %ld rejected",
 			  h->nbatch, n_stored, n_dup, n_rej);
 	}
@@ -449,11 +476,13 @@ static void poll_events(hub *h)
 		log_warn(h->log, "events: %s", e.msg);
 		return;
 	}
-	size_t cap = 64, n = 0;
+	size_t cap = 64, n = 0, lcap = 16, nlive = 0;
 	struct note *notes = bw_xmalloc(cap * sizeof *notes);
+	char (*live)[BW_UID_LEN + 1] = bw_xmalloc(lcap * sizeof *live);
 	int64_t cursor = h->event_cursor;
 	sqlite3_stmt *sel = prep(h, "SELECT e.id, e.uid, e.request_uid, e.at, e.actor, e.old_state, "
-				 "e.new_state, e.note, r.ref, r.device, r.deadline FROM events e JOIN requests r "
+				 "e.new_state, e.note, r.ref, r.device, r.deadline, r.site, r.admin "
+				 "FROM events e JOIN requests r "
 				 "ON r.uid = e.request_uid WHERE e.id > ?1 ORDER BY e.id LIMIT 1000");
 	sqlite3_stmt *prev = prep(h, "SELECT COALESCE(max(event_id), 0) FROM notify_log WHERE device = ?1");
 	sqlite3_stmt *ins = prep(h, "INSERT INTO notify_log (event_id, device, prev, request_uid) "
@@ -464,6 +493,19 @@ static void poll_events(hub *h)
 	while (ok && sqlite3_step(sel) == SQLITE_ROW) {
 		int64_t id = sqlite3_column_int64(sel, 0);
 		cursor = id;
+		/* a request some agent sees changed (or arrived): its row goes to their queue */
+		if (hub_console_wants(h->con, (const char *)sqlite3_column_text(sel, 11),
+				      (const char *)sqlite3_column_text(sel, 12))) {
+			const char *ruid = (const char *)sqlite3_column_text(sel, 2);
+			size_t k = 0;
+			while (k < nlive && strcmp(live[k], ruid) != 0)
+				k++;
+			if (k == nlive) {
+				if (nlive == lcap)
+					live = bw_xrealloc(live, (lcap *= 2) * sizeof *live);
+				bw_strlcpy(live[nlive++], ruid, sizeof *live);
+			}
+		}
 		const char *dev = (const char *)sqlite3_column_text(sel, 9);
 		if (sqlite3_column_int(sel, 5) < 0 || !dev || !find_dev(h, dev, 0))
 			continue;
@@ -497,11 +539,15 @@ static void poll_events(hub *h)
 		log_error(h->log, "events: %s", sqlite3_errmsg(h->db));
 		bw_store_rollback(h->st);
 		free(notes);
+		free(live);
 		return;
 	}
 	h->event_cursor = cursor;
 	for (size_t i = 0; i < n; i++)
 		send_note(h, &notes[i]);
+	for (size_t i = 0; i < nlive; i++)
+		h->stats.pushed += hub_console_request(h->con, live[i]);
+	free(live);
 	h->stats.notified += (long)n;
 	if (n)
 		log_debug(h->log, "events: %zu notifications published", n);
@@ -556,7 +602,15 @@ static void on_presence(hub *h, struct hdev *d, const char *payload, int len)
 		return;
 	}
 	h->stats.presence++;
-	sqlite3_stmt *st = prep(h, p.online
+	int was_online = -1;
+	sqlite3_stmt *st = prep(h, "SELECT online FROM devices WHERE id = ?1");
+	if (st) {
+		sqlite3_bind_text(st, 1, d->id, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) == SQLITE_ROW)
+			was_online = sqlite3_column_int(st, 0);
+		sqlite3_finalize(st);
+	}
+	st = prep(h, p.online
 		? "UPDATE devices SET online = 1, last_seen = ?2, outbox_depth = ?3, signal = ?4, "
 		  "send_queue = ?5, notify_cursor = max(notify_cursor, ?6) WHERE id = ?1"
 		: "UPDATE devices SET online = 0, notify_cursor = max(notify_cursor, ?6) WHERE id = ?1");
@@ -576,6 +630,8 @@ static void on_presence(hub *h, struct hdev *d, const char *payload, int len)
 	if (sqlite3_step(st) != SQLITE_DONE)
 		log_error(h->log, "presence of %s: %s", d->id, sqlite3_errmsg(h->db));
 	sqlite3_finalize(st);
+	if (was_online != p.online)   /* a change, not a heartbeat: the site's agents see it */
+		h->stats.pushed += hub_console_device(h->con, d->id);
 	if (!p.online) {
 		log_info(h->log, "%s is offline", d->id);
 		return;
@@ -688,6 +744,15 @@ static void on_message(struct mosquitto *m, void *arg, const struct mosquitto_me
 	hub *h = arg;
 	char dev[BW_CODE_MAX + 1];
 	const char *leaf;
+	if (hub_console_is_agent_topic(msg->topic)) {
+		h->stats.commands++;
+		int r = hub_console_command(h->con, msg->topic, msg->payload, msg->payloadlen, props);
+		if (r < 0)
+			h->stats.dropped++;
+		else if (r > 0)
+			h->events_at = 0;   /* push the changed row to the agents now */
+		return;
+	}
 	if (bw_proto_topic_parse(msg->topic, dev, &leaf, NULL)) {
 		h->stats.dropped++;
 		log_warn(h->log, "dropped a message on %.80s: not a device topic", msg->topic);
@@ -731,6 +796,7 @@ static void on_connect(struct mosquitto *m, void *arg, int rc, int flags,
 	log_info(h->log, "connected to %s:%d as %s%s", h->set.host, h->set.port, h->set.username,
 		 flags ? " (session resumed)" : "");
 	mosquitto_subscribe_v5(m, NULL, BW_PROTO_ROOT "/dev/+/up/#", 1, 0, NULL);
+	mosquitto_subscribe_v5(m, NULL, BW_PROTO_ROOT "/agent/+/up/cmd", 1, 0, NULL);
 	/* the broker may have lost its retained copies in a crash: publish them again */
 	publish_public(h, 1);
 }
@@ -801,6 +867,8 @@ int hub_new(hub **out, const hub_settings *s, const bw_log *log, bw_err *e)
 	}
 	h->event_cursor = state_get(h->db, "hub.event_cursor");
 	hub_reload_devices(h);
+	h->con = hub_console_new(h->st, log, console_pub, h);
+	h->data_version = data_version(h);
 
 	mosquitto_lib_init();
 	h->m = mosquitto_new(s->username, false, h);
@@ -841,6 +909,7 @@ void hub_free(hub *h)
 	}
 	if (h->m)
 		mosquitto_destroy(h->m);
+	hub_console_free(h->con);
 	bw_store_close(h->st);
 	free(h->devs);
 	free(h->batch);
@@ -868,9 +937,10 @@ void hub_log_stats(hub *h)
 {
 	const hub_stats *s = &h->stats;
 	log_info(h->log, "stats: received %ld, stored %ld, duplicates %ld, rejected %ld, dropped %ld, "
-		 "batches %ld, queries %ld, notified %ld, replayed %ld, heartbeats %ld, overdue %ld",
+		 "batches %ld, queries %ld, notified %ld, replayed %ld, heartbeats %ld, overdue %ld, "
+		 "agent commands %ld, agent pushes %ld",
 		 s->received, s->stored, s->duplicates, s->rejected, s->dropped, s->batches, s->queries,
-		 s->notified, s->replayed, s->presence, s->overdue);
+		 s->notified, s->replayed, s->presence, s->overdue, s->commands, s->pushed);
 }
 
 void hub_handle(hub *h, short revents)
@@ -902,8 +972,19 @@ void hub_handle(hub *h, short revents)
 		h->events_at = now + h->set.events_ms;
 		poll_events(h);
 	}
+	/* another process (bawaba, the operator's CLI) committed: agents or holidays may
+	 * have changed; looked at every second, cheaply */
+	if (now >= h->dv_at) {
+		h->dv_at = now + 1000;
+		int dv = data_version(h);
+		if (dv != h->data_version) {
+			h->data_version = dv;
+			hub_console_reload(h->con);
+			h->pub_at = 0;
+		}
+	}
 	if (now >= h->pub_at) {
-		h->pub_at = now + 10000;
+		h->pub_at = now + 60000;
 		if (h->online)
 			publish_public(h, 0);
 	}
@@ -933,6 +1014,8 @@ int hub_timeout_ms(hub *h)
 		next = h->batch_since + h->set.batch_ms;
 	if (h->events_at < next)
 		next = h->events_at;
+	if (h->dv_at < next)
+		next = h->dv_at;
 	if (!h->sock_open && h->reconnect_at < next)
 		next = h->reconnect_at;
 	if (h->sock_open && h->misc_at < next)

@@ -47,6 +47,7 @@ typedef struct hub_stats {
 	long received, stored, duplicates, rejected, dropped, batches;
 	long queries, notified, replayed, presence;
 	long overdue;           /* open requests past their deadline at the last daily count */
+	long commands, pushed;  /* agents' commands; rows and presence pushed to agents */
 } hub_stats;
 
 typedef struct hub hub;

@@ -17,13 +17,21 @@ MOSQ_LIBS = $(shell pkg-config --libs libmosquitto)
 PROGS += $(BUILD)/bin/bawaba-hub $(BUILD)/bin/bawaba-devsim
 MANS += man/bawaba-hub.1
 
-$(BUILD)/bin/bawaba-hub: $(BUILD)/hub/bawaba-hub.o $(BUILD)/hub/hub.o $(LIB)
+HUB_OBJ := $(BUILD)/hub/hub.o $(BUILD)/hub/console.o $(BUILD)/hub/agent.o
+
+$(BUILD)/bin/bawaba-hub: $(BUILD)/hub/bawaba-hub.o $(HUB_OBJ) $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $(BUILD)/hub/bawaba-hub.o $(BUILD)/hub/hub.o $(LIB) $(LDLIBS_BASE) $(MOSQ_LIBS)
+	$(CC) $(LDFLAGS) -o $@ $(BUILD)/hub/bawaba-hub.o $(HUB_OBJ) $(LIB) $(LDLIBS_BASE) $(MOSQ_LIBS)
 
 $(BUILD)/bin/bawaba-devsim: $(BUILD)/hub/bawaba-devsim.o $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $(BUILD)/hub/bawaba-devsim.o $(LIB) $(LDLIBS_BASE) $(MOSQ_LIBS)
+
+# bawaba-agentsim: a scripted agent console for the tests (hub/bawaba-agentsim.c)
+PROGS += $(BUILD)/bin/bawaba-agentsim
+$(BUILD)/bin/bawaba-agentsim: $(BUILD)/hub/bawaba-agentsim.o $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $(BUILD)/hub/bawaba-agentsim.o $(LIB) $(LDLIBS_BASE) $(MOSQ_LIBS)
 # ---- end bawaba-hub ----
 
 # ---- libhub.a: hub modules the unit tests exercise directly (hub/agent.c) ----
