@@ -1,4 +1,27 @@
 # kiosk/module.mk: bawaba-kiosk, the touchscreen program. libkiosk.a holds its screens and
-# flows over the UI layer (no SDL: the unit tests drive them); render_sdl.c and main.c
-# are the only parts that see SDL.
+# flows over the UI layer and the receipt printer (no SDL: the unit tests drive them);
+# render_sdl.c and main.c are the only parts that see SDL.
 include shared/ui/module.mk
+
+KIOSK_PKGS    := sdl2 SDL2_ttf fribidi libqrencode
+KIOSK_LIB_SRC := kiosk/app.c kiosk/screens.c hw/escpos.c
+KIOSK_LIB_OBJ := $(KIOSK_LIB_SRC:%.c=$(BUILD)/%.o)
+KIOSK_LIB     := $(BUILD)/kiosk/libkiosk.a
+KIOSK_OBJ     := $(BUILD)/kiosk/main.o $(BUILD)/kiosk/render_sdl.o
+PROGS += $(BUILD)/bin/bawaba-kiosk
+
+$(KIOSK_LIB_OBJ) $(KIOSK_OBJ): CFLAGS += $(shell pkg-config --cflags $(KIOSK_PKGS))
+
+$(KIOSK_LIB): $(KIOSK_LIB_OBJ)
+	@mkdir -p $(dir $@)
+	rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/bin/bawaba-kiosk: $(KIOSK_OBJ) $(KIOSK_LIB) $(UI_LIB) $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $(KIOSK_OBJ) $(KIOSK_LIB) $(UI_LIB) $(LIB) $(LDLIBS_BASE) \
+	  $(shell pkg-config --libs $(KIOSK_PKGS))
+
+# the unit tests drive the flows: libkiosk.a before the UI layer, which it uses
+TEST_LIBS := $(KIOSK_LIB) $(TEST_LIBS)
+TEST_LDLIBS += $(shell pkg-config --libs libqrencode)

@@ -47,6 +47,10 @@ typedef struct kr_event {
  * ev was filled, 0 on timeout. The process sleeps in the meantime. */
 int kr_wait(kr *r, int timeout_ms, kr_event *ev);
 
+/* Forgets every cached line (their text is zeroed before it is freed): the citizen's
+ * input must not outlive the idle wipe in a cache. */
+void kr_forget(kr *r);
+
 /* Glyph-run cache figures (for the benchmark and tests). */
 void kr_cache_stats(kr *r, long *hits, long *misses);
 

@@ -256,6 +256,15 @@ static void drop_line(line *L)
 	memset(L, 0, sizeof *L);
 }
 
+void kr_forget(kr *r)
+{
+	for (int i = 0; i < NLINES; i++) {
+		if (r->cache[i].text)
+			memset(r->cache[i].text, 0, (size_t)r->cache[i].len);
+		drop_line(&r->cache[i]);
+	}
+}
+
 static line *get_line(kr *r, int fnt, int size, int dir, const char *s, int len)
 {
 	uint64_t h = 0xcbf29ce484222325ull;

@@ -11,7 +11,7 @@ $(BUILD)/tests/unit/main.o: $(BUILD)/gen/suites.h
 $(BUILD)/tests/unit/main.o: CFLAGS += -I$(BUILD)/gen $(shell pkg-config --cflags check)
 
 $(UNIT_BIN): $(UNIT_OBJ) $(TEST_LIBS) $(LIB)
-	$(CC) $(LDFLAGS) -o $@ $(UNIT_OBJ) $(TEST_LIBS) $(LIB) $(LDLIBS_BASE) $(shell pkg-config --libs check)
+	$(CC) $(LDFLAGS) -o $@ $(UNIT_OBJ) $(TEST_LIBS) $(LIB) $(LDLIBS_BASE) $(TEST_LDLIBS) $(shell pkg-config --libs check)
 
 tests: $(UNIT_BIN)
 

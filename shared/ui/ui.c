@@ -469,7 +469,11 @@ int ui_button(ui_ctx *ctx, ui_id id, ui_rect r, const char *label, int style)
 		ui_draw_frame(ctx, r, style == UI_BTN_SELECTED ? t->focus : t->border_c, t->radius,
 			      style == UI_BTN_SELECTED ? 2 * t->border : t->border);
 	int size = style == UI_BTN_PRIMARY ? t->big : t->body;
-	ui_text(ctx, ui_inset(r, t->pad / 2), label, size, fg,
+	ui_rect in = ui_inset(r, t->pad / 2);
+	/* a long word on a small primary key: the body size rather than a cut word */
+	if (size != t->body && ctx->ops.width(ctx->ops.arg, UI_FONT_BOLD, size, ctx->rtl, label, (int)strlen(label)) > in.w)
+		size = t->body;
+	ui_text(ctx, in, label, size, fg,
 		UI_ALIGN_CENTER | UI_TEXT_VCENTER | (style == UI_BTN_PRIMARY ? UI_TEXT_BOLD : 0));
 	return res;
 }

@@ -1,0 +1,335 @@
+/* main.c: bawaba-kiosk: settings, the local store, the window, and the event loop that
+ * sleeps until an event or the next timer and redraws only frames that changed. Also the
+ * hidden --walk mode that shows every screen in the three languages and saves them.
+ * Start reading main(). */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "bw_i18n.h"
+#include "bw_log.h"
+#include "bw_ref.h"
+#include "bw_store.h"
+#include "kiosk.h"
+#include "render.h"
+
+static volatile sig_atomic_t stop;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
+static int64_t mono_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void usage(FILE *fp)
+{
+	fprintf(fp,
+		"usage: bawaba-kiosk [-c kiosk.conf] [-o section.key=value]... [--id-file FILE]\n"
+		"       bawaba-kiosk --check [-c kiosk.conf]      check the settings and say so\n"
+		"       bawaba-kiosk --print-config               an annotated default kiosk.conf\n"
+		"With no display it says so; run it under Xvfb to see it (tests/integration/kiosk_screens.sh).\n");
+}
+
+static void forget(void *arg)
+{
+	kr_forget(arg);
+}
+
+static void frame_out(kr *r, kiosk *k)
+{
+	kr_draw(r, k->ui);
+	kr_present(r);
+}
+
+/* ---- the screenshot walk (tests) ---- */
+
+static const char *const sample_text[KL_COUNT] = {
+	"انتظرت ثلاث ساعات يوم 12 مارس في مكتب الحالة المدنية ولم يستقبلني أحد (الشباك رقم 4).",
+	"ⵙⵙⴰⵔⵎⵖ 3 ⵜⵙⵔⴰⴳⵉⵏ ⴳ ⵓⵙⵔⴰⴳ ⵏ ⵜⵎⵙⵙⵓⵔⵜ.",
+	"J'ai attendu trois heures le 12 mars au bureau de l'état civil (guichet n° 4), sans être reçu.",
+};
+
+static int shot(kr *r, kiosk *k, const char *dir, const char *lang, const char *name, int64_t now)
+{
+	char path[1200];
+	bw_err e;
+	kiosk_frame(k, now, 0);
+	kiosk_frame(k, now, 0);
+	kr_draw(r, k->ui);
+	snprintf(path, sizeof path, "%s/%s-%s.bmp", dir, lang, name);
+	if (kr_screenshot(r, path, &e) != BW_OK) {
+		fprintf(stderr, "bawaba-kiosk: %s\n", e.msg);
+		return 1;
+	}
+	kr_present(r);
+	printf("%s\n", path);
+	return 0;
+}
+
+static int admin_with_categories(kiosk *k)
+{
+	for (int i = 0; i < k->nadmins; i++) {
+		k->in.admin = i;
+		k->in.kind = BW_KIND_COMPLAINT;
+		kiosk_goto(k, KS_CATEGORY);
+		if (k->ncats > 0)
+			return i;
+	}
+	return 0;
+}
+
+static int walk(kr *r, kiosk *k, const char *dir)
+{
+	static const char *const code[KL_COUNT] = { "ar", "zgh", "fr" };
+	int64_t now = 1000000;
+	int bad = 0;
+	for (int l = 0; l < KL_COUNT; l++) {
+		const char *lc = code[l];
+		kiosk_wipe(k);
+		kiosk_set_lang(k, l);
+		now += 1000;
+		k->last_input = now;
+		bad |= shot(r, k, dir, lc, "01-welcome", now);
+		kiosk_goto(k, KS_HOME);
+		bad |= shot(r, k, dir, lc, "02-home", now);
+		kiosk_start(k, BW_KIND_COMPLAINT);
+		bad |= shot(r, k, dir, lc, "03-admin", now);
+		int a = admin_with_categories(k);
+		k->in.admin = a;
+		bad |= shot(r, k, dir, lc, "04-category", now);
+		k->in.category = 0;
+		kiosk_goto(k, KS_TEXT);
+		ui_field_set(&k->f_text, sample_text[l]);
+		bad |= shot(r, k, dir, lc, "05-text", now);
+		kiosk_goto(k, KS_PHONE);
+		k->in.consent = 1;
+		ui_field_set(&k->f_phone, "0612345678");
+		bad |= shot(r, k, dir, lc, "06-phone", now);
+		kiosk_goto(k, KS_REVIEW);
+		bad |= shot(r, k, dir, lc, "07-review", now);
+		bw_err e;
+		if (kiosk_submit(k, &e) != BW_OK) {
+			fprintf(stderr, "bawaba-kiosk: walk: filing failed: %s\n", e.msg);
+			return 1;
+		}
+		bad |= shot(r, k, dir, lc, "08-receipt", now);
+		char ref[13];
+		memcpy(ref, k->in.ref, sizeof ref);
+		/* the status pad with one digit wrong: refused as typed */
+		kiosk_goto(k, KS_STATUS);
+		char typo[13];
+		memcpy(typo, ref, sizeof typo);
+		typo[5] = typo[5] == '9' ? '0' : typo[5] + 1;
+		ui_field_set(&k->f_ref, typo);
+		k->msg = "status.bad_check";
+		k->msg_error = 1;
+		bad |= shot(r, k, dir, lc, "09-status", now);
+		kiosk_goto(k, KS_STATUS);
+		ui_field_set(&k->f_ref, ref);
+		ui_input_key(k->ui, UI_KEY_ENTER);  /* the keypad's OK, as a physical Enter */
+		kiosk_frame(k, now, 1);
+		bad |= shot(r, k, dir, lc, "10-status-result", now);
+		kiosk_wipe(k);
+		kiosk_set_lang(k, l);
+		k->last_input = now;
+		kiosk_start(k, BW_KIND_INFO);
+		bad |= shot(r, k, dir, lc, "11-info-law", now);
+		kiosk_goto(k, KS_INFO_ID);
+		ui_field_set(&k->f_id, "AB12");
+		bad |= shot(r, k, dir, lc, "12-info-id", now);
+		kiosk_goto(k, KS_INFO_FORM);
+		k->in.form = BW_FORM_EMAIL;
+		k->in.urgent = 1;
+		bad |= shot(r, k, dir, lc, "13-info-form", now);
+		/* the inactivity warning, 7 s into its countdown */
+		kiosk_goto(k, KS_TEXT);
+		ui_field_set(&k->f_text, sample_text[l]);
+		k->last_input = now - (int64_t)k->conf.idle_timeout * 1000 - 7000;
+		bad |= shot(r, k, dir, lc, "14-idle", now);
+		k->last_input = now;
+		kiosk_goto(k, KS_PIN);
+		ui_field_set(&k->f_pin, "12");
+		bad |= shot(r, k, dir, lc, "15-pin", now);
+	}
+	kiosk_wipe(k);
+	return bad;
+}
+
+/* ---- main ---- */
+
+int main(int argc, char **argv)
+{
+	kiosk_conf conf;
+	const char *conf_path = NULL, *walk_dir = NULL, *id_file = NULL;
+	int check = 0;
+	bw_err e;
+	bw_log log = { "bawaba-kiosk", BW_LOG_INFO, NULL };
+	int64_t t0 = mono_ms();
+
+	kiosk_conf_default(&conf);
+	/* settings first (the file), then -o overrides in order */
+	for (int i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "-c") && i + 1 < argc)
+			conf_path = argv[++i];
+	if (conf_path && kiosk_conf_load(&conf, conf_path, &e) != BW_OK) {
+		fprintf(stderr, "bawaba-kiosk: %s\n", e.msg);
+		return 2;
+	}
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "-c") && i + 1 < argc) {
+			i++;
+		} else if (!strcmp(argv[i], "-o") && i + 1 < argc) {
+			if (kiosk_conf_set(&conf, argv[++i], &e) != BW_OK) {
+				fprintf(stderr, "bawaba-kiosk: %s\n", e.msg);
+				return 2;
+			}
+		} else if (!strcmp(argv[i], "--walk") && i + 1 < argc) {
+			walk_dir = argv[++i];
+		} else if (!strcmp(argv[i], "--id-file") && i + 1 < argc) {
+			id_file = argv[++i];
+		} else if (!strcmp(argv[i], "--check")) {
+			check = 1;
+		} else if (!strcmp(argv[i], "--print-config")) {
+			kiosk_conf_print(stdout);
+			return 0;
+		} else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+			usage(stdout);
+			return 0;
+		} else {
+			usage(stderr);
+			return 2;
+		}
+	}
+
+	/* gettext switches languages only under a UTF-8 locale (RECIPES.md) */
+	setenv("LC_ALL", "C.UTF-8", 1);
+	if (bw_i18n_init("kiosk", conf.locale_dir, &e) != BW_OK) {
+		fprintf(stderr, "bawaba-kiosk: %s\n", e.msg);
+		return 2;
+	}
+	bw_store *st;
+	if (bw_store_open(&st, conf.database, 0, &e) != BW_OK || bw_store_seed(st, &e) != BW_OK) {
+		fprintf(stderr, "bawaba-kiosk: %s: %s\n", conf.database, e.msg);
+		return 1;
+	}
+	if (check) {
+		printf("configuration OK\n");
+		bw_store_close(st);
+		return 0;
+	}
+	kiosk_local local = { .st = st, .device_num = (unsigned)conf.device_num };
+	bw_strlcpy(local.device, conf.device, sizeof local.device);
+	bw_strlcpy(local.site, conf.site, sizeof local.site);
+	/* BAWABA_NOW pins the clock of the filed requests (tests), as for the CLI */
+	if (getenv("BAWABA_NOW"))
+		local.now = strtoll(getenv("BAWABA_NOW"), NULL, 10);
+	kiosk_filer filer = kiosk_local_filer(&local);
+
+	kr *r;
+	kr_settings rs = { conf.width, conf.height, conf.fullscreen && !walk_dir, conf.fonts_dir, "bawaba" };
+	if (kr_open(&r, &rs, &e) != BW_OK) {
+		fprintf(stderr, "bawaba-kiosk: %s\n", e.msg);
+		bw_store_close(st);
+		return 3;
+	}
+	int w, h;
+	kr_size(r, &w, &h);
+	ui_text_ops ops = kr_text_ops(r);
+	kiosk k;
+	if (kiosk_init(&k, &conf, st, &filer, &ops, w, h, &log, &e) != BW_OK) {
+		fprintf(stderr, "bawaba-kiosk: %s\n", e.msg);
+		kr_close(r);
+		bw_store_close(st);
+		return 1;
+	}
+	k.on_wipe = forget;
+	k.on_wipe_arg = r;
+
+	int rc = 0;
+	if (walk_dir) {
+		rc = walk(r, &k, walk_dir);
+		goto out;
+	}
+
+	signal(SIGTERM, on_signal);
+	signal(SIGINT, on_signal);
+	kiosk_frame(&k, mono_ms(), 0);
+	frame_out(r, &k);
+	uint64_t shown = k.ui->hash;
+	log_info(&log, "first frame on screen %lld ms after start (%dx%d)", (long long)(mono_ms() - t0), w, h);
+	if (id_file) {
+		FILE *fp = fopen(id_file, "w");
+		if (fp) {
+			fprintf(fp, "%lu\n", kr_x11_window(r));
+			fclose(fp);
+		}
+	}
+	while (!stop && !k.quit) {
+		int64_t now = mono_ms();
+		int to = kiosk_timeout_ms(&k, now);
+		/* at least once a second: a signal sets a flag the loop must see */
+		if (to < 0 || to > 1000)
+			to = 1000;
+		kr_event ev;
+		int input = 0, force = 0;
+		if (kr_wait(r, to, &ev)) {
+			switch (ev.type) {
+			case KR_EV_PRESS:
+				ui_input_press(k.ui, ev.x, ev.y);
+				input = 1;
+				break;
+			case KR_EV_RELEASE:
+				ui_input_release(k.ui, ev.x, ev.y);
+				input = 1;
+				break;
+			case KR_EV_TEXT:
+				ui_input_text(k.ui, ev.text);
+				input = 1;
+				break;
+			case KR_EV_KEY:
+				ui_input_key(k.ui, ev.key);
+				input = 1;
+				break;
+			case KR_EV_QUIT:
+				/* in lockdown a window close is not a way out: the PIN is */
+				if (!conf.fullscreen)
+					stop = 1;
+				break;
+			case KR_EV_RESIZE:
+				kr_size(r, &w, &h);
+				kiosk_resize(&k, w, h);
+				force = 1;
+				break;
+			case KR_EV_EXPOSE:
+				force = 1;
+				break;
+			}
+		}
+		now = mono_ms();
+		kiosk_frame(&k, now, input);
+		if (input)
+			kiosk_frame(&k, now, 0);  /* what the input changed */
+		if (force || k.ui->hash != shown) {
+			frame_out(r, &k);
+			shown = k.ui->hash;
+		}
+	}
+	if (k.quit)
+		log_info(&log, "agent PIN accepted: leaving");
+out:
+	kiosk_wipe(&k);
+	kiosk_free(&k);
+	kr_close(r);
+	bw_store_close(st);
+	return rc;
+}
