@@ -30,6 +30,8 @@ static const char usage[] =
 	"  -a ADMIN         administration code of the requests (default MRAFP)\n"
 	"  -p               print \"ref REF UID\" for each request submitted\n"
 	"  -q REF           ask the status of REF once online (or after -w if offline) and print it\n"
+	"  -E 'REF STATE [NOTE]'  the citizen reopens (reopened), withdraws (closed) or appeals\n"
+	"                   (under_appeal) REF: bw_sync_event; prints \"event UID\"\n"
 	"  -N K             wait for K notifications (printed \"notify REF STATE NOTE\")\n"
 	"  -w SECONDS       give up after SECONDS (default 60)\n"
 	"  -W               do not wait for the outbox to drain\n"
@@ -132,7 +134,7 @@ static double pct(double *v, size_t n, double p)
 
 int main(int argc, char **argv)
 {
-	const char *conf = NULL, *dbpath = NULL, *admin = "MRAFP", *query = NULL;
+	const char *conf = NULL, *dbpath = NULL, *admin = "MRAFP", *query = NULL, *event = NULL;
 	long n = 0, want_notes = 0;
 	double rate = 0, wait_s = 60;
 	int print_refs = 0, drain = 1, verbose = 0;
@@ -151,7 +153,7 @@ int main(int argc, char **argv)
 			drain = 0;
 		} else if (strcmp(a, "-v") == 0) {
 			verbose = 1;
-		} else if (v && a[0] == '-' && strchr("cdnraqNwo", a[1]) && a[1] && !a[2]) {
+		} else if (v && a[0] == '-' && strchr("cdnraqNwoE", a[1]) && a[1] && !a[2]) {
 			i++;
 			switch (a[1]) {
 			case 'c': conf = v; break;
@@ -160,6 +162,7 @@ int main(int argc, char **argv)
 			case 'r': rate = atof(v); break;
 			case 'a': admin = v; break;
 			case 'q': query = v; break;
+			case 'E': event = v; break;
 			case 'N': want_notes = atol(v); break;
 			case 'w': wait_s = atof(v); break;
 			case 'o': if (nover < 16) over[nover++] = v; break;
@@ -214,6 +217,23 @@ int main(int argc, char **argv)
 	if (bw_sync_new(&m.sync, &set, st, &cb, &log, &e)) {
 		fprintf(stderr, "bawaba-devsim: %s\n", e.msg);
 		return 1;
+	}
+
+	if (event) {
+		/* "REF STATE [NOTE]" */
+		char eref[32] = "", estate[32] = "";
+		int used = 0;
+		bw_event ev;
+		if (sscanf(event, "%31s %31s %n", eref, estate, &used) < 2 || bw_state_parse(estate) < 0) {
+			fprintf(stderr, "bawaba-devsim: -E: expected 'REF STATE [NOTE]'\n");
+			return 2;
+		}
+		if (bw_sync_event(m.sync, eref, bw_state_parse(estate), used ? event + used : "", &ev, &e)) {
+			fprintf(stderr, "bawaba-devsim: event: %s\n", e.msg);
+			return 1;
+		}
+		printf("event %s\n", ev.uid);
+		fflush(stdout);
 	}
 
 	struct sigaction sa = { .sa_handler = on_signal };

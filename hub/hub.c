@@ -370,6 +370,78 @@ static void on_req(hub *h, struct hdev *d, const char *payload, int len)
 		hub_flush(h);
 }
 
+/* ---- events made on devices ---- */
+
+/* A citizen's own move made on a device (reopen, withdraw, appeal): applied once by its
+ * event uid through the store's lifecycle rules, then acknowledged like a request. */
+static void on_evt(hub *h, struct hdev *d, const char *payload, int len)
+{
+	bw_event *ev = bw_xmalloc(sizeof *ev), *old = bw_xmalloc(sizeof *old);
+	bw_request *r = bw_xmalloc(sizeof *r);
+	char ref[BW_REF_LEN + 1], why[BW_ERRMSG + 64];
+	bw_ack a;
+	bw_err e;
+	int64_t now = (int64_t)time(NULL);
+	h->stats.events++;
+	memset(&a, 0, sizeof a);
+	if (bw_wire_event_decode(payload, (size_t)len, ev, ref, &e)) {
+		drop(h, d->id, "up/evt", e.msg);
+		goto out;
+	}
+	memcpy(a.uid, ev->uid, sizeof a.uid);
+	/* the requests sent before it may still be in the batch: commit them first */
+	hub_flush(h);
+	if (bw_store_get_uid(h->st, ev->request_uid, r, &e) != BW_OK) {
+		/* maybe its request was lost and comes again: no ack, the device sends both again */
+		log_warn(h->log, "event %s from %s: request %s not at the hub (yet)", ev->uid, d->id,
+			 ev->request_uid);
+		goto out;
+	}
+	if (strcmp(r->device, d->id) != 0 || (ref[0] && strcmp(ref, r->ref) != 0)) {
+		drop(h, d->id, "up/evt", "the request is not one of this device's");
+		goto out;
+	}
+	memcpy(a.ref, r->ref, sizeof a.ref);
+	if (ev->new_state != BW_ST_REOPENED && ev->new_state != BW_ST_CLOSED &&
+	    ev->new_state != BW_ST_UNDER_APPEAL) {
+		a.status = BW_ACK_REJECTED;
+		snprintf(a.reason, sizeof a.reason, "new_state: a device may only reopen, close or appeal");
+	} else {
+		/* who did it is the hub's to say, not the payload's; a clock far ahead is the hub's */
+		snprintf(ev->actor, sizeof ev->actor, "citizen:%s", d->id);
+		if (ev->at <= 0 || ev->at > now + 300)
+			ev->at = now;
+		int rc = bw_store_apply_event(h->st, ev, old, &e);
+		if (rc == BW_OK) {
+			a.status = BW_ACK_STORED;
+		} else if (rc == BW_EEXIST && strcmp(old->request_uid, ev->request_uid) == 0) {
+			a.status = BW_ACK_DUPLICATE;
+		} else if (rc == BW_EDB || rc == BW_ENOMEM) {
+			log_error(h->log, "event %s from %s not stored: %s", ev->uid, d->id, e.msg);
+			goto out;   /* no ack: it comes again */
+		} else {
+			a.status = BW_ACK_REJECTED;
+			bw_strlcpy(a.reason, rc == BW_EEXIST ? "uid: belongs to another event" : e.msg,
+				   sizeof a.reason);
+		}
+	}
+	if (a.status == BW_ACK_REJECTED) {
+		snprintf(why, sizeof why, "rejected event %s from %s: %s", ev->uid, d->id, a.reason);
+		log_warn(h->log, "%s", why);
+		h->stats.rejected++;
+	} else if (a.status == BW_ACK_DUPLICATE) {
+		h->stats.duplicates++;
+	} else {
+		log_info(h->log, "%s: %s %s by the citizen", d->id, r->ref, bw_state_name(ev->new_state));
+		h->events_at = 0;   /* notify, and push to the agents, now */
+	}
+	send_ack(h, d->id, &a);
+out:
+	free(ev);
+	free(old);
+	free(r);
+}
+
 /* ---- status queries ---- */
 
 static void on_query(hub *h, struct hdev *d, const char *payload, int len,
@@ -773,6 +845,8 @@ static void on_message(struct mosquitto *m, void *arg, const struct mosquitto_me
 	}
 	if (strcmp(leaf, "up/req") == 0)
 		on_req(h, d, msg->payload, msg->payloadlen);
+	else if (strcmp(leaf, "up/evt") == 0)
+		on_evt(h, d, msg->payload, msg->payloadlen);
 	else if (strcmp(leaf, "up/query") == 0)
 		on_query(h, d, msg->payload, msg->payloadlen, props);
 	else if (strcmp(leaf, "up/presence") == 0)
@@ -938,9 +1012,9 @@ void hub_log_stats(hub *h)
 	const hub_stats *s = &h->stats;
 	log_info(h->log, "stats: received %ld, stored %ld, duplicates %ld, rejected %ld, dropped %ld, "
 		 "batches %ld, queries %ld, notified %ld, replayed %ld, heartbeats %ld, overdue %ld, "
-		 "agent commands %ld, agent pushes %ld",
+		 "device events %ld, agent commands %ld, agent pushes %ld",
 		 s->received, s->stored, s->duplicates, s->rejected, s->dropped, s->batches, s->queries,
-		 s->notified, s->replayed, s->presence, s->overdue, s->commands, s->pushed);
+		 s->notified, s->replayed, s->presence, s->overdue, s->events, s->commands, s->pushed);
 }
 
 void hub_handle(hub *h, short revents)

@@ -47,6 +47,7 @@ typedef struct hub_stats {
 	long received, stored, duplicates, rejected, dropped, batches;
 	long queries, notified, replayed, presence;
 	long overdue;           /* open requests past their deadline at the last daily count */
+	long events;            /* events made on devices (up/evt) received */
 	long commands, pushed;  /* agents' commands; rows and presence pushed to agents */
 } hub_stats;
 

@@ -526,13 +526,16 @@ int bw_store_deadline(bw_store *s, const bw_request *r, bw_deadline *out, bw_err
 	return compute_deadline(s, rule, from, tmp.extended, out, e);
 }
 
+/* given_uid: the event's uid when it was made elsewhere (bw_store_apply_event), NULL for
+ * a new one. */
 static int append_event(bw_store *s, const char *request_uid, int64_t at, const char *actor,
-                        int old_state, int new_state, const char *note, bw_event *ev, bw_err *e)
+                        int old_state, int new_state, const char *note, const char *given_uid,
+                        bw_event *ev, bw_err *e)
 {
 	char uid[BW_UID_LEN + 1];
-	int rc = bw_uuid_v7(uid, e);
+	int rc = given_uid ? bw_strlcpy(uid, given_uid, sizeof uid) : bw_uuid_v7(uid, e);
 	if (rc)
-		return rc;
+		return given_uid ? bw_fail(e, BW_EINVAL, "event uid: too long") : rc;
 	sqlite3_stmt *st = stmt(s, Q_EVENT, e);
 	if (!st)
 		return BW_EDB;
@@ -598,7 +601,7 @@ static int recompute_open(bw_store *s, const char *why, int *changed, bw_err *e)
 			break;
 		}
 		snprintf(note, sizeof note, "deadline %s -> %s (%s)", old, due, why);
-		rc = append_event(s, uid, (int64_t)time(NULL), "system:calendar", state, state, note, NULL, e);
+		rc = append_event(s, uid, (int64_t)time(NULL), "system:calendar", state, state, note, NULL, NULL, e);
 		n++;
 	}
 	sqlite3_finalize(sel);
@@ -784,7 +787,7 @@ int bw_store_insert(bw_store *s, bw_request *r, const char *actor, bw_err *e)
 	r->state = BW_ST_RECEIVED;
 	r->extended = 0;
 	memcpy(r->deadline, due, sizeof r->deadline);
-	rc = append_event(s, r->uid, r->received_at, actor, -1, BW_ST_RECEIVED, "", NULL, e);
+	rc = append_event(s, r->uid, r->received_at, actor, -1, BW_ST_RECEIVED, "", NULL, NULL, e);
 	if (rc != BW_OK && !own) {
 		sqlite3_stmt *del;
 		if (sqlite3_prepare_v2(s->db, "DELETE FROM requests WHERE uid = ?1", -1, &del, NULL) == SQLITE_OK) {
@@ -855,8 +858,8 @@ int bw_store_list(bw_store *s, const bw_filter *f,
 
 /* ---- lifecycle ---- */
 
-int bw_store_transition(bw_store *s, const char *ref, enum bw_state to, const char *actor,
-                        const char *note, int64_t at, bw_event *ev, bw_err *e)
+static int transition(bw_store *s, const char *ref, enum bw_state to, const char *actor,
+                      const char *note, int64_t at, const char *given_uid, bw_event *ev, bw_err *e)
 {
 	bw_request *r = bw_xmalloc(sizeof *r);
 	char rule[32], from[BW_DATE_LEN + 1], today[11], due[11];
@@ -935,10 +938,53 @@ int bw_store_transition(bw_store *s, const char *ref, enum bw_state to, const ch
 		rc = db_fail(s, e, "transition");
 	sqlite3_reset(st);
 	if (rc == BW_OK)
-		rc = append_event(s, r->uid, at, actor, r->state, to, note, ev, e);
+		rc = append_event(s, r->uid, at, actor, r->state, to, note, given_uid, ev, e);
 out:
 	rc = tx_end(s, rc, e);
 done:
+	free(r);
+	return rc;
+}
+
+int bw_store_transition(bw_store *s, const char *ref, enum bw_state to, const char *actor,
+                        const char *note, int64_t at, bw_event *ev, bw_err *e)
+{
+	return transition(s, ref, to, actor, note, at, NULL, ev, e);
+}
+
+int bw_store_apply_event(bw_store *s, const bw_event *in, bw_event *out, bw_err *e)
+{
+	sqlite3_stmt *st;
+	int rc;
+	if (sqlite3_prepare_v2(s->db, "SELECT id, uid, request_uid, at, actor, old_state, new_state, note "
+			       "FROM events WHERE uid = ?1", -1, &st, NULL) != SQLITE_OK)
+		return db_fail(s, e, "event");
+	bind_text(st, 1, in->uid);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		if (out) {
+			out->id = sqlite3_column_int64(st, 0);
+			col_text(st, 1, out->uid, sizeof out->uid);
+			col_text(st, 2, out->request_uid, sizeof out->request_uid);
+			out->at = sqlite3_column_int64(st, 3);
+			col_text(st, 4, out->actor, sizeof out->actor);
+			out->old_state = sqlite3_column_int(st, 5);
+			out->new_state = sqlite3_column_int(st, 6);
+			col_text(st, 7, out->note, sizeof out->note);
+		}
+		sqlite3_finalize(st);
+		return bw_fail(e, BW_EEXIST, "event %s: stored already", in->uid);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return db_fail(s, e, "event");
+	if (!in->uid[0] || strlen(in->uid) > BW_UID_LEN)
+		return bw_fail(e, BW_EINVAL, "event uid: missing or too long");
+	bw_request *r = bw_xmalloc(sizeof *r);
+	char rule[32], from[BW_DATE_LEN + 1];
+	rc = get_by(s, Q_GET_UID, in->request_uid, r, rule, from, e);
+	if (rc == BW_OK)
+		rc = transition(s, r->ref, in->new_state, in->actor, in->note, in->at, in->uid, out, e);
 	free(r);
 	return rc;
 }

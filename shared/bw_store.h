@@ -118,6 +118,15 @@ typedef struct bw_event {
 int bw_store_transition(bw_store *s, const char *ref, enum bw_state to, const char *actor,
                         const char *note, int64_t at, bw_event *ev, bw_err *e);
 
+/* Applies an event made elsewhere (on a device: a citizen reopening or withdrawing) under
+ * its own uid, so it is recorded once however often it is delivered: the request
+ * in->request_uid moves to in->new_state by the rules of bw_store_transition, the event
+ * keeping in->uid, at, actor and note (in->old_state and in->id are not used). out (may be
+ * NULL) gets the event as stored. BW_EEXIST if an event with this uid is stored already
+ * (nothing changes; out gets the stored one); BW_ENOTFOUND for an unknown request;
+ * otherwise as bw_store_transition. */
+int bw_store_apply_event(bw_store *s, const bw_event *in, bw_event *out, bw_err *e);
+
 /* Events of a request, in order. */
 int bw_store_events(bw_store *s, const char *request_uid,
                     int (*cb)(const bw_event *, void *), void *arg, bw_err *e);

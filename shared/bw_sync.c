@@ -45,7 +45,7 @@ struct query {
 };
 
 /* Statements on the hot path (one per request sent, acked or submitted), prepared once. */
-enum { Q_PAYLOAD, Q_NEXT, Q_ACK, Q_INSERT, Q_COUNT };
+enum { Q_PAYLOAD, Q_NEXT, Q_ACK, Q_INSERT, Q_INSERT_EVT, Q_COUNT };
 static const char *const q_sql[Q_COUNT] = {
 	[Q_PAYLOAD] = "SELECT payload FROM outbox WHERE seq = ?1 AND acked_at IS NULL",
 	[Q_NEXT] = "SELECT seq, uid, type, payload FROM outbox WHERE acked_at IS NULL "
@@ -53,6 +53,7 @@ static const char *const q_sql[Q_COUNT] = {
 	[Q_ACK] = "UPDATE outbox SET acked_at = ?2, status = ?3, error = ?4 "
 		"WHERE uid = ?1 AND acked_at IS NULL",
 	[Q_INSERT] = "INSERT INTO outbox (type, uid, payload, created_at) VALUES ('req', ?1, ?2, ?3)",
+	[Q_INSERT_EVT] = "INSERT INTO outbox (type, uid, payload, created_at) VALUES ('evt', ?1, ?2, ?3)",
 };
 
 struct bw_sync {
@@ -953,6 +954,53 @@ int bw_sync_submit(bw_sync *s, bw_request *r, bw_err *e)
 fail:
 	free(json);
 	bw_store_rollback(s->st);
+	return rc;
+}
+
+/* ---- citizen-made events ---- */
+
+int bw_sync_event(bw_sync *s, const char *ref_in, int to, const char *note, bw_event *out, bw_err *e)
+{
+	char ref[BW_REF_LEN + 1], actor[BW_ACTOR_MAX + 1], *json = NULL;
+	size_t len;
+	bw_event *ev = bw_xmalloc(sizeof *ev);
+	int rc;
+	tx_done(s);
+	if ((rc = bw_ref_parse(ref_in, ref, e)))
+		goto out;
+	if (to != BW_ST_REOPENED && to != BW_ST_CLOSED && to != BW_ST_UNDER_APPEAL) {
+		rc = bw_fail(e, BW_EINVAL, "state: a citizen may only reopen, withdraw (closed) or appeal, "
+			     "not move to %s", bw_state_name(to));
+		goto out;
+	}
+	snprintf(actor, sizeof actor, "citizen:%s", s->set.device);
+	if ((rc = bw_store_begin(s->st, e)))
+		goto out;
+	if ((rc = bw_store_transition(s->st, ref, to, actor, note, (int64_t)time(NULL), ev, e)) ||
+	    (rc = bw_wire_event_encode(ev, ref, &json, &len, e)))
+		goto fail;
+	sqlite3_stmt *st = cached(s, Q_INSERT_EVT);
+	if (!st) {
+		rc = bw_fail(e, BW_EDB, "outbox: %s", sqlite3_errmsg(s->db));
+		goto fail;
+	}
+	sqlite3_bind_text(st, 1, ev->uid, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, json, (int)len, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, ev->at);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		rc = bw_fail(e, BW_EDB, "outbox: %s", sqlite3_errmsg(s->db));
+	done(st);
+	if (rc || (rc = bw_store_commit(s->st, e)))
+		goto fail;
+	if (out)
+		*out = *ev;
+	pump(s);
+	goto out;
+fail:
+	bw_store_rollback(s->st);
+out:
+	free(json);
+	free(ev);
 	return rc;
 }
 

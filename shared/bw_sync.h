@@ -94,6 +94,17 @@ void bw_sync_free(bw_sync *s);
  * kept); BW_EDB if the local database fails. */
 int bw_sync_submit(bw_sync *s, bw_request *r, bw_err *e);
 
+/* A status change the citizen made on this device: reopening an answered complaint
+ * (BW_ST_REOPENED, note = why), withdrawing a request (BW_ST_CLOSED) or appealing on an
+ * information request (BW_ST_UNDER_APPEAL, note = why). In ONE local transaction the local
+ * request ref moves by the store's lifecycle rules (actor "citizen:<device>") and the
+ * event goes into the outbox ('evt' row); the sender delivers it like a request and the
+ * hub applies it once under the same event uid and acknowledges it. out (may be NULL)
+ * gets the event. BW_EINVAL for a bad reference or any other state; BW_ENOTFOUND if this
+ * device holds no such request; BW_ESTATE if the lifecycle refuses the move (nothing
+ * changes); BW_EDB. */
+int bw_sync_event(bw_sync *s, const char *ref, int to, const char *note, bw_event *out, bw_err *e);
+
 /* Called once with the answer to a status query; st is valid during the call only.
  * st->from_local is 1 when the hub could not be asked or did not answer in time. */
 typedef void (*bw_sync_query_fn)(void *arg, const bw_status *st);
