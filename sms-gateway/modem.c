@@ -106,6 +106,16 @@ int sms_modem_is_up(const sms_modem *m)
 	return m->connected && m->failures < FAIL_MAX;
 }
 
+int sms_modem_signal(sms_modem *m)
+{
+	GSM_SignalQuality q;
+	if (!sms_modem_is_up(m))
+		return -1;
+	if (G(m, GSM_GetSignalQuality(m->sm, &q)) != ERR_NONE)
+		return -1;
+	return q.SignalPercent >= 0 && q.SignalPercent <= 100 ? q.SignalPercent : -1;
+}
+
 void sms_modem_stats(const sms_modem *m, long *calls, int64_t *ns)
 {
 	*calls = m->calls;

@@ -78,6 +78,9 @@ int sms_modem_send_wait_ms(sms_modem *m, int parts);
 int sms_modem_send(sms_modem *m, const char *dest, const sms_encoding *enc, int *sent,
                    bw_err *e);
 
+/* The signal in percent (GSM_GetSignalQuality), -1 when down or unknown. */
+int sms_modem_signal(sms_modem *m);
+
 /* Time spent inside libGammu calls and how many calls, since the start. */
 void sms_modem_stats(const sms_modem *m, long *calls, int64_t *ns);
 

@@ -248,7 +248,12 @@ static void on_figures(void *arg, int *signal, int *queue)
 	gw *g = arg;
 	long n = sms_db_outbox_pending(g->db);
 	*queue = n > INT_MAX ? INT_MAX : (int)n;
-	*signal = -1;
+	*signal = -1;    /* the weakest modem's: the one an operator should look at */
+	for (int i = 0; i < g->set->nmodems; i++) {
+		int s = sms_modem_signal(g->modems[i]);
+		if (s >= 0 && (*signal < 0 || s < *signal))
+			*signal = s;
+	}
 }
 
 /* Modems: reconnect the ones that are down (with backoff), read the ones that are up. */

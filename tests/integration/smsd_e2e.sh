@@ -144,7 +144,8 @@ case "$(field "$(last +212610000001)" 5)" in *"مسجل"*) ;; *) bw_fail "Arabic
 wait_sent +212610000005 3
 case "$(field "$(last +212610000005)" 5)" in *"a une réponse"*"SUIVI $(echo "$R5" | sed 's/\(....\)\(....\)\(....\)/\1 \2 \3/')"*) ;;
   *) bw_fail "notification: $(last +212610000005)";; esac
-send +212610000005 "suivi $R5"; wait_sent +212610000005 4
+# (another wording: the same text within the same second is the same SMS to the dedupe key)
+send +212610000005 "statut $R5"; wait_sent +212610000005 4
 case "$(field "$(last +212610000005)" 5)" in *"Le bus 12 repasse depuis lundi."*) ;; *) bw_fail "answer by status: $(last +212610000005)";; esac
 R2=$(ref_for +212610000002)
 "$BW_BUILD/bin/bawaba" -d "$BW_HUB_DB" progress "$R2" > /dev/null || bw_fail "bawaba progress"
@@ -163,6 +164,14 @@ while [ "$(sqlite3 -cmd ".timeout 5000" "$BW_TMP/smsd.db" "SELECT state FROM req
 done
 sleep 0.3
 bw_expect "no SMS after STOP" "$(nsent +212610000001)" 3
+
+# the heartbeat carries the modem's signal and the send queue to the hub
+i=0
+while [ -z "$(bw_hubsql "SELECT send_queue FROM devices WHERE id = 'g1' AND signal IS NOT NULL")" ]; do
+  i=$((i + 1)); [ $i -gt 100 ] && bw_fail "no gateway figures at the hub"; sleep 0.05
+done
+bw_expect "modem signal at the hub (the dummy phone's 42 %)" "$(bw_hubsql "SELECT signal FROM devices WHERE id = 'g1'")" 42
+bw_expect "send queue at the hub is a count" "$(bw_hubsql "SELECT typeof(send_queue) FROM devices WHERE id = 'g1'")" integer
 
 bw_expect "inbox all processed" "$(sqlite3 "$BW_TMP/smsd.db" "SELECT count(*) FROM sms_inbox WHERE state = 'new'")" 0
 bw_expect "phone inbox emptied" "$(find "$PHONE/sms/1" -type f -name '[0-9]*' | wc -l)" 0

@@ -251,6 +251,32 @@ START_TEST(send_on_dummy_and_token_bucket)
 }
 END_TEST
 
+/* The dummy driver never fails once connected (a vanished directory reads as empty), so
+ * the way back from a modem that is down is tested from a failed connection: reset
+ * retries it, and the messages waiting on the phone are all read once it answers. */
+START_TEST(a_modem_that_was_down_is_reset)
+{
+	bw_err e;
+	char moved[80];
+	ck_assert_int_eq(sms_dummy_inject(&W, "+212612345678", "aide", time(NULL), NULL, 0, NULL, &e), BW_OK);
+	sms_modem_free(M);
+	snprintf(moved, sizeof moved, "%s.away", dir);
+	ck_assert_int_eq(rename(dir, moved), 0);
+	sms_modem_conf c = { .name = "sim1", .connection = "none", .model = "dummy", .rate_per_minute = 4 };
+	snprintf(c.device, sizeof c.device, "%s", dir);
+	M = sms_modem_new(&c, NULL);
+	ck_assert_int_eq(sms_modem_connect(M, &e), BW_EIO);
+	ck_assert(!sms_modem_is_up(M));
+	int calls = 0, more;
+	ck_assert_int_eq(sms_modem_receive(M, 64, 600, commit, &calls, &more, &e), BW_EIO);
+	ck_assert_int_eq(sms_modem_reset(M, &e), BW_EIO);     /* still gone */
+	ck_assert_int_eq(rename(moved, dir), 0);
+	ck_assert_msg(sms_modem_reset(M, &e) == BW_OK, "%s", e.msg);
+	ck_assert(sms_modem_is_up(M));
+	ck_assert_int_eq(receive_all(600), 1);
+}
+END_TEST
+
 START_TEST(missing_directory_fails_cleanly)
 {
 	bw_err e;
@@ -275,6 +301,7 @@ Suite *suite_modem(void)
 	tcase_add_test(t, many_messages_in_bounded_passes);
 	tcase_add_test(t, encoder_picks_gsm7_or_ucs2);
 	tcase_add_test(t, send_on_dummy_and_token_bucket);
+	tcase_add_test(t, a_modem_that_was_down_is_reset);
 	tcase_add_test(t, missing_directory_fails_cleanly);
 	suite_add_tcase(s, t);
 	return s;
