@@ -60,9 +60,20 @@ start hub "$bin/bawaba-hub" -b "$broker" -d "$db"
 if have bawaba-smsd; then
   say "SMS gateway on a dummy modem ($RUN/phone)"
   mkdir -p "$RUN/phone"
-  if [ ! -f "$RUN/smsd.conf" ]; then
-    "$bin/bawaba-smsd" --example-config "$RUN" "$broker/devices/gw-01.conf" > "$RUN/smsd.conf"
-  fi
+  cat > "$RUN/smsd.conf" <<EOC
+# written by make run: the site's SMS gateway gw-01 on Gammu's dummy phone
+[gateway]
+database = $RUN/smsd.db
+sync = $broker/devices/gw-01.conf
+localedir = $BUILD/locale
+poll_ms = 1000
+
+[modem dummy1]
+device = $RUN/phone
+connection = none
+model = dummy
+rate_per_minute = 6
+EOC
   start smsd "$bin/bawaba-smsd" -c "$RUN/smsd.conf"
 fi
 

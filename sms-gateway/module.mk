@@ -61,10 +61,5 @@ $(BUILD)/tests/unit-tests: LDLIBS_BASE += $(SMSD_LIBS)
 $(BUILD)/tests/unit-tests: $(MO_FILES)
 $(BUILD)/tests/unit/test_converse.o: CFLAGS += -DSMS_TEST_LOCALEDIR='"$(abspath $(BUILD))/locale"'
 
-# man section 8 (a daemon): not in MANS, which installs into man1
-install: install-smsd-man
-install-smsd-man:
-	install -d $(DESTDIR)$(MANDIR)/man8
-	install -m 644 man/bawaba-smsd.8 $(DESTDIR)$(MANDIR)/man8
-.PHONY: install-smsd-man
+MANS += man/bawaba-smsd.8
 # ---- end bawaba-smsd ----
