@@ -45,10 +45,34 @@ static void forget(void *arg)
 	kr_forget(arg);
 }
 
+/* BAWABA_KIOSK_TRACE=FILE: after each frame shown, the text on screen with its boxes
+ * ("x y w h<TAB>text" per line), so tests can tap a label by what it says with real
+ * input events. Written to a temporary name and renamed: a reader never sees half. */
+static void trace(const kiosk *k)
+{
+	const char *path = getenv("BAWABA_KIOSK_TRACE");
+	char tmp[1100];
+	if (!path || !*path)
+		return;
+	snprintf(tmp, sizeof tmp, "%s.tmp", path);
+	FILE *fp = fopen(tmp, "w");
+	if (!fp)
+		return;
+	fprintf(fp, "screen %d\n", k->screen);
+	for (int i = 0; i < k->ui->ncmds; i++) {
+		const ui_cmd *c = &k->ui->cmds[i];
+		if (c->type == UI_CMD_TEXT)
+			fprintf(fp, "%d %d %d %d\t%.*s\n", c->r.x, c->r.y, c->r.w, c->r.h, c->len, ui_cmd_text(k->ui, c));
+	}
+	if (fclose(fp) == 0)
+		rename(tmp, path);
+}
+
 static void frame_out(kr *r, kiosk *k)
 {
 	kr_draw(r, k->ui);
 	kr_present(r);
+	trace(k);
 }
 
 /* ---- the screenshot walk (tests) ---- */

@@ -721,7 +721,7 @@ static void s_receipt(kiosk *k)
 	ui_rect keep = ui_cut_bottom(&body, kl * ui_line_height(c, UI_FONT_REGULAR, t->body));
 	ui_cut_bottom(&body, t->gap);
 	ui_text(c, keep, T("receipt.keep"), t->body, t->fg, UI_ALIGN_START);
-	ui_rect code = portrait(k) ? ui_cut_bottom(&body, body.h * 2 / 5) : ui_cut_end(c, &body, body.h);
+	ui_rect code = portrait(k) ? ui_cut_bottom(&body, body.h * 2 / 5) : ui_cut_end(c, &body, body.h < body.w / 3 ? body.h : body.w / 3);
 	qr(k, ui_inset(code, t->pad), k->in.ref);
 
 	ui_draw_rect(c, body, t->panel, t->radius);
@@ -731,17 +731,21 @@ static void s_receipt(kiosk *k)
 	bw_ref_format(k->in.ref, " ", grouped, sizeof grouped);
 	/* the reference keeps its digit order inside Arabic text */
 	snprintf(shown, sizeof shown, LRI "%s" PDI, grouped);
-	int h = ui_text(c, in, T("receipt.ref"), t->big, t->muted, UI_ALIGN_START);
-	ui_cut_top(&in, h);
+	/* the labels and the deadline first; the reference as large as what is left allows */
+	int lb = ui_line_height(c, UI_FONT_REGULAR, t->body), lbig = ui_line_height(c, UI_FONT_BOLD, t->big);
+	ui_rect dl = ui_cut_bottom(&in, lbig);
+	ui_rect dlab = ui_cut_bottom(&in, lb);
+	ui_rect rlab = ui_cut_top(&in, lb);
+	ui_text(c, rlab, T("receipt.ref"), t->body, t->muted, UI_ALIGN_START | UI_TEXT_NOWRAP);
+	ui_text(c, dlab, T("receipt.deadline"), t->body, t->muted, UI_ALIGN_START | UI_TEXT_NOWRAP);
+	char dtext[32];
+	snprintf(dtext, sizeof dtext, LRI "%s" PDI, k->in.deadline);
+	ui_text(c, dl, dtext, t->big, t->fg, UI_ALIGN_START | UI_TEXT_BOLD | UI_TEXT_NOWRAP);
 	int big = t->title * 2;
-	while (big > t->title && ui_measure(c, shown, UI_FONT_BOLD, big) > in.w)
-		big -= 4;
-	h = ui_text(c, in, shown, big, t->fg, UI_ALIGN_START | UI_TEXT_BOLD | UI_TEXT_NOWRAP);
-	ui_cut_top(&in, h + t->gap * 2);
-	h = ui_text(c, in, T("receipt.deadline"), t->body, t->muted, UI_ALIGN_START);
-	ui_cut_top(&in, h);
-	snprintf(shown, sizeof shown, LRI "%s" PDI, k->in.deadline);
-	ui_text(c, in, shown, t->big, t->fg, UI_ALIGN_START | UI_TEXT_BOLD);
+	while (big > t->body && (ui_measure(c, shown, UI_FONT_BOLD, big) > in.w ||
+				 ui_line_height(c, UI_FONT_BOLD, big) > in.h))
+		big -= 2;
+	ui_text(c, in, shown, big, t->fg, UI_ALIGN_START | UI_TEXT_BOLD | UI_TEXT_NOWRAP | UI_TEXT_VCENTER);
 	message(k, msg);
 }
 
