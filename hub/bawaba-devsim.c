@@ -33,6 +33,7 @@ static const char usage[] =
 	"  -E 'REF STATE [NOTE]'  the citizen reopens (reopened), withdraws (closed) or appeals\n"
 	"                   (under_appeal) REF: bw_sync_event; prints \"event UID\"\n"
 	"  -N K             wait for K notifications (printed \"notify REF STATE NOTE\")\n"
+	"  -P K             wait for K public messages (catalogue, holidays; printed \"pub TOPIC\")\n"
 	"  -w SECONDS       give up after SECONDS (default 60)\n"
 	"  -W               do not wait for the outbox to drain\n"
 	"  -o S.K=V         a [sync] setting, e.g. -o sync.heartbeat=1\n"
@@ -49,7 +50,7 @@ struct sim {
 	size_t n, nlat, cap;
 	size_t *hash;   /* open addressing: index + 1, 0 = empty */
 	size_t hcap;
-	long acked, rejected, notes;
+	long acked, rejected, notes, pubs;
 	int query_done;
 };
 
@@ -103,6 +104,14 @@ static void on_notify(void *arg, const bw_event *ev, const char *ref, const bw_r
 	fflush(stdout);
 }
 
+static void on_published(void *arg, const char *topic, const char *payload, size_t len)
+{
+	struct sim *m = arg;
+	m->pubs++;
+	printf("pub %s\n", topic);
+	fflush(stdout);
+}
+
 static void on_status(void *arg, const bw_status *st)
 {
 	struct sim *m = arg;
@@ -135,7 +144,7 @@ static double pct(double *v, size_t n, double p)
 int main(int argc, char **argv)
 {
 	const char *conf = NULL, *dbpath = NULL, *admin = "MRAFP", *query = NULL, *event = NULL;
-	long n = 0, want_notes = 0;
+	long n = 0, want_notes = 0, want_pubs = 0;
 	double rate = 0, wait_s = 60;
 	int print_refs = 0, drain = 1, verbose = 0;
 	const char *over[16];
@@ -153,7 +162,7 @@ int main(int argc, char **argv)
 			drain = 0;
 		} else if (strcmp(a, "-v") == 0) {
 			verbose = 1;
-		} else if (v && a[0] == '-' && strchr("cdnraqNwoE", a[1]) && a[1] && !a[2]) {
+		} else if (v && a[0] == '-' && strchr("cdnraqNwoEP", a[1]) && a[1] && !a[2]) {
 			i++;
 			switch (a[1]) {
 			case 'c': conf = v; break;
@@ -164,6 +173,7 @@ int main(int argc, char **argv)
 			case 'q': query = v; break;
 			case 'E': event = v; break;
 			case 'N': want_notes = atol(v); break;
+			case 'P': want_pubs = atol(v); break;
 			case 'w': wait_s = atof(v); break;
 			case 'o': if (nover < 16) over[nover++] = v; break;
 			}
@@ -213,7 +223,8 @@ int main(int argc, char **argv)
 	m.lat = bw_xcalloc(m.cap, sizeof *m.lat);
 	m.hcap = 2 * m.cap + 1;
 	m.hash = bw_xcalloc(m.hcap, sizeof *m.hash);
-	bw_sync_callbacks cb = { .arg = &m, .acked = on_acked, .notify = on_notify };
+	bw_sync_callbacks cb = { .arg = &m, .acked = on_acked, .notify = on_notify,
+	                        .published = on_published };
 	if (bw_sync_new(&m.sync, &set, st, &cb, &log, &e)) {
 		fprintf(stderr, "bawaba-devsim: %s\n", e.msg);
 		return 1;
@@ -276,7 +287,8 @@ int main(int argc, char **argv)
 				m.query_done = 1;
 			}
 		}
-		int done = submitted >= n && (!query || m.query_done) && m.notes >= want_notes;
+		int done = submitted >= n && (!query || m.query_done) && m.notes >= want_notes &&
+			   m.pubs >= want_pubs;
 		/* counting the outbox costs a scan: only once the acks say it may be empty */
 		if (done && drain)
 			done = m.acked + m.rejected >= (long)m.n && bw_sync_outbox_depth(m.sync) == 0;
@@ -307,7 +319,7 @@ int main(int argc, char **argv)
 	       pct(m.lat, m.nlat, 0.5), pct(m.lat, m.nlat, 0.99), depth, m.notes, secs);
 	fflush(stdout);
 	int ok = failed == 0 && (!drain || depth == 0) && (!query || m.query_done) &&
-		 m.notes >= want_notes;
+		 m.notes >= want_notes && m.pubs >= want_pubs;
 	bw_sync_free(m.sync);
 	bw_store_close(st);
 	free(m.uid);

@@ -667,6 +667,41 @@ int bw_store_holiday_remove(bw_store *s, const char *day, int *recomputed, bw_er
 	return tx_end(s, rc, e);
 }
 
+int bw_store_holidays_replace(bw_store *s, const bw_holiday *h, size_t n, int *recomputed, bw_err *e)
+{
+	sqlite3_stmt *st;
+	int rc;
+	for (size_t i = 0; i < n; i++) {
+		bw_day d;
+		if ((rc = bw_day_parse(h[i].day, &d, e)))
+			return rc;
+		if (!h[i].name_fr[0] && !h[i].name_ar[0])
+			return bw_fail(e, BW_EINVAL, "holiday %s: a name is needed", h[i].day);
+	}
+	if ((rc = tx_begin(s, e)))
+		return rc;
+	if ((rc = exec(s, "DELETE FROM holidays", e)))
+		return tx_end(s, rc, e);
+	if (sqlite3_prepare_v2(s->db, "INSERT OR REPLACE INTO holidays (day, name_ar, name_fr, islamic, confirmed) "
+			       "VALUES (?1,?2,?3,?4,?5)", -1, &st, NULL) != SQLITE_OK)
+		return tx_end(s, db_fail(s, e, "holiday"), e);
+	for (size_t i = 0; i < n && rc == BW_OK; i++) {
+		sqlite3_reset(st);
+		bind_text(st, 1, h[i].day);
+		bind_text(st, 2, h[i].name_ar);
+		bind_text(st, 3, h[i].name_fr);
+		sqlite3_bind_int(st, 4, h[i].islamic);
+		sqlite3_bind_int(st, 5, h[i].confirmed);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			rc = db_fail(s, e, "holiday");
+	}
+	sqlite3_finalize(st);
+	if (rc == BW_OK)
+		rc = recompute_open(s, "holiday table updated", recomputed, e);
+	s->hvalid = 0;
+	return tx_end(s, rc, e);
+}
+
 int bw_store_holiday_list(bw_store *s, const char *from, const char *to,
                           int (*cb)(const bw_holiday *, void *), void *arg, bw_err *e)
 {

@@ -143,6 +143,11 @@ typedef struct bw_holiday {
  * request, in one transaction; *recomputed (may be NULL) gets how many changed. */
 int bw_store_holiday_add(bw_store *s, const bw_holiday *h, int *recomputed, bw_err *e);
 int bw_store_holiday_remove(bw_store *s, const char *day, int *recomputed, bw_err *e);
+/* Replaces the whole holiday table by h[0..n) (a device applying the hub's published
+ * table: a moved holiday moves, a withdrawn one goes), then recomputes every open deadline,
+ * all in one transaction. BW_EINVAL for a bad day or a holiday without a name (nothing
+ * changes). */
+int bw_store_holidays_replace(bw_store *s, const bw_holiday *h, size_t n, int *recomputed, bw_err *e);
 int bw_store_holiday_list(bw_store *s, const char *from, const char *to,
                           int (*cb)(const bw_holiday *, void *), void *arg, bw_err *e);
 /* The holiday days as a bw_holidays view; the store owns the memory, valid until the

@@ -18,6 +18,7 @@
 #include <time.h>
 
 #include "bw_conf.h"
+#include "bw_pub.h"
 #include "bw_ref.h"
 #include "bw_uuid.h"
 #include "bw_wire.h"
@@ -665,6 +666,41 @@ out:
 	free(r);
 }
 
+/* ---- the hub's public tables ---- */
+
+/* Applies the retained catalogue or holiday table to the local store. The same message
+ * comes again at every connection: a hash of the last one applied (in sync_state) skips
+ * it then. A message that does not decode changes nothing and is logged. */
+static void on_public(bw_sync *s, const char *topic, const char *payload, int len)
+{
+	const char *leaf = topic + sizeof BW_PROTO_ROOT "/pub/" - 1, *key;
+	int cat = strcmp(leaf, "catalogue") == 0, n = 0, moved = 0, rc;
+	bw_err e;
+	if (!cat && strcmp(leaf, "holidays") != 0)
+		return;
+	if (len == 0)
+		return;   /* a retained message being cleared */
+	key = cat ? "sync.catalogue_hash" : "sync.holidays_hash";
+	uint64_t h = 1469598103934665603u;
+	for (int i = 0; i < len; i++)
+		h = (h ^ (unsigned char)payload[i]) * 1099511628211u;
+	if (state_get(s, key) == (int64_t)h)
+		return;
+	tx_done(s);
+	rc = cat ? bw_pub_apply_catalogue(s->st, payload, (size_t)len, &n, &e)
+	         : bw_pub_apply_holidays(s->st, payload, (size_t)len, &n, &moved, &e);
+	if (rc) {
+		log_warn(s->log, "%s: not applied: %s", topic, e.msg);
+		return;
+	}
+	state_set(s, key, (int64_t)h);
+	if (cat)
+		log_info(s->log, "catalogue from the hub applied (%d entries)", n);
+	else
+		log_info(s->log, "holidays from the hub applied (%d days, %d open deadline%s moved)", n,
+			 moved, moved == 1 ? "" : "s");
+}
+
 /* ---- connection ---- */
 
 static void on_message(struct mosquitto *m, void *arg, const struct mosquitto_message *msg,
@@ -682,6 +718,7 @@ static void on_message(struct mosquitto *m, void *arg, const struct mosquitto_me
 	else if (leaf && strcmp(leaf, "notify") == 0)
 		on_notify(s, msg->payload, msg->payloadlen, props);
 	else if (strncmp(msg->topic, BW_PROTO_ROOT "/pub/", sizeof BW_PROTO_ROOT "/pub/" - 1) == 0) {
+		on_public(s, msg->topic, msg->payload, msg->payloadlen);
 		if (s->cb.published)
 			s->cb.published(s->cb.arg, msg->topic, msg->payload, (size_t)msg->payloadlen);
 	} else {

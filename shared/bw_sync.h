@@ -70,7 +70,8 @@ typedef struct bw_sync_callbacks {
 	void (*figures)(void *arg, int *signal, int *queue);
 	/* The hub acknowledged an outbox row (for figures and tests). */
 	void (*acked)(void *arg, const bw_ack *a);
-	/* A retained public message (catalogue, holidays) arrived: topic and payload. */
+	/* A retained public message (catalogue, holidays) arrived: topic and payload; the
+	 * catalogue and holidays are applied to the local store already (bw_pub.h). */
 	void (*published)(void *arg, const char *topic, const char *payload, size_t len);
 } bw_sync_callbacks;
 
