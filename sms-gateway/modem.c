@@ -29,6 +29,7 @@ struct sms_modem {
 	GSM_StateMachine *sm;
 	int connected;
 	int failures;                /* in a row */
+	int hanging;                 /* test hook: fault_hangs has started (see modem.h) */
 	/* receive pass */
 	int restart;                 /* next read starts at the first message */
 	int cursor;                  /* location of the last message read */
@@ -361,6 +362,10 @@ int sms_modem_receive(sms_modem *m, int max, int partial_wait_s, sms_modem_recv_
 	*more = 0;
 	if (!m->connected)
 		return bw_fail(e, BW_EIO, "%s: not connected", m->conf.name);
+	if (m->hanging && m->conf.fault_hangs > 0) {
+		m->conf.fault_hangs--;
+		return failed(m, e, "receive (injected fault)", ERR_TIMEOUT);
+	}
 	if (max > BATCH_MAX)
 		max = BATCH_MAX;
 	/* read a window of messages, continuing the last pass */
@@ -550,6 +555,19 @@ int sms_modem_send(sms_modem *m, const char *dest, const sms_encoding *enc, int 
 		s->PDU = SMS_Submit;
 		s->SMSC.Location = 0;   /* the SIM's own service centre */
 		s->SMSC.Number[0] = s->SMSC.Number[1] = 0;
+		if (m->conf.fault_hangs > 0) {
+			m->hanging = 1;
+			m->conf.fault_hangs--;
+			rc = failed(m, e, "send (injected fault)", ERR_TIMEOUT);
+			break;
+		}
+		if (m->conf.fault_sends > 0) {
+			m->conf.fault_sends--;
+			m->failures++;
+			rc = bw_fail(e, BW_EIO, "%s: send: refused by the network (injected fault, part %d of %d)",
+				     m->conf.name, i + 1, g->Number);
+			break;
+		}
 		m->send_done = 0;
 		m->send_status = -1;
 		GSM_Error err = G(m, GSM_SendSMS(m->sm, s));

@@ -19,6 +19,12 @@ typedef struct sms_modem_conf {
 	char connection[64];       /* "at", "at115200", ...; "none" for the dummy driver */
 	char model[64];            /* "" (auto), "dummy" */
 	int rate_per_minute;       /* SMS parts this SIM may send per minute */
+	/* test hooks (not config keys; BAWABA_SMSD_FAULT in bawaba-smsd(8)), because the dummy
+	 * driver never fails: */
+	int fault_sends;           /* the next N sends are refused as by the network */
+	int fault_hangs;           /* from its first send on, the modem stops answering: that
+	                            * send and the next reads, N calls in all, time out (three
+	                            * in a row: the modem is reset, the send is retried) */
 } sms_modem_conf;
 
 typedef struct sms_modem sms_modem;

@@ -521,6 +521,17 @@ static int setup(gw *g, int check, bw_err *e)
 		return rc;
 	char abs[PATH_MAX];
 	const char *dbpath = realpath(g->set->db, abs) ? abs : g->set->db;
+	/* test hook, documented in bawaba-smsd(8): BAWABA_SMSD_FAULT=sends:N,hangs:M makes
+	 * the first modem refuse its next N sends and time out on its next M reads (the
+	 * dummy driver never fails) */
+	const char *fault = getenv("BAWABA_SMSD_FAULT");
+	if (fault && g->set->nmodems > 0) {
+		const char *p;
+		if ((p = strstr(fault, "sends:")))
+			g->set->modems[0].fault_sends = atoi(p + 6);
+		if ((p = strstr(fault, "hangs:")))
+			g->set->modems[0].fault_hangs = atoi(p + 6);
+	}
 	for (int i = 0; i < g->set->nmodems; i++) {
 		g->modems[i] = sms_modem_new(&g->set->modems[i], &g->log);
 		if (check)

@@ -1,0 +1,55 @@
+#!/bin/sh
+# smsd_faults.sh: a modem that stops answering and a SIM whose sends the network refuses
+# (BAWABA_SMSD_FAULT, a test hook: the dummy driver never fails): the modem is reset and
+# reconnected after three failures in a row, the reply stays queued, is retried with a
+# doubling delay, and goes out exactly once. Gateway without hub, on Gammu's dummy phone.
+set -u
+. "$BW_TOP/tests/lib/broker.sh"
+bw_need sqlite3
+bw_tmpdir
+
+SMSD=$BW_BUILD/bin/bawaba-smsd
+PHONE=$BW_TMP/phone
+DB=$BW_TMP/smsd.db
+mkdir -p "$PHONE"
+cat > "$BW_TMP/smsd.conf" <<EOF
+[gateway]
+database = $DB
+device_num = 78
+localedir = $BW_BUILD/locale
+poll_ms = 20
+retry_base = 1
+[modem sim1]
+device = $PHONE
+connection = none
+model = dummy
+rate_per_minute = 6000
+EOF
+bw_expect() { [ "$2" = "$3" ] || bw_fail "$1: got '$2', want '$3'"; echo "ok: $1 ($2)"; }
+sql() { sqlite3 -cmd ".timeout 5000" "$DB" "$1"; }
+
+"$BW_BUILD/bin/bawaba-phone" "$PHONE" send +212620000009 "plainte transport le guichet ferme a 11h" >/dev/null \
+  || bw_fail "bawaba-phone send"
+# the reply's first send: the modem stops answering (that send and two reads time out:
+# reset, the reply still queued); then the network refuses three sends; retries after 1,
+# 2, 4 and 8 s; the fifth attempt goes out
+start=$(date +%s)
+BAWABA_SMSD_FAULT=hangs:3,sends:3 timeout 40 "$SMSD" -c "$BW_TMP/smsd.conf" -v > "$BW_TMP/smsd.log" 2>&1 &
+pid=$!
+i=0
+while [ "$(sql "SELECT count(*) FROM sms_outbox WHERE state = 'sent'" 2>/dev/null)" != 1 ] && [ $i -lt 300 ]; do
+  sleep 0.1; i=$((i+1))
+done
+took=$(( $(date +%s) - start ))
+kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
+grep -E "refused|connected|down" "$BW_TMP/smsd.log" | sed 's/^/   log: /'
+bw_expect "the reply went out once" "$(sql "SELECT count(*) FROM sms_outbox WHERE state = 'sent'")" 1
+bw_expect "sent at the fifth attempt" "$(sql "SELECT attempts FROM sms_outbox")" 5
+bw_expect "its part sent once" "$(sql "SELECT count(*) FROM sms_sent_parts")" 1
+bw_expect "three refusals logged" "$(grep -c "refused by the network (injected fault" "$BW_TMP/smsd.log")" 3
+bw_expect "three time-outs logged" "$(grep -c "(injected fault): No response" "$BW_TMP/smsd.log")" 3
+[ "$(grep -c "sim1: connected" "$BW_TMP/smsd.log")" -ge 2 ] || bw_fail "no reset after three failures in a row"
+bw_expect "the message was still filed once" "$(sql "SELECT count(*) FROM requests")" 1
+[ "$took" -ge 10 ] || bw_fail "retries did not back off (${took}s for 4 retries at 1+2+4+8 s)"
+echo "ok: backoff took ${took}s"
+echo "smsd faults: all good"
