@@ -3,15 +3,27 @@
 # UI layer; client.c is the MQTT side; main.c and events_sdl.c see SDL, and the kiosk's
 # renderer (kiosk/render_sdl.o) draws.
 AGENT_PKGS    := sdl2 SDL2_ttf fribidi libmosquitto
-AGENT_LIB_SRC := agent/model.c
+AGENT_LIB_SRC := agent/model.c agent/screens.c
 AGENT_LIB_OBJ := $(AGENT_LIB_SRC:%.c=$(BUILD)/%.o)
 AGENT_LIB     := $(BUILD)/agent/libagent.a
-$(AGENT_LIB_OBJ) $(BUILD)/agent/client.o: CFLAGS += $(shell pkg-config --cflags $(AGENT_PKGS))
+AGENT_OBJ     := $(BUILD)/agent/main.o $(BUILD)/agent/client.o $(BUILD)/agent/events_sdl.o
+# read before shared/ui/module.mk (kiosk includes it), so its variable is not set yet here
+AGENT_UI_LIB  := $(BUILD)/libbawaba-ui.a
+AGENT_RENDER  := $(BUILD)/kiosk/render_sdl.o
+PROGS += $(BUILD)/bin/bawaba-agent
+MANS += man/bawaba-agent.1
+
+$(AGENT_LIB_OBJ) $(AGENT_OBJ): CFLAGS += $(shell pkg-config --cflags $(AGENT_PKGS))
 
 $(AGENT_LIB): $(AGENT_LIB_OBJ)
 	@mkdir -p $(dir $@)
 	rm -f $@
 	ar rcs $@ $^
+
+$(BUILD)/bin/bawaba-agent: $(AGENT_OBJ) $(AGENT_LIB) $(AGENT_RENDER) $(AGENT_UI_LIB) $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $(AGENT_OBJ) $(AGENT_RENDER) $(AGENT_LIB) $(AGENT_UI_LIB) $(LIB) \
+	  $(LDLIBS_BASE) $(shell pkg-config --libs $(AGENT_PKGS))
 
 # the unit tests drive the model (before the UI layer, whose ui_match it uses)
 TEST_LIBS := $(AGENT_LIB) $(TEST_LIBS)
