@@ -3,6 +3,7 @@
  * hidden --walk mode that shows every screen in the three languages and saves them.
  * Start reading main(). */
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +14,8 @@
 #include "bw_log.h"
 #include "bw_ref.h"
 #include "bw_store.h"
+#include "bw_sync.h"
+#include "filer_sync.h"
 #include "kiosk.h"
 #include "render.h"
 
@@ -258,11 +261,26 @@ int main(int argc, char **argv)
 	if (getenv("BAWABA_NOW"))
 		local.now = strtoll(getenv("BAWABA_NOW"), NULL, 10);
 	kiosk_filer filer = kiosk_local_filer(&local);
+	/* with a device config, requests go through the local outbox to the hub */
+	bw_sync *sync = NULL;
+	kiosk_syncf syncf;
+	if (conf.sync_conf[0] && !walk_dir) {
+		bw_sync_settings ss;
+		bw_sync_callbacks cb = { 0 };
+		if (bw_sync_settings_load(conf.sync_conf, &ss, &e) != BW_OK ||
+		    bw_sync_new(&sync, &ss, st, &cb, &log, &e) != BW_OK) {
+			fprintf(stderr, "bawaba-kiosk: %s\n", e.msg);
+			bw_store_close(st);
+			return 2;
+		}
+		filer = kiosk_sync_filer(&syncf, sync);
+	}
 
 	kr *r;
 	kr_settings rs = { conf.width, conf.height, conf.fullscreen && !walk_dir, conf.fonts_dir, "bawaba" };
 	if (kr_open(&r, &rs, &e) != BW_OK) {
 		fprintf(stderr, "bawaba-kiosk: %s\n", e.msg);
+		bw_sync_free(sync);
 		bw_store_close(st);
 		return 3;
 	}
@@ -273,6 +291,7 @@ int main(int argc, char **argv)
 	if (kiosk_init(&k, &conf, st, &filer, &ops, w, h, &log, &e) != BW_OK) {
 		fprintf(stderr, "bawaba-kiosk: %s\n", e.msg);
 		kr_close(r);
+		bw_sync_free(sync);
 		bw_store_close(st);
 		return 1;
 	}
@@ -304,6 +323,10 @@ int main(int argc, char **argv)
 		/* at least once a second: a signal sets a flag the loop must see */
 		if (to < 0 || to > 1000)
 			to = 1000;
+		/* SDL cannot wait on the broker's socket: the sync's timers (at most a
+		 * second apart) bound the wait, and its socket is polled after it */
+		if (sync && bw_sync_timeout_ms(sync) < to)
+			to = bw_sync_timeout_ms(sync);
 		kr_event ev;
 		int input = 0, force = 0;
 		if (kr_wait(r, to, &ev)) {
@@ -339,6 +362,12 @@ int main(int argc, char **argv)
 				break;
 			}
 		}
+		if (sync) {
+			struct pollfd p = { bw_sync_fd(sync), POLLIN | (bw_sync_want_write(sync) ? POLLOUT : 0), 0 };
+			if (p.fd >= 0 && poll(&p, 1, 0) < 0)
+				p.revents = 0;
+			bw_sync_handle(sync, p.fd >= 0 ? p.revents : 0);
+		}
 		now = mono_ms();
 		kiosk_frame(&k, now, input);
 		if (input)
@@ -354,6 +383,7 @@ out:
 	kiosk_wipe(&k);
 	kiosk_free(&k);
 	kr_close(r);
+	bw_sync_free(sync);
 	bw_store_close(st);
 	return rc;
 }

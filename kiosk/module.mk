@@ -7,7 +7,7 @@ KIOSK_PKGS    := sdl2 SDL2_ttf fribidi libqrencode
 KIOSK_LIB_SRC := kiosk/app.c kiosk/screens.c hw/escpos.c
 KIOSK_LIB_OBJ := $(KIOSK_LIB_SRC:%.c=$(BUILD)/%.o)
 KIOSK_LIB     := $(BUILD)/kiosk/libkiosk.a
-KIOSK_OBJ     := $(BUILD)/kiosk/main.o $(BUILD)/kiosk/render_sdl.o
+KIOSK_OBJ     := $(BUILD)/kiosk/main.o $(BUILD)/kiosk/render_sdl.o $(BUILD)/kiosk/filer_sync.o
 PROGS += $(BUILD)/bin/bawaba-kiosk
 
 $(KIOSK_LIB_OBJ) $(KIOSK_OBJ): CFLAGS += $(shell pkg-config --cflags $(KIOSK_PKGS))
@@ -20,7 +20,7 @@ $(KIOSK_LIB): $(KIOSK_LIB_OBJ)
 $(BUILD)/bin/bawaba-kiosk: $(KIOSK_OBJ) $(KIOSK_LIB) $(UI_LIB) $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $(KIOSK_OBJ) $(KIOSK_LIB) $(UI_LIB) $(LIB) $(LDLIBS_BASE) \
-	  $(shell pkg-config --libs $(KIOSK_PKGS))
+	  $(shell pkg-config --libs $(KIOSK_PKGS) libmosquitto)
 
 # the unit tests drive the flows: libkiosk.a before the UI layer, which it uses
 TEST_LIBS := $(KIOSK_LIB) $(TEST_LIBS)

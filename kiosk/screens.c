@@ -754,6 +754,9 @@ static void s_receipt(kiosk *k)
 static void status_done(void *arg, const bw_status *st)
 {
 	kiosk *k = arg;
+	/* a late answer after the citizen left the keypad is not shown to the next one */
+	if (k->screen != KS_STATUS)
+		return;
 	bw_status_clear(&k->in.status);
 	bw_status_init(&k->in.status);
 	k->in.status.found = st->found;
