@@ -88,10 +88,24 @@ else
 fi
 if [ -n "$gui" ] && have bawaba-kiosk; then
   say "kiosk"
-  if [ ! -f "$RUN/kiosk.conf" ]; then
-    "$bin/bawaba-kiosk" --example-config "$RUN" "$broker/devices/kiosk-01.conf" > "$RUN/kiosk.conf"
-  fi
-  start kiosk "$bin/bawaba-kiosk" -c "$RUN/kiosk.conf" --windowed
+  cat > "$RUN/kiosk.conf" <<EOC
+# written by make run: the site's kiosk kiosk-01, in a window (fullscreen = yes on site)
+[display]
+width = 1920
+height = 1080
+fullscreen = no
+[kiosk]
+locale_dir = $BUILD/locale
+database = $RUN/kiosk.db
+device = kiosk-01
+site = $SITE
+pin = 1234
+[printer]
+device = $RUN/receipts.escpos
+[sync]
+config = $broker/devices/kiosk-01.conf
+EOC
+  start kiosk "$bin/bawaba-kiosk" -c "$RUN/kiosk.conf"
 fi
 if [ -n "$gui" ] && have bawaba-agent; then
   say "agent console"
