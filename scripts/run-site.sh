@@ -84,7 +84,7 @@ else
   echo
   echo "   No display: the kiosk and the agent console need one. To see them here, run"
   echo "   under Xvfb:  Xvfb :7 -screen 0 1920x1080x24 & DISPLAY=:7 make run"
-  echo "   and take a screenshot with:  xwd -root -display :7 | convert xwd:- site.png"
+  echo "   and take a screenshot with:  import -display :7 -window root site.png"
 fi
 if [ -n "$gui" ] && have bawaba-kiosk; then
   say "kiosk"
