@@ -5,4 +5,11 @@ BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 $(BUILD)/bench/%: $(BUILD)/bench/%.o $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS_BASE)
 
-benches: $(BENCH_BIN)
+# Tools the shell benchmarks (bench/*.sh) drive; bench/run.sh does not run them by
+# themselves. mqtt_raw is the raw MQTT reference of bench/sync.sh.
+BENCH_TOOLS := $(BUILD)/bench/tools/mqtt_raw
+
+$(BUILD)/bench/tools/mqtt_raw: $(BUILD)/bench/tools/mqtt_raw.o $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS_BASE) $(shell pkg-config --libs libmosquitto)
+
+benches: $(BENCH_BIN) $(BENCH_TOOLS)
