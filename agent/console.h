@@ -33,7 +33,7 @@ enum ag_action { AG_A_ASSIGN = 0, AG_A_PROGRESS, AG_A_ANSWER, AG_A_EXTEND, AG_A_
 enum { AG_SHOW_CONNECTING = 0, AG_SHOW_ONLINE, AG_SHOW_LOST, AG_SHOW_REFUSED };
 
 #define AG_ADMINS_MAX 64
-#define AG_SPOTS_MAX 48
+#define AG_SPOTS_MAX 64
 
 /* Where a widget was drawn in the last frame (tests drive the console by real clicks at
  * these places; --dump-state lists them). */

@@ -171,9 +171,16 @@ static void dump_state(app *a)
 	fprintf(fp, "selected %s loaded=%d events=%d\n", m->selected[0] ? m->selected : "-", m->detail.loaded,
 		m->detail.nevents);
 	fprintf(fp, "modal %d error=%s\n", c->modal, c->modal_error);
+	/* what the agent typed in the open dialog (tests compare it with what they typed) */
+	fprintf(fp, "note ");
+	for (const char *q = c->note; *q; q++)
+		fputc(*q == '\n' ? ' ' : *q, fp);
+	fputc('\n', fp);
 	fprintf(fp, "result ok=%d op=%s ref=%s state=%s error=%s\n", m->result.ok, m->result.op,
 		m->result.ref[0] ? m->result.ref : "-", m->result.state >= 0 ? bw_state_name(m->result.state) : "-",
 		m->result.error);
+	fprintf(fp, "indicators loaded=%d total=%ld answered=%ld in_time=%ld reopened=%ld\n", m->ind.loaded,
+		m->ind.total, m->ind.answered, m->ind.in_time, m->ind.reopened);
 	for (int i = 0; i < m->ntoasts; i++)
 		fprintf(fp, "toast %d %s\n", m->toasts[i].kind, m->toasts[i].what);
 	for (int i = 0; i < m->ndevices; i++)
@@ -182,6 +189,9 @@ static void dump_state(app *a)
 	for (int i = 0; i < c->nspots; i++)
 		fprintf(fp, "spot %s %d %d %d %d\n", c->spots[i].name, c->spots[i].r.x, c->spots[i].r.y,
 			c->spots[i].r.w, c->spots[i].r.h);
+	for (int i = 0; i < ag_model_view_count(m) && i < 50; i++)
+		fprintf(fp, "viewrow %d %s\n", i, ag_model_view_row(m, i)->ref);
+	fprintf(fp, "top %d cursor %d\n", c->top, c->cursor);
 	for (int i = 0; i < m->nrows && i < 1000; i++) {
 		const ag_row *r = &m->rows[i];
 		fprintf(fp, "row %s %s %s %s %s %s overdue=%d\n", r->ref, bw_state_name(r->state), bw_kind_name(r->kind),
@@ -290,7 +300,7 @@ int main(int argc, char **argv)
 	int check = 0, o_w = 0, o_h = 0, o_sound = 0, scroll = 0;
 	bw_err e;
 	static app a;   /* large (the UI context's buffers): not on the stack */
-	a.log = (bw_log){ "bawaba-agent", BW_LOG_INFO, NULL };
+	a.log = (bw_log){ "bawaba-agent", getenv("BAWABA_DEBUG") ? BW_LOG_DEBUG : BW_LOG_INFO, NULL };
 
 	for (int i = 1; i < argc; i++) {
 		const char *s = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -434,6 +444,8 @@ int main(int argc, char **argv)
 		ag_input ev;
 		while (ag_poll_event(&ev)) {
 			int input = 1;
+			if (ev.type != AG_EV_MOVE)
+				log_debug(&a.log, "input %d at %d,%d key %d text %s", ev.type, ev.x, ev.y, ev.key, ev.text);
 			switch (ev.type) {
 			case AG_EV_PRESS: ui_input_press(a.con.ui, ev.x, ev.y); break;
 			case AG_EV_RELEASE: ui_input_release(a.con.ui, ev.x, ev.y); break;

@@ -311,6 +311,7 @@ static void put_row(ag_model *m, const ag_row *in, int live)
 			toast(m, AG_TOAST_OVERDUE, r->ref, 0);
 	}
 	r->seen_ms = m->now_ms;
+	m->changes++;
 	if (strcmp(m->detail.ref, r->ref) == 0 && m->detail.loaded)
 		m->detail.row = *r;
 	m->view_dirty = 1;

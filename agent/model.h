@@ -138,6 +138,7 @@ typedef struct ag_model {
 	int beeps;                     /* announcements not yet sounded (main plays them) */
 	ag_result result;
 	int64_t now_ms;                /* the clock of the last apply (monotonic ms) */
+	long changes;                  /* rows inserted or replaced so far (not by a refresh) */
 	/* every row change (for --bench-log): called with the row after the change */
 	void (*on_row)(void *arg, const ag_row *r, int is_new);
 	void *on_row_arg;

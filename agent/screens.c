@@ -173,8 +173,11 @@ static int btn(ag_console *c, ui_id id, ui_rect r, const char *label, int style)
 	}
 	ui_draw_rect(ctx, r, bg, t->radius);
 	ui_draw_frame(ctx, r, t->border_c, t->radius, 1);
-	cell(ctx, ui_inset(r, S(c, 4)), label, t->body, fg,
-	     UI_ALIGN_CENTER | (style == UI_BTN_PRIMARY ? UI_TEXT_BOLD : 0));
+	ui_rect in = ui_inset(r, S(c, 4));
+	int font = style == UI_BTN_PRIMARY ? UI_FONT_BOLD : UI_FONT_REGULAR;
+	/* a label a little too long for its button: the small size rather than a cut */
+	int size = ui_measure(ctx, label, font, t->body) > in.w ? t->small : t->body;
+	cell(ctx, in, label, size, fg, UI_ALIGN_CENTER | (style == UI_BTN_PRIMARY ? UI_TEXT_BOLD : 0));
 	return res;
 }
 
@@ -556,11 +559,23 @@ void ag_console_text(ag_console *c, const char *s)
 void ag_console_message(ag_console *c, const char *json, size_t len, uint32_t corr)
 {
 	bw_err e;
-	int64_t before = c->model.result.at_ms;
-	char before_op[16];
-	memcpy(before_op, c->model.result.op, sizeof before_op);
+	const ag_row *sel = selected_row(c);
+	int before = sel ? sel->state : -1, ext = sel ? sel->extended : 0;
+	long changes = c->model.changes;
+	char dl[BW_DATE_LEN + 1] = "";
+	if (sel)
+		memcpy(dl, sel->deadline, sizeof dl);
 	if (ag_model_apply(&c->model, json, len, c->now_ms, &e) != BW_OK)
 		log_warn(c->log, "hub message dropped: %s", e.msg);
+	/* the indicators follow the queue, a little later (changes come in bursts) */
+	if (c->model.changes != changes) {
+		if (c->report_at > c->now_ms + 1500)
+			c->report_at = c->now_ms + 1500;
+	}
+	/* the open request moved (here or elsewhere): its timeline is asked again */
+	sel = selected_row(c);
+	if (sel && before >= 0 && (sel->state != before || sel->extended != ext || strcmp(sel->deadline, dl)))
+		ask_get(c, sel->ref);
 	if (corr && corr == c->modal_corr) {
 		c->modal_corr = 0;
 		if (c->model.result.ok) {
@@ -574,8 +589,6 @@ void ag_console_message(ag_console *c, const char *json, size_t len, uint32_t co
 			bw_strlcpy(c->modal_error, c->model.result.error, sizeof c->modal_error);
 		}
 	}
-	(void)before;
-	(void)before_op;
 	keep_cursor_visible(c);
 }
 
@@ -677,7 +690,7 @@ static void counts_row(ag_console *c, ui_rect r)
 		ui_draw_frame(ctx, tr, warn ? t->error : t->border_c, t->radius, warn ? 2 : 1);
 		ui_color fg = on ? t->sel_fg : warn ? t->error : t->fg;
 		ui_rect in = ui_inset(tr, S(c, 6));
-		ui_rect num = ui_cut_end(ctx, &in, S(c, 90));
+		ui_rect num = ui_cut_end(ctx, &in, S(c, 64));
 		char n[24];
 		snprintf(n, sizeof n, "%ld", i < 0 ? (long)c->model.nrows : c->model.counts[i]);
 		cell(ctx, in, T(i < 0 ? "agent.count.all" : count_key[i]), t->small, fg, UI_ALIGN_START);
@@ -802,9 +815,9 @@ static void queue(ag_console *c, ui_rect r)
 	for (int i = c->top; i < n && i < c->top + c->rows_visible; i++) {
 		const ag_row *row = ag_model_view_row(&c->model, i);
 		ui_rect rr = ui_cut_top(&r, rh);
-		if (i - c->top < 3) {
+		if (i - c->top < 20) {
 			char nm[16];
-			snprintf(nm, sizeof nm, "row%d", i - c->top);
+			snprintf(nm, sizeof nm, "row%d", i);
 			spot(c, nm, rr);
 		}
 		int sel = strcmp(row->ref, c->model.selected) == 0;
@@ -848,14 +861,6 @@ static int line(ag_console *c, ui_rect *r, const char *s, int size, ui_color col
 	return lh;
 }
 
-static void labelled(ag_console *c, ui_rect *r, const char *key, const char *value)
-{
-	char buf[1200];
-	if (!value || !value[0])
-		return;
-	snprintf(buf, sizeof buf, "%s: %s", T(key), value);
-	line(c, r, buf, c->ui->theme.body, c->ui->theme.fg, UI_TEXT_AUTO);
-}
 
 static void detail(ag_console *c, ui_rect r)
 {
@@ -929,25 +934,26 @@ static void detail(ag_console *c, ui_rect r)
 		ui_set_clip(ctx, saved);
 		return;
 	}
+	/* the citizen on one line: only what the request holds */
+	const char *fk[] = { "agent.field.name", "agent.field.id", "agent.field.address", "agent.field.contact",
+			     "agent.field.phone", "agent.field.lang" };
+	const char *fv[] = { d->req.name, d->req.id_number, d->req.address, d->req.contact, d->req.phone, d->req.lang };
+	size_t o = (size_t)snprintf(buf, sizeof buf, "%s: ", T("agent.detail.citizen"));
+	for (int i = 0, first = 1; i < 6 && o < sizeof buf; i++) {
+		if (!fv[i][0])
+			continue;
+		o += (size_t)snprintf(buf + o, sizeof buf - o, "%s%s \xe2\x81\xa8%s\xe2\x81\xa9", first ? "" : " · ", T(fk[i]), fv[i]);
+		first = 0;
+	}
+	ui_cut_top(&r, S(c, 4));
+	line(c, &r, buf, t->small, t->fg, 0);
+	/* the timeline first (who did what), the text in the space left */
 	ui_cut_top(&r, S(c, 6));
-	line(c, &r, T("agent.detail.citizen"), t->small, t->muted, UI_TEXT_BOLD);
-	labelled(c, &r, "agent.field.name", d->req.name);
-	labelled(c, &r, "agent.field.id", d->req.id_number);
-	labelled(c, &r, "agent.field.address", d->req.address);
-	labelled(c, &r, "agent.field.contact", d->req.contact);
-	labelled(c, &r, "agent.field.phone", d->req.phone);
-	labelled(c, &r, "agent.field.lang", d->req.lang);
-	ui_cut_top(&r, S(c, 6));
-	line(c, &r, T("agent.detail.text"), t->small, t->muted, UI_TEXT_BOLD);
-	/* the text: at most a third of the space left, the timeline gets the rest */
-	ui_rect tx = r;
-	tx.h = r.h / 3;
-	ui_set_clip(ctx, tx);
-	int used = ui_text(ctx, tx, d->req.text, t->body, t->fg, own_align(c, d->req.text) | UI_TEXT_AUTO);
-	ui_set_clip(ctx, r);
-	ui_cut_top(&r, (used < tx.h ? used : tx.h) + S(c, 8));
 	line(c, &r, T("agent.detail.timeline"), t->small, t->muted, UI_TEXT_BOLD);
-	for (int i = 0; i < d->nevents && r.h > 0; i++) {
+	int lh = ui_line_height(ctx, UI_FONT_REGULAR, t->small) + S(c, 2);
+	int room = (r.h - 3 * lh) / lh;   /* keep three lines for the text */
+	int first = d->nevents > room && room > 0 ? d->nevents - room : 0;
+	for (int i = first; i < d->nevents && r.h > 0; i++) {
 		const ag_event *ev = &d->events[i];
 		char when[32], mv[200];
 		local_time(ev->at, when, sizeof when, 1);
@@ -960,6 +966,10 @@ static void detail(ag_console *c, ui_rect r)
 			 ev->note[0] ? " · " : "", ev->note);
 		line(c, &r, buf, t->small, t->fg, UI_TEXT_AUTO);
 	}
+	ui_cut_top(&r, S(c, 6));
+	line(c, &r, T("agent.detail.text"), t->small, t->muted, UI_TEXT_BOLD);
+	ui_set_clip(ctx, r);
+	ui_text(ctx, r, d->req.text, t->body, t->fg, own_align(c, d->req.text) | UI_TEXT_AUTO);
 	ui_set_clip(ctx, saved);
 }
 
@@ -986,7 +996,7 @@ static void devices(ag_console *c, ui_rect r)
 		if (d->signal >= 0)
 			snprintf(nb, sizeof nb, " · %s %d%% · %s %d", T("agent.dev.signal"), d->signal, T("agent.dev.queue"), d->queue);
 		int backlog = d->outbox >= c->model.backlog_alert;
-		snprintf(buf, sizeof buf, "%s (%s) · %s · %s %s · %s %ld%s", d->id, d->kind,
+		snprintf(buf, sizeof buf, "\xe2\x81\xa6%s (%s)\xe2\x81\xa9 · %s · %s %s · %s %ld%s", d->id, d->kind,
 			 T(d->online ? "agent.dev.online" : "agent.dev.offline"), T("agent.dev.seen"), seen,
 			 T("agent.dev.outbox"), d->outbox < 0 ? 0 : d->outbox, nb);
 		cell(ctx, l, buf, t->body, d->online && !backlog ? t->fg : t->error, UI_ALIGN_START);
@@ -1031,7 +1041,8 @@ static void indicators(ag_console *c, ui_rect r)
 	snprintf(tot, sizeof tot, "%ld", c->model.ind.total);
 	subst(n, sizeof n, T("agent.ind.total"), "n", tot, "from", c->model.ind.from, "to", c->model.ind.until, NULL);
 	ui_rect last = ui_cut_bottom(&r, ui_line_height(ctx, UI_FONT_REGULAR, t->small));
-	cell(ctx, last, n, t->small, t->muted, UI_ALIGN_START);
+	if (c->model.ind.loaded)
+		cell(ctx, last, n, t->small, t->muted, UI_ALIGN_START);
 }
 
 /* ---- status line and toasts ---- */
@@ -1064,18 +1075,20 @@ static void toasts(ag_console *c, ui_rect area)
 	const ui_theme *t = &ctx->theme;
 	static const char *const key[] = { "agent.toast.new", "agent.toast.overdue", "agent.toast.offline",
 					   "agent.toast.backlog", "agent.toast.online" };
-	int w = S(c, 520), h = S(c, 56);
-	ui_rect col = ui_cut_end(ctx, &area, w + S(c, 16));
-	col = ui_inset(col, S(c, 8));
-	for (int i = c->model.ntoasts - 1, k = 0; i >= 0 && k < 4; i--, k++) {
+	/* at the bottom of the queue, newest lowest: the open request and the devices stay
+	 * in view; three at most */
+	int w = S(c, 560), h = S(c, 52);
+	ui_rect col = ui_cut_start(ctx, &area, w + S(c, 24));
+	col = ui_inset(col, S(c, 12));
+	for (int i = c->model.ntoasts - 1, k = 0; i >= 0 && k < 3; i--, k++) {
 		const ag_toast *to = &c->model.toasts[i];
 		char buf[256], n[24];
 		snprintf(n, sizeof n, "%ld", to->n);
 		const ag_row *row = to->kind <= AG_TOAST_OVERDUE ? ag_model_find(&c->model, to->what) : NULL;
 		subst(buf, sizeof buf, T(key[to->kind]), "ref", to->what, "device", row ? row->device : to->what,
 		      "n", n, NULL);
-		ui_rect tr = ui_cut_top(&col, h);
-		ui_cut_top(&col, S(c, 8));
+		ui_rect tr = ui_cut_bottom(&col, h);
+		ui_cut_bottom(&col, S(c, 8));
 		ui_color bg = to->kind == AG_TOAST_NEW || to->kind == AG_TOAST_ONLINE ? t->sel : t->error;
 		if (ui_hit(ctx, ui_id_mix(ui_id_str("toast"), i), tr, NULL) & UI_RES_CLICK && row) {
 			ag_model_select(&c->model, to->what);
