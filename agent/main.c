@@ -278,9 +278,19 @@ static int bench_scroll(app *a, int frames)
 			;
 	}
 	qsort(t, (size_t)frames, sizeof *t, cmp_i64);
-	printf("frames %d rows %d p50_us %lld p99_us %lld max_us %lld build_mean_us %lld\n", frames,
-	       a->con.model.nrows, (long long)t[frames / 2], (long long)t[frames * 99 / 100],
-	       (long long)t[frames - 1], (long long)(build / frames));
+	/* resident memory with the 10,000 rows: RSS and PSS from the kernel's rollup */
+	long rss = -1, pss = -1;
+	FILE *sm = fopen("/proc/self/smaps_rollup", "r");
+	char ln[256];
+	while (sm && fgets(ln, sizeof ln, sm)) {
+		sscanf(ln, "Rss: %ld kB", &rss);
+		sscanf(ln, "Pss: %ld kB", &pss);
+	}
+	if (sm)
+		fclose(sm);
+	printf("frames %d rows %d p50_us %lld p99_us %lld max_us %lld build_mean_us %lld rss_kib %ld pss_kib %ld\n",
+	       frames, a->con.model.nrows, (long long)t[frames / 2], (long long)t[frames * 99 / 100],
+	       (long long)t[frames - 1], (long long)(build / frames), rss, pss);
 	free(t);
 	return 0;
 }
