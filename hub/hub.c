@@ -776,6 +776,25 @@ static void publish_public(hub *h, int force)
 		json_pack("{s:i,s:s,s:o}", "v", 1, "type", "holidays", "days", hol), &h->pub_hol, force);
 }
 
+/* The hub's own presence on pub/hub, retained: devices show whether the hub (not just
+ * the broker) is there, and answer status questions locally at once when it is not. The
+ * same message with online false is the connection's will and is sent on a clean exit. */
+static int hub_presence(int online, char **json, size_t *len)
+{
+	bw_presence p = { .online = online, .at = online ? (int64_t)time(NULL) : 0,
+			  .outbox = -1, .signal = -1, .queue = -1 };
+	return bw_presence_encode(&p, json, len, NULL);
+}
+
+static void publish_presence(hub *h, int online)
+{
+	char *json = NULL;
+	size_t len = 0;
+	if (hub_presence(online, &json, &len) == BW_OK)
+		publish(h, BW_PROTO_ROOT "/pub/hub", json, len, 1, NULL);
+	free(json);
+}
+
 /* ---- overdue ---- */
 
 static int count_one(const bw_request *r, void *arg)
@@ -873,6 +892,7 @@ static void on_connect(struct mosquitto *m, void *arg, int rc, int flags,
 	mosquitto_subscribe_v5(m, NULL, BW_PROTO_ROOT "/agent/+/up/cmd", 1, 0, NULL);
 	/* the broker may have lost its retained copies in a crash: publish them again */
 	publish_public(h, 1);
+	publish_presence(h, 1);
 }
 
 static int64_t jitter(int64_t ms)
@@ -959,6 +979,15 @@ int hub_new(hub **out, const hub_settings *s, const bw_log *log, bw_err *e)
 		rc = bw_fail(e, BW_EINVAL, "broker credentials or cafile refused");
 		goto err;
 	}
+	char *will = NULL;
+	size_t wlen = 0;
+	if (hub_presence(0, &will, &wlen) ||
+	    mosquitto_will_set_v5(h->m, BW_PROTO_ROOT "/pub/hub", (int)wlen, will, 1, true, NULL) != MOSQ_ERR_SUCCESS) {
+		free(will);
+		rc = bw_fail(e, BW_EINVAL, "broker: the hub's will refused");
+		goto err;
+	}
+	free(will);
 	mosquitto_connect_v5_callback_set(h->m, on_connect);
 	mosquitto_message_v5_callback_set(h->m, on_message);
 	*out = h;
@@ -974,6 +1003,8 @@ void hub_free(hub *h)
 		return;
 	hub_flush(h);
 	if (h->m && h->online) {
+		/* a clean DISCONNECT discards the will: say goodbye ourselves */
+		publish_presence(h, 0);
 		mosquitto_disconnect_v5(h->m, 0, NULL);
 		for (int i = 0; i < 100 && mosquitto_want_write(h->m); i++) {
 			mosquitto_loop_write(h->m, 1);

@@ -28,10 +28,12 @@ static int s_query(void *arg, const char *ref, kiosk_status_fn done, void *k, bw
 	return bw_sync_query(f->s, ref, on_status, f, e);
 }
 
+/* "Online" is the hub, not the broker: with the hub stopped the broker still accepts
+ * the kiosk, yet nothing is acknowledged and no status question is answered. */
 static int s_online(void *arg)
 {
 	kiosk_syncf *f = arg;
-	return bw_sync_is_online(f->s);
+	return bw_sync_hub_is_online(f->s);
 }
 
 kiosk_filer kiosk_sync_filer(kiosk_syncf *f, bw_sync *s)

@@ -70,6 +70,7 @@ struct bw_sync {
 	int64_t probe_until;
 	int sock_open;          /* a connection exists (CONNACK may still be due) */
 	int online;             /* CONNACK success received */
+	int hub;                /* the hub's retained presence: 1 online, 0 offline, -1 not heard */
 	int64_t reconnect_at;
 	int reconnect_ms;
 	int64_t heartbeat_at;
@@ -248,6 +249,11 @@ int64_t bw_sync_notify_cursor(bw_sync *s)
 int bw_sync_is_online(bw_sync *s)
 {
 	return s->online;
+}
+
+int bw_sync_hub_is_online(bw_sync *s)
+{
+	return s->online && s->hub == 1;
 }
 
 /* ---- presence ---- */
@@ -450,7 +456,7 @@ int bw_sync_query(bw_sync *s, const char *ref_in, bw_sync_query_fn cb, void *arg
 	char *json = NULL;
 	size_t len = 0;
 	mosquitto_property *props = NULL;
-	if (!s->online || !q || bw_query_encode(ref, &json, &len, NULL))
+	if (!s->online || s->hub == 0 || !q || bw_query_encode(ref, &json, &len, NULL))
 		goto local;
 	snprintf(q->corr, sizeof q->corr, "q%u", ++s->next_corr);
 	if (mosquitto_property_add_string(&props, MQTT_PROP_RESPONSE_TOPIC, s->t_reply) ||
@@ -701,6 +707,31 @@ static void on_public(bw_sync *s, const char *topic, const char *payload, int le
 			 moved, moved == 1 ? "" : "s");
 }
 
+/* The hub's presence (pub/hub, retained, its will says offline). When it comes back,
+ * what waits for its acknowledgement goes again now rather than at the next retry,
+ * which may be a minute away after a long outage. */
+static void on_hub(bw_sync *s, const char *payload, int len)
+{
+	bw_presence p;
+	bw_err e;
+	if (len == 0)
+		return;   /* a retained message being cleared */
+	if (bw_presence_decode(payload, (size_t)len, &p, &e)) {
+		log_warn(s->log, "pub/hub: dropped: %s", e.msg);
+		return;
+	}
+	int was = s->hub;
+	s->hub = p.online ? 1 : 0;
+	if (was == s->hub)
+		return;
+	log_info(s->log, "the hub is %s", p.online ? "online" : "offline");
+	if (s->hub == 1 && was == 0) {
+		for (size_t i = 0; i < s->npend; i++)
+			s->pend[i].due_ms = 0;
+		pump(s);
+	}
+}
+
 /* ---- connection ---- */
 
 static void on_message(struct mosquitto *m, void *arg, const struct mosquitto_message *msg,
@@ -717,6 +748,8 @@ static void on_message(struct mosquitto *m, void *arg, const struct mosquitto_me
 		on_reply(s, msg->payload, msg->payloadlen, props);
 	else if (leaf && strcmp(leaf, "notify") == 0)
 		on_notify(s, msg->payload, msg->payloadlen, props);
+	else if (strcmp(msg->topic, BW_PROTO_ROOT "/pub/hub") == 0)
+		on_hub(s, msg->payload, msg->payloadlen);
 	else if (strncmp(msg->topic, BW_PROTO_ROOT "/pub/", sizeof BW_PROTO_ROOT "/pub/" - 1) == 0) {
 		on_public(s, msg->topic, msg->payload, msg->payloadlen);
 		if (s->cb.published)
@@ -729,6 +762,7 @@ static void on_message(struct mosquitto *m, void *arg, const struct mosquitto_me
 static void schedule_reconnect(bw_sync *s)
 {
 	s->online = 0;
+	s->hub = -1;   /* its retained presence comes again with the next connection */
 	s->sock_open = 0;
 	s->reconnect_ms = s->reconnect_ms ? s->reconnect_ms * 2 : 250;
 	if (s->reconnect_ms > s->set.reconnect_max_ms)
@@ -769,6 +803,7 @@ static void on_disconnect(struct mosquitto *m, void *arg, int rc, const mosquitt
 	if (s->online && rc != 0)
 		log_warn(s->log, "disconnected from the broker (%s)", mosquitto_reason_string(rc));
 	s->online = 0;
+	s->hub = -1;   /* its retained presence comes again with the next connection */
 }
 
 static void connect_failed(bw_sync *s, const char *why)
@@ -862,6 +897,7 @@ int bw_sync_new(bw_sync **out, const bw_sync_settings *set, bw_store *st,
 	if (!set->device[0] || set->num < 1 || set->num > (int)BW_REF_DEVICE_MAX || set->window < 1)
 		return bw_fail(e, BW_EINVAL, "sync: device id, num (1..9999) and window are needed");
 	bw_sync *s = bw_xcalloc(1, sizeof *s);
+	s->hub = -1;
 	int rc;
 	s->set = *set;
 	s->probe_fd = -1;

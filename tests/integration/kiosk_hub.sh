@@ -1,0 +1,216 @@
+#!/bin/sh
+# kiosk_hub.sh: the kiosk and the hub end to end, with real input events under Xvfb, a
+# real broker and bawaba-hub: each kind filed at the kiosk in a language (complaint in
+# Arabic, observation in Tamazight, suggestion and information request in French) gets a
+# reference on the receipt, a row in the kiosk's outbox and the same request at the hub;
+# the status screen shows an answer given at the hub and no personal data; with the hub
+# stopped the offline indicator shows, filing still gives a reference (kept in the
+# outbox) and the status screen says it answers from what the kiosk knows; the hub comes
+# back and the outbox drains. Screenshots of a few screens go to
+# $BW_BUILD/test-logs/kiosk_hub/ for a human to look at.
+set -u
+. "$BW_TOP/tests/lib/xvfb.sh"
+. "$BW_TOP/tests/lib/broker.sh"
+. "$BW_TOP/tests/lib/sync.sh"
+. "$BW_TOP/tests/lib/kiosk.sh"
+skip_unless Xvfb xdotool sqlite3 gettext
+K="$BW_BUILD/bin/bawaba-kiosk"
+[ -x "$K" ] || bw_fail "$K is not built"
+kpid=
+bw_on_exit() {
+  [ -n "$kpid" ] && kill "$kpid" 2>/dev/null && wait "$kpid" 2>/dev/null
+  stop_xvfb
+  bw_sync__exit
+}
+kiosk_fail_more() { echo "--- kiosk log:"; tail -n 30 "$BW_TMP/kiosk.log"; }
+
+bw_sync_setup kiosk-01:kiosk
+bw_hub_start
+shots="$BW_BUILD/test-logs/kiosk_hub"
+rm -rf "$shots"; mkdir -p "$shots"
+shot() { command -v import >/dev/null 2>&1 && import -window root "$shots/$1.png" 2>/dev/null || true; }
+
+# the kiosk's device config with test timers (the hub's absence is told by its will)
+conf="$BW_TMP/kiosk-sync.conf"
+cp "$BW_BROKER_DIR/devices/kiosk-01.conf" "$conf"
+printf '[sync]\nheartbeat=2\nack_timeout_ms=700\nretry_max_ms=2000\nreconnect_max_ms=1000\nquery_timeout_ms=3000\n' >>"$conf"
+DB="$BW_TMP/kiosk.db"
+export BAWABA_KIOSK_TRACE="$BW_TMP/trace"
+start_xvfb "$BW_TMP/xvfb.log" || exit 1
+"$K" -o kiosk.locale_dir="$BW_BUILD/locale" -o kiosk.database="$DB" -o kiosk.site=RABAT \
+  -o kiosk.device=kiosk-01 -o sync.config="$conf" --id-file "$BW_TMP/wid" >"$BW_TMP/kiosk.log" 2>&1 &
+kpid=$!
+kiosk_wait_window "$BW_TMP/wid" "$kpid"
+tr=kiosk_tr
+hub_show() { "$BW_BUILD/bin/bawaba" -d "$BW_HUB_DB" show "$1" 2>&1; }
+hub_field() { hub_show "$1" | sed -n "s/^$2 *//p"; }
+
+# at_home LANG: from the welcome screen to the home screen in LANG
+at_home() {
+  kiosk_wait_screen $KS_WELCOME
+  kiosk_tap "$($tr "$1" welcome.start)"
+  kiosk_wait_screen $KS_HOME
+}
+# first_admin LANG: taps the first administration of the list (the catalogue by code)
+first_admin() {
+  kiosk_wait_screen $KS_ADMIN
+  kiosk_tap "$(sqlite3 "$DB" "SELECT name_$1 FROM administrations ORDER BY code LIMIT 1")"
+}
+# receipt KIND TEXT: on the receipt, the reference shown is in the kiosk's store and outbox
+receipt() {
+  kiosk_wait_screen $KS_RECEIPT
+  ref=$(kiosk_receipt_ref)
+  [ -n "$ref" ] || kiosk_fail "no reference on the receipt"
+  row=$(sqlite3 "$DB" "SELECT r.kind || '|' || r.text FROM requests r JOIN outbox o ON o.uid = r.uid WHERE r.ref = '$ref'")
+  [ "$row" = "$1|$2" ] || kiosk_fail "kiosk's store and outbox for $ref: '$row', want '$1|$2'"
+}
+# decree_flow LANG KIND-KEY TEXT: files a complaint, observation or suggestion
+decree_flow() {
+  at_home "$1"
+  kiosk_tap "$($tr "$1" "$2")"
+  first_admin "$1"
+  sleep 0.3
+  [ "$(kiosk_screen)" = $KS_CATEGORY ] && kiosk_tap "$($tr "$1" category.other)"
+  kiosk_wait_screen $KS_TEXT
+  kiosk_type "$3"
+  kiosk_tap "$($tr "$1" nav.next)"
+  kiosk_wait_screen $KS_PHONE
+  kiosk_tap "$($tr "$1" nav.skip)"
+  kiosk_wait_screen $KS_REVIEW
+  kiosk_tap "$($tr "$1" review.submit)"
+}
+# at_hub REF KIND TEXT: the hub holds REF with that kind and text (waits up to 10 s)
+at_hub() {
+  i=0
+  until hub_show "$1" | grep -q "^reference"; do
+    i=$((i + 1)); [ $i -gt 200 ] && kiosk_fail "$1 never reached the hub"
+    sleep 0.05
+  done
+  bw_expect "$1 at the hub: kind" "$(hub_field "$1" kind)" "$2"
+  bw_expect "$1 at the hub: text" "$(hub_field "$1" text)" "$3"
+  bw_expect "$1 at the hub: from the kiosk" "$(hub_field "$1" channel | awk '{print $1, $5}')" "kiosk kiosk-01"
+}
+# status LANG REF: the status keypad, typed on the physical keyboard, then the result
+status() {
+  at_home "$1"
+  kiosk_tap "$($tr "$1" home.status)"
+  kiosk_wait_screen $KS_STATUS
+  xdotool type --window "$KIOSK_WID" --delay 30 "$2"
+  kiosk_wait_text "$($tr "$1" status.ref_ok)"
+  kiosk_tap "$($tr "$1" status.search)"
+  kiosk_wait_screen $KS_RESULT
+}
+offline_shown() { kiosk_shown "$($tr "$1" chrome.offline)"; }
+wait_online() { # LANG: until the indicator is gone (the hub's presence arrived)
+  i=0
+  while offline_shown "$1"; do
+    i=$((i + 1)); [ $i -gt 200 ] && kiosk_fail "still offline after 10 s with the hub up"
+    sleep 0.05
+  done
+}
+
+# ---- 1. each kind, each language, reaches the hub ----
+at_home ar
+wait_online ar
+echo "ok: online indicator off with the hub up"
+kiosk_tap "$($tr ar nav.back)"
+t1="انتظرت ساعتين عند الشباك 3"
+decree_flow ar home.complaint "$t1"
+receipt 0 "$t1"; r1=$ref
+shot 1-receipt-ar
+kiosk_tap "$($tr ar receipt.done)"
+at_hub "$r1" complaint "$t1"
+
+t2="ⴰⵎⵢⴰⵡⴰⴹ ⵉⵖⵓⴷⴰⵏ 5"
+decree_flow zgh home.observation "$t2"
+receipt 1 "$t2"; r2=$ref
+kiosk_tap "$($tr zgh receipt.done)"
+at_hub "$r2" observation "$t2"
+
+t3="Ouvrir le samedi matin"
+decree_flow fr home.suggestion "$t3"
+receipt 2 "$t3"; r3=$ref
+kiosk_tap "$($tr fr receipt.done)"
+at_hub "$r3" suggestion "$t3"
+
+t4="Budget 2025 de la commune"
+at_home fr
+kiosk_tap "?"   # the card's badge, as a citizen who reads little would (the label wraps)
+kiosk_wait_screen $KS_INFO_LAW
+kiosk_tap "$($tr fr nav.continue)"
+first_admin fr
+kiosk_wait_screen $KS_INFO_NAME
+kiosk_type "Amina Alaoui"
+kiosk_tap "$($tr fr nav.next)"
+kiosk_wait_screen $KS_INFO_ID
+kiosk_type "AB123456"
+kiosk_tap "$($tr fr nav.next)"
+kiosk_wait_screen $KS_INFO_CONTACT
+kiosk_type "amina@example.ma"
+kiosk_tap "$($tr fr nav.next)"
+kiosk_wait_screen $KS_INFO_TEXT
+kiosk_type "$t4"
+kiosk_tap "$($tr fr nav.next)"
+kiosk_wait_screen $KS_INFO_FORM
+kiosk_tap "$($tr fr form.email)"
+kiosk_tap "$($tr fr nav.next)"
+kiosk_wait_screen $KS_REVIEW
+kiosk_tap "$($tr fr review.submit)"
+receipt 3 "$t4"; r4=$ref
+kiosk_tap "$($tr fr receipt.done)"
+at_hub "$r4" info "$t4"
+bw_expect "$r4 at the hub: name" "$(hub_field "$r4" name)" "Amina Alaoui"
+bw_expect "$r4 at the hub: id number" "$(hub_field "$r4" 'id number')" "AB123456"
+bw_expect "$r4 at the hub: form" "$(hub_field "$r4" form)" "email"
+
+# ---- 2. the status screen answers from the hub, without personal data ----
+answer="Le budget est publié sur le portail de la commune"
+"$BW_BUILD/bin/bawaba" -d "$BW_HUB_DB" answer "$r4" "$answer" >/dev/null || bw_fail "bawaba answer"
+status fr "$r4"
+kiosk_wait_text "$($tr fr state.answered)"
+kiosk_shown "$answer" || kiosk_fail "the hub's answer is not on the status screen"
+kiosk_shown "$($tr fr status.local)" && kiosk_fail "answered by the hub, yet says it answers locally"
+for private in "Amina" "AB123456" "amina@example.ma" "$t4"; do
+  grep -q "$private" "$BAWABA_KIOSK_TRACE" && kiosk_fail "the status screen shows \"$private\""
+done
+shot 2-status-hub-fr
+echo "ok: status of $r4 from the hub: answered, the answer shown, no personal data"
+kiosk_tap "$($tr fr receipt.done)"
+
+# ---- 3. the hub stops: offline, filing still works, status from the kiosk ----
+bw_hub_stop
+at_home fr
+kiosk_wait_text "$($tr fr chrome.offline)" 10
+echo "ok: offline indicator with the hub stopped"
+shot 3-home-offline-fr
+kiosk_tap "$($tr fr nav.back)"
+t5="Guichet ferme a midi"
+decree_flow fr home.complaint "$t5"
+receipt 0 "$t5"; r5=$ref
+bw_expect "offline: $r5 waits in the outbox" \
+  "$(sqlite3 "$DB" "SELECT count(*) FROM outbox o JOIN requests r ON r.uid = o.uid WHERE r.ref = '$r5' AND o.acked_at IS NULL")" 1
+kiosk_tap "$($tr fr receipt.done)"
+status fr "$r4"
+kiosk_wait_text "$($tr fr status.local)"
+kiosk_wait_text "$($tr fr state.answered)"
+kiosk_shown "$answer" || kiosk_fail "the answer the kiosk was told is not shown offline"
+shot 4-status-local-fr
+echo "ok: offline status of $r4 from what the kiosk knows, and it says so"
+kiosk_tap "$($tr fr receipt.done)"
+
+# ---- 4. the hub comes back: the outbox drains ----
+bw_hub_start
+i=0
+while [ "$(sqlite3 -cmd ".timeout 2000" "$DB" "SELECT count(*) FROM outbox WHERE acked_at IS NULL")" != 0 ]; do
+  i=$((i + 1)); [ $i -gt 200 ] && kiosk_fail "the outbox did not drain within 10 s of the hub's return"
+  sleep 0.05
+done
+echo "ok: outbox drained"
+at_hub "$r5" complaint "$t5"
+bw_expect "the hub holds the kiosk's 5 requests" "$(bw_hubsql "SELECT count(*) FROM requests WHERE device='kiosk-01'")" 5
+at_home fr
+wait_online fr
+echo "ok: online again"
+kill -0 "$kpid" 2>/dev/null || kiosk_fail "kiosk died"
+bw_hub_stop
+echo "PASS"
