@@ -176,6 +176,10 @@ static void dump_state(app *a)
 	for (const char *q = c->note; *q; q++)
 		fputc(*q == '\n' ? ' ' : *q, fp);
 	fputc('\n', fp);
+	fprintf(fp, "filetext ");
+	for (const char *q = c->f_text_buf; *q; q++)
+		fputc(*q == '\n' ? ' ' : *q, fp);
+	fputc('\n', fp);
 	fprintf(fp, "result ok=%d op=%s ref=%s state=%s error=%s\n", m->result.ok, m->result.op,
 		m->result.ref[0] ? m->result.ref : "-", m->result.state >= 0 ? bw_state_name(m->result.state) : "-",
 		m->result.error);

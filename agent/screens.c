@@ -996,7 +996,7 @@ static void devices(ag_console *c, ui_rect r)
 		if (d->signal >= 0)
 			snprintf(nb, sizeof nb, " · %s %d%% · %s %d", T("agent.dev.signal"), d->signal, T("agent.dev.queue"), d->queue);
 		int backlog = d->outbox >= c->model.backlog_alert;
-		snprintf(buf, sizeof buf, "\xe2\x81\xa6%s (%s)\xe2\x81\xa9 · %s · %s %s · %s %ld%s", d->id, d->kind,
+		snprintf(buf, sizeof buf, "%s · %s · %s · %s %s · %s %ld%s", d->id, tr2("agent.devkind.", d->kind),
 			 T(d->online ? "agent.dev.online" : "agent.dev.offline"), T("agent.dev.seen"), seen,
 			 T("agent.dev.outbox"), d->outbox < 0 ? 0 : d->outbox, nb);
 		cell(ctx, l, buf, t->body, d->online && !backlog ? t->fg : t->error, UI_ALIGN_START);
