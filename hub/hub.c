@@ -274,6 +274,9 @@ static void send_ack(hub *h, const char *dev, const bw_ack *a)
 
 /* ---- ingest: group commit, then acks ---- */
 
+/* A batch smaller than this when the socket runs dry is committed without waiting. */
+#define TRICKLE 8
+
 void hub_flush(hub *h)
 {
 	if (!h->nbatch)
@@ -1070,8 +1073,11 @@ void hub_handle(hub *h, short revents)
 			lost(h, rc);
 	}
 	now = now_ms();
-	/* group commit: when the socket has nothing more, or the batch waited long enough */
-	if (h->nbatch && (idle || now - h->batch_since >= h->set.batch_ms))
+	/* group commit. Under load the broker hands the hub ~20 requests at a time (its
+	 * in-flight limit) and the socket is empty between them: committing at each pause
+	 * would make many tiny commits, so a batch waits batch_ms for more. A trickle (a
+	 * few requests when the socket runs dry) is committed at once, for latency. */
+	if (h->nbatch && (now - h->batch_since >= h->set.batch_ms || (idle && h->nbatch < TRICKLE)))
 		hub_flush(h);
 	if (now >= h->events_at) {
 		h->events_at = now + h->set.events_ms;
