@@ -199,6 +199,8 @@ static void fields_init(kiosk *k)
 	ui_field_init(&k->f_name, in->name, sizeof in->name, BW_NAME_MAX, UI_FIELD_TEXT);
 	ui_field_init(&k->f_id, in->idnum, sizeof in->idnum, BW_IDNUM_MAX, UI_FIELD_ID);
 	ui_field_init(&k->f_contact, in->contact, sizeof in->contact, BW_CONTACT_MAX, UI_FIELD_TEXT);
+	ui_field_init(&k->f_address, in->address, sizeof in->address, BW_ADDRESS_MAX, UI_FIELD_TEXT);
+	k->f_address.multiline = 1;
 	ui_field_init(&k->f_ref, in->refq, sizeof in->refq, BW_REF_LEN, UI_FIELD_DIGITS);
 	ui_field_init(&k->f_pin, in->pin, sizeof in->pin, 12, UI_FIELD_DIGITS);
 	in->kind = in->admin = in->category = -1;
@@ -386,6 +388,11 @@ int kiosk_submit(kiosk *k, bw_err *e)
 		bw_trim(r->contact);
 		r->form = in->form;
 		r->urgent = in->urgent;
+		/* the address only when the answer goes by post: nothing more than needed */
+		if (in->form == BW_FORM_PAPER) {
+			bw_strlcpy(r->address, in->address, sizeof r->address);
+			bw_trim(r->address);
+		}
 	}
 	rc = k->filer.submit(k->filer.arg, r, e);
 	if (rc == BW_OK || rc == BW_EEXIST) {
@@ -401,6 +408,21 @@ int kiosk_submit(kiosk *k, bw_err *e)
 	memset(r, 0, sizeof *r);
 	free(r);
 	return rc;
+}
+
+int kiosk_address_valid(const char *s)
+{
+	int chars = 0, words = 0, in_word = 0;
+	while (*s) {
+		int32_t c = bw_utf8_next(&s);
+		int sep = c == ' ' || c == '\n' || c == ',' || c == '.' || c == '-' || c == '/' || c == 0x060C;
+		if (!sep && c > 0)
+			chars++;
+		if (!sep && !in_word)
+			words++;
+		in_word = !sep;
+	}
+	return words >= 2 && chars >= 8;
 }
 
 int kiosk_ref_check(const char *typed, char out[13])

@@ -60,7 +60,9 @@ kiosk_filer kiosk_local_filer(kiosk_local *l);
 enum kiosk_screen {
 	KS_WELCOME = 0, KS_HOME, KS_ADMIN, KS_CATEGORY, KS_TEXT, KS_PHONE, KS_REVIEW,
 	KS_INFO_LAW, KS_INFO_NAME, KS_INFO_ID, KS_INFO_CONTACT, KS_INFO_TEXT, KS_INFO_FORM,
-	KS_RECEIPT, KS_STATUS, KS_STATUS_RESULT, KS_PIN, KS_COUNT
+	KS_RECEIPT, KS_STATUS, KS_STATUS_RESULT, KS_PIN,
+	KS_INFO_ADDRESS,            /* after the form, only for an answer on paper (law 31.13) */
+	KS_COUNT
 };
 enum kiosk_lang { KL_AR = 0, KL_ZGH, KL_FR, KL_COUNT };
 
@@ -76,6 +78,7 @@ typedef struct kiosk_input {
 	char name[BW_CHARS(BW_NAME_MAX)];
 	char idnum[BW_IDNUM_MAX + 1];
 	char contact[BW_CHARS(BW_CONTACT_MAX)];
+	char address[BW_CHARS(BW_ADDRESS_MAX)];
 	char refq[64];
 	char pin[16];
 	int kind, admin, category;  /* BW_KIND_*, indexes into the catalogue; -1 = none */
@@ -99,7 +102,7 @@ struct kiosk {
 	int ncats;
 	const char *cat_names[K_CATS_MAX];
 	kiosk_input in;
-	ui_field f_search, f_text, f_phone, f_name, f_id, f_contact, f_ref, f_pin;
+	ui_field f_search, f_text, f_phone, f_name, f_id, f_contact, f_address, f_ref, f_pin;
 	ui_list list;
 	int kbd, shift;             /* keyboard shown (enum kiosk_lang), its shift state */
 	const char *msg;            /* key of the message shown (validation, printer) */
@@ -144,6 +147,9 @@ void kiosk_start(kiosk *k, int kind);
 void kiosk_wipe(kiosk *k);
 /* Files the request built from the input; on success the receipt screen shows. */
 int kiosk_submit(kiosk *k, bw_err *e);
+/* A postal address a letter can reach: at least two words (a street or district and a
+ * town) and eight letters or digits; 1 if so. */
+int kiosk_address_valid(const char *s);
 /* Checks a typed reference as the status keypad does: BW_OK with the 12 digits in out,
  * BW_EAGAIN while too short, BW_EINVAL when the check digit is wrong. */
 int kiosk_ref_check(const char *typed, char out[13]);

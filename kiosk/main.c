@@ -86,6 +86,12 @@ static const char *const sample_text[KL_COUNT] = {
 	"J'ai attendu trois heures le 12 mars au bureau de l'état civil (guichet n° 4), sans être reçu.",
 };
 
+static const char *const sample_address[KL_COUNT] = {
+	"زنقة ابن سينا رقم 12، أكدال، الرباط",
+	"ⴰⴱⵔⵉⴷ ⵏ ⵉⴱⵏ ⵙⵉⵏⴰ 12, ⴰⴳⴷⴰⵍ, ⵔⵔⴱⴰⵟ",
+	"12, rue Ibn Sina, Agdal, 10090 Rabat",
+};
+
 static int shot(kr *r, kiosk *k, const char *dir, const char *lang, const char *name, int64_t now)
 {
 	char path[1200];
@@ -178,6 +184,11 @@ static int walk(kr *r, kiosk *k, const char *dir)
 		k->in.form = BW_FORM_EMAIL;
 		k->in.urgent = 1;
 		bad |= shot(r, k, dir, lc, "13-info-form", now);
+		/* an answer on paper: the postal address (law 31.13) */
+		kiosk_goto(k, KS_INFO_ADDRESS);
+		k->in.form = BW_FORM_PAPER;
+		ui_field_set(&k->f_address, sample_address[l]);
+		bad |= shot(r, k, dir, lc, "16-info-address", now);
 		/* the inactivity warning, 7 s into its countdown */
 		kiosk_goto(k, KS_TEXT);
 		ui_field_set(&k->f_text, sample_text[l]);

@@ -24,7 +24,7 @@ static const ui_kbd_layout *const layouts[KL_COUNT] = { &ui_kbd_arabic, &ui_kbd_
 /* The steps of each flow, in order; back and next walk them. */
 static const int decree_flow[] = { KS_ADMIN, KS_CATEGORY, KS_TEXT, KS_PHONE, KS_REVIEW };
 static const int info_flow[] = { KS_INFO_LAW, KS_ADMIN, KS_INFO_NAME, KS_INFO_ID, KS_INFO_CONTACT,
-				 KS_INFO_TEXT, KS_INFO_FORM, KS_REVIEW };
+				 KS_INFO_TEXT, KS_INFO_FORM, KS_INFO_ADDRESS, KS_REVIEW };
 
 static const int *flow(const kiosk *k, int *n)
 {
@@ -46,15 +46,23 @@ static int step_of(const kiosk *k)
 	return -1;
 }
 
+/* A step with nothing to ask: an administration without categories for this kind, a
+ * postal address when the answer does not go by post. */
+static int skipped(const kiosk *k)
+{
+	return (k->screen == KS_CATEGORY && k->ncats == 0) ||
+	       (k->screen == KS_INFO_ADDRESS && k->in.form != BW_FORM_PAPER);
+}
+
 static void next(kiosk *k)
 {
 	int n, i = step_of(k);
 	const int *f = flow(k, &n);
 	if (i >= 0 && i + 1 < n)
 		kiosk_goto(k, f[i + 1]);
-	/* an administration without categories for this kind: nothing to choose */
-	if (k->screen == KS_CATEGORY && k->ncats == 0) {
-		k->in.category = -1;
+	if (skipped(k)) {
+		if (k->screen == KS_CATEGORY)
+			k->in.category = -1;
 		next(k);
 	}
 }
@@ -65,7 +73,7 @@ static void back(kiosk *k)
 	const int *f = flow(k, &n);
 	if (i > 0) {
 		kiosk_goto(k, f[i - 1]);
-		if (k->screen == KS_CATEGORY && k->ncats == 0)
+		if (skipped(k))
 			back(k);
 	} else if (k->screen == KS_HOME) {
 		kiosk_wipe(k);
@@ -383,7 +391,7 @@ static int blank(const char *s)
 
 /* A screen with one text field, a hint, a keyboard and "next". */
 static void field_screen(kiosk *k, const char *title, const char *hint, ui_field *f,
-			 const char *empty_msg, int (*valid)(const char *))
+			 const char *empty_msg, int (*valid)(const char *), const char *invalid_msg)
 {
 	ui_ctx *c = k->ui;
 	const ui_theme *t = &c->theme;
@@ -416,7 +424,7 @@ static void field_screen(kiosk *k, const char *title, const char *hint, ui_field
 		if (blank(f->buf))
 			set_msg(k, empty_msg, 1);
 		else if (valid && !valid(f->buf))
-			set_msg(k, "info.id.invalid", 1);
+			set_msg(k, invalid_msg, 1);
 		else
 			next(k);
 	}
@@ -426,22 +434,29 @@ static void field_screen(kiosk *k, const char *title, const char *hint, ui_field
 
 static void s_text(kiosk *k)
 {
-	field_screen(k, "text.title", "text.hint", &k->f_text, "text.empty", NULL);
+	field_screen(k, "text.title", "text.hint", &k->f_text, "text.empty", NULL, NULL);
 }
 
 static void s_info_text(kiosk *k)
 {
-	field_screen(k, "info.text.title", "info.text.hint", &k->f_text, "text.empty", NULL);
+	field_screen(k, "info.text.title", "info.text.hint", &k->f_text, "text.empty", NULL, NULL);
 }
 
 static void s_info_name(kiosk *k)
 {
-	field_screen(k, "info.name.title", "info.name.hint", &k->f_name, "info.name.empty", NULL);
+	field_screen(k, "info.name.title", "info.name.hint", &k->f_name, "info.name.empty", NULL, NULL);
 }
 
 static void s_info_contact(kiosk *k)
 {
-	field_screen(k, "info.contact.title", "info.contact.hint", &k->f_contact, "info.contact.empty", NULL);
+	field_screen(k, "info.contact.title", "info.contact.hint", &k->f_contact, "info.contact.empty", NULL, NULL);
+}
+
+/* Law 31.13: a request gives a postal address; asked only when the answer goes by post. */
+static void s_info_address(kiosk *k)
+{
+	field_screen(k, "info.address.title", "info.address.hint", &k->f_address, "info.address.empty",
+		     kiosk_address_valid, "info.address.short");
 }
 
 /* National ID (CNIE: 1-2 letters and digits) or residence permit: letters then digits. */
@@ -573,8 +588,9 @@ static void s_info_law(kiosk *k)
 
 static void s_info_form(kiosk *k)
 {
-	static const struct { const char *key; int form; } forms[] = {
-		{ "form.onsite", BW_FORM_ONSITE }, { "form.email", BW_FORM_EMAIL }, { "form.sms", BW_FORM_SMS },
+	static const struct { const char *key; int form; } forms[4] = {
+		{ "form.onsite", BW_FORM_ONSITE }, { "form.email", BW_FORM_EMAIL },
+		{ "form.sms", BW_FORM_SMS }, { "form.paper", BW_FORM_PAPER },
 	};
 	ui_ctx *c = k->ui;
 	const ui_theme *t = &c->theme;
@@ -583,10 +599,13 @@ static void s_info_form(kiosk *k)
 		return;
 	int go = next_button(k, &body, "nav.next");
 	ui_rect msg = ui_cut_bottom(&body, t->touch + t->pad);
-	ui_rect choices = ui_cut_top(&body, t->primary);
-	ui_rect cb[3];
-	ui_columns(c, choices, 3, t->gap * 2, cb);
-	for (int i = 0; i < 3; i++)
+	/* four in a row in landscape, two by two in portrait */
+	ui_rect cb[4];
+	if (portrait(k))
+		ui_grid(c, ui_cut_top(&body, t->primary * 2 + t->gap * 2), 2, 2, t->gap * 2, cb);
+	else
+		ui_columns(c, ui_cut_top(&body, t->primary), 4, t->gap * 2, cb);
+	for (int i = 0; i < 4; i++)
 		if (ui_button(c, ID(forms[i].key), cb[i], T(forms[i].key),
 			      k->in.form == forms[i].form ? UI_BTN_SELECTED : UI_BTN_NORMAL) & UI_RES_CLICK) {
 			k->in.form = forms[i].form;
@@ -661,6 +680,8 @@ static void s_review(kiosk *k)
 		row(k, &in, T("review.contact"), i->contact, 1);
 		if (i->form > 0 && i->form < BW_FORM_COUNT)
 			row(k, &in, T("review.form"), T(form_key[i->form]), 0);
+		if (i->form == BW_FORM_PAPER)
+			row(k, &in, T("review.address"), i->address, 1);
 		row(k, &in, T("review.urgent"), T(i->urgent ? "review.yes" : "review.no"), 0);
 	} else {
 		char ph[40];
@@ -904,7 +925,7 @@ static void (*const screens[KS_COUNT])(kiosk *) = {
 	[KS_REVIEW] = s_review, [KS_INFO_LAW] = s_info_law, [KS_INFO_NAME] = s_info_name,
 	[KS_INFO_ID] = s_info_id, [KS_INFO_CONTACT] = s_info_contact, [KS_INFO_TEXT] = s_info_text,
 	[KS_INFO_FORM] = s_info_form, [KS_RECEIPT] = s_receipt, [KS_STATUS] = s_status,
-	[KS_STATUS_RESULT] = s_status_result, [KS_PIN] = s_pin,
+	[KS_STATUS_RESULT] = s_status_result, [KS_PIN] = s_pin, [KS_INFO_ADDRESS] = s_info_address,
 };
 
 void kiosk_draw_screen(kiosk *k)

@@ -1,7 +1,8 @@
 #!/bin/sh
 # kiosk_hub.sh: the kiosk and the hub end to end, with real input events under Xvfb, a
 # real broker and bawaba-hub: each kind filed at the kiosk in a language (complaint in
-# Arabic, observation in Tamazight, suggestion and information request in French) gets a
+# Arabic, observation in Tamazight, suggestion and information request in French, the
+# latter answered on paper, so with a postal address checked as typed) gets a
 # reference on the receipt, a row in the kiosk's outbox and the same request at the hub;
 # the status screen shows an answer given at the hub and no personal data; with the hub
 # stopped the offline indicator shows, filing still gives a reference (kept in the
@@ -152,7 +153,14 @@ kiosk_wait_screen $KS_INFO_TEXT
 kiosk_type "$t4"
 kiosk_tap "$($tr fr nav.next)"
 kiosk_wait_screen $KS_INFO_FORM
-kiosk_tap "$($tr fr form.email)"
+kiosk_tap "$($tr fr form.paper)"
+kiosk_tap "$($tr fr nav.next)"
+kiosk_wait_screen $KS_INFO_ADDRESS
+kiosk_type "Rabat"
+kiosk_tap "$($tr fr nav.next)"
+kiosk_wait_wrapped "$($tr fr info.address.short)"
+xdotool key --window "$KIOSK_WID" --repeat 5 --delay 20 BackSpace
+kiosk_type "Rabat, 12 rue Ibn Sina"
 kiosk_tap "$($tr fr nav.next)"
 kiosk_wait_screen $KS_REVIEW
 kiosk_tap "$($tr fr review.submit)"
@@ -161,7 +169,8 @@ kiosk_tap "$($tr fr receipt.done)"
 at_hub "$r4" info "$t4"
 bw_expect "$r4 at the hub: name" "$(hub_field "$r4" name)" "Amina Alaoui"
 bw_expect "$r4 at the hub: id number" "$(hub_field "$r4" 'id number')" "AB123456"
-bw_expect "$r4 at the hub: form" "$(hub_field "$r4" form)" "email"
+bw_expect "$r4 at the hub: form" "$(hub_field "$r4" form)" "paper"
+bw_expect "$r4 at the hub: address" "$(hub_field "$r4" address)" "Rabat, 12 rue Ibn Sina"
 
 # ---- 2. the status screen answers from the hub, without personal data ----
 answer="Le budget est publié sur le portail de la commune"
@@ -170,7 +179,7 @@ status fr "$r4"
 kiosk_wait_text "$($tr fr state.answered)"
 kiosk_shown "$answer" || kiosk_fail "the hub's answer is not on the status screen"
 kiosk_shown "$($tr fr status.local)" && kiosk_fail "answered by the hub, yet says it answers locally"
-for private in "Amina" "AB123456" "amina@example.ma" "$t4"; do
+for private in "Amina" "AB123456" "amina@example.ma" "Ibn Sina" "$t4"; do
   grep -q "$private" "$BAWABA_KIOSK_TRACE" && kiosk_fail "the status screen shows \"$private\""
 done
 shot 2-status-hub-fr

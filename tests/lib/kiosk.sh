@@ -49,6 +49,16 @@ kiosk_wait_text() { # TEXT [seconds]: until TEXT is on screen
     sleep 0.05
   done
 }
+# kiosk_wait_wrapped TEXT [seconds]: until a message wrapped over lines shows (its first
+# line, at least 10 bytes, starts TEXT)
+kiosk_wait_wrapped() {
+  k_n=$(( ${2:-10} * 20 )); k_i=0
+  until T="$1" awk -F '\t' 'NR > 1 && length($2) >= 10 && index(ENVIRON["T"], $2) == 1 { f = 1 } END { exit !f }' \
+      "$BAWABA_KIOSK_TRACE" 2>/dev/null; do
+    k_i=$((k_i + 1)); [ $k_i -gt $k_n ] && kiosk_fail "\"$1\" never shown"
+    sleep 0.05
+  done
+}
 kiosk_wait_screen() { # N [seconds]: until screen N is shown
   k_n=$(( ${2:-10} * 20 )); k_i=0
   while [ "$(kiosk_screen)" != "$1" ]; do

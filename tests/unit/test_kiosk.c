@@ -1,5 +1,6 @@
 /* test_kiosk.c: the kiosk's flows driven by synthetic taps and typing, without a display:
- * a complaint and an information request filed end to end into a real SQLite store, the
+ * a complaint and an information request filed end to end into a real SQLite store (an
+ * answer on paper asks a postal address), the
  * status keypad refusing a wrong check digit, the idle wipe, mirroring, the receipt's
  * ESC/POS bytes against tests/ref/kiosk/receipt.escpos, printer errors. */
 #define _GNU_SOURCE  /* memmem */
@@ -223,6 +224,96 @@ START_TEST(information_request_end_to_end)
 	ck_assert_int_eq(r.form, BW_FORM_EMAIL);
 	ck_assert_int_eq(r.urgent, 1);
 	ck_assert_str_eq(r.lang, "fr");
+}
+END_TEST
+
+/* Law 31.13: an answer on paper needs a postal address, asked on its own screen only
+ * then, checked where it is typed, and stored only then. */
+START_TEST(information_request_on_paper_asks_address)
+{
+	bw_request r;
+	k.ui->rtl = 0;
+	kiosk_set_lang(&k, KL_FR);
+	kiosk_start(&k, BW_KIND_INFO);
+	k.in.admin = 0;
+	ui_field_set(&k.f_name, "Amina El Idrissi");
+	ui_field_set(&k.f_id, "AB123456");
+	ui_field_set(&k.f_contact, "0612345678");
+	ui_field_set(&k.f_text, "Le budget 2025 de la commune");
+	kiosk_goto(&k, KS_INFO_FORM);
+	kiosk_frame(&k, now, 0);
+	tap("form.paper");
+	tap("nav.next");
+	ck_assert_int_eq(k.screen, KS_INFO_ADDRESS);
+	tap("nav.next");
+	ck_assert_int_eq(k.screen, KS_INFO_ADDRESS);
+	ck_assert_str_eq(k.msg, "info.address.empty");
+	type("Rabat");
+	ck_assert_ptr_null(k.msg);  /* typing clears the message */
+	tap("nav.next");
+	ck_assert_int_eq(k.screen, KS_INFO_ADDRESS);
+	ck_assert_str_eq(k.msg, "info.address.short");
+	ck_assert_ptr_nonnull(find("info.address.short"));
+	type(", 12 rue Ibn Sina");
+	tap("nav.next");
+	ck_assert_int_eq(k.screen, KS_REVIEW);
+	ck_assert_ptr_nonnull(find("review.address"));
+	ck_assert_ptr_nonnull(find("Rabat, 12 rue Ibn Sina"));
+	/* another form: the address step is skipped both ways, and not shown */
+	tap("nav.back");
+	ck_assert_int_eq(k.screen, KS_INFO_ADDRESS);
+	tap("nav.back");
+	ck_assert_int_eq(k.screen, KS_INFO_FORM);
+	tap("form.email");
+	tap("nav.next");
+	ck_assert_int_eq(k.screen, KS_REVIEW);
+	ck_assert_ptr_null(find("review.address"));
+	tap("nav.back");
+	ck_assert_int_eq(k.screen, KS_INFO_FORM);
+	/* back to paper: what was typed is still there; filed with the address */
+	tap("form.paper");
+	tap("nav.next");
+	ck_assert_int_eq(k.screen, KS_INFO_ADDRESS);
+	tap("nav.next");
+	ck_assert_int_eq(k.screen, KS_REVIEW);
+	tap("review.submit");
+	ck_assert_int_eq(k.screen, KS_RECEIPT);
+	ck_assert_int_eq(bw_store_get(st, k.in.ref, &r, NULL), BW_OK);
+	ck_assert_int_eq(r.form, BW_FORM_PAPER);
+	ck_assert_str_eq(r.address, "Rabat, 12 rue Ibn Sina");
+
+	/* an address typed, then another form chosen: not kept (law 09-08) */
+	kiosk_wipe(&k);
+	k.ui->rtl = 0;
+	kiosk_set_lang(&k, KL_FR);
+	kiosk_start(&k, BW_KIND_INFO);
+	k.in.admin = 0;
+	ui_field_set(&k.f_name, "Amina El Idrissi");
+	ui_field_set(&k.f_id, "AB123456");
+	ui_field_set(&k.f_contact, "0612345678");
+	ui_field_set(&k.f_text, "Le budget 2025 de la commune");
+	ui_field_set(&k.f_address, "12 rue Ibn Sina, Rabat");
+	k.in.form = BW_FORM_SMS;
+	kiosk_goto(&k, KS_REVIEW);
+	kiosk_frame(&k, now, 0);
+	tap("review.submit");
+	ck_assert_int_eq(k.screen, KS_RECEIPT);
+	ck_assert_int_eq(bw_store_get(st, k.in.ref, &r, NULL), BW_OK);
+	ck_assert_int_eq(r.form, BW_FORM_SMS);
+	ck_assert_str_eq(r.address, "");
+}
+END_TEST
+
+START_TEST(address_checked_as_typed)
+{
+	ck_assert_int_eq(kiosk_address_valid(""), 0);
+	ck_assert_int_eq(kiosk_address_valid("Rabat"), 0);
+	ck_assert_int_eq(kiosk_address_valid("12 rue"), 0);            /* no town */
+	ck_assert_int_eq(kiosk_address_valid("RabatAgdal12"), 0);      /* one word */
+	ck_assert_int_eq(kiosk_address_valid("12 rue Ibn Sina, Rabat"), 1);
+	ck_assert_int_eq(kiosk_address_valid("Douar Ait Ali, Taroudant"), 1);
+	ck_assert_int_eq(kiosk_address_valid("حي السلام، الرباط"), 1);
+	ck_assert_int_eq(kiosk_address_valid("ⴰⴳⴷⴰⵍ ⵔⵔⴱⴰⵟ"), 1);
 }
 END_TEST
 
@@ -451,6 +542,8 @@ Suite *suite_kiosk(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, complaint_filed_end_to_end);
 	tcase_add_test(tc, information_request_end_to_end);
+	tcase_add_test(tc, information_request_on_paper_asks_address);
+	tcase_add_test(tc, address_checked_as_typed);
 	tcase_add_test(tc, status_keypad_checks_digit_as_typed);
 	tcase_add_test(tc, idle_warning_then_wipe);
 	tcase_add_test(tc, layout_mirrors_with_the_language);
