@@ -113,6 +113,10 @@ struct kiosk {
 	int taps;                   /* taps on the welcome title (agents reach the PIN) */
 	int64_t first_tap;
 	int quit;                   /* the agent left with the PIN */
+	/* the law screen's text size, found once per language, theme and size: the search
+	 * wraps the text at every size and would cost a frame its budget each time */
+	int law_size;
+	unsigned law_key;
 	/* called when the citizen's data is wiped, to drop copies elsewhere (the
 	 * renderer's text cache) */
 	void (*on_wipe)(void *arg);

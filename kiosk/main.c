@@ -1,6 +1,7 @@
 /* main.c: bawaba-kiosk: settings, the local store, the window, and the event loop that
  * sleeps until an event or the next timer and redraws only frames that changed. Also the
- * hidden --walk mode that shows every screen in the three languages and saves them.
+ * hidden --walk mode that shows every screen in the three languages and saves them, and
+ * the --bench mode that walks them on screen and times their frames (bench/kiosk.sh).
  * Start reading main(). */
 #include <errno.h>
 #include <poll.h>
@@ -78,7 +79,59 @@ static void frame_out(kr *r, kiosk *k)
 	trace(k);
 }
 
-/* ---- the screenshot walk (tests) ---- */
+/* ---- the screenshot walk (tests) and the frame timing walk (benchmark) ---- */
+
+/* What a walk does at each screen: save it to dir (if set), time frames (if > 0). */
+typedef struct walker {
+	const char *dir;
+	int frames;
+	double worst_ms;        /* the slowest frame of the walk */
+	char worst[32];
+} walker;
+
+static double ns_ms(const struct timespec *a, const struct timespec *b)
+{
+	return (double)(b->tv_sec - a->tv_sec) * 1e3 + (double)(b->tv_nsec - a->tv_nsec) / 1e6;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* One whole frame as the event loop makes it: layout, drawing, shown on screen. */
+static double timed_frame(kr *r, kiosk *k, int64_t now)
+{
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	kiosk_frame(k, now, 0);
+	kr_draw(r, k->ui);
+	kr_present(r);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return ns_ms(&t0, &t1);
+}
+
+/* The screen's first frame (its text not yet shaped and cached: what a tap costs), then
+ * w->frames redraws: median, p99, max. One line per screen on stdout. */
+static void time_screen(kr *r, kiosk *k, walker *w, const char *name, int64_t now)
+{
+	double first = timed_frame(r, k, now);
+	double *t = bw_xmalloc(sizeof *t * (size_t)w->frames);
+	for (int i = 0; i < w->frames; i++)
+		t[i] = timed_frame(r, k, now);
+	qsort(t, (size_t)w->frames, sizeof *t, cmp_double);
+	double med = t[w->frames / 2], p99 = t[(w->frames * 99) / 100], max = t[w->frames - 1];
+	printf("frame %-22s cmds %4d first %6.2f ms  median %6.2f ms  p99 %6.2f ms  max %6.2f ms\n",
+	       name, k->ui->ncmds, first, med, p99, max);
+	if (first > max)
+		max = first;
+	if (max > w->worst_ms) {
+		w->worst_ms = max;
+		snprintf(w->worst, sizeof w->worst, "%.31s", name);
+	}
+	free(t);
+}
 
 static const char *const sample_text[KL_COUNT] = {
 	"انتظرت ثلاث ساعات يوم 12 مارس في مكتب الحالة المدنية ولم يستقبلني أحد (الشباك رقم 4).",
@@ -92,14 +145,19 @@ static const char *const sample_address[KL_COUNT] = {
 	"12, rue Ibn Sina, Agdal, 10090 Rabat",
 };
 
-static int shot(kr *r, kiosk *k, const char *dir, const char *lang, const char *name, int64_t now)
+static int shot(kr *r, kiosk *k, walker *w, const char *lang, const char *name, int64_t now)
 {
 	char path[1200];
 	bw_err e;
 	kiosk_frame(k, now, 0);
 	kiosk_frame(k, now, 0);
+	if (!w->dir) {
+		snprintf(path, sizeof path, "%s-%s", lang, name);
+		time_screen(r, k, w, path, now);
+		return 0;
+	}
 	kr_draw(r, k->ui);
-	snprintf(path, sizeof path, "%s/%s-%s.bmp", dir, lang, name);
+	snprintf(path, sizeof path, "%s/%s-%s.bmp", w->dir, lang, name);
 	if (kr_screenshot(r, path, &e) != BW_OK) {
 		fprintf(stderr, "bawaba-kiosk: %s\n", e.msg);
 		return 1;
@@ -121,7 +179,7 @@ static int admin_with_categories(kiosk *k)
 	return 0;
 }
 
-static int walk(kr *r, kiosk *k, const char *dir)
+static int walk(kr *r, kiosk *k, walker *dir)
 {
 	static const char *const code[KL_COUNT] = { "ar", "zgh", "fr" };
 	int64_t now = 1000000;
@@ -209,7 +267,7 @@ int main(int argc, char **argv)
 {
 	kiosk_conf conf;
 	const char *conf_path = NULL, *walk_dir = NULL, *id_file = NULL;
-	int check = 0;
+	int check = 0, bench = 0;
 	bw_err e;
 	bw_log log = { "bawaba-kiosk", BW_LOG_INFO, NULL };
 	int64_t t0 = mono_ms();
@@ -233,6 +291,12 @@ int main(int argc, char **argv)
 			}
 		} else if (!strcmp(argv[i], "--walk") && i + 1 < argc) {
 			walk_dir = argv[++i];
+		} else if (!strcmp(argv[i], "--bench") && i + 1 < argc) {
+			bench = atoi(argv[++i]);
+			if (bench < 1 || bench > 100000) {
+				fprintf(stderr, "bawaba-kiosk: --bench: frames per screen, 1 to 100000\n");
+				return 2;
+			}
 		} else if (!strcmp(argv[i], "--id-file") && i + 1 < argc) {
 			id_file = argv[++i];
 		} else if (!strcmp(argv[i], "--check")) {
@@ -275,7 +339,7 @@ int main(int argc, char **argv)
 	/* with a device config, requests go through the local outbox to the hub */
 	bw_sync *sync = NULL;
 	kiosk_syncf syncf;
-	if (conf.sync_conf[0] && !walk_dir) {
+	if (conf.sync_conf[0] && !walk_dir && !bench) {
 		bw_sync_settings ss;
 		bw_sync_callbacks cb = { 0 };
 		if (bw_sync_settings_load(conf.sync_conf, &ss, &e) != BW_OK ||
@@ -311,7 +375,8 @@ int main(int argc, char **argv)
 
 	int rc = 0;
 	if (walk_dir) {
-		rc = walk(r, &k, walk_dir);
+		walker wk = { .dir = walk_dir };
+		rc = walk(r, &k, &wk);
 		goto out;
 	}
 
@@ -321,6 +386,17 @@ int main(int argc, char **argv)
 	frame_out(r, &k);
 	uint64_t shown = k.ui->hash;
 	log_info(&log, "first frame on screen %lld ms after start (%dx%d)", (long long)(mono_ms() - t0), w, h);
+	if (bench) {
+		/* every screen in the three languages on screen, timed; then the kiosk idles
+		 * as on site, for the memory and idle CPU figures */
+		walker wk = { .frames = bench };
+		walk(r, &k, &wk);
+		printf("worst frame %.2f ms (%s)\nbench: walked every screen\n", wk.worst_ms, wk.worst);
+		fflush(stdout);
+		kiosk_frame(&k, mono_ms(), 0);
+		frame_out(r, &k);
+		shown = k.ui->hash;
+	}
 	if (id_file) {
 		FILE *fp = fopen(id_file, "w");
 		if (fp) {

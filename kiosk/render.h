@@ -48,7 +48,8 @@ typedef struct kr_event {
 int kr_wait(kr *r, int timeout_ms, kr_event *ev);
 
 /* Forgets every cached line (their text is zeroed before it is freed): the citizen's
- * input must not outlive the idle wipe in a cache. */
+ * input must not outlive the idle wipe in a cache. Closes the fonts too (they reopen
+ * when next used) and returns the freed heap to the system. */
 void kr_forget(kr *r);
 
 /* Glyph-run cache figures (for the benchmark and tests). */

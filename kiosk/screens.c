@@ -572,14 +572,20 @@ static void s_info_law(kiosk *k)
 	static const char *const paras[] = { "info.law.p1", "info.law.p2", "info.law.p3", "info.law.p4" };
 	ui_rect in = ui_center(body, body.w > t->title * 34 ? t->title * 34 : body.w, body.h);
 	/* plain words, as large as the screen allows */
-	int size = t->big, starts[64], lens[64];
-	for (; size > t->body; size -= 2) {
-		int lh = ui_line_height(c, UI_FONT_REGULAR, size), total = 0;
-		for (int i = 0; i < 4; i++)
-			total += ui_wrap(c, T(paras[i]), UI_FONT_REGULAR, size, c->rtl, in.w, starts, lens, 64) * lh + t->gap * 2;
-		if (total <= in.h)
-			break;
+	unsigned key = ((unsigned)k->lang * 8u + (unsigned)k->theme_kind) * 2654435761u ^ (unsigned)(in.w * 8192 + in.h);
+	if (k->law_size == 0 || k->law_key != key) {
+		int size = t->big, starts[64], lens[64];
+		for (; size > t->body; size -= 2) {
+			int lh = ui_line_height(c, UI_FONT_REGULAR, size), total = 0;
+			for (int i = 0; i < 4; i++)
+				total += ui_wrap(c, T(paras[i]), UI_FONT_REGULAR, size, c->rtl, in.w, starts, lens, 64) * lh + t->gap * 2;
+			if (total <= in.h)
+				break;
+		}
+		k->law_size = size;
+		k->law_key = key;
 	}
+	int size = k->law_size;
 	for (int i = 0; i < 4; i++) {
 		int h = ui_text(c, in, T(paras[i]), size, t->fg, UI_ALIGN_START);
 		ui_cut_top(&in, h + t->gap * 2);
@@ -939,7 +945,10 @@ void kiosk_draw_warning(kiosk *k, int seconds)
 	ui_ctx *c = k->ui;
 	const ui_theme *t = &c->theme;
 	char num[16];
-	ui_draw_rect(c, c->screen, (ui_color){ 0, 0, 0, 170 }, 0);
+	/* an opaque cover, not a veil: the next person in the queue must not read what the
+	 * citizen who walked away typed; and a full-screen blend would cost the software
+	 * renderer more than the rest of the frame */
+	ui_draw_rect(c, c->screen, (ui_color){ 38, 42, 48, 255 }, 0);
 	ui_rect p = ui_center(c->screen, c->screen.w * 3 / 4, c->screen.h / 2);
 	ui_draw_rect(c, p, t->panel, t->radius);
 	ui_draw_frame(c, p, t->focus, t->radius, t->border * 2);
