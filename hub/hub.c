@@ -258,13 +258,13 @@ static void console_pub(void *arg, const char *topic, const char *payload, size_
 		publish(arg, topic, payload, len, 0, props);
 }
 
-static void send_ack(hub *h, const char *dev, const bw_ack *a)
+static void send_acks(hub *h, const char *dev, const bw_ack *a, size_t n)
 {
 	char topic[BW_PROTO_TOPIC_MAX], *json;
 	size_t len;
 	bw_err e;
 	if (bw_proto_topic(topic, sizeof topic, dev, "down/ack", &e) ||
-	    bw_ack_encode(a, &json, &len, &e)) {
+	    bw_ack_encode(a, n, &json, &len, &e)) {
 		log_error(h->log, "ack to %s: %s", dev, e.msg);
 		return;
 	}
@@ -332,8 +332,22 @@ void hub_flush(hub *h)
 		h->stats.stored += n_stored;
 		h->stats.duplicates += n_dup;
 		h->stats.rejected += n_rej;
-		for (size_t i = 0; i < h->nbatch; i++)
-			send_ack(h, h->batch[i].dev, &acks[i]);
+		/* one ack message per device per commit (split at BW_PROTO_ACKS_MAX): the
+		 * broker and each device handle one message for a whole batch */
+		bw_ack *group = bw_xmalloc(BW_PROTO_ACKS_MAX * sizeof *group);
+		char *sent = bw_xcalloc(h->nbatch, 1);
+		for (size_t i = 0; i < h->nbatch; i++) {
+			size_t n = 0;
+			for (size_t j = i; j < h->nbatch && n < BW_PROTO_ACKS_MAX; j++)
+				if (!sent[j] && strcmp(h->batch[j].dev, h->batch[i].dev) == 0) {
+					group[n++] = acks[j];
+					sent[j] = 1;
+				}
+			if (n)
+				send_acks(h, h->batch[i].dev, group, n);
+		}
+		free(sent);
+		free(group);
 		if (live)
 			h->events_at = 0;   /* an agent is watching: push the new rows now */
 		log_debug(h->log, "batch: %zu requests, %ld stored, %ld duplicates, %ld rejected",
@@ -438,7 +452,7 @@ static void on_evt(hub *h, struct hdev *d, const char *payload, int len)
 		log_info(h->log, "%s: %s %s by the citizen", d->id, r->ref, bw_state_name(ev->new_state));
 		h->events_at = 0;   /* notify, and push to the agents, now */
 	}
-	send_ack(h, d->id, &a);
+	send_acks(h, d->id, &a, 1);
 out:
 	free(ev);
 	free(old);
@@ -977,6 +991,7 @@ int hub_new(hub **out, const hub_settings *s, const bw_log *log, bw_err *e)
 	mosquitto_int_option(h->m, MOSQ_OPT_TCP_NODELAY, 1);
 	/* accept many requests in flight from the broker at once: the acks wait for a commit */
 	mosquitto_int_option(h->m, MOSQ_OPT_RECEIVE_MAXIMUM, 1000);
+	mosquitto_int_option(h->m, MOSQ_OPT_SEND_MAXIMUM, 1000);
 	if (mosquitto_username_pw_set(h->m, s->username, s->password) != MOSQ_ERR_SUCCESS ||
 	    (s->cafile[0] && mosquitto_tls_set(h->m, s->cafile, NULL, NULL, NULL, NULL) != MOSQ_ERR_SUCCESS)) {
 		rc = bw_fail(e, BW_EINVAL, "broker credentials or cafile refused");

@@ -197,54 +197,93 @@ static int set_str(json_t *o, const char *k, const char *v, bw_err *e)
 
 /* ---- ack ---- */
 
-int bw_ack_encode(const bw_ack *a, char **out, size_t *len, bw_err *e)
+int bw_ack_encode(const bw_ack *a, size_t n, char **out, size_t *len, bw_err *e)
 {
-	json_t *r = header("ack");
-	int rc;
+	json_t *r = header("ack"), *list = json_array();
+	int rc = BW_OK;
 	*out = NULL;
-	if ((unsigned)a->status > BW_ACK_REJECTED) {
-		json_decref(r);
-		return bw_fail(e, BW_EINVAL, "status: out of range");
+	json_object_set_new(r, "acks", list);
+	if (n == 0 || n > BW_PROTO_ACKS_MAX)
+		rc = bw_fail(e, BW_EINVAL, "acks: %zu, between 1 and %d", n, BW_PROTO_ACKS_MAX);
+	for (size_t i = 0; i < n && rc == BW_OK; i++) {
+		json_t *o = json_object();
+		json_array_append_new(list, o);
+		if ((unsigned)a[i].status > BW_ACK_REJECTED) {
+			rc = bw_fail(e, BW_EINVAL, "status: out of range");
+			break;
+		}
+		if ((rc = set_str(o, "uid", a[i].uid, e)) ||
+		    (a[i].ref[0] && (rc = set_str(o, "ref", a[i].ref, e))) ||
+		    (rc = set_str(o, "status", bw_ack_status_name(a[i].status), e)) ||
+		    (a[i].reason[0] && (rc = set_str(o, "reason", a[i].reason, e))))
+			break;
 	}
-	if ((rc = set_str(r, "uid", a->uid, e)) ||
-	    (a->ref[0] && (rc = set_str(r, "ref", a->ref, e))) ||
-	    (rc = set_str(r, "status", bw_ack_status_name(a->status), e)) ||
-	    (a->reason[0] && (rc = set_str(r, "reason", a->reason, e)))) {
+	if (rc) {
 		json_decref(r);
 		return rc;
 	}
 	return finish(r, out, len, e);
 }
 
-int bw_ack_decode(const char *json, size_t len, bw_ack *a, bw_err *e)
+/* One element of "acks": an object with exactly these keys. */
+static int ack_one(json_t *o, bw_ack *a, bw_err *e)
 {
-	static const struct key keys[] = {
-		{ "uid", J_STR, 1 }, { "ref", J_STR, 0 }, { "status", J_STR, 1 },
-		{ "reason", J_STR, 0 }, { 0 } };
-	json_t *r;
+	static const char *const known[] = { "uid", "ref", "status", "reason", NULL };
+	const char *k;
+	json_t *val;
 	char status[16] = "";
+	int rc;
 	memset(a, 0, sizeof *a);
-	int rc = open_msg(json, len, BW_PROTO_MSG_MAX, "ack", keys, &r, e);
-	if (rc)
+	if (!json_is_object(o))
+		return bw_fail(e, BW_EINVAL, "acks: expected objects");
+	json_object_foreach(o, k, val) {
+		int i = 0;
+		while (known[i] && strcmp(known[i], k) != 0)
+			i++;
+		if (!known[i])
+			return bw_fail(e, BW_EINVAL, "acks: %.40s: unknown key", k);
+	}
+	if (!json_object_get(o, "uid") || !json_object_get(o, "status"))
+		return bw_fail(e, BW_EINVAL, "acks: uid and status are required");
+	if ((rc = get_str(o, "uid", a->uid, sizeof a->uid, e)) ||
+	    (rc = get_str(o, "ref", a->ref, sizeof a->ref, e)) ||
+	    (rc = get_str(o, "status", status, sizeof status, e)) ||
+	    (rc = get_str(o, "reason", a->reason, sizeof a->reason, e)))
 		return rc;
-	if ((rc = get_str(r, "uid", a->uid, sizeof a->uid, e)) ||
-	    (rc = get_str(r, "ref", a->ref, sizeof a->ref, e)) ||
-	    (rc = get_str(r, "status", status, sizeof status, e)) ||
-	    (rc = get_str(r, "reason", a->reason, sizeof a->reason, e)))
-		goto out;
-	if (!bw_uuid_valid(a->uid)) {
-		rc = bw_fail(e, BW_EINVAL, "uid: not a UUID");
-		goto out;
-	}
-	if (a->ref[0] && !ref_ok(a->ref)) {
-		rc = bw_fail(e, BW_EINVAL, "ref: not 12 digits");
-		goto out;
-	}
+	if (!bw_uuid_valid(a->uid))
+		return bw_fail(e, BW_EINVAL, "uid: not a UUID");
+	if (a->ref[0] && !ref_ok(a->ref))
+		return bw_fail(e, BW_EINVAL, "ref: not 12 digits");
 	for (a->status = BW_ACK_STORED; a->status <= BW_ACK_REJECTED; a->status++)
 		if (strcmp(status, bw_ack_status_name(a->status)) == 0)
-			break;
-	if (a->status > BW_ACK_REJECTED)
-		rc = bw_fail(e, BW_EINVAL, "status: unknown value");
+			return BW_OK;
+	return bw_fail(e, BW_EINVAL, "status: unknown value");
+}
+
+int bw_ack_decode(const char *json, size_t len, bw_ack **out, size_t *n, bw_err *e)
+{
+	static const struct key keys[] = { { "acks", J_ARRAY, 1 }, { 0 } };
+	json_t *r;
+	*out = NULL;
+	*n = 0;
+	int rc = open_msg(json, len, BW_PROTO_ACK_MSG_MAX, "ack", keys, &r, e);
+	if (rc)
+		return rc;
+	json_t *list = json_object_get(r, "acks");
+	size_t count = json_array_size(list);
+	if (count == 0 || count > BW_PROTO_ACKS_MAX) {
+		rc = bw_fail(e, BW_EINVAL, "acks: %zu, between 1 and %d", count, BW_PROTO_ACKS_MAX);
+		goto out;
+	}
+	bw_ack *a = bw_xcalloc(count, sizeof *a);
+	for (size_t i = 0; i < count && rc == BW_OK; i++)
+		rc = ack_one(json_array_get(list, i), &a[i], e);
+	if (rc) {
+		free(a);
+		goto out;
+	}
+	*out = a;
+	*n = count;
 out:
 	json_decref(r);
 	return rc;

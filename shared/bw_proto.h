@@ -47,8 +47,16 @@ const char *bw_ack_status_name(enum bw_ack_status s);   /* "stored", ... */
  * out of range. Decoders read json[0..len) strictly: size limit first, one object, "v"
  * = 1 and the expected "type", no unknown or duplicate key, every value of its type and
  * within its buffer; BW_EINVAL / BW_ETOOBIG with the field named in e->msg. */
-int bw_ack_encode(const bw_ack *a, char **out, size_t *len, bw_err *e);
-int bw_ack_decode(const char *json, size_t len, bw_ack *a, bw_err *e);
+
+/* The acks of one commit for one device travel together, so the broker and the device
+ * handle one message per batch, not one per request:
+ *   {"v":1,"type":"ack","acks":[{"uid":...,"ref":...,"status":"stored"},...]}
+ * At most BW_PROTO_ACKS_MAX acks in a message; the sender splits longer lists. */
+#define BW_PROTO_ACKS_MAX 256
+#define BW_PROTO_ACK_MSG_MAX (BW_PROTO_ACKS_MAX * 420 + 64)
+int bw_ack_encode(const bw_ack *a, size_t n, char **out, size_t *len, bw_err *e);
+/* *out gets an array of *n acks (1..BW_PROTO_ACKS_MAX), owned by the caller (free()). */
+int bw_ack_decode(const char *json, size_t len, bw_ack **out, size_t *n, bw_err *e);
 
 /* Status query by reference: {"v":1,"type":"query","ref":"..."} (12 digits). */
 int bw_query_encode(const char *ref, char **out, size_t *len, bw_err *e);

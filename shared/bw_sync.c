@@ -122,7 +122,7 @@ static const bw_conf_key conf_keys[] = {
 		  "reference prefix, given by bawaba-hub enroll"),
 	BW_CONF_I("sync", "keepalive", bw_sync_settings, keepalive, 5, 3600, "30", "MQTT keepalive, s"),
 	BW_CONF_I("sync", "heartbeat", bw_sync_settings, heartbeat, 1, 3600, "30", "presence every N s"),
-	BW_CONF_I("sync", "window", bw_sync_settings, window, 1, 10000, "100", "rows in flight"),
+	BW_CONF_I("sync", "window", bw_sync_settings, window, 1, 10000, "1000", "rows in flight"),
 	BW_CONF_I("sync", "ack_timeout_ms", bw_sync_settings, ack_timeout_ms, 50, 600000, "5000",
 		  "first wait for the hub's ack"),
 	BW_CONF_I("sync", "retry_max_ms", bw_sync_settings, retry_max_ms, 50, 3600000, "60000",
@@ -364,40 +364,46 @@ static void pump(bw_sync *s)
 
 static void on_ack(bw_sync *s, const char *payload, int len)
 {
-	bw_ack a;
+	bw_ack *acks;
+	size_t n;
 	bw_err e;
-	if (bw_ack_decode(payload, (size_t)len, &a, &e)) {
+	if (bw_ack_decode(payload, (size_t)len, &acks, &n, &e)) {
 		log_warn(s->log, "down/ack: dropped: %s", e.msg);
 		return;
 	}
+	/* the acks of one hub commit: marked done in one local transaction */
 	tx_lazy(s);
-	sqlite3_stmt *st = cached(s, Q_ACK);
-	if (!st)
-		return;
-	sqlite3_bind_text(st, 1, a.uid, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, (int64_t)time(NULL));
-	sqlite3_bind_text(st, 3, bw_ack_status_name(a.status), -1, SQLITE_STATIC);
-	if (a.reason[0])
-		sqlite3_bind_text(st, 4, a.reason, -1, SQLITE_STATIC);
-	int rc = sqlite3_step(st);
-	int changed = sqlite3_changes(s->db);
-	done(st);
-	if (rc != SQLITE_DONE) {
-		log_error(s->log, "outbox %s: cannot mark acked: %s", a.uid, sqlite3_errmsg(s->db));
-		return;
-	}
-	for (size_t i = 0; i < s->npend; i++)
-		if (strcmp(s->pend[i].uid, a.uid) == 0) {
-			s->pend[i] = s->pend[--s->npend];
+	for (size_t k = 0; k < n; k++) {
+		bw_ack *a = &acks[k];
+		sqlite3_stmt *st = cached(s, Q_ACK);
+		if (!st)
 			break;
+		sqlite3_bind_text(st, 1, a->uid, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 2, (int64_t)time(NULL));
+		sqlite3_bind_text(st, 3, bw_ack_status_name(a->status), -1, SQLITE_STATIC);
+		if (a->reason[0])
+			sqlite3_bind_text(st, 4, a->reason, -1, SQLITE_STATIC);
+		int rc = sqlite3_step(st);
+		int changed = sqlite3_changes(s->db);
+		done(st);
+		if (rc != SQLITE_DONE) {
+			log_error(s->log, "outbox %s: cannot mark acked: %s", a->uid, sqlite3_errmsg(s->db));
+			continue;
 		}
-	if (!changed)
-		return;   /* an ack for a row done already (a re-sent duplicate's) */
-	if (a.status == BW_ACK_REJECTED)
-		log_error(s->log, "outbox %s: the hub rejected it: %s (kept for an operator)", a.uid,
-			  a.reason);
-	if (s->cb.acked)
-		s->cb.acked(s->cb.arg, &a);
+		for (size_t i = 0; i < s->npend; i++)
+			if (strcmp(s->pend[i].uid, a->uid) == 0) {
+				s->pend[i] = s->pend[--s->npend];
+				break;
+			}
+		if (!changed)
+			continue;   /* an ack for a row done already (a re-sent duplicate's) */
+		if (a->status == BW_ACK_REJECTED)
+			log_error(s->log, "outbox %s: the hub rejected it: %s (kept for an operator)", a->uid,
+				  a->reason);
+		if (s->cb.acked)
+			s->cb.acked(s->cb.arg, a);
+	}
+	free(acks);
 }
 
 static void on_publish(struct mosquitto *m, void *arg, int mid, int reason,

@@ -45,7 +45,7 @@ typedef struct bw_sync_settings {
 	int session_expiry;              /* s the broker keeps our session while we are away */
 } bw_sync_settings;
 
-/* Fills s with the defaults (port 1883, keepalive 30, heartbeat 30, window 100, ack
+/* Fills s with the defaults (port 1883, keepalive 30, heartbeat 30, window 1000, ack
  * timeout 5000, retry max 60000, query timeout 2000, reconnect max 30000, session expiry
  * 7 days) and empty strings. */
 void bw_sync_settings_default(bw_sync_settings *s);

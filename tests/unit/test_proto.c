@@ -31,43 +31,53 @@ END_TEST
 
 START_TEST(ack_round_trip_and_strictness)
 {
-	bw_ack a = { .uid = UID, .ref = "000100000011", .status = BW_ACK_DUPLICATE }, b;
+	bw_ack a[3] = {
+		{ .uid = UID, .ref = "000100000011", .status = BW_ACK_DUPLICATE },
+		{ .uid = UID, .status = BW_ACK_REJECTED, .reason = "admin: unknown administration \"XX\"" },
+		{ .uid = UID, .ref = "000100000011", .status = BW_ACK_STORED },
+	}, *b;
 	char *s;
-	size_t n;
+	size_t n, got;
 	bw_err e;
-	ck_assert_int_eq(bw_ack_encode(&a, &s, &n, &e), BW_OK);
-	ck_assert_int_eq(bw_ack_decode(s, n, &b, &e), BW_OK);
-	ck_assert_str_eq(b.uid, UID);
-	ck_assert_str_eq(b.ref, "000100000011");
-	ck_assert_int_eq(b.status, BW_ACK_DUPLICATE);
+	ck_assert_int_eq(bw_ack_encode(a, 3, &s, &n, &e), BW_OK);
+	ck_assert_int_eq(bw_ack_decode(s, n, &b, &got, &e), BW_OK);
+	ck_assert_uint_eq(got, 3);
+	ck_assert_str_eq(b[0].uid, UID);
+	ck_assert_str_eq(b[0].ref, "000100000011");
+	ck_assert_int_eq(b[0].status, BW_ACK_DUPLICATE);
+	ck_assert_int_eq(b[1].status, BW_ACK_REJECTED);
+	ck_assert_str_eq(b[1].reason, a[1].reason);
+	ck_assert_str_eq(b[1].ref, "");
+	ck_assert_int_eq(b[2].status, BW_ACK_STORED);
+	free(b);
 	free(s);
-	a.status = BW_ACK_REJECTED;
-	a.ref[0] = '\0';
-	strcpy(a.reason, "admin: unknown administration \"XX\"");
-	ck_assert_int_eq(bw_ack_encode(&a, &s, &n, &e), BW_OK);
-	ck_assert_int_eq(bw_ack_decode(s, n, &b, &e), BW_OK);
-	ck_assert_int_eq(b.status, BW_ACK_REJECTED);
-	ck_assert_str_eq(b.reason, a.reason);
-	free(s);
+	ck_assert_int_eq(bw_ack_encode(a, 0, &s, &n, &e), BW_EINVAL);
+	ck_assert_int_eq(bw_ack_encode(a, BW_PROTO_ACKS_MAX + 1, &s, &n, &e), BW_EINVAL);
 
+#define ACK1(x) "{\"v\":1,\"type\":\"ack\",\"acks\":[" x "]}"
 	static const char *const bad[] = {
-		"{\"v\":1,\"type\":\"ack\",\"uid\":\"" UID "\",\"status\":\"stored\",\"x\":1}",
-		"{\"v\":2,\"type\":\"ack\",\"uid\":\"" UID "\",\"status\":\"stored\"}",
-		"{\"v\":1,\"type\":\"nack\",\"uid\":\"" UID "\",\"status\":\"stored\"}",
-		"{\"v\":1,\"type\":\"ack\",\"uid\":\"" UID "\",\"status\":\"maybe\"}",
-		"{\"v\":1,\"type\":\"ack\",\"uid\":\"not-a-uuid\",\"status\":\"stored\"}",
-		"{\"v\":1,\"type\":\"ack\",\"uid\":\"" UID "\",\"status\":1}",
-		"{\"v\":1,\"type\":\"ack\",\"uid\":\"" UID "\"}",
-		"{\"v\":1,\"type\":\"ack\",\"uid\":\"" UID "\",\"status\":\"stored\",\"ref\":\"12\"}",
-		"{\"v\":1,\"type\":\"ack\",\"uid\":\"" UID "\",\"status\":\"stored\",\"status\":\"stored\"}",
-		"{\"v\":1,\"type\":\"ack\",\"uid\":\"" UID "\",\"status\":\"sto\\u0000red\"}",
+		ACK1("{\"uid\":\"" UID "\",\"status\":\"stored\",\"x\":1}"),
+		"{\"v\":2,\"type\":\"ack\",\"acks\":[{\"uid\":\"" UID "\",\"status\":\"stored\"}]}",
+		"{\"v\":1,\"type\":\"nack\",\"acks\":[{\"uid\":\"" UID "\",\"status\":\"stored\"}]}",
+		ACK1("{\"uid\":\"" UID "\",\"status\":\"maybe\"}"),
+		ACK1("{\"uid\":\"not-a-uuid\",\"status\":\"stored\"}"),
+		ACK1("{\"uid\":\"" UID "\",\"status\":1}"),
+		ACK1("{\"uid\":\"" UID "\"}"),
+		ACK1("{\"uid\":\"" UID "\",\"status\":\"stored\",\"ref\":\"12\"}"),
+		ACK1("{\"uid\":\"" UID "\",\"status\":\"stored\",\"status\":\"stored\"}"),
+		ACK1("{\"uid\":\"" UID "\",\"status\":\"sto\\u0000red\"}"),
+		ACK1(""), ACK1("1"), ACK1("[]"),
+		"{\"v\":1,\"type\":\"ack\",\"uid\":\"" UID "\",\"status\":\"stored\"}",
+		"{\"v\":1,\"type\":\"ack\",\"acks\":{}}",
 		"[1,2]", "{\"v\":1", "",
 	};
-	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
-		ck_assert_msg(bw_ack_decode(bad[i], strlen(bad[i]), &b, &e) != BW_OK, "accepted %s", bad[i]);
-	char *big = malloc(BW_PROTO_MSG_MAX + 2);
-	memset(big, ' ', BW_PROTO_MSG_MAX + 1);
-	ck_assert_int_eq(bw_ack_decode(big, BW_PROTO_MSG_MAX + 1, &b, &e), BW_ETOOBIG);
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		ck_assert_msg(bw_ack_decode(bad[i], strlen(bad[i]), &b, &got, &e) != BW_OK, "accepted %s", bad[i]);
+		ck_assert_ptr_null(b);
+	}
+	char *big = malloc(BW_PROTO_ACK_MSG_MAX + 2);
+	memset(big, ' ', BW_PROTO_ACK_MSG_MAX + 1);
+	ck_assert_int_eq(bw_ack_decode(big, BW_PROTO_ACK_MSG_MAX + 1, &b, &got, &e), BW_ETOOBIG);
 	free(big);
 }
 END_TEST
