@@ -12,4 +12,10 @@ BENCH_TOOLS := $(BUILD)/bench/tools/mqtt_raw
 $(BUILD)/bench/tools/mqtt_raw: $(BUILD)/bench/tools/mqtt_raw.o $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS_BASE) $(shell pkg-config --libs libmosquitto)
 
+# xpaint times exec to the first complete frame on an X display (bench/kiosk.sh).
+BENCH_TOOLS += $(BUILD)/bench/tools/xpaint
+
+$(BUILD)/bench/tools/xpaint: $(BUILD)/bench/tools/xpaint.o
+	$(CC) $(LDFLAGS) -o $@ $< $(shell pkg-config --libs x11 xext)
+
 benches: $(BENCH_BIN) $(BENCH_TOOLS)

