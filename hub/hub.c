@@ -348,6 +348,7 @@ void hub_flush(hub *h)
 		}
 		free(sent);
 		free(group);
+		h->stats.last_ack_ms = now_ms();
 		if (live)
 			h->events_at = 0;   /* an agent is watching: push the new rows now */
 		log_debug(h->log, "batch: %zu requests, %ld stored, %ld duplicates, %ld rejected",
@@ -363,7 +364,8 @@ static void on_req(hub *h, struct hdev *d, const char *payload, int len)
 	bw_err e;
 	char why[BW_ERRMSG + 64], ref[BW_REF_LEN + 1];
 	struct item *it = &h->batch[h->nbatch];
-	h->stats.received++;
+	if (!h->stats.received++)
+		h->stats.first_req_ms = now_ms();
 	if (bw_wire_request_decode(payload, (size_t)len, &it->r, &e)) {
 		drop(h, d->id, "up/req", e.msg);
 		return;
@@ -1061,9 +1063,10 @@ void hub_log_stats(hub *h)
 	const hub_stats *s = &h->stats;
 	log_info(h->log, "stats: received %ld, stored %ld, duplicates %ld, rejected %ld, dropped %ld, "
 		 "batches %ld, queries %ld, notified %ld, replayed %ld, heartbeats %ld, overdue %ld, "
-		 "device events %ld, agent commands %ld, agent pushes %ld",
+		 "device events %ld, agent commands %ld, agent pushes %ld, ingest span %lld ms",
 		 s->received, s->stored, s->duplicates, s->rejected, s->dropped, s->batches, s->queries,
-		 s->notified, s->replayed, s->presence, s->overdue, s->events, s->commands, s->pushed);
+		 s->notified, s->replayed, s->presence, s->overdue, s->events, s->commands, s->pushed,
+		 (long long)(s->first_req_ms ? s->last_ack_ms - s->first_req_ms : 0));
 }
 
 void hub_handle(hub *h, short revents)

@@ -49,6 +49,8 @@ typedef struct hub_stats {
 	long overdue;           /* open requests past their deadline at the last daily count */
 	long events;            /* events made on devices (up/evt) received */
 	long commands, pushed;  /* agents' commands; rows and presence pushed to agents */
+	int64_t first_req_ms;   /* monotonic ms of the first request received (0: none yet) */
+	int64_t last_ack_ms;    /* ... and of the last batch acknowledged: the ingest span */
 } hub_stats;
 
 typedef struct hub hub;
