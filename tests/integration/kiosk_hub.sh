@@ -221,5 +221,8 @@ at_home fr
 wait_online fr
 echo "ok: online again"
 kill -0 "$kpid" 2>/dev/null || kiosk_fail "kiosk died"
+kill "$kpid"; wait "$kpid"; st=$?; kpid=
+[ $st -eq 0 ] || kiosk_fail "the kiosk exited with status $st on SIGTERM"
+! grep -q "Sanitizer\|runtime error" "$BW_TMP/kiosk.log" || kiosk_fail "sanitizer report in the kiosk's log"
 bw_hub_stop
 echo "PASS"
