@@ -9,6 +9,7 @@ KIOSK_LIB_OBJ := $(KIOSK_LIB_SRC:%.c=$(BUILD)/%.o)
 KIOSK_LIB     := $(BUILD)/kiosk/libkiosk.a
 KIOSK_OBJ     := $(BUILD)/kiosk/main.o $(BUILD)/kiosk/render_sdl.o $(BUILD)/kiosk/filer_sync.o
 PROGS += $(BUILD)/bin/bawaba-kiosk
+MANS += man/bawaba-kiosk.1
 
 $(KIOSK_LIB_OBJ) $(KIOSK_OBJ): CFLAGS += $(shell pkg-config --cflags $(KIOSK_PKGS))
 
