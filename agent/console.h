@@ -94,7 +94,7 @@ void ag_console_free(ag_console *c);
 void ag_console_frame(ag_console *c, int64_t now_ms, int64_t wall);
 
 /* Input the UI layer does not handle by itself: keys (enum ui_key / ag_key values
- * from events.h) and typed text are shortcuts when no dialog is open, else go to the
+ * from enum ui_key) and typed text are shortcuts when no dialog is open, else go to the
  * dialog's fields; wheel scrolls the queue by rows. */
 void ag_console_key(ag_console *c, int key);
 void ag_console_text(ag_console *c, const char *utf8);

@@ -19,8 +19,7 @@
 #include "bw_store.h"
 #include "client.h"
 #include "console.h"
-#include "events.h"
-#include "kiosk/render.h"
+#include "ui/render.h"
 
 static volatile sig_atomic_t stop;
 
@@ -110,7 +109,6 @@ typedef struct app {
 	const char *dump, *shots;
 	int nshot, shot_pending;
 	int dirty;
-	unsigned audio;
 	bw_log log;
 } app;
 
@@ -277,8 +275,8 @@ static int bench_scroll(app *a, int frames)
 		clock_gettime(CLOCK_MONOTONIC, &t1);
 		t[i] = (int64_t)(t1.tv_sec - t0.tv_sec) * 1000000 + (t1.tv_nsec - t0.tv_nsec) / 1000;
 		build += (int64_t)(tb.tv_sec - t0.tv_sec) * 1000000 + (tb.tv_nsec - t0.tv_nsec) / 1000;
-		ag_input ev;
-		while (ag_poll_event(&ev))
+		kr_event ev;
+		while (kr_wait(a->r, 0, &ev))
 			;
 	}
 	qsort(t, (size_t)frames, sizeof *t, cmp_i64);
@@ -393,7 +391,8 @@ int main(int argc, char **argv)
 	if (a.bench)
 		setvbuf(a.bench, NULL, _IOLBF, 0);
 
-	kr_settings rs = { conf.width, conf.height, 0, conf.fonts_dir, "bawaba — agent" };
+	kr_settings rs = { .w = conf.width, .h = conf.height, .fonts_dir = conf.fonts_dir,
+			   .title = "bawaba — agent", .desk = 1 };
 	if (kr_open(&a.r, &rs, &e) != BW_OK) {
 		fprintf(stderr, "bawaba-agent: %s\n", e.msg);
 		bw_store_close(cat);
@@ -455,30 +454,30 @@ int main(int argc, char **argv)
 		if (poll(&p, p.fd >= 0, to) < 0 && errno != EINTR)
 			break;
 		ag_client_handle(a.cl, p.fd >= 0 ? p.revents : 0);
-		ag_input ev;
-		while (ag_poll_event(&ev)) {
+		kr_event ev;
+		while (kr_wait(a.r, 0, &ev)) {
 			int input = 1;
-			if (ev.type != AG_EV_MOVE)
+			if (ev.type != KR_EV_MOVE)
 				log_debug(&a.log, "input %d at %d,%d key %d text %s", ev.type, ev.x, ev.y, ev.key, ev.text);
 			switch (ev.type) {
-			case AG_EV_PRESS: ui_input_press(a.con.ui, ev.x, ev.y); break;
-			case AG_EV_RELEASE: ui_input_release(a.con.ui, ev.x, ev.y); break;
-			case AG_EV_MOVE: ui_input_move(a.con.ui, ev.x, ev.y); break;
-			case AG_EV_TEXT: ag_console_text(&a.con, ev.text); break;
-			case AG_EV_WHEEL: ag_console_wheel(&a.con, ev.wheel); break;
-			case AG_EV_KEY:
-				if (ev.key == AG_KEY_F12)
+			case KR_EV_PRESS: ui_input_press(a.con.ui, ev.x, ev.y); break;
+			case KR_EV_RELEASE: ui_input_release(a.con.ui, ev.x, ev.y); break;
+			case KR_EV_MOVE: ui_input_move(a.con.ui, ev.x, ev.y); break;
+			case KR_EV_TEXT: ag_console_text(&a.con, ev.text); break;
+			case KR_EV_WHEEL: ag_console_wheel(&a.con, ev.wheel); break;
+			case KR_EV_KEY:
+				if (ev.key == UI_KEY_F12)
 					a.shot_pending = 1;
 				else
 					ag_console_key(&a.con, ev.key);
 				break;
-			case AG_EV_QUIT: stop = 1; input = 0; break;
-			case AG_EV_RESIZE:
+			case KR_EV_QUIT: stop = 1; input = 0; break;
+			case KR_EV_RESIZE:
 				kr_size(a.r, &w, &h);
 				ag_console_resize(&a.con, w, h);
 				shown = 0;
 				break;
-			case AG_EV_EXPOSE: shown = 0; break;
+			case KR_EV_EXPOSE: shown = 0; break;
 			}
 			if (!input)
 				continue;
@@ -502,7 +501,7 @@ int main(int argc, char **argv)
 				shown = a.con.ui->hash;
 			}
 			if (beeps && a.con.sound)
-				ag_beep(&a.audio);
+				kr_beep(a.r);
 			a.con.model.beeps = 0;
 			a.dirty = 0;
 		}

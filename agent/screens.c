@@ -12,7 +12,6 @@
 #include <time.h>
 
 #include "bw_i18n.h"
-#include "events.h"
 
 #define T(k) bw_tr(k)
 #define RGB(h) ((ui_color){ (h) >> 16 & 0xFF, (h) >> 8 & 0xFF, (h) & 0xFF, 255 })
@@ -496,11 +495,11 @@ static void cycle_lang(ag_console *c)
 
 void ag_console_key(ag_console *c, int key)
 {
-	if (key == AG_KEY_CTRL_L) {
+	if (key == UI_KEY_CTRL_L) {
 		cycle_lang(c);
 		return;
 	}
-	if (key == AG_KEY_F5) {
+	if (key == UI_KEY_F5) {
 		ag_console_refresh(c);
 		return;
 	}
@@ -512,17 +511,17 @@ void ag_console_key(ag_console *c, int key)
 				ag_model_refilter(&c->model);
 			}
 			close_modal(c);
-		} else if (key < AG_KEY_UP) {
+		} else if (key < UI_KEY_UP) {
 			ui_input_key(c->ui, key);
 		}
 		return;
 	}
 	int page = c->rows_visible > 1 ? c->rows_visible - 1 : 1;
 	switch (key) {
-	case AG_KEY_UP: c->cursor--; break;
-	case AG_KEY_DOWN: c->cursor++; break;
-	case AG_KEY_PGUP: c->cursor -= page; break;
-	case AG_KEY_PGDN: c->cursor += page; break;
+	case UI_KEY_UP: c->cursor--; break;
+	case UI_KEY_DOWN: c->cursor++; break;
+	case UI_KEY_PGUP: c->cursor -= page; break;
+	case UI_KEY_PGDN: c->cursor += page; break;
 	case UI_KEY_HOME: c->cursor = 0; break;
 	case UI_KEY_END: c->cursor = ag_model_view_count(&c->model) - 1; break;
 	case UI_KEY_ENTER: ag_console_open(c, c->cursor); return;
@@ -539,9 +538,9 @@ void ag_console_text(ag_console *c, const char *s)
 		return;
 	}
 	if (!strcmp(s, "j")) {
-		ag_console_key(c, AG_KEY_DOWN);
+		ag_console_key(c, UI_KEY_DOWN);
 	} else if (!strcmp(s, "k")) {
-		ag_console_key(c, AG_KEY_UP);
+		ag_console_key(c, UI_KEY_UP);
 	} else if (!strcmp(s, "/")) {
 		open_modal(c, AG_M_FILTER);
 		ui_field_set(&c->f_filter, c->model.filter.text);

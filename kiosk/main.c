@@ -18,7 +18,7 @@
 #include "bw_sync.h"
 #include "filer_sync.h"
 #include "kiosk.h"
-#include "render.h"
+#include "ui/render.h"
 
 static volatile sig_atomic_t stop;
 
@@ -352,7 +352,8 @@ int main(int argc, char **argv)
 	}
 
 	kr *r;
-	kr_settings rs = { conf.width, conf.height, conf.fullscreen && !walk_dir, conf.fonts_dir, "bawaba" };
+	kr_settings rs = { .w = conf.width, .h = conf.height, .fullscreen = conf.fullscreen && !walk_dir,
+			   .fonts_dir = conf.fonts_dir, .title = "bawaba" };
 	if (kr_open(&r, &rs, &e) != BW_OK) {
 		fprintf(stderr, "bawaba-kiosk: %s\n", e.msg);
 		bw_sync_free(sync);

@@ -1,13 +1,13 @@
 # kiosk/module.mk: bawaba-kiosk, the touchscreen program. libkiosk.a holds its screens and
 # flows over the UI layer and the receipt printer (no SDL: the unit tests drive them);
-# render_sdl.c and main.c are the only parts that see SDL.
+# main.c and the shared renderer (shared/ui/render_sdl.c) are the only parts that see SDL.
 include shared/ui/module.mk
 
 KIOSK_PKGS    := sdl2 SDL2_ttf fribidi libqrencode
 KIOSK_LIB_SRC := kiosk/app.c kiosk/screens.c hw/escpos.c
 KIOSK_LIB_OBJ := $(KIOSK_LIB_SRC:%.c=$(BUILD)/%.o)
 KIOSK_LIB     := $(BUILD)/kiosk/libkiosk.a
-KIOSK_OBJ     := $(BUILD)/kiosk/main.o $(BUILD)/kiosk/render_sdl.o $(BUILD)/kiosk/filer_sync.o
+KIOSK_OBJ     := $(BUILD)/kiosk/main.o $(BUILD)/kiosk/filer_sync.o
 PROGS += $(BUILD)/bin/bawaba-kiosk
 MANS += man/bawaba-kiosk.1
 
@@ -18,9 +18,9 @@ $(KIOSK_LIB): $(KIOSK_LIB_OBJ)
 	rm -f $@
 	ar rcs $@ $^
 
-$(BUILD)/bin/bawaba-kiosk: $(KIOSK_OBJ) $(KIOSK_LIB) $(UI_LIB) $(LIB)
+$(BUILD)/bin/bawaba-kiosk: $(KIOSK_OBJ) $(KIOSK_LIB) $(SDL_UI_LIB) $(UI_LIB) $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $(KIOSK_OBJ) $(KIOSK_LIB) $(UI_LIB) $(LIB) $(LDLIBS_BASE) \
+	$(CC) $(LDFLAGS) -o $@ $(KIOSK_OBJ) $(KIOSK_LIB) $(SDL_UI_LIB) $(UI_LIB) $(LIB) $(LDLIBS_BASE) \
 	  $(shell pkg-config --libs $(KIOSK_PKGS) libmosquitto)
 
 # the unit tests drive the flows: libkiosk.a before the UI layer, which it uses

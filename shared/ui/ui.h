@@ -1,6 +1,6 @@
 /* ui.h: bawaba's immediate-mode UI layer: widgets that turn input into results and a list
  * of draw commands with no SDL types, a mirroring layout helper, text fields, keypads,
- * on-screen keyboards, searchable lists and the themes. A renderer (kiosk/render_sdl.c)
+ * on-screen keyboards, searchable lists and the themes. A renderer (shared/ui/render_sdl.c)
  * turns the commands into pixels; tests drive it with synthetic input and a fake measurer.
  *
  * A frame:  ui_input_*(...) for one event;  ui_begin(ctx);  widgets...;  ui_end(ctx);
@@ -87,7 +87,10 @@ double ui_contrast(ui_color a, ui_color b);
 /* ---- input ---- */
 enum ui_key {
 	UI_KEY_NONE = 0, UI_KEY_BACKSPACE, UI_KEY_DELETE, UI_KEY_LEFT, UI_KEY_RIGHT,
-	UI_KEY_HOME, UI_KEY_END, UI_KEY_ENTER, UI_KEY_TAB, UI_KEY_ESCAPE
+	UI_KEY_HOME, UI_KEY_END, UI_KEY_ENTER, UI_KEY_TAB, UI_KEY_ESCAPE,
+	/* desk keys: a renderer opened with kr_settings.desk reports them (the agent
+	 * console); a kiosk never gets them; text widgets ignore them */
+	UI_KEY_UP, UI_KEY_DOWN, UI_KEY_PGUP, UI_KEY_PGDN, UI_KEY_F5, UI_KEY_F12, UI_KEY_CTRL_L
 };
 
 /* What a widget reports (bits). */

@@ -1,4 +1,5 @@
-/* render_sdl.c: the only SDL code of the kiosk: window, events, and drawing the UI
+/* render_sdl.c: the only SDL code of bawaba's screens (kiosk, agent console): window,
+ * events, and drawing the UI
  * layer's commands. Text follows RECIPES.md: FriBidi levels per line, runs of one level
  * and one font (NotoSansArabic has no Latin letters and no parentheses, SDL_ttf has no
  * fallback), runs reordered visually, each shaped by HarfBuzz through SDL_ttf as RTL
@@ -59,6 +60,8 @@ struct kr {
 	int nfonts;
 	line *cache;            /* NLINES, direct-mapped by hash */
 	int lock_pending;       /* full screen and grabs still to ask for, after the first frame */
+	int desk;               /* report desk keys, the wheel, pointer moves (kr_settings) */
+	SDL_AudioDeviceID audio; /* kr_beep's device, opened on first use */
 	long hits, misses;
 	/* scratch for one line's bidi analysis */
 	FriBidiChar u[MAX_CHARS];
@@ -581,6 +584,7 @@ int kr_open(kr **out, const kr_settings *s, bw_err *e)
 		return bw_fail(e, BW_ENOMEM, "renderer: out of memory");
 	}
 	r->cache = cache;
+	r->desk = s->desk;
 	snprintf(r->fonts_dir, sizeof r->fonts_dir, "%s", s->fonts_dir);
 	for (int f = 0; f < NFACE; f++) {
 		if (!font(r, f, 24)) {
@@ -626,6 +630,8 @@ void kr_close(kr *r)
 	}
 	for (int i = 0; i < r->nfonts; i++)
 		TTF_CloseFont(r->fonts[i].f);
+	if (r->audio)
+		SDL_CloseAudioDevice(r->audio);
 	if (r->ren)
 		SDL_DestroyRenderer(r->ren);
 	if (r->win)
@@ -635,9 +641,11 @@ void kr_close(kr *r)
 	SDL_Quit();
 }
 
-static int map_key(SDL_Keycode k)
+/* The keys a kiosk reacts to; a desk (the agent console) gets list and function keys too.
+ * Anything else (Alt+F4, Ctrl+W, ...) is never reported: the lockdown relies on it. */
+static int map_key(const SDL_Keysym *k, int desk)
 {
-	switch (k) {
+	switch (k->sym) {
 	case SDLK_BACKSPACE: return UI_KEY_BACKSPACE;
 	case SDLK_DELETE: return UI_KEY_DELETE;
 	case SDLK_LEFT: return UI_KEY_LEFT;
@@ -647,8 +655,71 @@ static int map_key(SDL_Keycode k)
 	case SDLK_RETURN: case SDLK_KP_ENTER: return UI_KEY_ENTER;
 	case SDLK_TAB: return UI_KEY_TAB;
 	case SDLK_ESCAPE: return UI_KEY_ESCAPE;
-	default: return UI_KEY_NONE;
 	}
+	if (!desk)
+		return UI_KEY_NONE;
+	if ((k->mod & KMOD_CTRL) && k->sym == SDLK_l)
+		return UI_KEY_CTRL_L;
+	switch (k->sym) {
+	case SDLK_UP: return UI_KEY_UP;
+	case SDLK_DOWN: return UI_KEY_DOWN;
+	case SDLK_PAGEUP: return UI_KEY_PGUP;
+	case SDLK_PAGEDOWN: return UI_KEY_PGDN;
+	case SDLK_F5: return UI_KEY_F5;
+	case SDLK_F12: return UI_KEY_F12;
+	}
+	return UI_KEY_NONE;
+}
+
+/* 1 if se is an event this program uses (ev filled). */
+static int convert(const kr *r, const SDL_Event *se, kr_event *ev)
+{
+	memset(ev, 0, sizeof *ev);
+	switch (se->type) {
+	case SDL_MOUSEBUTTONDOWN:
+	case SDL_MOUSEBUTTONUP:
+		if (se->button.button != SDL_BUTTON_LEFT)
+			return 0;
+		ev->type = se->type == SDL_MOUSEBUTTONDOWN ? KR_EV_PRESS : KR_EV_RELEASE;
+		ev->x = se->button.x;
+		ev->y = se->button.y;
+		return 1;
+	case SDL_MOUSEMOTION:
+		if (!r->desk)
+			return 0;
+		ev->type = KR_EV_MOVE;
+		ev->x = se->motion.x;
+		ev->y = se->motion.y;
+		return 1;
+	case SDL_MOUSEWHEEL:
+		if (!r->desk)
+			return 0;
+		ev->type = KR_EV_WHEEL;
+		ev->wheel = 3 * (se->wheel.direction == SDL_MOUSEWHEEL_FLIPPED ? se->wheel.y : -se->wheel.y);
+		return ev->wheel != 0;
+	case SDL_TEXTINPUT:
+		ev->type = KR_EV_TEXT;
+		snprintf(ev->text, sizeof ev->text, "%s", se->text.text);
+		return 1;
+	case SDL_KEYDOWN:
+		ev->type = KR_EV_KEY;
+		ev->key = map_key(&se->key.keysym, r->desk);
+		return ev->key != UI_KEY_NONE;
+	case SDL_QUIT:
+		ev->type = KR_EV_QUIT;
+		return 1;
+	case SDL_WINDOWEVENT:
+		if (se->window.event == SDL_WINDOWEVENT_EXPOSED) {
+			ev->type = KR_EV_EXPOSE;
+			return 1;
+		}
+		if (se->window.event == SDL_WINDOWEVENT_SIZE_CHANGED) {
+			ev->type = KR_EV_RESIZE;
+			return 1;
+		}
+		return 0;
+	}
+	return 0;
 }
 
 int kr_wait(kr *r, int timeout_ms, kr_event *ev)
@@ -657,48 +728,40 @@ int kr_wait(kr *r, int timeout_ms, kr_event *ev)
 	SDL_Event se;
 	memset(ev, 0, sizeof *ev);
 	for (;;) {
-		int left = timeout_ms;
-		if (timeout_ms >= 0) {
-			left = timeout_ms - (int)(SDL_GetTicks() - start);
-			if (left < 0)
-				left = 0;
+		int got;
+		if (timeout_ms == 0) {
+			got = SDL_PollEvent(&se);
+		} else {
+			int left = timeout_ms;
+			if (timeout_ms > 0) {
+				left = timeout_ms - (int)(SDL_GetTicks() - start);
+				if (left < 0)
+					left = 0;
+			}
+			got = left < 0 ? SDL_WaitEvent(&se) : SDL_WaitEventTimeout(&se, left);
 		}
-		if (!(left < 0 ? SDL_WaitEvent(&se) : SDL_WaitEventTimeout(&se, left)))
+		if (!got)
 			return 0;
-		switch (se.type) {
-		case SDL_MOUSEBUTTONDOWN:
-		case SDL_MOUSEBUTTONUP:
-			if (se.button.button != SDL_BUTTON_LEFT)
-				break;
-			ev->type = se.type == SDL_MOUSEBUTTONDOWN ? KR_EV_PRESS : KR_EV_RELEASE;
-			ev->x = se.button.x;
-			ev->y = se.button.y;
+		if (convert(r, &se, ev))
 			return 1;
-		case SDL_TEXTINPUT:
-			ev->type = KR_EV_TEXT;
-			snprintf(ev->text, sizeof ev->text, "%s", se.text.text);
-			return 1;
-		case SDL_KEYDOWN:
-			if ((ev->key = map_key(se.key.keysym.sym)) != UI_KEY_NONE) {
-				ev->type = KR_EV_KEY;
-				return 1;
-			}
-			break;
-		case SDL_QUIT:
-			ev->type = KR_EV_QUIT;
-			return 1;
-		case SDL_WINDOWEVENT:
-			if (se.window.event == SDL_WINDOWEVENT_EXPOSED) {
-				ev->type = KR_EV_EXPOSE;
-				return 1;
-			}
-			if (se.window.event == SDL_WINDOWEVENT_SIZE_CHANGED) {
-				ev->type = KR_EV_RESIZE;
-				return 1;
-			}
-			break;
-		}
-		if (timeout_ms >= 0 && (int)(SDL_GetTicks() - start) >= timeout_ms)
+		if (timeout_ms > 0 && (int)(SDL_GetTicks() - start) >= timeout_ms)
 			return 0;
 	}
+}
+
+void kr_beep(kr *r)
+{
+	/* 150 ms of an 880 Hz tone, queued */
+	if (!r->audio) {
+		if (!SDL_WasInit(SDL_INIT_AUDIO) && SDL_InitSubSystem(SDL_INIT_AUDIO) != 0)
+			return;
+		SDL_AudioSpec want = { .freq = 22050, .format = AUDIO_S16SYS, .channels = 1, .samples = 1024 }, got;
+		if (!(r->audio = SDL_OpenAudioDevice(NULL, 0, &want, &got, 0)))
+			return;
+		SDL_PauseAudioDevice(r->audio, 0);
+	}
+	int16_t buf[22050 * 15 / 100];
+	for (size_t i = 0; i < sizeof buf / sizeof buf[0]; i++)
+		buf[i] = (int16_t)(6000 * sin(2 * M_PI * 880 * (double)i / 22050));
+	SDL_QueueAudio(r->audio, buf, sizeof buf);
 }

@@ -1,4 +1,4 @@
-/* render.h: the kiosk's window, renderer and input, with no SDL types in sight: draws a
+/* render.h: the window, renderer and input of bawaba's SDL programs (kiosk, agent console), with no SDL types in sight: draws a
  * UI frame's commands (SDL2, SDL2_ttf/HarfBuzz shaping, FriBidi ordering), measures text
  * for the UI layer, turns SDL events into kr_event, saves screenshots. */
 #ifndef KIOSK_RENDER_H
@@ -14,6 +14,8 @@ typedef struct kr_settings {
 	int fullscreen;         /* full screen and keyboard grab: the kiosk's lockdown */
 	const char *fonts_dir;  /* holds NotoSans*, NotoSansArabic*, NotoSansTifinagh* */
 	const char *title;
+	int desk;               /* a desk program (the agent console): also report the desk
+	                         * keys of enum ui_key, the mouse wheel and pointer moves */
 } kr_settings;
 
 /* Opens the window and loads the fonts. BW_EIO with SDL's reason when there is no display
@@ -39,18 +41,23 @@ int kr_screenshot(kr *r, const char *path, bw_err *e);
 unsigned long kr_x11_window(kr *r);
 
 enum kr_ev { KR_EV_NONE = 0, KR_EV_PRESS, KR_EV_RELEASE, KR_EV_MOVE, KR_EV_TEXT, KR_EV_KEY,
-             KR_EV_QUIT, KR_EV_EXPOSE, KR_EV_RESIZE };
+             KR_EV_QUIT, KR_EV_EXPOSE, KR_EV_RESIZE, KR_EV_WHEEL };
 
 typedef struct kr_event {
 	int type;              /* enum kr_ev */
 	int x, y;              /* PRESS, RELEASE, MOVE (touch arrives as mouse events) */
 	char text[32];         /* TEXT: UTF-8 */
 	int key;               /* KEY: enum ui_key */
+	int wheel;             /* WHEEL (desk only): rows, positive = towards the end of a list */
 } kr_event;
 
-/* Waits up to timeout_ms (-1: forever) for the next event the kiosk cares about; 1 if
- * ev was filled, 0 on timeout. The process sleeps in the meantime. */
+/* Waits up to timeout_ms (-1: forever, 0: only what is pending) for the next event the
+ * program cares about; 1 if ev was filled, 0 on timeout. The process sleeps meanwhile. */
 int kr_wait(kr *r, int timeout_ms, kr_event *ev);
+
+/* A short beep on the default audio device (a desk's announcements); quiet when there
+ * is none. The device is opened on first use and kept. */
+void kr_beep(kr *r);
 
 /* Forgets every cached line (their text is zeroed before it is freed): the citizen's
  * input must not outlive the idle wipe in a cache. Closes the fonts too (they reopen
