@@ -18,7 +18,8 @@
  * SQLITE_PREPARE_PERSISTENT). Everything else is prepared per call. */
 enum {
 	Q_GET_REF, Q_GET_UID, Q_INSERT, Q_EVENT, Q_ADMIN, Q_NEXT_REF, Q_UPDATE_STATE,
-	Q_EVENTS, Q_BEGIN, Q_COMMIT, Q_ROLLBACK, Q_SAVEPOINT, Q_RELEASE, Q_ROLLBACK_TO, Q_COUNT
+	Q_EVENTS, Q_BEGIN, Q_COMMIT, Q_ROLLBACK, Q_SAVEPOINT, Q_RELEASE, Q_ROLLBACK_TO,
+	Q_DATA_VERSION, Q_COUNT
 };
 
 #define REQ_COLS "uid, ref, kind, channel, admin, category, site, device, lang, text, phone, " \
@@ -50,6 +51,9 @@ static const char *const sql_text[Q_COUNT] = {
 	[Q_ROLLBACK_TO] = "ROLLBACK TO op",
 	[Q_EVENTS] = "SELECT id, uid, request_uid, at, actor, old_state, new_state, note "
 		"FROM events WHERE request_uid = ?1 ORDER BY id",
+	/* moves when another connection (another process: `bawaba holiday add` beside the
+	 * hub) commits to the file; asked before each use of the holiday cache */
+	[Q_DATA_VERSION] = "PRAGMA data_version",
 };
 
 /* The SQL below names the closed states by number: (5, 6, 7). */
@@ -63,6 +67,7 @@ struct bw_store {
 	bw_day *hdays;          /* holiday cache, sorted; valid when hvalid */
 	size_t nh;
 	int hvalid;
+	int64_t hversion;       /* PRAGMA data_version when the cache was loaded */
 };
 
 static int db_fail(bw_store *s, bw_err *e, const char *what)
@@ -475,8 +480,33 @@ int bw_store_category_ok(bw_store *s, const char *category, const char *admin, i
 
 /* ---- holidays ---- */
 
+void bw_store_invalidate_caches(bw_store *s)
+{
+	s->hvalid = 0;
+}
+
+/* PRAGMA data_version of this connection, or -1 if it cannot be read (then the cache is
+ * reloaded: correct, only slower). */
+static int64_t data_version(bw_store *s)
+{
+	sqlite3_stmt *st = stmt(s, Q_DATA_VERSION, NULL);
+	int64_t v = -1;
+	if (st && sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	if (st)
+		sqlite3_reset(st);
+	return v;
+}
+
 int bw_store_holidays(bw_store *s, bw_holidays *out, bw_err *e)
 {
+	/* This connection's own holiday edits clear hvalid; data_version catches the
+	 * commits of every other connection (it does not move for our own). Any commit
+	 * elsewhere reloads the table: a few dozen rows, and on the hub the other writers
+	 * (the operator's CLI) are rare. */
+	int64_t version = data_version(s);
+	if (version < 0 || version != s->hversion)
+		s->hvalid = 0;
 	if (!s->hvalid) {
 		sqlite3_stmt *st;
 		size_t cap = 64, n = 0;
@@ -499,6 +529,7 @@ int bw_store_holidays(bw_store *s, bw_holidays *out, bw_err *e)
 		s->hdays = days;
 		s->nh = n;
 		s->hvalid = 1;
+		s->hversion = version;
 	}
 	out->days = s->hdays;
 	out->n = s->nh;

@@ -151,8 +151,12 @@ int bw_store_holidays_replace(bw_store *s, const bw_holiday *h, size_t n, int *r
 int bw_store_holiday_list(bw_store *s, const char *from, const char *to,
                           int (*cb)(const bw_holiday *, void *), void *arg, bw_err *e);
 /* The holiday days as a bw_holidays view; the store owns the memory, valid until the
- * next change to the table. */
+ * next store call. The view is cached and reloaded when the table changed, through this
+ * handle or any other connection to the file (another process: PRAGMA data_version). */
 int bw_store_holidays(bw_store *s, bw_holidays *out, bw_err *e);
+/* Drops the store's caches (the holiday days), for a caller that changed the tables
+ * through bw_store_db() on this same connection, which data_version does not see. */
+void bw_store_invalidate_caches(bw_store *s);
 
 /* Deadline of a stored request with the holidays it skipped (for `show`). */
 int bw_store_deadline(bw_store *s, const bw_request *r, bw_deadline *out, bw_err *e);

@@ -301,6 +301,48 @@ START_TEST(holiday_added_after_filing)
 }
 END_TEST
 
+/* The hub keeps its store open for days while the operator's `bawaba holiday add` (another
+ * process, another connection) changes the table: the hub's next deadlines use it. */
+START_TEST(holiday_cache_follows_other_connections)
+{
+	bw_request r, g;
+	bw_store *cli;
+	bw_err e;
+	make(&r, BW_KIND_INFO, "2026-11-27");
+	ck_assert_int_eq(bw_store_insert(S, &r, "citizen", &e), BW_OK);   /* S caches the table */
+	ck_assert_str_eq(r.deadline, "2026-12-25");
+	ck_assert_int_eq(bw_store_open(&cli, path, 0, &e), BW_OK);
+	bw_holiday h = { .day = "2026-12-09", .name_fr = "Fête", .islamic = 1, .confirmed = 1 };
+	int changed = -1;
+	ck_assert_int_eq(bw_store_holiday_add(cli, &h, &changed, &e), BW_OK);
+	ck_assert_int_eq(changed, 1);
+	bw_store_close(cli);
+	/* a new request at the hub, received the same day, counts the new holiday */
+	make(&g, BW_KIND_INFO, "2026-11-27");
+	ck_assert_int_eq(bw_store_insert(S, &g, "citizen", &e), BW_OK);
+	ck_assert_str_eq(g.deadline, "2026-12-28");
+	bw_holidays hs;
+	ck_assert_int_eq(bw_store_holidays(S, &hs, &e), BW_OK);
+	ck_assert(!bw_is_working_day(&hs, bw_day_from_ymd(2026, 12, 9)));
+	/* and so does an extension made at the hub (chained from the moved deadline) */
+	ck_assert_int_eq(bw_store_transition(S, r.ref, BW_ST_EXTENDED, "agent:a", "archives", 1796000000, NULL, &e), BW_OK);
+	ck_assert_int_eq(bw_store_get(S, r.ref, &g, NULL), BW_OK);
+	ck_assert_str_eq(g.deadline, "2027-01-25");
+	/* removed elsewhere: gone here too */
+	ck_assert_int_eq(bw_store_open(&cli, path, 0, &e), BW_OK);
+	ck_assert_int_eq(bw_store_holiday_remove(cli, "2026-12-09", NULL, &e), BW_OK);
+	bw_store_close(cli);
+	ck_assert_int_eq(bw_store_holidays(S, &hs, &e), BW_OK);
+	ck_assert(bw_is_working_day(&hs, bw_day_from_ymd(2026, 12, 9)));
+	/* a change made on this very connection with raw SQL: invalidate_caches */
+	ck_assert_int_eq(sqlite3_exec(bw_store_db(S), "INSERT INTO holidays (day, name_ar, name_fr, islamic, confirmed) "
+				      "VALUES ('2026-12-10', '', 'X', 0, 1)", NULL, NULL, NULL), SQLITE_OK);
+	bw_store_invalidate_caches(S);
+	ck_assert_int_eq(bw_store_holidays(S, &hs, &e), BW_OK);
+	ck_assert(!bw_is_working_day(&hs, bw_day_from_ymd(2026, 12, 10)));
+}
+END_TEST
+
 static int count_cb(const bw_request *r, void *arg) { (void)r; (*(int *)arg)++; return 0; }
 
 START_TEST(queue_filters_and_overdue)
@@ -419,6 +461,7 @@ Suite *suite_store(void)
 	tcase_add_test(t, transitions_and_events);
 	tcase_add_test(t, reopen_restarts_the_clock);
 	tcase_add_test(t, holiday_added_after_filing);
+	tcase_add_test(t, holiday_cache_follows_other_connections);
 	tcase_add_test(t, queue_filters_and_overdue);
 	tcase_add_test(t, indicators);
 	tcase_add_test(t, group_commit_isolates_failures);
