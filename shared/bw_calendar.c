@@ -122,6 +122,7 @@ static const bw_rule rules[] = {
 	{ "info", BW_COUNT_WORKING_DAYS, 20, "law 31.13 art. 16: answer within 20 working days" },
 	{ "info-extension", BW_COUNT_WORKING_DAYS, 20, "law 31.13 art. 16: one extension of 20 working days, requester told with the reason" },
 	{ "info-urgent", BW_COUNT_CALENDAR_DAYS, 3, "law 31.13 art. 17: 3 days when life, safety or freedom is at stake" },
+	{ "info-urgent-extension", BW_COUNT_CALENDAR_DAYS, 3, "law 31.13 art. 17 (CDAI): an urgent request extended once by 3 days, requester told with the reason" },
 	{ "appeal-window", BW_COUNT_WORKING_DAYS, 20, "law 31.13 art. 19: complaint to the head of the body within 20 working days" },
 	{ "appeal-answer", BW_COUNT_CALENDAR_DAYS, 15, "law 31.13 art. 19: the head of the body answers within 15 days" },
 	{ "cdai-window", BW_COUNT_CALENDAR_DAYS, 30, "law 31.13 art. 20: complaint to the CDAI within 30 days" },
@@ -173,6 +174,12 @@ const char *bw_rule_initial(int kind, int urgent)
 	return "decree";
 }
 
+const char *bw_rule_extension(const char *rule)
+{
+	/* an urgent request keeps its short clock: 3 more days, not 20 working days */
+	return strcmp(rule, "info-urgent") == 0 ? "info-urgent-extension" : "info-extension";
+}
+
 int bw_deadline_chain(const char *rule, bw_day from, int extended, const bw_holidays *h,
                       bw_deadline *out, bw_err *e)
 {
@@ -182,6 +189,6 @@ int bw_deadline_chain(const char *rule, bw_day from, int extended, const bw_holi
 	out->nskipped = 0;
 	bw_deadline_compute(r, from, h, out);
 	if (extended)
-		bw_deadline_compute(bw_rule_get("info-extension"), out->due, h, out);
+		bw_deadline_compute(bw_rule_get(bw_rule_extension(rule)), out->due, h, out);
 	return BW_OK;
 }

@@ -60,9 +60,14 @@ void bw_deadline_compute(const bw_rule *rule, bw_day from, const bw_holidays *h,
  * reopen, "appeal-answer" on an appeal). */
 const char *bw_rule_initial(int kind, int urgent);
 
+/* The extension rule that follows the base rule `rule`: "info-urgent-extension" (3 days,
+ * the CDAI's reading of art. 17) after "info-urgent", else "info-extension" (20 working
+ * days, art. 16). */
+const char *bw_rule_extension(const char *rule);
+
 /* A request's current deadline: `rule` counted from `from`, then, if extended, the
- * 20-working-day extension counted from that due date (law 31.13 art. 16). skipped
- * holds the holidays of both spans. BW_EINVAL for an unknown rule name. */
+ * extension rule of bw_rule_extension(rule) counted from that due date. skipped holds
+ * the holidays of both spans. BW_EINVAL for an unknown rule name. */
 int bw_deadline_chain(const char *rule, bw_day from, int extended, const bw_holidays *h,
                       bw_deadline *out, bw_err *e);
 

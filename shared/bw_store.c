@@ -924,6 +924,24 @@ int bw_store_list(bw_store *s, const bw_filter *f,
 
 /* ---- lifecycle ---- */
 
+/* *once = 1 if the request `uid` was ever extended. Law 31.13 allows one extension over
+ * the request's whole life, but the extended column only says whether the current clock
+ * includes one (an appeal restarts the clock without it), so the events are asked. */
+static int ever_extended(bw_store *s, const char *uid, int *once, bw_err *e)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(s->db, "SELECT EXISTS (SELECT 1 FROM events WHERE request_uid = ?1 "
+			       "AND new_state = ?2 AND old_state IS NOT ?2)", -1, &st, NULL) != SQLITE_OK)
+		return db_fail(s, e, "events");
+	bind_text(st, 1, uid);
+	sqlite3_bind_int(st, 2, BW_ST_EXTENDED);
+	int rc = sqlite3_step(st) == SQLITE_ROW ? BW_OK : db_fail(s, e, "events");
+	if (rc == BW_OK)
+		*once = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return rc;
+}
+
 static int transition(bw_store *s, const char *ref, enum bw_state to, const char *actor,
                       const char *note, int64_t at, const char *given_uid, bw_event *ev, bw_err *e)
 {
@@ -954,13 +972,23 @@ static int transition(bw_store *s, const char *ref, enum bw_state to, const char
 		goto done;
 	if ((rc = get_by(s, Q_GET_REF, ref, r, rule, from, e)))
 		goto out;
-	if (!bw_state_allowed(r->kind, r->state, to, r->extended)) {
+	int once = r->extended;
+	if (to == BW_ST_EXTENDED && !once && (rc = ever_extended(s, r->uid, &once, e)))
+		goto out;
+	if (!bw_state_allowed(r->kind, r->state, to, once)) {
 		rc = bw_fail(e, BW_ESTATE, "%s (%s): cannot go from %s to %s%s", ref, bw_kind_name(r->kind),
 			     bw_state_name(r->state), bw_state_name(to),
-			     to == BW_ST_EXTENDED && r->extended ? " (already extended once)" : "");
+			     to == BW_ST_EXTENDED && once ? " (already extended once)" : "");
 		goto out;
 	}
 	bw_day_format(day, today);
+	/* art. 16: the requester is told of the extension, with its reason, before the
+	 * deadline ends; after it, the request is late, not extended */
+	if (to == BW_ST_EXTENDED && strcmp(today, r->deadline) > 0) {
+		rc = bw_fail(e, BW_ESTATE, "%s: the deadline ended on %s: an extension must be announced to the "
+			     "requester before the deadline ends (law 31.13 art. 16)", ref, r->deadline);
+		goto out;
+	}
 	if (to == BW_ST_UNDER_APPEAL && bw_state_is_open(r->state) && strcmp(today, r->deadline) <= 0) {
 		rc = bw_fail(e, BW_ESTATE, "%s: an appeal on silence is possible only after the deadline (%s)",
 			     ref, r->deadline);

@@ -112,9 +112,12 @@ typedef struct bw_event {
 } bw_event;
 
 /* Moves the request `ref` to state `to` if the lifecycle allows it, appends the event,
- * and updates the deadline (extension: +20 working days; appeal; reopen), all in one
- * transaction. Notes are required where bw_state_needs_note says so. BW_ESTATE with the
- * reason if not allowed. ev (if not NULL) receives the appended event. */
+ * and updates the deadline (extension: +20 working days, +3 days for an urgent request;
+ * appeal; reopen), all in one transaction. `at` is when it happens; its date in Morocco
+ * is "today" for the legal checks. Notes are required where bw_state_needs_note says so.
+ * BW_ESTATE with the reason if not allowed, including: a second extension in the
+ * request's life (law 31.13 art. 16: once), an extension after the deadline ended (the
+ * requester is told before). ev (if not NULL) receives the appended event. */
 int bw_store_transition(bw_store *s, const char *ref, enum bw_state to, const char *actor,
                         const char *note, int64_t at, bw_event *ev, bw_err *e);
 

@@ -131,6 +131,33 @@ START_TEST(extension_chains_once)
 }
 END_TEST
 
+START_TEST(urgent_extension_is_three_days)
+{
+	/* An urgent request (art. 17) is extended by 3 days (the CDAI), not 20 working days:
+	 * Friday 13 Nov + 3 = Monday 16, + 3 = Thursday 19. */
+	bw_deadline d = { 0 };
+	ck_assert_int_eq(bw_deadline_chain("info-urgent", D("2026-11-13"), 1, NULL, &d, NULL), BW_OK);
+	assert_day(d.due, "2026-11-19");
+	/* rolled to a working day like the other calendar rules: Wednesday 18 + 3 = Saturday
+	 * 21 -> Monday 23; + 3 = Thursday 26, a holiday here -> Friday 27, and it is listed */
+	bw_day h[] = { D("2026-11-26") };
+	bw_holidays hs = { h, 1 };
+	ck_assert_int_eq(bw_deadline_chain("info-urgent", D("2026-11-18"), 1, &hs, &d, NULL), BW_OK);
+	assert_day(d.due, "2026-11-27");
+	ck_assert_uint_eq(d.nskipped, 1);
+	assert_day(d.skipped[0], "2026-11-26");
+	ck_assert_str_eq(bw_rule_extension("info-urgent"), "info-urgent-extension");
+	ck_assert_str_eq(bw_rule_extension("info"), "info-extension");
+	const bw_rule *r = bw_rule_get("info-urgent-extension");
+	ck_assert_ptr_nonnull(r);
+	ck_assert_int_eq(r->count, BW_COUNT_CALENDAR_DAYS);
+	ck_assert_int_eq(r->days, 3);
+	/* an ordinary request still gets 20 working days */
+	ck_assert_int_eq(bw_deadline_chain("info", D("2026-11-27"), 1, NULL, &d, NULL), BW_OK);
+	assert_day(d.due, "2027-01-22");
+}
+END_TEST
+
 Suite *suite_calendar(void)
 {
 	Suite *s = suite_create("calendar");
@@ -144,6 +171,7 @@ Suite *suite_calendar(void)
 	tcase_add_test(t, islamic_holidays_count_like_others);
 	tcase_add_test(t, calendar_days_roll_to_working_day);
 	tcase_add_test(t, extension_chains_once);
+	tcase_add_test(t, urgent_extension_is_three_days);
 	suite_add_tcase(s, t);
 	return s;
 }

@@ -254,6 +254,72 @@ START_TEST(transitions_and_events)
 }
 END_TEST
 
+static int count_events(const char *uid)
+{
+	sqlite3_stmt *st;
+	int n = -1;
+	ck_assert_int_eq(sqlite3_prepare_v2(bw_store_db(S), "SELECT count(*) FROM events WHERE request_uid = ?1",
+					    -1, &st, NULL), SQLITE_OK);
+	sqlite3_bind_text(st, 1, uid, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return n;
+}
+
+/* Law 31.13 art. 16: one extension in the request's life, even across an appeal. */
+START_TEST(extension_once_across_an_appeal)
+{
+	bw_request r, g;
+	bw_err e;
+	make(&r, BW_KIND_INFO, "2026-11-27");
+	ck_assert_int_eq(bw_store_insert(S, &r, "citizen", &e), BW_OK);
+	ck_assert_int_eq(bw_store_transition(S, r.ref, BW_ST_EXTENDED, "agent:a", "archives", 1796000000, NULL, &e), BW_OK);
+	ck_assert_int_eq(bw_store_transition(S, r.ref, BW_ST_REJECTED, "agent:a", "unclear", 1796000100, NULL, &e), BW_OK);
+	ck_assert_msg(bw_store_transition(S, r.ref, BW_ST_UNDER_APPEAL, "citizen", "je conteste", 1796100000, NULL, &e) == BW_OK,
+		      "%s", e.msg);
+	ck_assert_int_eq(bw_store_get(S, r.ref, &g, NULL), BW_OK);
+	ck_assert_int_eq(g.extended, 0);   /* the appeal's clock has no extension ... */
+	ck_assert_int_eq(bw_store_transition(S, r.ref, BW_ST_ASSIGNED, "agent:a", "chef", 1796100100, NULL, &e), BW_OK);
+	/* ... but the request was extended once already */
+	int before = count_events(r.uid);
+	ck_assert_int_eq(bw_store_transition(S, r.ref, BW_ST_EXTENDED, "agent:a", "again", 1796100200, NULL, &e), BW_ESTATE);
+	ck_assert_ptr_nonnull(strstr(e.msg, "already extended once"));
+	ck_assert_int_eq(count_events(r.uid), before);
+	ck_assert_int_eq(bw_store_get(S, r.ref, &g, NULL), BW_OK);
+	ck_assert_int_eq(g.state, BW_ST_ASSIGNED);
+}
+END_TEST
+
+/* Urgent requests: 3 more days, not 20 working days; and no extension once the deadline
+ * has ended (the requester is told before it). */
+START_TEST(extension_urgent_and_before_the_deadline)
+{
+	bw_request u, v, g;
+	bw_err e;
+	const int64_t nov16 = 1794823200;   /* Monday 2026-11-16 10:00 UTC, the due day */
+	make(&u, BW_KIND_INFO, "2026-11-13");
+	u.urgent = 1;
+	ck_assert_int_eq(bw_store_insert(S, &u, "citizen", &e), BW_OK);
+	ck_assert_str_eq(u.deadline, "2026-11-16");
+	ck_assert_msg(bw_store_transition(S, u.ref, BW_ST_EXTENDED, "agent:a", "search", nov16, NULL, &e) == BW_OK, "%s", e.msg);
+	ck_assert_int_eq(bw_store_get(S, u.ref, &g, NULL), BW_OK);
+	ck_assert_str_eq(g.deadline, "2026-11-19");
+	/* the same a day after the deadline: refused, nothing written */
+	make(&v, BW_KIND_INFO, "2026-11-13");
+	v.urgent = 1;
+	ck_assert_int_eq(bw_store_insert(S, &v, "citizen", &e), BW_OK);
+	ck_assert_int_eq(bw_store_transition(S, v.ref, BW_ST_EXTENDED, "agent:a", "late", nov16 + 86400, NULL, &e), BW_ESTATE);
+	ck_assert_ptr_nonnull(strstr(e.msg, "2026-11-16"));
+	ck_assert_ptr_nonnull(strstr(e.msg, "before the deadline"));
+	ck_assert_int_eq(count_events(v.uid), 1);
+	ck_assert_int_eq(bw_store_get(S, v.ref, &g, NULL), BW_OK);
+	ck_assert_int_eq(g.state, BW_ST_RECEIVED);
+	ck_assert_int_eq(g.extended, 0);
+	ck_assert_str_eq(g.deadline, "2026-11-16");
+}
+END_TEST
+
 START_TEST(reopen_restarts_the_clock)
 {
 	bw_request r, g;
@@ -459,6 +525,8 @@ Suite *suite_store(void)
 	tcase_add_test(t, insert_rejections_change_nothing);
 	tcase_add_test(t, info_request_fields);
 	tcase_add_test(t, transitions_and_events);
+	tcase_add_test(t, extension_once_across_an_appeal);
+	tcase_add_test(t, extension_urgent_and_before_the_deadline);
 	tcase_add_test(t, reopen_restarts_the_clock);
 	tcase_add_test(t, holiday_added_after_filing);
 	tcase_add_test(t, holiday_cache_follows_other_connections);
