@@ -466,7 +466,8 @@ out:
 static void on_query(hub *h, struct hdev *d, const char *payload, int len,
                      const mosquitto_property *props)
 {
-	char ref[BW_REF_LEN + 1], want[BW_PROTO_TOPIC_MAX], *rt = NULL, *json = NULL;
+	char ref[BW_REF_LEN + 1], code[BW_RCODE_LEN + 1], want[BW_PROTO_TOPIC_MAX], *rt = NULL,
+	     *json = NULL;
 	void *corr = NULL;
 	uint16_t clen = 0;
 	bw_err e;
@@ -474,7 +475,7 @@ static void on_query(hub *h, struct hdev *d, const char *payload, int len,
 	mosquitto_property *out = NULL;
 	bw_status *st = NULL;
 	h->stats.queries++;
-	if (bw_query_decode(payload, (size_t)len, ref, &e)) {
+	if (bw_query_decode(payload, (size_t)len, ref, code, &e)) {
 		drop(h, d->id, "up/query", e.msg);
 		return;
 	}
@@ -487,7 +488,10 @@ static void on_query(hub *h, struct hdev *d, const char *payload, int len,
 	}
 	st = bw_xmalloc(sizeof *st);
 	bw_status_init(st);
-	if (bw_status_load(h->st, ref, st, &e) || bw_status_encode(st, &json, &jlen, &e)) {
+	/* any device may ask about any reference (a citizen may follow a request at another
+	 * site), so the reference alone gets states and dates; the notes meant for the citizen
+	 * go only with the receipt code they were given (never logged) */
+	if (bw_status_load(h->st, ref, code, st, &e) || bw_status_encode(st, &json, &jlen, &e)) {
 		log_error(h->log, "status %s for %s: %s", ref, d->id, e.msg);
 		goto out;
 	}

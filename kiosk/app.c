@@ -122,7 +122,7 @@ static int local_query(void *arg, const char *ref, kiosk_status_fn done, void *k
 	if (rc)
 		return rc;
 	bw_status_init(&st);
-	if ((rc = bw_status_load(l->st, digits, &st, e)) == BW_OK) {
+	if ((rc = bw_status_load(l->st, digits, NULL, &st, e)) == BW_OK) {
 		st.from_local = 1;
 		done(k, &st);
 	}

@@ -2,9 +2,12 @@
  * presence) in JSON with jansson; decoders check the whole message against a key list. */
 #include "bw_proto.h"
 
+#include <errno.h>
 #include <jansson.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 
 #include "bw_ref.h"
 #include "bw_state.h"
@@ -289,12 +292,55 @@ out:
 	return rc;
 }
 
+/* ---- receipt code ---- */
+
+int bw_rcode_make(char code[BW_RCODE_LEN + 1], bw_err *e)
+{
+	uint16_t v;
+	code[0] = '\0';
+	/* 60000 is the largest multiple of 10000 below 65536: drawing again above it keeps
+	 * every code equally likely (a plain modulo would favour the low ones) */
+	do {
+		ssize_t n = getrandom(&v, sizeof v, 0);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n != (ssize_t)sizeof v)
+			return bw_fail(e, BW_EIO, "code: getrandom: %s", n < 0 ? strerror(errno) : "short read");
+	} while (v >= 60000);
+	snprintf(code, BW_RCODE_LEN + 1, "%04u", (unsigned)(v % 10000));
+	return BW_OK;
+}
+
+int bw_rcode_valid(const char *s)
+{
+	for (int i = 0; i < BW_RCODE_LEN; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+	return s[BW_RCODE_LEN] == '\0';
+}
+
+int bw_rcode_match(const char *stored, const char *given)
+{
+	if (!stored || !given || !bw_rcode_valid(stored) || !bw_rcode_valid(given))
+		return 0;
+	unsigned diff = 0;
+	for (int i = 0; i < BW_RCODE_LEN; i++)
+		diff |= (unsigned)(stored[i] ^ given[i]);
+	return diff == 0;
+}
+
 /* ---- query ---- */
 
-int bw_query_encode(const char *ref, char **out, size_t *len, bw_err *e)
+int bw_query_encode(const char *ref, const char *code, char **out, size_t *len, bw_err *e)
 {
 	json_t *r = header("query");
 	int rc = set_str(r, "ref", ref, e);
+	if (rc == BW_OK && code && code[0]) {
+		if (!bw_rcode_valid(code))
+			rc = bw_fail(e, BW_EINVAL, "code: not %d digits", BW_RCODE_LEN);
+		else
+			rc = set_str(r, "code", code, e);
+	}
 	if (rc) {
 		json_decref(r);
 		*out = NULL;
@@ -303,17 +349,26 @@ int bw_query_encode(const char *ref, char **out, size_t *len, bw_err *e)
 	return finish(r, out, len, e);
 }
 
-int bw_query_decode(const char *json, size_t len, char ref[BW_REF_LEN + 1], bw_err *e)
+int bw_query_decode(const char *json, size_t len, char ref[BW_REF_LEN + 1],
+                    char code[BW_RCODE_LEN + 1], bw_err *e)
 {
-	static const struct key keys[] = { { "ref", J_STR, 1 }, { 0 } };
+	static const struct key keys[] = { { "ref", J_STR, 1 }, { "code", J_STR, 0 }, { 0 } };
 	json_t *r;
 	ref[0] = '\0';
+	code[0] = '\0';
 	int rc = open_msg(json, len, BW_PROTO_MSG_MAX, "query", keys, &r, e);
 	if (rc)
 		return rc;
 	rc = get_str(r, "ref", ref, BW_REF_LEN + 1, e);
 	if (rc == BW_OK && !ref_ok(ref))
 		rc = bw_fail(e, BW_EINVAL, "ref: not 12 digits");
+	if (rc == BW_OK && json_object_get(r, "code") &&
+	    ((rc = get_str(r, "code", code, BW_RCODE_LEN + 1, e)) || !bw_rcode_valid(code)))
+		rc = bw_fail(e, rc == BW_ETOOBIG ? BW_ETOOBIG : BW_EINVAL, "code: not %d digits", BW_RCODE_LEN);
+	if (rc) {
+		ref[0] = '\0';
+		code[0] = '\0';
+	}
 	json_decref(r);
 	return rc;
 }
@@ -352,12 +407,13 @@ int bw_status_note_public(int state)
 
 static int add_event_step(const bw_event *ev, void *arg)
 {
-	bw_status_add_step(arg, ev->new_state, ev->at,
-			   bw_status_note_public(ev->new_state) ? ev->note : NULL);
+	bw_status *st = arg;
+	bw_status_add_step(st, ev->new_state, ev->at,
+			   st->code == BW_CODE_OK && bw_status_note_public(ev->new_state) ? ev->note : NULL);
 	return 0;
 }
 
-int bw_status_load(bw_store *s, const char *ref, bw_status *st, bw_err *e)
+int bw_status_load(bw_store *s, const char *ref, const char *code, bw_status *st, bw_err *e)
 {
 	bw_request *r = bw_xmalloc(sizeof *r);
 	bw_status_clear(st);
@@ -374,8 +430,12 @@ int bw_status_load(bw_store *s, const char *ref, bw_status *st, bw_err *e)
 	st->state = r->state;
 	memcpy(st->received_on, r->received_on, sizeof st->received_on);
 	memcpy(st->deadline, r->deadline, sizeof st->deadline);
+	if (code && code[0])
+		st->code = bw_rcode_match(r->code, code) ? BW_CODE_OK : BW_CODE_WRONG;
 	rc = bw_store_events(s, r->uid, add_event_step, st, e);
 out:
+	/* the request's copy held the citizen's text and personal data */
+	memset(r, 0, sizeof *r);
 	free(r);
 	return rc;
 }
@@ -395,13 +455,17 @@ int bw_status_encode(const bw_status *st, char **out, size_t *len, bw_err *e)
 		    (rc = set_str(r, "received_on", st->received_on, e)) ||
 		    (rc = set_str(r, "deadline", st->deadline, e)))
 			goto err;
+		if (st->code != BW_CODE_NONE)
+			json_object_set_new(r, "code_ok", json_boolean(st->code == BW_CODE_OK));
 		for (size_t i = 0; i < st->nsteps; i++) {
 			json_t *s = json_object();
 			json_array_append_new(tl, s);
 			if ((rc = set_str(s, "state", bw_state_name(st->steps[i].state), e)))
 				goto err;
 			json_object_set_new(s, "at", json_integer(st->steps[i].at));
-			if (st->steps[i].note && (rc = set_str(s, "note", st->steps[i].note, e)))
+			/* a note leaves only with the code that unlocks it */
+			if (st->steps[i].note && st->code == BW_CODE_OK &&
+			    (rc = set_str(s, "note", st->steps[i].note, e)))
 				goto err;
 		}
 	} else if (st->ref[0] && (rc = set_str(r, "ref", st->ref, e))) {
@@ -418,7 +482,7 @@ int bw_status_decode(const char *json, size_t len, bw_status *st, bw_err *e)
 	static const struct key keys[] = {
 		{ "found", J_BOOL, 1 }, { "ref", J_STR, 0 }, { "kind", J_STR, 0 },
 		{ "state", J_STR, 0 }, { "received_on", J_STR, 0 }, { "deadline", J_STR, 0 },
-		{ "timeline", J_ARRAY, 0 }, { 0 } };
+		{ "code_ok", J_BOOL, 0 }, { "timeline", J_ARRAY, 0 }, { 0 } };
 	json_t *r;
 	char kind[24] = "";
 	bw_status_clear(st);
@@ -426,6 +490,8 @@ int bw_status_decode(const char *json, size_t len, bw_status *st, bw_err *e)
 	if (rc)
 		return rc;
 	st->found = json_is_true(json_object_get(r, "found"));
+	json_t *cok = json_object_get(r, "code_ok");
+	st->code = !cok ? BW_CODE_NONE : json_is_true(cok) ? BW_CODE_OK : BW_CODE_WRONG;
 	if ((rc = get_str(r, "ref", st->ref, sizeof st->ref, e)) ||
 	    (rc = get_str(r, "kind", kind, sizeof kind, e)) ||
 	    (rc = get_str(r, "received_on", st->received_on, sizeof st->received_on, e)) ||
@@ -462,6 +528,10 @@ int bw_status_decode(const char *json, size_t len, bw_status *st, bw_err *e)
 		json_t *note = json_object_get(s, "note");
 		if (json_object_size(s) != 2u + (note != NULL) || (note && !json_is_string(note))) {
 			rc = bw_fail(e, BW_EINVAL, "timeline[%zu]: unexpected keys", i);
+			goto out;
+		}
+		if (note && st->code != BW_CODE_OK) {
+			rc = bw_fail(e, BW_EINVAL, "timeline[%zu]: a note without a matching code", i);
 			goto out;
 		}
 		if ((rc = get_state(s, "state", &state, e)))

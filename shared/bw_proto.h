@@ -58,9 +58,28 @@ int bw_ack_encode(const bw_ack *a, size_t n, char **out, size_t *len, bw_err *e)
 /* *out gets an array of *n acks (1..BW_PROTO_ACKS_MAX), owned by the caller (free()). */
 int bw_ack_decode(const char *json, size_t len, bw_ack **out, size_t *n, bw_err *e);
 
-/* Status query by reference: {"v":1,"type":"query","ref":"..."} (12 digits). */
-int bw_query_encode(const char *ref, char **out, size_t *len, bw_err *e);
-int bw_query_decode(const char *json, size_t len, char ref[BW_REF_LEN + 1], bw_err *e);
+/* The receipt code: BW_RCODE_LEN secret digits given to the citizen with the reference
+ * (receipt screen, printed ticket). References are sequential, so anyone can type one;
+ * the code is what shows that the one asking filed the request, before the notes meant
+ * for them (the answer, a reason) are shown. Stored with the request (bw_request.code). */
+#define BW_RCODE_LEN 4
+/* Makes a new code from getrandom(2), every value equally likely. BW_EIO if the kernel
+ * gives no randomness (code is then ""). */
+int bw_rcode_make(char code[BW_RCODE_LEN + 1], bw_err *e);
+/* 1 if s is exactly BW_RCODE_LEN ASCII digits. */
+int bw_rcode_valid(const char *s);
+/* 1 if stored is a valid code and given is the same code; the comparison takes the same
+ * time wherever the digits differ. An empty stored code (a request from before codes)
+ * matches nothing. */
+int bw_rcode_match(const char *stored, const char *given);
+
+/* Status query by reference, with the receipt code when the citizen typed it:
+ *   {"v":1,"type":"query","ref":"004200000018","code":"4821"}
+ * code NULL or "" leaves "code" out. The decoder requires a 12-digit ref and, when "code"
+ * is there, BW_RCODE_LEN digits; code[] gets "" when absent. */
+int bw_query_encode(const char *ref, const char *code, char **out, size_t *len, bw_err *e);
+int bw_query_decode(const char *json, size_t len, char ref[BW_REF_LEN + 1],
+                    char code[BW_RCODE_LEN + 1], bw_err *e);
 
 /* One step of a request's timeline: a state and when; the note only where it is meant
  * for the citizen (the answer, a refusal's reason, an extension's reason). */
@@ -70,10 +89,14 @@ typedef struct bw_step {
 	char *note;              /* owned by the status; NULL when none */
 } bw_step;
 
-/* What a status query answers. Never personal data: no phone, name, ID, address, text. */
+/* What a status query answers. Never personal data: no phone, name, ID, address, text.
+ * The notes for the citizen only when the query's receipt code matched. */
+enum { BW_CODE_NONE = 0, BW_CODE_OK = 1, BW_CODE_WRONG = -1 };
 typedef struct bw_status {
 	int found;                       /* 0: no such reference (the rest is empty) */
 	int from_local;                  /* 1: answered by the device from its own store */
+	int code;                        /* BW_CODE_NONE: no code asked with; OK: it matched
+	                                  * (notes included); WRONG: it did not (no notes) */
 	char ref[BW_REF_LEN + 1];
 	int kind;                        /* enum bw_kind */
 	int state;                       /* enum bw_state */
@@ -92,13 +115,20 @@ void bw_status_add_step(bw_status *st, int state, int64_t at, const char *note);
 int bw_status_note_public(int state);
 
 /* Fills st (initialised) from a store: the request with reference ref and its events
- * as steps; found = 0 if there is no such request. BW_EDB if the store fails. */
+ * as steps; found = 0 if there is no such request. The steps carry the notes meant for
+ * the citizen (bw_status_note_public) only when code (NULL or "" for none) matches the
+ * request's receipt code (st->code = BW_CODE_OK); otherwise states and dates only, and
+ * st->code says whether a code was given (BW_CODE_WRONG) or not (BW_CODE_NONE). A wrong
+ * code gets exactly what no code gets. BW_EDB if the store fails. */
 struct bw_store;
-int bw_status_load(struct bw_store *s, const char *ref, bw_status *st, bw_err *e);
+int bw_status_load(struct bw_store *s, const char *ref, const char *code, bw_status *st,
+                   bw_err *e);
 
 /* {"v":1,"type":"status","found":true,"ref":...,"kind":...,"state":...,"received_on":...,
- *  "deadline":...,"timeline":[{"state":...,"at":...,"note":...},...]}; from_local is not
- * sent (the receiver knows where it got the answer). */
+ *  "deadline":...,"code_ok":true,"timeline":[{"state":...,"at":...,"note":...},...]};
+ * "code_ok" only when the query carried a code (true: matched, false: did not); notes
+ * only when it matched. from_local is not sent (the receiver knows where it got the
+ * answer). */
 int bw_status_encode(const bw_status *st, char **out, size_t *len, bw_err *e);
 /* st must be initialised; it is cleared first. */
 int bw_status_decode(const char *json, size_t len, bw_status *st, bw_err *e);

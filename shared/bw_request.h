@@ -38,6 +38,7 @@ enum bw_form { BW_FORM_NONE = 0, BW_FORM_PAPER, BW_FORM_EMAIL, BW_FORM_ONSITE, B
 typedef struct bw_request {
 	char uid[BW_UID_LEN + 1];          /* device-made, time-ordered, the sync key */
 	char ref[BW_REF_LEN + 1];          /* digits only, check digit last */
+	char code[4 + 1];                  /* receipt code: 4 secret digits ("" before 0005) */
 	enum bw_kind kind;
 	enum bw_channel channel;
 	char admin[BW_CODE_MAX + 1];       /* catalogue code of the target administration */

@@ -40,6 +40,7 @@ struct query {
 	int used;
 	char corr[24];
 	char ref[BW_REF_LEN + 1];
+	char code[BW_RCODE_LEN + 1];   /* the receipt code asked with, "" for none */
 	int64_t due_ms;
 	bw_sync_query_fn cb;
 	void *arg;
@@ -436,12 +437,14 @@ static void on_publish(struct mosquitto *m, void *arg, int mid, int reason,
 
 /* ---- status queries ---- */
 
-static void answer_local(bw_sync *s, const char *ref, bw_sync_query_fn cb, void *arg)
+static void answer_local(bw_sync *s, const char *ref, const char *code, bw_sync_query_fn cb,
+                         void *arg)
 {
 	bw_status *st = bw_xmalloc(sizeof *st);
 	bw_err e;
 	bw_status_init(st);
-	if (bw_status_load(s->st, ref, st, &e))
+	/* the device checks the code against its own copy: it made the request */
+	if (bw_status_load(s->st, ref, code, st, &e))
 		log_error(s->log, "status %s: local store: %s", ref, e.msg);
 	st->from_local = 1;
 	cb(arg, st);
@@ -451,10 +454,21 @@ static void answer_local(bw_sync *s, const char *ref, bw_sync_query_fn cb, void 
 
 int bw_sync_query(bw_sync *s, const char *ref_in, bw_sync_query_fn cb, void *arg, bw_err *e)
 {
-	char ref[BW_REF_LEN + 1];
+	return bw_sync_query_code(s, ref_in, NULL, cb, arg, e);
+}
+
+int bw_sync_query_code(bw_sync *s, const char *ref_in, const char *code_in,
+                       bw_sync_query_fn cb, void *arg, bw_err *e)
+{
+	char ref[BW_REF_LEN + 1], code[BW_RCODE_LEN + 1] = "";
 	int rc = bw_ref_parse(ref_in, ref, e);
 	if (rc)
 		return rc;
+	if (code_in && code_in[0]) {
+		if (!bw_rcode_valid(code_in))
+			return bw_fail(e, BW_EINVAL, "code: not %d digits", BW_RCODE_LEN);
+		memcpy(code, code_in, sizeof code);
+	}
 	struct query *q = NULL;
 	for (int i = 0; i < QUERIES_MAX && !q; i++)
 		if (!s->q[i].used)
@@ -462,7 +476,7 @@ int bw_sync_query(bw_sync *s, const char *ref_in, bw_sync_query_fn cb, void *arg
 	char *json = NULL;
 	size_t len = 0;
 	mosquitto_property *props = NULL;
-	if (!s->online || s->hub == 0 || !q || bw_query_encode(ref, &json, &len, NULL))
+	if (!s->online || s->hub == 0 || !q || bw_query_encode(ref, code, &json, &len, NULL))
 		goto local;
 	snprintf(q->corr, sizeof q->corr, "q%u", ++s->next_corr);
 	if (mosquitto_property_add_string(&props, MQTT_PROP_RESPONSE_TOPIC, s->t_reply) ||
@@ -475,6 +489,7 @@ int bw_sync_query(bw_sync *s, const char *ref_in, bw_sync_query_fn cb, void *arg
 	free(json);
 	q->used = 1;
 	memcpy(q->ref, ref, sizeof q->ref);
+	memcpy(q->code, code, sizeof q->code);
 	q->due_ms = now_ms() + s->set.query_timeout_ms;
 	q->cb = cb;
 	q->arg = arg;
@@ -482,7 +497,7 @@ int bw_sync_query(bw_sync *s, const char *ref_in, bw_sync_query_fn cb, void *arg
 local:
 	mosquitto_property_free_all(&props);
 	free(json);
-	answer_local(s, ref, cb, arg);
+	answer_local(s, ref, code, cb, arg);
 	return BW_OK;
 }
 
@@ -507,7 +522,7 @@ static void on_reply(bw_sync *s, const char *payload, int len, const mosquitto_p
 	q->used = 0;
 	if (bw_status_decode(payload, (size_t)len, st, &e)) {
 		log_warn(s->log, "down/reply: dropped: %s", e.msg);
-		answer_local(s, q->ref, q->cb, q->arg);
+		answer_local(s, q->ref, q->code, q->cb, q->arg);
 	} else {
 		q->cb(q->arg, st);
 	}
@@ -522,7 +537,7 @@ static void expire_queries(bw_sync *s, int all)
 		if (s->q[i].used && (all || s->q[i].due_ms <= now)) {
 			s->q[i].used = 0;
 			log_info(s->log, "status %s: no answer from the hub, answering locally", s->q[i].ref);
-			answer_local(s, s->q[i].ref, s->q[i].cb, s->q[i].arg);
+			answer_local(s, s->q[i].ref, s->q[i].code, s->q[i].cb, s->q[i].arg);
 		}
 }
 

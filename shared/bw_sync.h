@@ -116,6 +116,12 @@ typedef void (*bw_sync_query_fn)(void *arg, const bw_status *st);
  * query_timeout_ms. Offline: cb is called before this returns, from the local store.
  * BW_EINVAL (cb not called) if ref is not a valid reference. */
 int bw_sync_query(bw_sync *s, const char *ref, bw_sync_query_fn cb, void *arg, bw_err *e);
+/* The same with the receipt code the citizen typed (NULL or "" for none): the answer
+ * carries the notes meant for the citizen only when it matches (bw_status_load), from
+ * the hub or, offline, from the local store. BW_EINVAL also for a code that is not
+ * BW_RCODE_LEN digits. */
+int bw_sync_query_code(bw_sync *s, const char *ref, const char *code, bw_sync_query_fn cb,
+                       void *arg, bw_err *e);
 
 /* The socket to poll, -1 while disconnected (then only the timeout matters). */
 int bw_sync_fd(bw_sync *s);

@@ -48,6 +48,7 @@ struct field {
 static const struct field request_fields[] = {
 	STR(bw_request, uid, BW_UID_LEN, REQ),
 	STR(bw_request, ref, BW_REF_LEN, OMIT),
+	STR(bw_request, code, MEMBER_SIZE(bw_request, code) - 1, OMIT),
 	VAL(bw_request, kind, F_KIND, REQ, 0),
 	VAL(bw_request, channel, F_CHANNEL, REQ, 0),
 	VAL(bw_request, state, F_STATE, 0, 0),
@@ -465,10 +466,26 @@ done:
 	return rc;
 }
 
+/* The receipt code is all digits: a device that sends anything else is refused rather
+ * than stored with a code no citizen could type on the keypad. */
+static int code_ok(const char *s)
+{
+	if (!s[0])
+		return 1;
+	size_t n = 0;
+	for (; s[n]; n++)
+		if (s[n] < '0' || s[n] > '9')
+			return 0;
+	return n == MEMBER_SIZE(bw_request, code) - 1;
+}
+
 int bw_wire_request_decode(const char *json, size_t len, bw_request *r, bw_err *e)
 {
 	bw_request_init(r);
-	return decode(json, len, "request", request_fields, NFIELDS(request_fields), r, e);
+	int rc = decode(json, len, "request", request_fields, NFIELDS(request_fields), r, e);
+	if (rc == BW_OK && !code_ok(r->code))
+		return bw_fail(e, BW_EINVAL, "code: not %zu digits", MEMBER_SIZE(bw_request, code) - 1);
+	return rc;
 }
 
 int bw_wire_event_decode(const char *json, size_t len, bw_event *ev,

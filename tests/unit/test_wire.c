@@ -35,6 +35,7 @@ static void same_request(const bw_request *a, const bw_request *b)
 {
 	ck_assert_str_eq(a->uid, b->uid);
 	ck_assert_str_eq(a->ref, b->ref);
+	ck_assert_str_eq(a->code, b->code);
 	ck_assert_int_eq(a->kind, b->kind);
 	ck_assert_int_eq(a->channel, b->channel);
 	ck_assert_str_eq(a->admin, b->admin);
@@ -81,6 +82,7 @@ static void base_request(bw_request *r, enum bw_kind k, enum bw_channel c)
 	bw_request_init(r);
 	strcpy(r->uid, UID);
 	strcpy(r->ref, "100000000017");
+	strcpy(r->code, "0482");
 	r->kind = k;
 	r->channel = c;
 	strcpy(r->admin, "commune-rabat");
@@ -142,7 +144,7 @@ START_TEST(info_request_with_identity_round_trips)
 	char *js = round_trip(&r);
 	/* compact, versioned, in a fixed order, Arabic as raw UTF-8 rather than \u escapes */
 	ck_assert_msg(starts(js, "{\"v\":1,\"type\":\"request\",\"uid\":\"" UID "\",\"ref\":"
-	                     "\"100000000017\",\"kind\":\"info\",\"channel\":\"kiosk\","), "%s", js);
+	                     "\"100000000017\",\"code\":\"0482\",\"kind\":\"info\",\"channel\":\"kiosk\","), "%s", js);
 	ck_assert_ptr_null(strstr(js, "\": "));
 	ck_assert_ptr_null(strstr(js, "\\u06"));
 	ck_assert_ptr_nonnull(strstr(js, "\"name\":\"فاطمة"));
@@ -318,6 +320,12 @@ START_TEST(rejects_bad_fields)
 	reject(HEAD ",\"received_at\":1.5}", BW_EINVAL, "received_at: expected an integer");
 	reject("{\"v\":1,\"type\":\"request\",\"uid\":1,\"kind\":\"info\",\"channel\":\"sms\"}",
 	       BW_EINVAL, "uid: expected a string");
+	/* the receipt code: four ASCII digits (typed on the keypad), or absent */
+	reject(HEAD ",\"code\":\"0482\"}", BW_OK, "");
+	reject(HEAD ",\"code\":\"482\"}", BW_EINVAL, "code: not 4 digits");
+	reject(HEAD ",\"code\":\"48a2\"}", BW_EINVAL, "code: not 4 digits");
+	reject(HEAD ",\"code\":\"48210\"}", BW_ETOOBIG, "code: too long");
+	reject(HEAD ",\"code\":4821}", BW_EINVAL, "code: expected a string");
 	/* an unknown key is named, sanitised, even when it is long and strange */
 	reject(HEAD ",\"a\\\"b\\n\":1}", BW_EINVAL, "a?b?: unknown key");
 
