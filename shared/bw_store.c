@@ -12,6 +12,7 @@
 #include "bw_embed.h"
 #include "bw_ref.h"
 #include "bw_text.h"
+#include "bw_proto.h"
 #include "bw_uuid.h"
 
 /* The statements used on hot paths, prepared once and kept (sqlite3_prepare_v3 with
@@ -24,15 +25,15 @@ enum {
 
 #define REQ_COLS "uid, ref, kind, channel, admin, category, site, device, lang, text, phone, " \
 	"consent, name, id_number, address, contact, form, urgent, received_at, received_on, " \
-	"state, deadline, extended, deadline_rule, deadline_from"
+	"state, deadline, extended, deadline_rule, deadline_from, code"
 
 static const char *const sql_text[Q_COUNT] = {
 	[Q_GET_REF] = "SELECT " REQ_COLS " FROM requests WHERE ref = ?1",
 	[Q_GET_UID] = "SELECT " REQ_COLS " FROM requests WHERE uid = ?1",
 	[Q_INSERT] = "INSERT INTO requests (uid, ref, kind, channel, admin, category, site, device, "
 		"lang, text, phone, consent, name, id_number, address, contact, form, urgent, "
-		"received_at, received_on, state, deadline, deadline_rule, deadline_from) "
-		"VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,0,?21,?22,?23)",
+		"received_at, received_on, state, deadline, deadline_rule, deadline_from, code) "
+		"VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,0,?21,?22,?23,?24)",
 	[Q_EVENT] = "INSERT INTO events (uid, request_uid, at, actor, old_state, new_state, note) "
 		"VALUES (?1,?2,?3,?4,?5,?6,?7)",
 	[Q_ADMIN] = "SELECT code, name_ar, name_fr, name_zgh, officer FROM administrations WHERE code = ?1",
@@ -334,6 +335,7 @@ static void row_to_request(sqlite3_stmt *st, bw_request *r)
 	r->state = sqlite3_column_int(st, 20);
 	col_text(st, 21, r->deadline, sizeof r->deadline);
 	r->extended = sqlite3_column_int(st, 22);
+	col_text(st, 25, r->code, sizeof r->code);
 }
 
 static int get_by(bw_store *s, int which, const char *key, bw_request *out,
@@ -790,6 +792,11 @@ int bw_store_insert(bw_store *s, bw_request *r, const char *actor, bw_err *e)
 
 	if ((rc = bw_request_validate(r, e)))
 		return rc;
+	/* the receipt code: the device's when it made one, else a new one (desk, paper, SMS) */
+	if (r->code[0] && !bw_rcode_valid(r->code))
+		return bw_fail(e, BW_EINVAL, "code: not %d digits", BW_RCODE_LEN);
+	if (!r->code[0] && (rc = bw_rcode_make(r->code, e)))
+		return rc;
 	/* Inside a group commit the insert needs no savepoint of its own: every check comes
 	 * before the first write, a failed INSERT statement undoes itself, and if the event
 	 * cannot be written the request row is taken out again (see below). Savepoints cost
@@ -840,6 +847,7 @@ int bw_store_insert(bw_store *s, bw_request *r, const char *actor, bw_err *e)
 	bind_text(st, 21, due);
 	bind_text(st, 22, rule);
 	bind_text(st, 23, r->received_on);
+	bind_text(st, 24, r->code);
 	int src = sqlite3_step(st);
 	sqlite3_reset(st);
 	if (src == SQLITE_CONSTRAINT_UNIQUE) {
