@@ -162,37 +162,24 @@ static int print_event(const bw_event *ev, void *arg)
 	return 0;
 }
 
-/* Date (UTC seconds) of the last answer or refusal, for the appeal window. */
-static int last_answer(const bw_event *ev, void *arg)
-{
-	if (ev->new_state == BW_ST_ANSWERED || ev->new_state == BW_ST_REJECTED)
-		*(int64_t *)arg = ev->at;
-	return 0;
-}
-
 /* Law 31.13 art. 19-20: the requester may complain to the head of the body within 20
- * working days of the answer (or of the deadline, when none came), then to the CDAI. */
+ * working days of the answer (or of the deadline, when none came), then to the CDAI. The
+ * window is the store's, the one bw_store_transition enforces. */
 static void print_appeal(cli *c, const bw_request *r)
 {
-	bw_holidays h;
-	bw_deadline d = { 0 };
-	bw_day from;
-	int64_t answered = 0;
-	char day[11];
+	bw_day since, until;
+	int silence;
+	char day[11], today[11];
 	if (r->kind != BW_KIND_INFO || r->state == BW_ST_UNDER_APPEAL || r->state == BW_ST_CLOSED)
 		return;
-	bw_store_events(c->store, r->uid, last_answer, &answered, NULL);
-	if (answered)
-		from = bw_day_of_time(answered, 60);
-	else if (strcmp(r->deadline, cli_today(c, day)) < 0)
-		bw_day_parse(r->deadline, &from, NULL);
-	else
+	cli_today(c, today);
+	if (bw_state_is_open(r->state) && strcmp(r->deadline, today) >= 0)
+		return;   /* still within the deadline: nothing to appeal yet */
+	if (bw_store_appeal_window(c->store, r, &since, &until, &silence, NULL))
 		return;
-	if (bw_store_holidays(c->store, &h, NULL))
-		return;
-	bw_deadline_compute(bw_rule_get("appeal-window"), from, &h, &d);
-	printf("appeal      to the head of the body until %s (law 31.13 art. 19)%s\n", bw_day_format(d.due, day),
-	       answered ? "" : ": no answer by the deadline");
+	bw_day_format(until, day);
+	printf("appeal      to the head of the body until %s (law 31.13 art. 19)%s%s\n", day,
+	       silence ? ": no answer by the deadline" : "", strcmp(today, day) > 0 ? "; that time has passed" : "");
 }
 
 int cmd_show(cli *c, int argc, char **argv)

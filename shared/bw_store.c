@@ -950,6 +950,44 @@ static int ever_extended(bw_store *s, const char *uid, int *once, bw_err *e)
 	return rc;
 }
 
+int bw_store_appeal_window(bw_store *s, const bw_request *r, bw_day *since, bw_day *until,
+                           int *on_silence, bw_err *e)
+{
+	sqlite3_stmt *st;
+	bw_holidays h;
+	bw_deadline d = { 0 };
+	int rc, answered = 0;
+	int64_t at = 0;
+	/* an open request is appealed on silence: its current deadline is the one missed */
+	if (!bw_state_is_open(r->state)) {
+		if (sqlite3_prepare_v2(s->db, "SELECT at FROM events WHERE request_uid = ?1 AND new_state IN (?2, ?3) "
+				       "AND old_state IS NOT new_state ORDER BY id DESC LIMIT 1", -1, &st, NULL) != SQLITE_OK)
+			return db_fail(s, e, "events");
+		bind_text(st, 1, r->uid);
+		sqlite3_bind_int(st, 2, BW_ST_ANSWERED);
+		sqlite3_bind_int(st, 3, BW_ST_REJECTED);
+		rc = sqlite3_step(st);
+		if (rc == SQLITE_ROW) {
+			answered = 1;
+			at = sqlite3_column_int64(st, 0);
+		}
+		sqlite3_finalize(st);
+		if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+			return db_fail(s, e, "events");
+	}
+	if (answered)
+		*since = bw_day_of_time(at, 60);
+	else if ((rc = bw_day_parse(r->deadline, since, e)))
+		return rc;
+	if ((rc = bw_store_holidays(s, &h, e)))
+		return rc;
+	bw_deadline_compute(bw_rule_get("appeal-window"), *since, &h, &d);
+	*until = d.due;
+	if (on_silence)
+		*on_silence = !answered;
+	return BW_OK;
+}
+
 static int transition(bw_store *s, const char *ref, enum bw_state to, const char *actor,
                       const char *note, int64_t at, const char *given_uid, bw_event *ev, bw_err *e)
 {
@@ -1001,6 +1039,20 @@ static int transition(bw_store *s, const char *ref, enum bw_state to, const char
 		rc = bw_fail(e, BW_ESTATE, "%s: an appeal on silence is possible only after the deadline (%s)",
 			     ref, r->deadline);
 		goto out;
+	}
+	if (to == BW_ST_UNDER_APPEAL) {
+		bw_day since, until;
+		int silence;
+		char d1[11], d2[11];
+		if ((rc = bw_store_appeal_window(s, r, &since, &until, &silence, e)))
+			goto out;
+		if (day > until) {
+			rc = bw_fail(e, BW_ESTATE, "%s: the time to appeal ended on %s (20 working days after %s %s, "
+				     "law 31.13 art. 19)", ref, bw_day_format(until, d1),
+				     silence ? "the deadline passed without an answer on" : "the answer of",
+				     bw_day_format(since, d2));
+			goto out;
+		}
 	}
 	int extended = r->extended;
 	if (to == BW_ST_EXTENDED) {

@@ -117,7 +117,8 @@ typedef struct bw_event {
  * is "today" for the legal checks. Notes are required where bw_state_needs_note says so.
  * BW_ESTATE with the reason if not allowed, including: a second extension in the
  * request's life (law 31.13 art. 16: once), an extension after the deadline ended (the
- * requester is told before). ev (if not NULL) receives the appended event. */
+ * requester is told before), an appeal after its window (bw_store_appeal_window) or,
+ * on silence, before the deadline ended. ev (if not NULL) receives the appended event. */
 int bw_store_transition(bw_store *s, const char *ref, enum bw_state to, const char *actor,
                         const char *note, int64_t at, bw_event *ev, bw_err *e);
 
@@ -129,6 +130,15 @@ int bw_store_transition(bw_store *s, const char *ref, enum bw_state to, const ch
  * (nothing changes; out gets the stored one); BW_ENOTFOUND for an unknown request;
  * otherwise as bw_store_transition. */
 int bw_store_apply_event(bw_store *s, const bw_event *in, bw_event *out, bw_err *e);
+
+/* The window in which an information request may be appealed to the head of the body
+ * (law 31.13 art. 19: 20 working days, rule "appeal-window"). Counted from the day
+ * (Morocco) of the last answer or refusal when the request is answered, rejected, or
+ * closed after one; else from its deadline (an appeal on silence: *on_silence, may be
+ * NULL, gets 1). *since gets that day, *until the last day an appeal is accepted.
+ * bw_store_transition refuses under_appeal after *until. */
+int bw_store_appeal_window(bw_store *s, const bw_request *r, bw_day *since, bw_day *until,
+                           int *on_silence, bw_err *e);
 
 /* Events of a request, in order. */
 int bw_store_events(bw_store *s, const char *request_uid,

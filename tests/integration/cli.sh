@@ -65,7 +65,10 @@ $B show "$info" | grep -q "agent:amina" || fail "actor recorded"
 must_fail "extend twice" "already extended" $B extend "$info" "again"
 $B reject "$info" --reason archives "déposé aux Archives du Maroc" >/dev/null || fail "reject with reason"
 $B show "$info" | grep -q "archives: déposé" || fail "reason in timeline"
-$B show "$info" | grep -q "appeal      to the head of the body until" || fail "appeal window shown"
+$B show "$info" | grep -q "appeal      to the head of the body until 2026-12-25" || fail "appeal window shown"
+# law 31.13 art. 19: 20 working days after the refusal; on 15 Jan 2027 that time has passed
+BAWABA_NOW=1800000000 $B show "$info" | grep -q "that time has passed" || fail "appeal window passed shown"
+must_fail "appeal too late" "time to appeal ended on 2026-12-25" env BAWABA_NOW=1800000000 $B appeal "$info" "trop tard"
 
 # a holiday added after filing moves an open deadline, and show lists it
 open=$($B file --kind info --admin SANTE --name B --id-number K12345 --form onsite --contact 0600000000 "x") || fail "file 3"

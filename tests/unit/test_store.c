@@ -320,6 +320,51 @@ START_TEST(extension_urgent_and_before_the_deadline)
 }
 END_TEST
 
+/* Law 31.13 art. 19: an appeal to the head of the body within 20 working days of the
+ * answer or refusal, or of the deadline that passed without one. */
+START_TEST(appeal_window)
+{
+	bw_request r, q, g;
+	bw_err e;
+	const int64_t nov27 = 1795773600;   /* Friday 2026-11-27 10:00 UTC */
+	const int64_t day = 86400;
+	bw_day since, until;
+	int silence = -1;
+	char buf[11];
+	/* refused on Monday 30 Nov: the window ends 20 working days later, Monday 28 Dec */
+	make(&r, BW_KIND_INFO, "2026-11-27");
+	ck_assert_int_eq(bw_store_insert(S, &r, "citizen", &e), BW_OK);
+	ck_assert_int_eq(bw_store_transition(S, r.ref, BW_ST_REJECTED, "agent:a", "unclear", nov27 + 3 * day, NULL, &e), BW_OK);
+	ck_assert_int_eq(bw_store_get(S, r.ref, &g, NULL), BW_OK);
+	ck_assert_int_eq(bw_store_appeal_window(S, &g, &since, &until, &silence, &e), BW_OK);
+	ck_assert_str_eq(bw_day_format(since, buf), "2026-11-30");
+	ck_assert_str_eq(bw_day_format(until, buf), "2026-12-28");
+	ck_assert_int_eq(silence, 0);
+	ck_assert_int_eq(bw_store_transition(S, r.ref, BW_ST_UNDER_APPEAL, "citizen", "late", nov27 + 32 * day, NULL, &e), BW_ESTATE);
+	ck_assert_ptr_nonnull(strstr(e.msg, "ended on 2026-12-28"));
+	ck_assert_ptr_nonnull(strstr(e.msg, "2026-11-30"));
+	ck_assert_int_eq(count_events(r.uid), 2);
+	ck_assert_msg(bw_store_transition(S, r.ref, BW_ST_UNDER_APPEAL, "citizen", "in time", nov27 + 31 * day, NULL, &e) == BW_OK,
+		      "%s", e.msg);
+
+	/* silence: due Friday 25 Dec, no answer; the window runs to Friday 22 Jan 2027 */
+	make(&q, BW_KIND_INFO, "2026-11-27");
+	ck_assert_int_eq(bw_store_insert(S, &q, "citizen", &e), BW_OK);
+	ck_assert_int_eq(bw_store_appeal_window(S, &q, &since, &until, &silence, &e), BW_OK);
+	ck_assert_str_eq(bw_day_format(until, buf), "2027-01-22");
+	ck_assert_int_eq(silence, 1);
+	ck_assert_int_eq(bw_store_transition(S, q.ref, BW_ST_UNDER_APPEAL, "citizen", "early", nov27 + 28 * day, NULL, &e), BW_ESTATE);
+	ck_assert_ptr_nonnull(strstr(e.msg, "only after the deadline"));
+	ck_assert_int_eq(bw_store_transition(S, q.ref, BW_ST_UNDER_APPEAL, "citizen", "late", nov27 + 59 * day, NULL, &e), BW_ESTATE);
+	ck_assert_ptr_nonnull(strstr(e.msg, "ended on 2027-01-22"));
+	ck_assert_ptr_nonnull(strstr(e.msg, "without an answer"));
+	ck_assert_int_eq(bw_store_get(S, q.ref, &g, NULL), BW_OK);
+	ck_assert_int_eq(g.state, BW_ST_RECEIVED);
+	ck_assert_msg(bw_store_transition(S, q.ref, BW_ST_UNDER_APPEAL, "citizen", "no answer", nov27 + 56 * day, NULL, &e) == BW_OK,
+		      "%s", e.msg);
+}
+END_TEST
+
 START_TEST(reopen_restarts_the_clock)
 {
 	bw_request r, g;
@@ -527,6 +572,7 @@ Suite *suite_store(void)
 	tcase_add_test(t, transitions_and_events);
 	tcase_add_test(t, extension_once_across_an_appeal);
 	tcase_add_test(t, extension_urgent_and_before_the_deadline);
+	tcase_add_test(t, appeal_window);
 	tcase_add_test(t, reopen_restarts_the_clock);
 	tcase_add_test(t, holiday_added_after_filing);
 	tcase_add_test(t, holiday_cache_follows_other_connections);
