@@ -103,8 +103,10 @@ static int write_part(sms_dummy *w, const char *sender, const part *p, int ucs2,
 	FILE *f = fopen(tmp, "w");
 	if (!f)
 		return bw_fail(e, BW_EIO, "%s: %s", tmp, strerror(errno));
+	/* no timestamp: the zero date, which libGammu reads as none (without a DateTime
+	 * line its backup reader gives the current time instead) */
 	fprintf(f, "[SMSBackup000]\nSMSC = \"+212600999999\"\nPDU = Deliver\nDateTime = %s\n"
-		   "State = UnRead\nNumber = \"%s\"\nCoding = %s\n", stamp, sender,
+		   "State = UnRead\nNumber = \"%s\"\nCoding = %s\n", when < 0 ? "00000000T000000" : stamp, sender,
 		ucs2 ? "Unicode_No_Compression" : "Default_No_Compression");
 	if (total > 1)
 		fprintf(f, "UDH = 050003%02X%02X%02X\n", ref & 0xff, total, no);

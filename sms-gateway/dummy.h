@@ -24,7 +24,8 @@ int sms_dummy_open(sms_dummy *w, const char *dir, bw_err *e);
  * name and renamed, so the driver never reads half a file. Parts are written in the
  * order given by `order` (NULL: 1, 2, 3...; else a permutation of part indexes, for
  * tests of out-of-order delivery); skip_part (1-based, 0 = none) leaves one part out, as
- * a network that lost it. *parts gets the part count (may be NULL). BW_EINVAL if text is
+ * a network that lost it. when < 0 writes the zero date, which libGammu reads as no
+ * network timestamp (as from a modem that gives none). *parts gets the part count (may be NULL). BW_EINVAL if text is
  * not UTF-8 or needs more than 9 parts; BW_ETOOBIG when the inbox folder is full (10000). */
 int sms_dummy_inject(sms_dummy *w, const char *sender, const char *utf8, int64_t when,
                      const int *order, int skip_part, int *parts, bw_err *e);

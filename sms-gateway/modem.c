@@ -207,11 +207,12 @@ static void append(char *dst, size_t size, const char *src)
 	dst[n + len] = '\0';
 }
 
-/* UTC seconds of a modem timestamp (its Timezone is in seconds east of UTC). */
+/* UTC seconds of a modem timestamp (its Timezone is in seconds east of UTC); 0 when the
+ * modem gave none. */
 static int64_t gammu_time(const GSM_DateTime *dt)
 {
 	if (dt->Year < 1970 || dt->Month < 1 || dt->Month > 12 || dt->Day < 1)
-		return (int64_t)time(NULL);
+		return 0;
 	int64_t t = (int64_t)bw_day_from_ymd(dt->Year, dt->Month, dt->Day) * 86400 +
 		    dt->Hour * 3600 + dt->Minute * 60 + dt->Second;
 	return t - dt->Timezone;
@@ -238,6 +239,12 @@ static void decode(sms_modem *m, GSM_MultiSMSMessage *g, sms_in *out)
 	to_utf8(g->SMS[0].Number, out->sender, sizeof out->sender);
 	bw_strlcpy(out->modem, m->conf.name, sizeof out->modem);
 	out->sent_at = gammu_time(&g->SMS[0].DateTime);
+	/* no network timestamp: the dedupe key (sender, sent_at, text) needs a value that is
+	 * the same when the message is read again after a kill between commit and delete,
+	 * which the wall clock is not. Its place on the modem is, while it is there (the
+	 * first part's location, > 0; the row gives it up once deleted). */
+	if (out->sent_at <= 0)
+		out->sent_at = -(int64_t)(g->SMS[0].Location > 0 ? g->SMS[0].Location : 1);
 	out->received_at = (int64_t)time(NULL);
 	out->parts = g->Number;
 	out->parts_total = parts_total(g);
@@ -356,7 +363,7 @@ static int delete_parts(sms_modem *m, GSM_MultiSMSMessage *g, bw_err *e)
 }
 
 int sms_modem_receive(sms_modem *m, int max, int partial_wait_s, sms_modem_recv_fn cb,
-                      void *arg, int *more, bw_err *e)
+                      sms_modem_recv_fn deleted, void *arg, int *more, bw_err *e)
 {
 	int n = 0, rc = BW_OK, end = 0;
 	*more = 0;
@@ -441,6 +448,8 @@ int sms_modem_receive(sms_modem *m, int max, int partial_wait_s, sms_modem_recv_
 		if (r == BW_OK || r == BW_EEXIST) {
 			if ((rc = delete_parts(m, g, e)))
 				break;
+			if (deleted)
+				deleted(arg, msg);
 			for (int i = 0; i < g->Number; i++) {
 				int p = pend_find(m, g->SMS[i].Location);
 				if (p >= 0)

@@ -51,12 +51,16 @@ typedef int (*sms_modem_recv_fn)(void *arg, sms_in *msg);
 
 /* Reads up to max messages from the modem (a pass continues where the last one
  * stopped), links concatenated parts (GSM_LinkSMS), and hands every complete message to
- * cb, then deletes its parts. A message with a part missing waits in memory and is handed
- * over as it is once it has waited partial_wait_s seconds. *more is set to 1 when the
- * pass stopped at max (call again soon). BW_EIO when the modem fails (counted; after 3
- * failures in a row sms_modem_is_up says 0). */
+ * cb, then deletes its parts and tells `deleted` (may be NULL; its result is ignored)
+ * with the same message (msg->id as cb left it). A message with a part missing waits in
+ * memory and is handed over as it is once it has waited partial_wait_s seconds. A
+ * message without a network timestamp gets sent_at = minus the modem location of its
+ * first part: stable while it stays on the modem, so a re-read dedupes (see
+ * sms_db_inbox_deleted). *more is set to 1 when the pass stopped at max (call again
+ * soon). BW_EIO when the modem fails (counted; after 3 failures in a row
+ * sms_modem_is_up says 0). */
 int sms_modem_receive(sms_modem *m, int max, int partial_wait_s, sms_modem_recv_fn cb,
-                      void *arg, int *more, bw_err *e);
+                      sms_modem_recv_fn deleted, void *arg, int *more, bw_err *e);
 
 /* ---- sending ---- */
 

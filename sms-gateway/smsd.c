@@ -219,6 +219,17 @@ static int on_receive(void *arg, sms_in *m)
 	return rc;
 }
 
+/* Deleted callback: a message without a network timestamp gives up its place-based
+ * dedupe key, now that its place on the modem may hold the next message. */
+static int on_deleted(void *arg, sms_in *m)
+{
+	gw *g = arg;
+	bw_err e;
+	if (m->sent_at < 0 && m->id > 0 && sms_db_inbox_deleted(g->db, m->id, &e))
+		log_error(&g->log, "%s: %s", m->modem, e.msg);
+	return BW_OK;
+}
+
 static int submit_sync(void *arg, bw_request *r, bw_err *e)
 {
 	gw *g = arg;
@@ -277,7 +288,8 @@ static void turn_receive(gw *g, int64_t now)
 			g->reset_ms[i] = 0;
 			log_info(&g->log, "%s: connected", sms_modem_name(m));
 		}
-		if (sms_modem_receive(m, g->set->batch, g->set->conv.partial_wait, on_receive, g, &more, &e))
+		if (sms_modem_receive(m, g->set->batch, g->set->conv.partial_wait, on_receive,
+				      on_deleted, g, &more, &e))
 			log_warn(&g->log, "%s", e.msg);
 		g->busy |= more;
 	}

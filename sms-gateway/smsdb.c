@@ -10,7 +10,7 @@
 #include "bw_uuid.h"
 
 enum {
-	Q_IN_ADD, Q_IN_FIND, Q_IN_NEXT, Q_IN_DONE,
+	Q_IN_ADD, Q_IN_FIND, Q_IN_NEXT, Q_IN_DONE, Q_IN_DELETED,
 	Q_OUT_ADD, Q_OUT_DUE, Q_OUT_SENT, Q_OUT_RETRY, Q_OUT_PENDING, Q_PART_ADD,
 	Q_CONV_GET, Q_CONV_PUT, Q_CONV_DEL, Q_CONV_EXPIRED,
 	Q_OPT_GET, Q_OPT_SET, Q_OPT_DEL,
@@ -26,6 +26,9 @@ static const char *const sql[Q_COUNT] = {
 	[Q_IN_NEXT] = "SELECT id, sender, modem, sent_at, received_at, parts, parts_total, coding, "
 		      "req_uid, text FROM sms_inbox WHERE state = 'new' ORDER BY id LIMIT 1",
 	[Q_IN_DONE] = "UPDATE sms_inbox SET state = 'done', outcome = ?2 WHERE id = ?1",
+	/* place-based keys are minus a modem location, above -2^32; given up below it */
+	[Q_IN_DELETED] = "UPDATE sms_inbox SET sent_at = -4294967296 - id "
+			 "WHERE id = ?1 AND sent_at < 0 AND sent_at > -4294967296",
 	[Q_OUT_ADD] = "INSERT INTO sms_outbox (dest, text, lang, purpose, inbox_id, event_uid, "
 		      "next_try_at, created_at) VALUES (?1,?2,?3,?4,?5,?6,?7,?8) ON CONFLICT DO NOTHING",
 	[Q_OUT_DUE] = "SELECT id, dest, lang, attempts, text FROM sms_outbox WHERE state = 'queued' "
@@ -196,6 +199,13 @@ int sms_db_inbox_next(sms_db *d, sms_in *out, bw_err *e)
 	col_text(s, 9, out->text, sizeof out->text);
 	sqlite3_reset(s);
 	return BW_OK;
+}
+
+int sms_db_inbox_deleted(sms_db *d, int64_t id, bw_err *e)
+{
+	sqlite3_stmt *s = q(d, Q_IN_DELETED);
+	sqlite3_bind_int64(s, 1, id);
+	return exec(d, s, e, "inbox");
 }
 
 int sms_db_inbox_done(sms_db *d, int64_t id, const char *outcome, bw_err *e)

@@ -29,7 +29,8 @@ typedef struct sms_in {
 	int64_t id;                         /* set by sms_db_inbox_add / _next */
 	char sender[SMS_SENDER_MAX + 1];
 	char modem[BW_CODE_MAX + 1];
-	int64_t sent_at;                    /* modem timestamp, UTC seconds */
+	int64_t sent_at;                    /* network (SMSC) timestamp, UTC seconds; negative
+	                                     * when the modem gave none (sms_modem_receive) */
 	int64_t received_at;
 	int parts, parts_total;
 	char coding[8];                     /* "gsm", "ucs2", "8bit" */
@@ -44,6 +45,12 @@ void sms_text_hash(const char *s, char out[17]);
  * deletes it), giving it a request uid; m->id is set. BW_EEXIST when the same sender,
  * timestamp and text are already there (m->id is then the stored row); BW_EDB. */
 int sms_db_inbox_add(sms_db *d, sms_in *m, bw_err *e);
+
+/* Message id's parts are gone from the modem. A message without a network timestamp
+ * is recognised by its place on the modem (sent_at < 0); once deleted, that place may
+ * hold the next message, so the row gives its key up (sent_at becomes -(2^32 + id)) and
+ * the same text landing there again is a new message. Nothing for other rows. */
+int sms_db_inbox_deleted(sms_db *d, int64_t id, bw_err *e);
 
 /* The oldest message not yet processed into *out; BW_ENOTFOUND when none. */
 int sms_db_inbox_next(sms_db *d, sms_in *out, bw_err *e);

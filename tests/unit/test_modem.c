@@ -72,12 +72,25 @@ static int refuse(void *arg, sms_in *m)
 	return BW_EDB;
 }
 
+/* Commits, then fails as a gateway killed before the modem deleted the message. */
+static int commit_then_die(void *arg, sms_in *m)
+{
+	commit(arg, m);
+	return BW_EDB;
+}
+
+/* The deleted callback, as the gateway's: the row gives up a place-based dedupe key. */
+static int forget(void *arg, sms_in *m)
+{
+	return sms_db_inbox_deleted(D, m->id, NULL);
+}
+
 static int receive_all(int wait_s)
 {
 	int calls = 0, more = 1;
 	bw_err e;
 	while (more)
-		ck_assert_msg(sms_modem_receive(M, 64, wait_s, commit, &calls, &more, &e) == BW_OK, "%s", e.msg);
+		ck_assert_msg(sms_modem_receive(M, 64, wait_s, commit, forget, &calls, &more, &e) == BW_OK, "%s", e.msg);
 	return calls;
 }
 
@@ -164,7 +177,7 @@ START_TEST(not_committed_stays_on_the_modem_and_dedupes)
 	int calls = 0, more;
 	int64_t when = time(NULL) - 30;
 	ck_assert_int_eq(sms_dummy_inject(&W, "+212612345678", "suivi 001234567894", when, NULL, 0, NULL, &e), BW_OK);
-	ck_assert_int_eq(sms_modem_receive(M, 64, 600, refuse, &calls, &more, &e), BW_OK);
+	ck_assert_int_eq(sms_modem_receive(M, 64, 600, refuse, NULL, &calls, &more, &e), BW_OK);
 	ck_assert_int_eq(inbox_files(), 1);     /* the callback failed: kept */
 	/* committed, then the same message comes again (a crash before the delete) */
 	ck_assert_int_eq(receive_all(600), 1);
@@ -179,6 +192,40 @@ START_TEST(not_committed_stays_on_the_modem_and_dedupes)
 }
 END_TEST
 
+/* A modem that gives no network timestamp: the dedupe key must not be the wall clock at
+ * reading, or a message read again after a kill between commit and delete (a second
+ * later) is filed twice. Once deleted, the same text landing in the same place on the
+ * modem is a new message (a citizen answering "1" to two menus). */
+START_TEST(no_timestamp_still_dedupes)
+{
+	bw_err e;
+	int calls = 0, more;
+	ck_assert_int_eq(sms_dummy_inject(&W, "+212612345678", "1", -1, NULL, 0, NULL, &e), BW_OK);
+	ck_assert_int_eq(sms_modem_receive(M, 64, 600, commit_then_die, NULL, &calls, &more, &e), BW_OK);
+	ck_assert_int_eq(calls, 1);
+	ck_assert_int_eq(inbox_files(), 1);     /* committed, not deleted: the "kill" */
+	ck_assert_int_eq(rows("SELECT count(*) FROM sms_inbox"), 1);
+	usleep(1100 * 1000);                    /* the restart comes at least a second later */
+	ck_assert_int_eq(receive_all(600), 1);  /* read again */
+	ck_assert_int_eq(inbox_files(), 0);
+	ck_assert_int_eq(rows("SELECT count(*) FROM sms_inbox"), 1);
+	ck_assert_int_eq(rows("SELECT count(*) FROM sms_inbox WHERE sent_at < 0"), 1);
+	/* the same answer again, written where the first one was (file 1 of the inbox) */
+	ck_assert_int_eq(sms_dummy_open(&W, dir, &e), BW_OK);
+	ck_assert_int_eq(sms_dummy_inject(&W, "+212612345678", "1", -1, NULL, 0, NULL, &e), BW_OK);
+	ck_assert_int_eq(receive_all(600), 1);
+	ck_assert_int_eq(rows("SELECT count(*) FROM sms_inbox"), 2);
+	/* and a multipart message without timestamps dedupes the same way */
+	calls = 0;
+	ck_assert_int_eq(sms_dummy_inject(&W, "+212623456789", AR_LONG, -1, NULL, 0, NULL, &e), BW_OK);
+	ck_assert_int_eq(sms_modem_receive(M, 64, 600, commit_then_die, NULL, &calls, &more, &e), BW_OK);
+	usleep(1100 * 1000);
+	ck_assert_int_eq(receive_all(600), 1);
+	ck_assert_int_eq(inbox_files(), 0);
+	ck_assert_int_eq(rows("SELECT count(*) FROM sms_inbox WHERE sender = '+212623456789'"), 1);
+}
+END_TEST
+
 START_TEST(many_messages_in_bounded_passes)
 {
 	bw_err e;
@@ -188,7 +235,7 @@ START_TEST(many_messages_in_bounded_passes)
 		ck_assert_int_eq(sms_dummy_inject(&W, "+212612345678", t, time(NULL), NULL, 0, NULL, &e), BW_OK);
 	}
 	int calls = 0, more = 0;
-	ck_assert_int_eq(sms_modem_receive(M, 50, 600, commit, &calls, &more, &e), BW_OK);
+	ck_assert_int_eq(sms_modem_receive(M, 50, 600, commit, forget, &calls, &more, &e), BW_OK);
 	ck_assert_int_eq(calls, 50);
 	ck_assert_int_eq(more, 1);
 	ck_assert_int_eq(receive_all(600), 100);
@@ -268,7 +315,7 @@ START_TEST(a_modem_that_was_down_is_reset)
 	ck_assert_int_eq(sms_modem_connect(M, &e), BW_EIO);
 	ck_assert(!sms_modem_is_up(M));
 	int calls = 0, more;
-	ck_assert_int_eq(sms_modem_receive(M, 64, 600, commit, &calls, &more, &e), BW_EIO);
+	ck_assert_int_eq(sms_modem_receive(M, 64, 600, commit, forget, &calls, &more, &e), BW_EIO);
 	ck_assert_int_eq(sms_modem_reset(M, &e), BW_EIO);     /* still gone */
 	ck_assert_int_eq(rename(moved, dir), 0);
 	ck_assert_msg(sms_modem_reset(M, &e) == BW_OK, "%s", e.msg);
@@ -298,6 +345,7 @@ Suite *suite_modem(void)
 	tcase_add_test(t, receive_single_and_multipart_in_any_order);
 	tcase_add_test(t, missing_part_waits_then_goes_as_is);
 	tcase_add_test(t, not_committed_stays_on_the_modem_and_dedupes);
+	tcase_add_test(t, no_timestamp_still_dedupes);
 	tcase_add_test(t, many_messages_in_bounded_passes);
 	tcase_add_test(t, encoder_picks_gsm7_or_ucs2);
 	tcase_add_test(t, send_on_dummy_and_token_bucket);
