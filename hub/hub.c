@@ -227,9 +227,34 @@ static struct hdev *find_dev(hub *h, const char *id, int reload)
 	return NULL;
 }
 
-/* Drops a message with one log line naming the device and the reason, and counts it. */
-static void drop(hub *h, const char *dev, const char *leaf, const char *why)
+/* A decoder's reason without the payload: jansson's messages quote the input near a
+ * JSON error ("invalid token near '...'"), and a payload may hold a citizen's name, phone
+ * or ID number, which must not reach a log. Every " near '...'" is cut out (up to the
+ * "' at line" that ends it, or to the end); the error kind and position stay. */
+static void redact(const char *in, char *out, size_t size)
 {
+	static const char mark[] = " near '", tail[] = "' at line ";
+	const char *near = strstr(in, mark);
+	if (!near) {
+		bw_strlcpy(out, in, size);
+		return;
+	}
+	const char *end = NULL;
+	for (const char *p = near; (p = strstr(p, tail)); p++)
+		end = p;   /* the last one: the fragment itself may contain the tail's text */
+	snprintf(out, size, "%.*s%s", (int)(near - in), in, end ? end + 1 : "");
+	if (strstr(out, mark)) {   /* another one (not made by our decoders): cut it all */
+		char again[BW_ERRMSG + 64];
+		bw_strlcpy(again, out, sizeof again);
+		redact(again, out, size);
+	}
+}
+
+/* Drops a message with one log line naming the device and the reason, and counts it. */
+static void drop(hub *h, const char *dev, const char *leaf, const char *why_in)
+{
+	char why[BW_ERRMSG + 64];
+	redact(why_in, why, sizeof why);
 	h->stats.dropped++;
 	log_warn(h->log, "dropped %s from %s: %s", leaf, dev, why);
 	sqlite3_stmt *st = prep(h, "UPDATE devices SET dropped = dropped + 1 WHERE id = ?1");

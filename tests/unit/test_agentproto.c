@@ -47,11 +47,37 @@ START_TEST(doc_examples_decode)
 }
 END_TEST
 
+/* A refused command's message names the kind of JSON error and where, never the text
+ * around it: the note of a move may hold a citizen's name and ID number. */
+START_TEST(json_errors_quote_nothing)
+{
+	static const char *const bad[] = {
+		"{\"v\":1,\"type\":\"cmd\",\"op\":\"move\",\"note\":\"Fatima Zahra AB123456",   /* cut */
+		"{\"v\":1,\"type\":\"cmd\",\"op\":\"move\",\"note\":Fatima Zahra AB123456}",   /* no quotes */
+		"{\"v\":1,\"type\":\"cmd\",\"op\":\"move\",\"note\":\"Fatima\",\"note\":\"AB123456\"}",
+		"{\"v\":1,\"type\":\"cmd\",\"op\":\"move\",\"note\":\"Fatima \xff AB123456\"}",
+		"{\"v\":1,\"type\":\"cmd\"} Fatima Zahra AB123456",
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		bw_agent_cmd c;
+		bw_err e = { 0 };
+		bw_agent_cmd_init(&c);
+		ck_assert_int_eq(bw_agent_cmd_decode(bad[i], strlen(bad[i]), &c, &e), BW_EINVAL);
+		bw_agent_cmd_clear(&c);
+		ck_assert_msg(strncmp(e.msg, "json: ", 6) == 0 && strstr(e.msg, " at line 1, column "),
+			      "%zu: %s", i, e.msg);
+		ck_assert_msg(!strstr(e.msg, "Fatima") && !strstr(e.msg, "AB123456") && !strstr(e.msg, "near"),
+			      "%zu: the payload is in the message: %s", i, e.msg);
+	}
+}
+END_TEST
+
 Suite *suite_agentproto(void)
 {
 	Suite *s = suite_create("agentproto");
 	TCase *t = tcase_create("core");
 	tcase_add_test(t, doc_examples_decode);
+	tcase_add_test(t, json_errors_quote_nothing);
 	suite_add_tcase(s, t);
 	return s;
 }

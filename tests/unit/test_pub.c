@@ -125,6 +125,28 @@ START_TEST(catalogue_upserts_and_keeps_local_columns)
 }
 END_TEST
 
+/* A message that is not JSON is named by the kind of error and its position, never by
+ * the text around it (jansson's own message quotes it). */
+START_TEST(json_errors_quote_nothing)
+{
+	bw_err e;
+	static const char *const bad[] = {
+		"{\"v\":1,\"type\":\"holidays\",\"days\":[{\"name_fr\":\"Fatima Zahra AB123456",
+		"{\"v\":1,\"type\":\"holidays\",\"days\":[Fatima Zahra AB123456]}",
+		"{\"v\":1,\"type\":\"holidays\",\"days\":[]} Fatima Zahra AB123456",
+		"{\"v\":1,\"type\":\"holidays\",\"Fatima\":1,\"Fatima\":2}",
+		"{\"v\":1,\"type\":\"holidays\",\"days\":[\"Fatima \xd8 AB123456\"]}",
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		ck_assert_int_eq(apply_h(bad[i], &e), BW_EINVAL);
+		ck_assert_msg(strncmp(e.msg, "json: ", 6) == 0 && strstr(e.msg, " at line 1, column "),
+			      "%zu: %s", i, e.msg);
+		ck_assert_msg(!strstr(e.msg, "Fatima") && !strstr(e.msg, "AB123456") && !strstr(e.msg, "near"),
+			      "%zu: the payload is in the message: %s", i, e.msg);
+	}
+}
+END_TEST
+
 Suite *suite_pub(void)
 {
 	Suite *s = suite_create("pub");
@@ -133,6 +155,7 @@ Suite *suite_pub(void)
 	tcase_add_test(t, holidays_replaced_as_a_set);
 	tcase_add_test(t, strict_refusals_change_nothing);
 	tcase_add_test(t, catalogue_upserts_and_keeps_local_columns);
+	tcase_add_test(t, json_errors_quote_nothing);
 	suite_add_tcase(s, t);
 	return s;
 }
