@@ -90,6 +90,13 @@ int cli_open(cli *c)
 	return 0;
 }
 
+int cli_copy(char *dst, size_t size, const char *v, const char *name)
+{
+	if (bw_strlcpy(dst, v, size) != BW_OK)
+		return cli_die("%s: too long (at most %zu bytes)", name, size - 1);
+	return 0;
+}
+
 const char *cli_today(const cli *c, char out[11])
 {
 	return bw_day_format(bw_day_of_time(c->now, 60), out);

@@ -2,6 +2,7 @@
 #ifndef BW_CLI_H
 #define BW_CLI_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "bw_store.h"
@@ -23,6 +24,10 @@ int cli_open(cli *c);
 int cli_die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Usage error for a sub-command: prints the message and its usage line, returns 2. */
 int cli_usage(const char *cmd, const char *msg);
+/* Copies the value v of option `name` ("--site", "NAME_AR") into dst[size]. A value that
+ * does not fit is refused, never cut (a cut name can end in half a UTF-8 character):
+ * prints "bawaba: NAME: too long (at most N bytes)" and returns 1; 0 when copied. */
+int cli_copy(char *dst, size_t size, const char *v, const char *name);
 /* Today in Morocco for c->now, as YYYY-MM-DD. */
 const char *cli_today(const cli *c, char out[11]);
 

@@ -71,20 +71,31 @@ int cmd_holiday(cli *c, int argc, char **argv)
 	}
 	if (strcmp(argv[1], "add") == 0) {
 		bw_holiday h = { .confirmed = 1 };
+		bw_day d;
 		int pos = 0;
 		for (int i = 2; i < argc; i++) {
-			if (strcmp(argv[i], "--islamic") == 0)
+			if (strcmp(argv[i], "--islamic") == 0) {
 				h.islamic = 1;
-			else if (strcmp(argv[i], "--expected") == 0)
+			} else if (strcmp(argv[i], "--expected") == 0) {
 				h.confirmed = 0;
-			else if (pos == 0 && ++pos)
-				bw_strlcpy(h.day, argv[i], sizeof h.day);
-			else if (pos == 1 && ++pos)
-				bw_strlcpy(h.name_fr, argv[i], sizeof h.name_fr);
-			else if (pos == 2 && ++pos)
-				bw_strlcpy(h.name_ar, argv[i], sizeof h.name_ar);
-			else
+			} else if (pos == 0) {
+				/* the whole argument is the date: "2026-03-1299" is not 12 March */
+				if (bw_day_parse(argv[i], &d, &e))
+					return cli_die("DAY: %s", e.msg);
+				if (cli_copy(h.day, sizeof h.day, argv[i], "DAY"))
+					return 1;
+				pos++;
+			} else if (pos == 1) {
+				if (cli_copy(h.name_fr, sizeof h.name_fr, argv[i], "NAME_FR"))
+					return 1;
+				pos++;
+			} else if (pos == 2) {
+				if (cli_copy(h.name_ar, sizeof h.name_ar, argv[i], "NAME_AR"))
+					return 1;
+				pos++;
+			} else {
 				return cli_usage("holiday", "too many arguments");
+			}
 		}
 		if (pos < 2)
 			return cli_usage("holiday", "add DAY NAME_FR [NAME_AR]");

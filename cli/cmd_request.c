@@ -27,13 +27,6 @@ static int join(char *out, size_t size, int argc, char **argv, int from)
 	return BW_OK;
 }
 
-static int copy_opt(char *dst, size_t size, const char *v, const char *name)
-{
-	if (bw_strlcpy(dst, v, size) != BW_OK)
-		return cli_die("--%s: too long (at most %zu bytes)", name, size - 1);
-	return 0;
-}
-
 int cmd_file(cli *c, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -80,16 +73,16 @@ int cmd_file(cli *c, int argc, char **argv)
 			}
 			r->form = v;
 			break;
-		case 'a': if (copy_opt(r->admin, sizeof r->admin, optarg, "admin")) goto out; break;
-		case 'c': if (copy_opt(r->category, sizeof r->category, optarg, "category")) goto out; break;
-		case 's': if (copy_opt(r->site, sizeof r->site, optarg, "site")) goto out; break;
-		case 'r': if (copy_opt(r->received_on, sizeof r->received_on, optarg, "received")) goto out; break;
-		case 'p': if (copy_opt(r->phone, sizeof r->phone, optarg, "phone")) goto out; break;
-		case 'l': if (copy_opt(r->lang, sizeof r->lang, optarg, "lang")) goto out; break;
-		case 'n': if (copy_opt(r->name, sizeof r->name, optarg, "name")) goto out; break;
-		case 'i': if (copy_opt(r->id_number, sizeof r->id_number, optarg, "id-number")) goto out; break;
-		case 'A': if (copy_opt(r->address, sizeof r->address, optarg, "address")) goto out; break;
-		case 'T': if (copy_opt(r->contact, sizeof r->contact, optarg, "contact")) goto out; break;
+		case 'a': if (cli_copy(r->admin, sizeof r->admin, optarg, "--admin")) goto out; break;
+		case 'c': if (cli_copy(r->category, sizeof r->category, optarg, "--category")) goto out; break;
+		case 's': if (cli_copy(r->site, sizeof r->site, optarg, "--site")) goto out; break;
+		case 'r': if (cli_copy(r->received_on, sizeof r->received_on, optarg, "--received")) goto out; break;
+		case 'p': if (cli_copy(r->phone, sizeof r->phone, optarg, "--phone")) goto out; break;
+		case 'l': if (cli_copy(r->lang, sizeof r->lang, optarg, "--lang")) goto out; break;
+		case 'n': if (cli_copy(r->name, sizeof r->name, optarg, "--name")) goto out; break;
+		case 'i': if (cli_copy(r->id_number, sizeof r->id_number, optarg, "--id-number")) goto out; break;
+		case 'A': if (cli_copy(r->address, sizeof r->address, optarg, "--address")) goto out; break;
+		case 'T': if (cli_copy(r->contact, sizeof r->contact, optarg, "--contact")) goto out; break;
 		case 'y': r->consent = 1; break;
 		case 'u': r->urgent = 1; break;
 		default:

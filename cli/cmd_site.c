@@ -69,9 +69,9 @@ static int agent_add(cli *c, int argc, char **argv)
 	opterr = 0;
 	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (ch) {
-		case 's': bw_strlcpy(a.site, optarg, sizeof a.site); break;
-		case 'a': bw_strlcpy(a.admin, optarg, sizeof a.admin); break;
-		case 'n': bw_strlcpy(a.name, optarg, sizeof a.name); break;
+		case 's': if (cli_copy(a.site, sizeof a.site, optarg, "--site")) return 1; break;
+		case 'a': if (cli_copy(a.admin, sizeof a.admin, optarg, "--admin")) return 1; break;
+		case 'n': if (cli_copy(a.name, sizeof a.name, optarg, "--name")) return 1; break;
 		case 'b': broker = optarg; break;
 		case 'd': a.active = 0; break;
 		case 'u': update = 1; break;
@@ -80,8 +80,8 @@ static int agent_add(cli *c, int argc, char **argv)
 	}
 	if (optind != argc - 1 || !a.site[0])
 		return cli_usage("agent", "add agent-NAME --site SITE [--admin ADMIN]");
-	if (bw_strlcpy(a.id, argv[optind], sizeof a.id) != BW_OK)
-		return cli_die("agent id: too long");
+	if (cli_copy(a.id, sizeof a.id, argv[optind], "agent id"))
+		return 1;
 	if (cli_open(c))
 		return 1;
 	if (bw_store_begin(c->store, &e))

@@ -298,10 +298,21 @@ int bw_store_seed(bw_store *s, bw_err *e)
 
 /* ---- small helpers ---- */
 
+/* Reads a text column into dst[size]. A value longer than the buffer (a row written by
+ * another program, or before a limit was set) is cut on a UTF-8 character boundary: half
+ * a character would make the text invalid where it is published or displayed. */
 static void col_text(sqlite3_stmt *st, int i, char *dst, size_t size)
 {
-	const unsigned char *t = sqlite3_column_text(st, i);
-	bw_strlcpy(dst, t ? (const char *)t : "", size);
+	const char *t = (const char *)sqlite3_column_text(st, i);
+	size_t n = t ? (size_t)sqlite3_column_bytes(st, i) : 0;
+	if (n >= size) {
+		n = size - 1;
+		while (n > 0 && ((unsigned char)t[n] & 0xC0) == 0x80)
+			n--;   /* t[n], the first byte left out, continues a character: leave it all out */
+	}
+	if (n)
+		memcpy(dst, t, n);
+	dst[n] = '\0';
 }
 
 static void bind_text(sqlite3_stmt *st, int i, const char *v)

@@ -50,6 +50,17 @@ must_fail "extend a complaint" "cannot go from received to extended" $B extend "
 must_fail "reject without reason" "out-of-scope" $B reject "$ref"
 must_fail "unknown command" "unknown command" $B frobnicate
 must_fail "bad holiday date" "no such day" $B holiday add 2026-02-30 "X"
+must_fail "holiday date with more digits" "2026-03-1299" $B holiday add 2026-03-1299 "X"
+# arguments that do not fit are refused, never cut (64 Arabic letters: 128 bytes, one too many)
+AR64=$(python3 -c "print('\u0639'*64)")
+must_fail "holiday name too long" "NAME_AR: too long (at most 127 bytes)" $B holiday add 2026-12-30 "Fete" "$AR64"
+must_fail "holiday French name too long" "NAME_FR: too long" $B holiday add 2026-12-30 "$AR64"
+must_fail "file: --name too long" "--name: too long" $B file --kind info --admin SANTE --name "$AR64$AR64$AR64$AR64$AR64" --id-number AB123456 --form email --contact x "y"
+must_fail "file: --site too long" "--site: too long" $B file --kind complaint --admin SANTE --site "$AR64" "x"
+AR63=$(python3 -c "print('\u0639'*63)")
+$B holiday add 2026-12-30 "Fete" "$AR63" >/dev/null || fail "holiday with a 63-letter Arabic name"
+[ "$(sqlite3 "$BAWABA_DB" "SELECT name_ar FROM holidays WHERE day = '2026-12-30'")" = "$AR63" ] || fail "Arabic name stored whole"
+$B holiday remove 2026-12-30 >/dev/null || fail "holiday remove"
 must_fail "list bad state" "lifecycle" $B list --state done
 
 $B assign "$ref" "bureau d'ordre" >/dev/null || fail "assign"
@@ -113,6 +124,8 @@ grep -q "^agent-amina:" "$dir/broker/passwd" || fail "agent in the broker's pass
 must_fail "agent of an unknown site" "not in the catalogue" $B agent add agent-x --site NOWHERE
 must_fail "agent id without prefix" "must start with agent-" $B agent add amina2 --site RABAT-IMMAT
 must_fail "agent twice" "already registered" $B agent add agent-amina --site RABAT-IMMAT --broker "$dir/broker"
+must_fail "agent name too long" "--name: too long" $B agent add agent-y --site RABAT-IMMAT --name "$AR64$AR64"
+must_fail "agent site too long" "--site: too long" $B agent add agent-y --site "RABAT-IMMAT-RABAT-IMMAT-RABAT-IMMAT-RABAT-IMMAT"
 $B agent list | grep -q "agent-amina .*RABAT-IMMAT .*TRANSPORT .*active" || fail "agent list"
 $B devices | grep -q "^device" || fail "devices header"
 echo "cli agents: all good"

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "bw_store.h"
+#include "bw_text.h"
 #include "bw_uuid.h"
 
 static char path[64];
@@ -454,6 +455,41 @@ START_TEST(holiday_cache_follows_other_connections)
 }
 END_TEST
 
+static int first_holiday(const bw_holiday *h, void *arg)
+{
+	*(bw_holiday *)arg = *h;
+	return 1;
+}
+
+/* A row longer than the reader's buffer (written by another program) is cut on a
+ * character boundary, never inside a UTF-8 sequence. */
+START_TEST(long_text_cut_on_a_character)
+{
+	sqlite3_stmt *st;
+	char ar[64 * 2 + 1] = "", fr[300] = "x";
+	for (int i = 0; i < 64; i++)
+		strcat(ar, "\xd8\xb9");          /* 64 x U+0639, 128 bytes: one more than fits */
+	for (int i = 0; i < 140; i++)
+		strcat(fr, "\xc3\xa9");          /* 'x' then 140 x U+00E9: odd cut */
+	ck_assert_int_eq(sqlite3_prepare_v2(bw_store_db(S), "INSERT INTO holidays (day, name_ar, name_fr, islamic, confirmed) "
+					    "VALUES ('2026-12-30', ?1, ?2, 0, 1)", -1, &st, NULL), SQLITE_OK);
+	sqlite3_bind_text(st, 1, ar, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, fr, -1, SQLITE_STATIC);
+	ck_assert_int_eq(sqlite3_step(st), SQLITE_DONE);
+	sqlite3_finalize(st);
+	bw_holiday h;
+	bw_err e;
+	memset(&h, 0, sizeof h);
+	ck_assert_int_eq(bw_store_holiday_list(S, NULL, NULL, first_holiday, &h, &e), 1);
+	ck_assert(bw_utf8_valid(h.name_ar, strlen(h.name_ar)));
+	ck_assert_uint_eq(strlen(h.name_ar), 126);
+	ck_assert_uint_eq(bw_utf8_len(h.name_ar), 63);
+	ck_assert(bw_utf8_valid(h.name_fr, strlen(h.name_fr)));
+	ck_assert_uint_eq(strlen(h.name_fr), 127);   /* 'x' + 63 x 2 bytes: nothing to cut */
+	ck_assert_str_eq(h.day, "2026-12-30");
+}
+END_TEST
+
 static int count_cb(const bw_request *r, void *arg) { (void)r; (*(int *)arg)++; return 0; }
 
 START_TEST(queue_filters_and_overdue)
@@ -576,6 +612,7 @@ Suite *suite_store(void)
 	tcase_add_test(t, reopen_restarts_the_clock);
 	tcase_add_test(t, holiday_added_after_filing);
 	tcase_add_test(t, holiday_cache_follows_other_connections);
+	tcase_add_test(t, long_text_cut_on_a_character);
 	tcase_add_test(t, queue_filters_and_overdue);
 	tcase_add_test(t, indicators);
 	tcase_add_test(t, group_commit_isolates_failures);
