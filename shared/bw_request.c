@@ -1,5 +1,7 @@
 /* bw_request.c: names of kinds, channels and forms, and the validation of a request:
- * every rejection names the field and the rule it broke. */
+ * every rejection names the field and the rule it broke, never the personal value itself
+ * (ID number, name, phone, address, contact): the hub logs these messages and sends them
+ * back to devices in ack reasons. */
 #include "bw_request.h"
 
 #include <ctype.h>
@@ -134,9 +136,10 @@ int bw_request_validate(bw_request *r, bw_err *e)
 			return rc;
 		if (!r->id_number[0])
 			return bw_fail(e, BW_EINVAL, "id_number: missing (national ID or residence permit, law 31.13)");
+		/* the value is never repeated: messages are logged and sent back in acks */
 		if (!id_number_ok(r->id_number))
-			return bw_fail(e, BW_EINVAL, "id_number: \"%.20s\" is not a national ID or residence permit number",
-				       r->id_number);
+			return bw_fail(e, BW_EINVAL, "id_number: not a national ID or residence permit number "
+				       "(1 to 3 letters then at least 3 digits)");
 		if ((unsigned)r->form >= BW_FORM_COUNT || r->form == BW_FORM_NONE)
 			return bw_fail(e, BW_EINVAL, "form: missing (how the answer should be given)");
 	} else {

@@ -191,7 +191,16 @@ START_TEST(info_request_fields)
 	r.id_number[0] = '\0';
 	ck_assert_int_eq(bw_store_insert(S, &r, "t", &e), BW_EINVAL);
 	ck_assert_ptr_nonnull(strstr(e.msg, "id_number"));
+	/* a bad ID number is refused without repeating it (the message is logged and sent) */
+	strcpy(r.id_number, "AB12X3456");
+	ck_assert_int_eq(bw_store_insert(S, &r, "t", &e), BW_EINVAL);
+	ck_assert_ptr_nonnull(strstr(e.msg, "id_number: not a national ID"));
+	ck_assert_ptr_null(strstr(e.msg, "AB12"));
+	strcpy(r.name, "Amina \xC3\x28");   /* nor a name, even when it is invalid */
 	strcpy(r.id_number, "AB123456");
+	ck_assert_int_eq(bw_store_insert(S, &r, "t", &e), BW_EINVAL);
+	ck_assert_str_eq(e.msg, "name: invalid UTF-8");
+	strcpy(r.name, "Amina El Idrissi");
 	r.form = BW_FORM_PAPER;  /* paper needs a postal address */
 	ck_assert_int_eq(bw_store_insert(S, &r, "t", &e), BW_EINVAL);
 	ck_assert_ptr_nonnull(strstr(e.msg, "address"));
