@@ -78,7 +78,7 @@ int cmd_report(cli *c, int argc, char **argv)
 	printf("requests received %s to %s\n", from ? from : "(start)", to ? to : "(today)");
 	printf("%-12s %-12s %7s %8s %7s %8s %7s %8s %7s\n", "admin", "kind", "total", "answered", "share",
 	       "in time", "share", "reopened", "rate");
-	if (bw_store_report(c->store, from, to, NULL, report_row, &t, &e))
+	if (bw_store_report(c->store, from, to, NULL, NULL, report_row, &t, &e))
 		return cli_die("%s", e.msg);
 	print_line("ALL", "", &t.all);
 	printf("goals (action plan, commitment 10): 70%% answered, 70%% within the legal deadline, reopen rate down 10%%\n");

@@ -364,8 +364,9 @@ static int report_row(const bw_report_row *row, void *arg)
 static json_t *do_report(bw_store *s, const hub_agent *a, const bw_agent_cmd *c, bw_err *e)
 {
 	json_t *rows = json_array();
+	/* the agent's scope, as for the queue: their site, and their administration if any */
 	if (bw_store_report(s, c->from[0] ? c->from : NULL, c->until[0] ? c->until : NULL, a->site,
-			    report_row, rows, e)) {
+			    a->admin[0] ? a->admin : NULL, report_row, rows, e)) {
 		json_decref(rows);
 		return NULL;
 	}

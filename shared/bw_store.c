@@ -1181,7 +1181,7 @@ int bw_store_events(bw_store *s, const char *request_uid,
 
 /* ---- indicators ---- */
 
-int bw_store_report(bw_store *s, const char *from, const char *to, const char *site,
+int bw_store_report(bw_store *s, const char *from, const char *to, const char *site, const char *admin,
                     int (*cb)(const bw_report_row *, void *), void *arg, bw_err *e)
 {
 	sqlite3_stmt *st;
@@ -1189,11 +1189,13 @@ int bw_store_report(bw_store *s, const char *from, const char *to, const char *s
 	if (sqlite3_prepare_v2(s->db, "SELECT admin, kind, count(*), count(answered_on), "
 			       "sum(answered_in_time IS 1), sum(reopened > 0) FROM requests "
 			       "WHERE (?1 IS NULL OR received_on >= ?1) AND (?2 IS NULL OR received_on <= ?2) "
-			       "AND (?3 IS NULL OR site = ?3) "
+			       "AND (?3 IS NULL OR site = ?3) AND (?4 IS NULL OR admin = ?4) "
 			       "GROUP BY admin, kind ORDER BY admin, kind", -1, &st, NULL) != SQLITE_OK)
 		return db_fail(s, e, "report");
 	if (site)
 		bind_text(st, 3, site);
+	if (admin)
+		bind_text(st, 4, admin);
 	if (from)
 		bind_text(st, 1, from);
 	if (to)

@@ -185,8 +185,9 @@ typedef struct bw_report_row {
 } bw_report_row;
 
 /* Rows per administration and kind of the requests received in [from, to] (NULL = open),
- * of one site when site is not NULL. */
-int bw_store_report(bw_store *s, const char *from, const char *to, const char *site,
+ * of one site when site is not NULL, of one administration when admin is not NULL (an
+ * agent restricted to one administration sees only its figures). */
+int bw_store_report(bw_store *s, const char *from, const char *to, const char *site, const char *admin,
                     int (*cb)(const bw_report_row *, void *), void *arg, bw_err *e);
 
 #endif

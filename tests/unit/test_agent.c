@@ -223,6 +223,48 @@ START_TEST(desk_filing_and_report)
 }
 END_TEST
 
+/* An agent of one administration sees only its figures, even at a site that serves
+ * several; an agent of the whole site sees them all. */
+START_TEST(report_keeps_to_the_agents_administration)
+{
+	bw_request r;
+	bw_err e;
+	bw_request_init(&r);
+	bw_uuid_v7(r.uid, NULL);
+	bw_store_next_ref(S, 5, r.ref, NULL);
+	r.kind = BW_KIND_SUGGESTION;
+	r.channel = BW_CHANNEL_KIOSK;
+	strcpy(r.admin, "SANTE");            /* another administration, same site */
+	strcpy(r.site, "RABAT-IMMAT");
+	strcpy(r.device, "kiosk-01");
+	strcpy(r.text, "Un guichet pour la santé");
+	r.received_at = NOW;
+	strcpy(r.received_on, "2026-11-27");
+	ck_assert_msg(bw_store_insert(S, &r, "device:kiosk-01", &e) == BW_OK, "%s", e.msg);
+	add_agent("agent-site", "RABAT-IMMAT", "");
+
+	json_t *o = ask("agent-amina", "{\"v\":1,\"type\":\"cmd\",\"op\":\"report\"}");
+	ck_assert(ok(o));
+	json_t *rows = json_object_get(o, "rows"), *row;
+	ck_assert_uint_eq(json_array_size(rows), 1);
+	row = json_array_get(rows, 0);
+	ck_assert_str_eq(json_string_value(json_object_get(row, "admin")), "TRANSPORT");
+	ck_assert_int_eq(json_integer_value(json_object_get(row, "total")), 1);
+	json_decref(o);
+
+	o = ask("agent-site", "{\"v\":1,\"type\":\"cmd\",\"op\":\"report\"}");
+	ck_assert(ok(o));
+	rows = json_object_get(o, "rows");
+	ck_assert_uint_eq(json_array_size(rows), 2);
+	int sante = 0;
+	size_t i;
+	json_array_foreach(rows, i, row)
+		sante += strcmp(json_string_value(json_object_get(row, "admin")), "SANTE") == 0;
+	ck_assert_int_eq(sante, 1);
+	json_decref(o);
+}
+END_TEST
+
 START_TEST(registration_checks)
 {
 	hub_agent a = { .id = "amina", .site = "RABAT-IMMAT", .active = 1 };
@@ -251,6 +293,7 @@ Suite *suite_agent(void)
 	tcase_add_test(t, moves_are_checked_and_attributed);
 	tcase_add_test(t, bad_commands_and_strangers);
 	tcase_add_test(t, desk_filing_and_report);
+	tcase_add_test(t, report_keeps_to_the_agents_administration);
 	tcase_add_test(t, registration_checks);
 	suite_add_tcase(s, t);
 	return s;

@@ -551,6 +551,7 @@ START_TEST(indicators)
 	make(&a, BW_KIND_COMPLAINT, "2026-01-05");   /* deadline 2026-03-06 */
 	make(&b, BW_KIND_COMPLAINT, "2026-11-27");
 	make(&c, BW_KIND_COMPLAINT, "2026-11-27");
+	strcpy(c.admin, "OTHER");
 	bw_store_insert(S, &a, "t", &e);
 	bw_store_insert(S, &b, "t", &e);
 	bw_store_insert(S, &c, "t", &e);
@@ -558,14 +559,19 @@ START_TEST(indicators)
 	ck_assert_int_eq(bw_store_transition(S, b.ref, BW_ST_ANSWERED, "agent:a", "on time", 1796000000, NULL, &e), BW_OK);
 	ck_assert_int_eq(bw_store_transition(S, b.ref, BW_ST_REOPENED, "citizen", "no", 1796000100, NULL, &e), BW_OK);
 	bw_report_row sum = { 0 };
-	ck_assert_int_eq(bw_store_report(S, NULL, NULL, NULL, report_cb, &sum, &e), BW_OK);
+	ck_assert_int_eq(bw_store_report(S, NULL, NULL, NULL, NULL, report_cb, &sum, &e), BW_OK);
 	ck_assert_int_eq(sum.total, 3);
 	ck_assert_int_eq(sum.answered, 2);
 	ck_assert_int_eq(sum.answered_in_time, 1);
 	ck_assert_int_eq(sum.reopened, 1);
 	memset(&sum, 0, sizeof sum);
-	bw_store_report(S, "2026-11-01", "2026-11-30", NULL, report_cb, &sum, &e);
+	bw_store_report(S, "2026-11-01", "2026-11-30", NULL, NULL, report_cb, &sum, &e);
 	ck_assert_int_eq(sum.total, 2);
+	/* one administration's figures only */
+	memset(&sum, 0, sizeof sum);
+	ck_assert_int_eq(bw_store_report(S, NULL, NULL, NULL, "OTHER", report_cb, &sum, &e), BW_OK);
+	ck_assert_int_eq(sum.total, 1);
+	ck_assert_int_eq(sum.answered, 0);
 }
 END_TEST
 
