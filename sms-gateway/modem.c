@@ -499,6 +499,7 @@ int sms_encode(const char *utf8, sms_encoding *out, bw_err *e)
 	int rc = encode(utf8, g, e);
 	if (rc == BW_OK) {
 		out->parts = g->Number;
+		out->ref = 0;
 		out->ucs2 = 0;
 		for (int i = 0; i < g->Number; i++) {
 			out->ucs2 |= g->SMS[i].Coding == SMS_Coding_Unicode_No_Compression;
@@ -542,8 +543,25 @@ int sms_modem_send_wait_ms(sms_modem *m, int parts)
 	return (int)(missing * 60000.0 / m->conf.rate_per_minute) + 1;
 }
 
-int sms_modem_send(sms_modem *m, const char *dest, const sms_encoding *enc, int *sent,
-                   bw_err *e)
+/* Puts the caller's concatenation reference into every part's header, in place of the
+ * one libGammu took from the clock. */
+static void set_ref(GSM_MultiSMSMessage *g, unsigned ref)
+{
+	for (int i = 0; i < g->Number; i++) {
+		GSM_UDHHeader *u = &g->SMS[i].UDH;
+		if (u->Type == UDH_ConcatenatedMessages) {
+			u->Text[3] = (unsigned char)(ref & 0xff);
+			u->ID8bit = (int)(ref & 0xff);
+		} else if (u->Type == UDH_ConcatenatedMessages16bit) {
+			u->Text[3] = (unsigned char)((ref >> 8) & 0xff);
+			u->Text[4] = (unsigned char)(ref & 0xff);
+			u->ID16bit = (int)(ref & 0xffff);
+		}
+	}
+}
+
+int sms_modem_send(sms_modem *m, const char *dest, const sms_encoding *enc, unsigned skip,
+                   unsigned *sent, bw_err *e)
 {
 	*sent = 0;
 	if (!m->connected)
@@ -556,22 +574,32 @@ int sms_modem_send(sms_modem *m, const char *dest, const sms_encoding *enc, int 
 	if (rc == BW_OK && g->Number != enc->parts)
 		rc = bw_fail(e, BW_EINVAL, "sms: encoding changed (%d parts, %d expected)",
 			     g->Number, enc->parts);
+	if (rc) {
+		free(g);    /* nothing went to the modem: no token taken */
+		return rc;
+	}
+	set_ref(g, enc->ref);
 	refill(m);
-	m->tokens -= enc->parts;
 	for (int i = 0; rc == BW_OK && i < g->Number; i++) {
+		if (skip & (1u << i))
+			continue;
 		GSM_SMSMessage *s = &g->SMS[i];
 		DecodeUTF8(s->Number, dest, strlen(dest));
 		s->PDU = SMS_Submit;
 		s->SMSC.Location = 0;   /* the SIM's own service centre */
 		s->SMSC.Number[0] = s->SMSC.Number[1] = 0;
+		m->tokens -= 1;         /* handed to the modem, whatever comes of it */
 		if (m->conf.fault_hangs > 0) {
 			m->hanging = 1;
 			m->conf.fault_hangs--;
 			rc = failed(m, e, "send (injected fault)", ERR_TIMEOUT);
 			break;
 		}
-		if (m->conf.fault_sends > 0) {
-			m->conf.fault_sends--;
+		if (m->conf.fault_sends > 0 || m->conf.fault_part == i + 1) {
+			if (m->conf.fault_part == i + 1)
+				m->conf.fault_part = 0;
+			else
+				m->conf.fault_sends--;
 			m->failures++;
 			rc = bw_fail(e, BW_EIO, "%s: send: refused by the network (injected fault, part %d of %d)",
 				     m->conf.name, i + 1, g->Number);
@@ -595,7 +623,7 @@ int sms_modem_send(sms_modem *m, const char *dest, const sms_encoding *enc, int 
 				     i + 1, g->Number);
 			break;
 		}
-		(*sent)++;
+		*sent |= 1u << i;
 	}
 	if (rc == BW_OK)
 		m->failures = 0;

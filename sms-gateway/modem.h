@@ -22,6 +22,8 @@ typedef struct sms_modem_conf {
 	/* test hooks (not config keys; BAWABA_SMSD_FAULT in bawaba-smsd(8)), because the dummy
 	 * driver never fails: */
 	int fault_sends;           /* the next N sends are refused as by the network */
+	int fault_part;            /* the next send that reaches part N is refused there
+	                            * (the parts before it went out), once */
 	int fault_hangs;           /* from its first send on, the modem stops answering: that
 	                            * send and the next reads, N calls in all, time out (three
 	                            * in a row: the modem is reset, the send is retried) */
@@ -71,10 +73,15 @@ int sms_modem_receive(sms_modem *m, int max, int partial_wait_s, sms_modem_recv_
 typedef struct sms_encoding {
 	int parts;
 	int ucs2;                  /* 1: UCS-2, 0: GSM-7 */
+	unsigned ref;              /* concatenation reference of the parts (0-255), set by the
+	                            * caller (sms_encode sets 0): libGammu takes one from the
+	                            * clock, and parts sent again later must carry the same one
+	                            * to join those that went out before */
 	char part_text[SMS_PARTS_MAX][700];   /* each part's text in UTF-8 */
 } sms_encoding;
 
-/* BW_ETOOBIG when text needs more than SMS_PARTS_MAX parts, BW_EINVAL if not UTF-8. */
+/* BW_ETOOBIG when text needs more than SMS_PARTS_MAX parts, BW_EINVAL if not UTF-8.
+ * The same text always gives the same parts. */
 int sms_encode(const char *utf8, sms_encoding *out, bw_err *e);
 
 /* 1 if the SIM's token bucket holds enough for a message of `parts` parts now. */
@@ -82,11 +89,14 @@ int sms_modem_can_send(sms_modem *m, int parts);
 /* Milliseconds until sms_modem_can_send(m, parts) becomes 1 (0 if it is already). */
 int sms_modem_send_wait_ms(sms_modem *m, int parts);
 
-/* Sends enc to dest (an E.164 number) part by part, taking the tokens. BW_EIO if the
- * modem refused or did not confirm a part; parts before it went out (*sent says how
- * many, so the caller records them). */
-int sms_modem_send(sms_modem *m, const char *dest, const sms_encoding *enc, int *sent,
-                   bw_err *e);
+/* Sends enc to dest (an E.164 number) part by part, except the parts whose bit is set
+ * in skip (bit 0 = part 1: parts an earlier attempt sent), taking one token per part
+ * handed to the modem. *sent gets the bits of the parts that went out in this call, so
+ * the caller records them. BW_EINVAL (nothing sent, no token taken) if enc does not
+ * encode again into its own parts; BW_EIO if the modem refused or did not confirm a
+ * part (the parts before it went out). */
+int sms_modem_send(sms_modem *m, const char *dest, const sms_encoding *enc, unsigned skip,
+                   unsigned *sent, bw_err *e);
 
 /* The signal in percent (GSM_GetSignalQuality), -1 when down or unknown. */
 int sms_modem_signal(sms_modem *m);

@@ -336,16 +336,57 @@ static sms_modem *pick_modem(gw *g, int parts)
 	return NULL;
 }
 
+/* The modem named name if it may send `parts` parts now; NULL if not (*known says
+ * whether such a modem is configured and up at all). */
+static sms_modem *named_modem(gw *g, const char *name, int parts, int *known)
+{
+	*known = 0;
+	for (int i = 0; i < g->set->nmodems; i++) {
+		sms_modem *m = g->modems[i];
+		if (strcmp(g->set->modems[i].name, name) != 0)
+			continue;
+		if (g->set->modems[i].rate_per_minute <= 0 || !sms_modem_is_up(m))
+			return NULL;
+		*known = 1;
+		return sms_modem_can_send(m, parts) ? m : NULL;
+	}
+	return NULL;
+}
+
+/* What earlier attempts at a row sent: the parts (bits, 0 = part 1) that are the parts
+ * of this encoding, and the modem that sent them. */
+typedef struct resume {
+	const sms_encoding *enc;
+	unsigned done;
+	int differs;                       /* a recorded part is not this encoding's */
+	char modem[BW_CODE_MAX + 1];
+} resume;
+
+static int resume_part(void *arg, int part, int parts, const char *modem, const char *text)
+{
+	resume *r = arg;
+	if (parts != r->enc->parts || part < 1 || part > parts ||
+	    strcmp(text, r->enc->part_text[part - 1]) != 0) {
+		r->differs = 1;
+		return 1;
+	}
+	r->done |= 1u << (part - 1);
+	bw_strlcpy(r->modem, modem, sizeof r->modem);
+	return 0;
+}
+
+/* Records an attempt: the parts in `sent` (bit 0 = part 1), then the row sent or retried. */
 static void record_sent(gw *g, const sms_out *o, const char *modem, const sms_encoding *enc,
-                        int sent, int ok, const char *error)
+                        unsigned sent, int ok, const char *error)
 {
 	bw_err e;
 	int64_t now = now_s();
 	const char *coding = enc->ucs2 ? "ucs2" : "gsm";
 	int rc = bw_store_begin(g->st, &e);
-	for (int i = 0; rc == BW_OK && i < sent; i++)
-		rc = sms_db_part_add(g->db, o->id, i + 1, enc->parts, o->dest, modem, coding,
-				     enc->part_text[i], now, &e);
+	for (int i = 0; rc == BW_OK && i < enc->parts; i++)
+		if (sent & (1u << i))
+			rc = sms_db_part_add(g->db, o->id, i + 1, enc->parts, o->dest, modem, coding,
+					     enc->part_text[i], now, &e);
 	if (rc == BW_OK && ok) {
 		rc = sms_db_outbox_sent(g->db, o->id, modem, enc->parts, coding, now, &e);
 	} else if (rc == BW_OK) {
@@ -382,16 +423,53 @@ static void turn_send(gw *g)
 			record_sent(g, o, "", &none, 0, 0, e.msg);
 			continue;
 		}
-		sms_modem *m = pick_modem(g, enc->parts);
-		if (!m)
+		/* the same reference on every attempt, so parts sent later join the first ones */
+		enc->ref = (unsigned)(o->id & 0xff);
+		/* a multipart SMS that failed part-way: only the missing parts go, from the SIM
+		 * that sent the others (the phone joins parts from one sender). libGammu splits a
+		 * text the same way every time; should the recorded parts not be this text's,
+		 * every part goes again. */
+		resume r = { .enc = enc };
+		if (sms_db_parts_each(g->db, o->id, resume_part, &r, &e)) {
+			log_error(&g->log, "send queue row %lld: %s", (long long)o->id, e.msg);
+			continue;
+		}
+		unsigned all = (1u << enc->parts) - 1;
+		if (r.differs) {
+			log_warn(&g->log, "send queue row %lld: the parts sent before are not this text's "
+				 "parts: sending every part", (long long)o->id);
+			r.done = 0;
+		}
+		if (r.done == all) {    /* every part is out already: only the row is behind */
+			record_sent(g, o, r.modem, enc, 0, 1, NULL);
+			continue;
+		}
+		int todo = enc->parts - __builtin_popcount(r.done);
+		sms_modem *m = NULL;
+		if (r.done) {
+			int known;
+			m = named_modem(g, r.modem, todo, &known);
+			if (!m && known)
+				continue;    /* that SIM is at its rate: this row waits for its tokens */
+			if (!m) {
+				log_warn(&g->log, "send queue row %lld: %s, which sent part of it, is not up: "
+					 "sending every part", (long long)o->id, r.modem);
+				r.done = 0;
+				todo = enc->parts;
+			}
+		}
+		if (!m && !(m = pick_modem(g, todo)))
 			break;     /* every SIM at its rate: the loop waits for tokens */
 		crash_point(g, "before-send");
-		int sent = 0;
-		int rc = sms_modem_send(m, o->dest, enc, &sent, &e);
-		g->parts_sent += sent;
+		unsigned sent = 0;
+		int rc = sms_modem_send(m, o->dest, enc, r.done, &sent, &e);
+		g->parts_sent += __builtin_popcount(sent);
 		if (rc) {
 			g->send_failed++;
 			log_warn(&g->log, "send queue row %lld: %s", (long long)o->id, e.msg);
+		} else if (r.done) {
+			log_info(&g->log, "send queue row %lld: the missing part(s) of %d sent",
+				 (long long)o->id, enc->parts);
 		}
 		record_sent(g, o, sms_modem_name(m), enc, sent, rc == BW_OK, rc ? e.msg : NULL);
 		if (k + 1 == g->set->batch)
@@ -533,14 +611,17 @@ static int setup(gw *g, int check, bw_err *e)
 		return rc;
 	char abs[PATH_MAX];
 	const char *dbpath = realpath(g->set->db, abs) ? abs : g->set->db;
-	/* test hook, documented in bawaba-smsd(8): BAWABA_SMSD_FAULT=sends:N,hangs:M makes
-	 * the first modem refuse its next N sends and time out on its next M reads (the
-	 * dummy driver never fails) */
+	/* test hook, documented in bawaba-smsd(8): BAWABA_SMSD_FAULT=sends:N,hangs:M,
+	 * sends-part:P makes the first modem refuse its next N sends, time out on its next M
+	 * reads, and refuse part P of the next send that reaches it (the dummy driver never
+	 * fails) */
 	const char *fault = getenv("BAWABA_SMSD_FAULT");
 	if (fault && g->set->nmodems > 0) {
 		const char *p;
 		if ((p = strstr(fault, "sends:")))
 			g->set->modems[0].fault_sends = atoi(p + 6);
+		if ((p = strstr(fault, "sends-part:")))
+			g->set->modems[0].fault_part = atoi(p + 11);
 		if ((p = strstr(fault, "hangs:")))
 			g->set->modems[0].fault_hangs = atoi(p + 6);
 	}

@@ -11,7 +11,7 @@
 
 enum {
 	Q_IN_ADD, Q_IN_FIND, Q_IN_NEXT, Q_IN_DONE, Q_IN_DELETED,
-	Q_OUT_ADD, Q_OUT_DUE, Q_OUT_SENT, Q_OUT_RETRY, Q_OUT_PENDING, Q_PART_ADD,
+	Q_OUT_ADD, Q_OUT_DUE, Q_OUT_SENT, Q_OUT_RETRY, Q_OUT_PENDING, Q_PART_ADD, Q_PART_EACH,
 	Q_CONV_GET, Q_CONV_PUT, Q_CONV_DEL, Q_CONV_EXPIRED,
 	Q_OPT_GET, Q_OPT_SET, Q_OPT_DEL,
 	Q_SND_GET, Q_SND_PUT,
@@ -41,6 +41,8 @@ static const char *const sql[Q_COUNT] = {
 	[Q_OUT_PENDING] = "SELECT count(*) FROM sms_outbox WHERE state = 'queued'",
 	[Q_PART_ADD] = "INSERT OR REPLACE INTO sms_sent_parts (outbox_id, part, parts, dest, modem, "
 		       "coding, text, sent_at) VALUES (?1,?2,?3,?4,?5,?6,?7,?8)",
+	[Q_PART_EACH] = "SELECT part, parts, modem, text FROM sms_sent_parts WHERE outbox_id = ?1 "
+			"ORDER BY id",
 	[Q_CONV_GET] = "SELECT phone, step, kind, admin, lang, text, name, id_number, updated_at, "
 		       "expires_at FROM sms_conversations WHERE phone = ?1",
 	[Q_CONV_PUT] = "INSERT OR REPLACE INTO sms_conversations (phone, step, kind, admin, lang, "
@@ -300,6 +302,27 @@ int sms_db_part_add(sms_db *d, int64_t outbox_id, int part, int parts, const cha
 	TXT(s, 7, text);
 	sqlite3_bind_int64(s, 8, now);
 	return exec(d, s, e, "sent parts");
+}
+
+int sms_db_parts_each(sms_db *d, int64_t outbox_id, sms_part_fn fn, void *arg, bw_err *e)
+{
+	sqlite3_stmt *s = q(d, Q_PART_EACH);
+	char modem[BW_CODE_MAX + 1], *text = bw_xmalloc(SMS_OUT_SIZE);
+	int r;
+	sqlite3_bind_int64(s, 1, outbox_id);
+	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+		col_text(s, 2, modem, sizeof modem);
+		col_text(s, 3, text, SMS_OUT_SIZE);
+		if (fn(arg, sqlite3_column_int(s, 0), sqlite3_column_int(s, 1), modem, text)) {
+			r = SQLITE_DONE;
+			break;
+		}
+	}
+	free(text);
+	if (r != SQLITE_DONE)
+		return dbfail(d, s, e, "sent parts");
+	sqlite3_reset(s);
+	return BW_OK;
 }
 
 long sms_db_outbox_pending(sms_db *d)

@@ -94,6 +94,12 @@ int sms_db_part_add(sms_db *d, int64_t outbox_id, int part, int parts, const cha
                     const char *modem, const char *coding, const char *text, int64_t now,
                     bw_err *e);
 
+/* Calls fn for every part of outbox row outbox_id recorded as handed to a modem, in the
+ * order they went (a retry sends only the others); fn returning non-zero stops. BW_EDB. */
+typedef int (*sms_part_fn)(void *arg, int part, int parts, const char *modem,
+                           const char *text);
+int sms_db_parts_each(sms_db *d, int64_t outbox_id, sms_part_fn fn, void *arg, bw_err *e);
+
 /* SMS still queued (the heartbeat's send-queue figure); -1 on error. */
 long sms_db_outbox_pending(sms_db *d);
 

@@ -2,7 +2,8 @@
 # smsd_faults.sh: a modem that stops answering and a SIM whose sends the network refuses
 # (BAWABA_SMSD_FAULT, a test hook: the dummy driver never fails): the modem is reset and
 # reconnected after three failures in a row, the reply stays queued, is retried with a
-# doubling delay, and goes out exactly once. Gateway without hub, on Gammu's dummy phone.
+# doubling delay, and goes out exactly once. A two-part reply refused at its second part
+# is completed by sending that part alone. Gateway without hub, on Gammu's dummy phone.
 set -u
 . "$BW_TOP/tests/lib/broker.sh"
 bw_need sqlite3
@@ -52,4 +53,22 @@ bw_expect "three time-outs logged" "$(grep -c "(injected fault): No response" "$
 bw_expect "the message was still filed once" "$(sql "SELECT count(*) FROM requests")" 1
 [ "$took" -ge 10 ] || bw_fail "retries did not back off (${took}s for 4 retries at 1+2+4+8 s)"
 echo "ok: backoff took ${took}s"
+
+# a two-part reply (Arabic, UCS-2) whose second part the network refuses: the retry
+# sends part 2 only (the citizen does not get part 1 twice), from the same SIM
+rm -f "$DB" "$DB-wal" "$DB-shm"
+"$BW_BUILD/bin/bawaba-phone" "$PHONE" send +212620000010 "شكاية الصحة المستشفى لا يستقبل المرضى ليلا" >/dev/null \
+  || bw_fail "bawaba-phone send"
+BAWABA_SMSD_FAULT=sends-part:2 timeout 40 "$SMSD" -c "$BW_TMP/smsd.conf" -v --stats > "$BW_TMP/smsd2.out" 2> "$BW_TMP/smsd2.log" &
+pid=$!
+i=0
+while [ "$(sql "SELECT count(*) FROM sms_outbox WHERE state = 'sent'" 2>/dev/null)" != 1 ] && [ $i -lt 100 ]; do
+  sleep 0.1; i=$((i+1))
+done
+kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
+grep -E "refused|parts" "$BW_TMP/smsd2.log" | sed 's/^/   log: /'
+bw_expect "the reply went out" "$(sql "SELECT state, parts, attempts FROM sms_outbox")" "sent|2|2"
+bw_expect "part 2 refused once" "$(grep -c "injected fault, part 2 of 2" "$BW_TMP/smsd2.log")" 1
+bw_expect "each part recorded once" "$(sql "SELECT group_concat(part) FROM (SELECT part FROM sms_sent_parts ORDER BY part)")" "1,2"
+bw_expect "parts handed to the modem" "$(sed -n 's/.*parts sent \([0-9]*\).*/\1/p' "$BW_TMP/smsd2.out")" 2
 echo "smsd faults: all good"

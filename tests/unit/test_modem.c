@@ -276,12 +276,12 @@ START_TEST(send_on_dummy_and_token_bucket)
 {
 	sms_encoding enc;
 	bw_err e;
-	int sent;
+	unsigned sent;
 	ck_assert_int_eq(sms_encode("تم تسجيل شكايتكم", &enc, &e), BW_OK);
 	ck_assert(sms_modem_can_send(M, 1));
-	ck_assert_msg(sms_modem_send(M, "+212612345678", &enc, &sent, &e) == BW_OK, "%s", e.msg);
-	ck_assert_int_eq(sent, 1);
-	ck_assert_int_eq(sms_modem_send(M, "+212612345678", &enc, &sent, &e), BW_OK);
+	ck_assert_msg(sms_modem_send(M, "+212612345678", &enc, 0, &sent, &e) == BW_OK, "%s", e.msg);
+	ck_assert_uint_eq(sent, 1);
+	ck_assert_int_eq(sms_modem_send(M, "+212612345678", &enc, 0, &sent, &e), BW_OK);
 	/* two parts went out at once: the bucket (600 a minute: 10 a second) is empty */
 	ck_assert(!sms_modem_can_send(M, 1));
 	int w = sms_modem_send_wait_ms(M, 1);
@@ -295,6 +295,65 @@ START_TEST(send_on_dummy_and_token_bucket)
 	ck_assert(sms_modem_is_up(M));
 	ck_assert_int_eq(sms_modem_reset(M, &e), BW_OK);
 	ck_assert(sms_modem_is_up(M));
+}
+END_TEST
+
+/* A text that does not encode again into its parts is not sent, and takes no token. */
+START_TEST(encoding_failure_takes_no_token)
+{
+	sms_encoding enc;
+	bw_err e;
+	unsigned sent = 7;
+	ck_assert_int_eq(sms_encode("Réclamation enregistrée", &enc, &e), BW_OK);
+	enc.parts = 2;                       /* says two, encodes into one */
+	snprintf(enc.part_text[1], sizeof enc.part_text[1], "x");
+	ck_assert(sms_modem_can_send(M, 2));
+	ck_assert_int_eq(sms_modem_send(M, "+212612345678", &enc, 0, &sent, &e), BW_EINVAL);
+	ck_assert_uint_eq(sent, 0);
+	ck_assert(sms_modem_can_send(M, 2));  /* the bucket is as it was */
+	snprintf(enc.part_text[0], sizeof enc.part_text[0], "\xff");
+	enc.parts = 1;
+	ck_assert_int_eq(sms_modem_send(M, "+212612345678", &enc, 0, &sent, &e), BW_EINVAL);
+	ck_assert(sms_modem_can_send(M, 2));
+}
+END_TEST
+
+/* A two-part reply refused at part 2: part 1 went out; the retry sends part 2 only,
+ * taking one token. */
+START_TEST(retry_sends_only_the_missing_parts)
+{
+	sms_encoding enc;
+	bw_err e;
+	unsigned sent;
+	char ar[1024] = "";
+	for (int i = 0; i < 31; i++)
+		strcat(ar, "شكرا");
+	ck_assert_int_eq(sms_encode(ar, &enc, &e), BW_OK);
+	ck_assert_int_eq(enc.parts, 2);
+	enc.ref = 0x5a;
+	sms_modem_free(M);
+	sms_modem_conf c = { .name = "sim1", .connection = "none", .model = "dummy",
+			     .rate_per_minute = 1, .fault_part = 2 };
+	snprintf(c.device, sizeof c.device, "%s", dir);
+	M = sms_modem_new(&c, NULL);
+	ck_assert_msg(sms_modem_connect(M, &e) == BW_OK, "%s", e.msg);
+	ck_assert_int_eq(sms_modem_send(M, "+212612345678", &enc, 0, &sent, &e), BW_EIO);
+	ck_assert_uint_eq(sent, 1);          /* part 1 only */
+	ck_assert_ptr_nonnull(strstr(e.msg, "part 2 of 2"));
+	/* two parts handed over (one refused): the bucket of 2 is empty, at 1 a minute */
+	ck_assert(!sms_modem_can_send(M, 1));
+	sms_modem_free(M);
+	c.fault_part = 0;
+	M = sms_modem_new(&c, NULL);
+	ck_assert_msg(sms_modem_connect(M, &e) == BW_OK, "%s", e.msg);
+	ck_assert_msg(sms_modem_send(M, "+212612345678", &enc, 1, &sent, &e) == BW_OK, "%s", e.msg);
+	ck_assert_uint_eq(sent, 2);          /* part 2 only */
+	ck_assert(sms_modem_can_send(M, 1)); /* one token taken of 2 */
+	ck_assert(!sms_modem_can_send(M, 2));
+	/* every part already out: nothing to send, nothing taken */
+	ck_assert_int_eq(sms_modem_send(M, "+212612345678", &enc, 3, &sent, &e), BW_OK);
+	ck_assert_uint_eq(sent, 0);
+	ck_assert(sms_modem_can_send(M, 1));
 }
 END_TEST
 
@@ -349,6 +408,8 @@ Suite *suite_modem(void)
 	tcase_add_test(t, many_messages_in_bounded_passes);
 	tcase_add_test(t, encoder_picks_gsm7_or_ucs2);
 	tcase_add_test(t, send_on_dummy_and_token_bucket);
+	tcase_add_test(t, encoding_failure_takes_no_token);
+	tcase_add_test(t, retry_sends_only_the_missing_parts);
 	tcase_add_test(t, a_modem_that_was_down_is_reset);
 	tcase_add_test(t, missing_directory_fails_cleanly);
 	suite_add_tcase(s, t);
