@@ -34,6 +34,8 @@ struct pend {
 	int mid;           /* libmosquitto message id of the last publish, 0 = none */
 	int attempts;      /* publishes so far in this run */
 	int64_t due_ms;    /* when to publish (again) */
+	int acked;         /* marked done in the open local transaction: leaves the window at
+	                    * its commit, or waits for its next attempt if the commit fails */
 };
 
 struct query {
@@ -218,15 +220,27 @@ static void tx_lazy(bw_sync *s)
 		s->in_tx = 1;
 }
 
+/* Commits the acks of the open transaction. Only then do their rows leave the window:
+ * if the commit fails they are still unacknowledged on disk, so they stay in the window
+ * and go again at their next attempt (the hub answers "duplicate"), in this run. */
 static void tx_done(bw_sync *s)
 {
-	if (s->in_tx) {
-		bw_err e;
-		if (bw_store_commit(s->st, &e)) {
-			log_error(s->log, "local db: commit: %s", e.msg);
-			bw_store_rollback(s->st);
-		}
-		s->in_tx = 0;
+	if (!s->in_tx)
+		return;
+	bw_err e;
+	int ok = bw_store_commit(s->st, &e) == BW_OK;
+	if (!ok) {
+		log_error(s->log, "local db: commit of acks: %s (those rows will be sent again)", e.msg);
+		bw_store_rollback(s->st);
+	}
+	s->in_tx = 0;
+	for (size_t i = 0; i < s->npend; i++) {
+		if (!s->pend[i].acked)
+			continue;
+		if (ok)
+			s->pend[i--] = s->pend[--s->npend];
+		else
+			s->pend[i].acked = 0;
 	}
 }
 
@@ -326,7 +340,7 @@ static void pump(bw_sync *s)
 	int64_t now = now_ms();
 	for (size_t i = 0; i < s->npend; i++) {
 		struct pend *p = &s->pend[i];
-		if (p->due_ms > now)
+		if (p->acked || p->due_ms > now)
 			continue;
 		sqlite3_stmt *st = cached(s, Q_PAYLOAD);
 		if (!st)
@@ -393,7 +407,10 @@ static void on_ack(bw_sync *s, const char *payload, int len)
 		}
 		for (size_t i = 0; i < s->npend; i++)
 			if (strcmp(s->pend[i].uid, a->uid) == 0) {
-				s->pend[i] = s->pend[--s->npend];
+				if (s->in_tx)
+					s->pend[i].acked = 1;   /* leaves the window at the commit */
+				else
+					s->pend[i] = s->pend[--s->npend];
 				break;
 			}
 		if (!changed)
@@ -1191,7 +1208,7 @@ int bw_sync_timeout_ms(bw_sync *s)
 			if (s->heartbeat_at < next)
 				next = s->heartbeat_at;
 			for (size_t i = 0; i < s->npend; i++)
-				if (s->pend[i].due_ms < next)
+				if (!s->pend[i].acked && s->pend[i].due_ms < next)
 					next = s->pend[i].due_ms;
 		}
 		for (int i = 0; i < QUERIES_MAX; i++)

@@ -68,7 +68,9 @@ typedef struct bw_sync_callbacks {
 	void (*notify)(void *arg, const bw_event *ev, const char *ref, const bw_request *r);
 	/* Gateway figures for the heartbeat: leave -1 when unknown. */
 	void (*figures)(void *arg, int *signal, int *queue);
-	/* The hub acknowledged an outbox row (for figures and tests). */
+	/* The hub acknowledged an outbox row (for figures and tests). Called before the local
+	 * commit that marks it done: if that commit fails, the row is sent again and this may
+	 * be called again for it. */
 	void (*acked)(void *arg, const bw_ack *a);
 	/* A retained public message (catalogue, holidays) arrived: topic and payload; the
 	 * catalogue and holidays are applied to the local store already (bw_pub.h). */
