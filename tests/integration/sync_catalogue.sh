@@ -68,6 +68,18 @@ bw_expect "its name: whole letters only" "$(bw_devsql k1 "SELECT length(name_ar)
 grep -q "publishing holidays: name_ar of 2026-12-30 is not valid UTF-8" "$BW_HUB_LOG" && bw_fail "the store handed the hub a cut character"
 same_days
 
+# 3c. a holiday name that is not valid UTF-8 in the hub's database (written by another
+# tool): the hub publishes the day with the broken bytes left out, and logs it
+n=$(npub holidays)
+bw_hubsql "INSERT INTO holidays (day, name_ar, name_fr, islamic, confirmed)
+  VALUES ('2026-12-31', CAST(X'D8B9D8B9D8' AS TEXT), 'Fête cassée', 0, 1)"
+wait_pub holidays "$n"
+bw_dev k1 -P 2 -w 10 > "$BW_TMP/p2c" || bw_fail "run with the broken name"
+bw_expect "the day with the broken name on the device" "$(bw_devsql k1 "SELECT count(*) FROM holidays WHERE day='2026-12-31'")" 1
+bw_expect "its name: whole letters only" "$(bw_devsql k1 "SELECT hex(name_ar) FROM holidays WHERE day='2026-12-31'")" D8B9D8B9
+grep -q "publishing holidays: name_ar of 2026-12-31 is not valid UTF-8" "$BW_HUB_LOG" || bw_fail "the broken name was not logged"
+same_days
+
 # 4. the catalogue: a site renamed and an administration added at the hub
 bw_devsql k1 "UPDATE administrations SET officer = 'M. Alaoui' WHERE code = 'TRANSPORT'"
 n=$(npub catalogue)
