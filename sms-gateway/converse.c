@@ -762,6 +762,10 @@ int sms_conv_handle(sms_conv *c, const sms_in *m, int64_t now, const char **outc
 				rc = sms_db_sender_put(c->db, &snd, e);
 			if (rc == BW_OK && d->optout >= 0)
 				rc = sms_db_optout_set(c->db, phone, d->optout, now, e);
+			/* STOP also cancels what was queued for the number and not sent yet (a
+			 * notification held for the night would go out with the confirmation) */
+			if (rc == BW_OK && d->optout == 1)
+				rc = sms_db_outbox_drop_notify(c->db, phone, e);
 			if (rc == BW_OK && d->conv_put)
 				rc = sms_db_conv_put(c->db, cv, e);
 			else if (rc == BW_OK && d->conv_del)

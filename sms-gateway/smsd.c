@@ -416,6 +416,23 @@ static void turn_send(gw *g)
 		if (sms_db_outbox_due(g->db, now_s(), after, o, &e) != BW_OK)
 			break;
 		after = o->id;
+		/* a notification that waited (the night, a retry) may meet a STOP sent since;
+		 * STOP drops the queued ones, this catches any queued another way */
+		if (strcmp(o->purpose, "notify") == 0) {
+			int out = sms_db_optout_is_set(g->db, o->dest);
+			if (out < 0) {
+				log_error(&g->log, "send queue row %lld: opt-out: database error", (long long)o->id);
+				continue;
+			}
+			if (out) {
+				if (sms_db_outbox_drop(g->db, o->id, "STOP", &e))
+					log_error(&g->log, "send queue row %lld: %s", (long long)o->id, e.msg);
+				else
+					log_info(&g->log, "send queue row %lld: dropped (the number sent STOP)",
+						 (long long)o->id);
+				continue;
+			}
+		}
 		if (sms_encode(o->text, enc, &e)) {
 			sms_encoding none = { 0 };
 			log_error(&g->log, "send queue row %lld: %s (given up)", (long long)o->id, e.msg);

@@ -11,7 +11,7 @@
 
 enum {
 	Q_IN_ADD, Q_IN_FIND, Q_IN_NEXT, Q_IN_DONE, Q_IN_DELETED,
-	Q_OUT_ADD, Q_OUT_DUE, Q_OUT_SENT, Q_OUT_RETRY, Q_OUT_PENDING, Q_PART_ADD, Q_PART_EACH,
+	Q_OUT_ADD, Q_OUT_DUE, Q_OUT_SENT, Q_OUT_RETRY, Q_OUT_DROP_NOTIFY, Q_OUT_DROP, Q_OUT_PENDING, Q_PART_ADD, Q_PART_EACH,
 	Q_CONV_GET, Q_CONV_PUT, Q_CONV_DEL, Q_CONV_EXPIRED,
 	Q_OPT_GET, Q_OPT_SET, Q_OPT_DEL,
 	Q_SND_GET, Q_SND_PUT,
@@ -31,13 +31,16 @@ static const char *const sql[Q_COUNT] = {
 			 "WHERE id = ?1 AND sent_at < 0 AND sent_at > -4294967296",
 	[Q_OUT_ADD] = "INSERT INTO sms_outbox (dest, text, lang, purpose, inbox_id, event_uid, "
 		      "next_try_at, created_at) VALUES (?1,?2,?3,?4,?5,?6,?7,?8) ON CONFLICT DO NOTHING",
-	[Q_OUT_DUE] = "SELECT id, dest, lang, attempts, text FROM sms_outbox WHERE state = 'queued' "
+	[Q_OUT_DUE] = "SELECT id, dest, lang, attempts, text, purpose FROM sms_outbox WHERE state = 'queued' "
 		      "AND next_try_at <= ?1 AND id > ?2 ORDER BY id LIMIT 1",
 	[Q_OUT_SENT] = "UPDATE sms_outbox SET state = 'sent', modem = ?2, parts = ?3, coding = ?4, "
 		       "sent_at = ?5, attempts = attempts + 1, error = NULL WHERE id = ?1",
 	[Q_OUT_RETRY] = "UPDATE sms_outbox SET modem = ?2, attempts = ?3, "
 			"next_try_at = max(?4, 0), error = ?5, "
 			"state = CASE WHEN ?4 < 0 THEN 'failed' ELSE 'queued' END WHERE id = ?1",
+	[Q_OUT_DROP_NOTIFY] = "UPDATE sms_outbox SET state = 'dropped', error = 'STOP' "
+			      "WHERE dest = ?1 AND purpose = 'notify' AND state = 'queued'",
+	[Q_OUT_DROP] = "UPDATE sms_outbox SET state = 'dropped', error = ?2 WHERE id = ?1 AND state = 'queued'",
 	[Q_OUT_PENDING] = "SELECT count(*) FROM sms_outbox WHERE state = 'queued'",
 	[Q_PART_ADD] = "INSERT OR REPLACE INTO sms_sent_parts (outbox_id, part, parts, dest, modem, "
 		       "coding, text, sent_at) VALUES (?1,?2,?3,?4,?5,?6,?7,?8)",
@@ -260,6 +263,7 @@ int sms_db_outbox_due(sms_db *d, int64_t now, int64_t after_id, sms_out *out, bw
 	col_text(s, 2, out->lang, sizeof out->lang);
 	out->attempts = sqlite3_column_int(s, 3);
 	col_text(s, 4, out->text, sizeof out->text);
+	col_text(s, 5, out->purpose, sizeof out->purpose);
 	sqlite3_reset(s);
 	return BW_OK;
 }
@@ -285,6 +289,21 @@ int sms_db_outbox_retry(sms_db *d, int64_t id, const char *modem, int attempts,
 	sqlite3_bind_int(s, 3, attempts);
 	sqlite3_bind_int64(s, 4, next_try_at);
 	TXT(s, 5, error);
+	return exec(d, s, e, "send queue");
+}
+
+int sms_db_outbox_drop_notify(sms_db *d, const char *dest, bw_err *e)
+{
+	sqlite3_stmt *s = q(d, Q_OUT_DROP_NOTIFY);
+	TXT(s, 1, dest);
+	return exec(d, s, e, "send queue");
+}
+
+int sms_db_outbox_drop(sms_db *d, int64_t id, const char *why, bw_err *e)
+{
+	sqlite3_stmt *s = q(d, Q_OUT_DROP);
+	sqlite3_bind_int64(s, 1, id);
+	TXT(s, 2, why);
 	return exec(d, s, e, "send queue");
 }
 

@@ -72,6 +72,7 @@ typedef struct sms_out {
 	int64_t id;
 	char dest[SMS_SENDER_MAX + 1];
 	char lang[4];
+	char purpose[8];                    /* "reply" or "notify" */
 	int attempts;
 	char text[SMS_OUT_SIZE];
 } sms_out;
@@ -99,6 +100,14 @@ int sms_db_part_add(sms_db *d, int64_t outbox_id, int part, int parts, const cha
 typedef int (*sms_part_fn)(void *arg, int part, int parts, const char *modem,
                            const char *text);
 int sms_db_parts_each(sms_db *d, int64_t outbox_id, sms_part_fn fn, void *arg, bw_err *e);
+
+/* STOP from dest: its queued notifications (purpose 'notify': status changes, ended
+ * conversations, whether held for the night or waiting for a retry) become 'dropped'.
+ * Call inside the transaction that records the opt-out. */
+int sms_db_outbox_drop_notify(sms_db *d, const char *dest, bw_err *e);
+
+/* Row id will not be sent: 'dropped', with why as its error. */
+int sms_db_outbox_drop(sms_db *d, int64_t id, const char *why, bw_err *e);
 
 /* SMS still queued (the heartbeat's send-queue figure); -1 on error. */
 long sms_db_outbox_pending(sms_db *d);

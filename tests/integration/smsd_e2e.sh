@@ -164,6 +164,19 @@ while [ "$(sqlite3 -cmd ".timeout 5000" "$BW_TMP/smsd.db" "SELECT state FROM req
 done
 sleep 0.3
 bw_expect "no SMS after STOP" "$(nsent +212610000001)" 3
+# a notification in the queue for the number however it got there (an older gateway
+# queued it before the STOP): the opt-out is checked again when it is due
+gwsql() { sqlite3 -cmd ".timeout 5000" "$BW_TMP/smsd.db" "$1"; }
+gwsql "INSERT INTO sms_outbox (dest, text, lang, purpose, event_uid, created_at)
+       VALUES ('+212610000001', 'Votre demande a changé', 'fr', 'notify', 'e2e-after-stop', 0)"
+i=0
+while [ "$(gwsql "SELECT state FROM sms_outbox WHERE event_uid = 'e2e-after-stop'")" = queued ]; do
+  i=$((i + 1)); [ $i -gt 200 ] && bw_fail "the notification after STOP stayed queued"
+  sleep 0.05
+done
+bw_expect "notification after STOP dropped at send time" \
+  "$(gwsql "SELECT state FROM sms_outbox WHERE event_uid = 'e2e-after-stop'")" dropped
+bw_expect "still no SMS after STOP" "$(nsent +212610000001)" 3
 
 # the heartbeat carries the modem's signal and the send queue to the hub
 i=0

@@ -345,6 +345,56 @@ START_TEST(notifications_wait_for_the_morning)
 }
 END_TEST
 
+static const char *outbox_state(int64_t id)
+{
+	static char buf[16];
+	sqlite3_stmt *st;
+	buf[0] = '\0';
+	ck_assert_int_eq(sqlite3_prepare_v2(bw_store_db(S), "SELECT state FROM sms_outbox WHERE id = ?1",
+					    -1, &st, NULL), SQLITE_OK);
+	sqlite3_bind_int64(st, 1, id);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		snprintf(buf, sizeof buf, "%s", (const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	return buf;
+}
+
+/* A notification held for the night, then STOP: in the morning only the STOP
+ * confirmation goes out; the notification is dropped, not sent. */
+START_TEST(stop_cancels_held_notifications)
+{
+	bw_request r;
+	bw_event ev;
+	bw_err e;
+	sms_out o;
+	int64_t night = T0 + 12 * 3600;           /* 23:00 in Morocco */
+	int64_t morning = T0 + 21 * 3600;         /* 08:00 */
+	ck_assert_str_eq(sms(SARA, "plainte transport bus en retard chaque matin"), "filed");
+	latest_request(&r);
+	ck_assert_int_eq(sms_db_outbox_due(D, clock_s, 0, &o, &e), BW_OK);   /* the filing reply */
+	ck_assert_int_eq(sms_db_outbox_sent(D, o.id, "sim1", 1, "gsm", clock_s, &e), BW_OK);
+	ck_assert_int_eq(bw_store_transition(S, r.ref, BW_ST_IN_PROGRESS, "agent:amina", NULL, night, &ev, &e), BW_OK);
+	ck_assert_int_eq(bw_store_get(S, r.ref, &r, &e), BW_OK);
+	ck_assert_int_eq(sms_conv_notify(&C, &ev, r.ref, &r, night, &e), BW_OK);
+	int64_t held = count("SELECT max(id) FROM sms_outbox", NULL);
+	ck_assert_int_eq(sms_db_outbox_due(D, night, 0, &o, &e), BW_ENOTFOUND);   /* held */
+	clock_s = night;
+	ck_assert_str_eq(sms(SARA, "STOP"), "stop");
+	ck_assert_str_eq(outbox_state(held), "dropped");
+	ck_assert_int_eq(sms_db_outbox_due(D, morning, 0, &o, &e), BW_OK);
+	ck_assert_ptr_nonnull(strstr(o.text, "START"));                      /* the confirmation */
+	ck_assert_int_eq(sms_db_outbox_sent(D, o.id, "sim1", 1, "gsm", morning, &e), BW_OK);
+	ck_assert_int_eq(sms_db_outbox_due(D, morning, 0, &o, &e), BW_ENOTFOUND);
+	ck_assert_int_eq(sms_db_outbox_pending(D), 0);
+	/* a reply to SARA's own earlier message is not a notification: untouched by STOP */
+	ck_assert_int_eq(count("SELECT count(*) FROM sms_outbox WHERE purpose = 'reply' AND state = 'dropped'", NULL), 0);
+	/* the same event told again (a replay) stays dropped */
+	ck_assert_int_eq(sms_conv_notify(&C, &ev, r.ref, &r, morning, &e), BW_OK);
+	ck_assert_str_eq(outbox_state(held), "dropped");
+	ck_assert_int_eq(sms_db_outbox_pending(D), 0);
+}
+END_TEST
+
 START_TEST(abuse_rules)
 {
 	ck_assert_str_eq(sms("ORANGE", "Votre solde est de 10 DH"), "ignored:alnum");
@@ -518,6 +568,7 @@ Suite *suite_converse(void)
 	tcase_add_test(t, status_only_to_the_author);
 	tcase_add_test(t, stop_wins_and_start_resumes);
 	tcase_add_test(t, notifications_wait_for_the_morning);
+	tcase_add_test(t, stop_cancels_held_notifications);
 	tcase_add_test(t, abuse_rules);
 	tcase_add_test(t, conversations_time_out_politely);
 	tcase_add_test(t, retry_after_a_crash_files_once);
