@@ -812,9 +812,12 @@ int sms_conv_notify(sms_conv *c, const bw_event *ev, const char *ref, const bw_r
 	else
 		FILL(text, lang, "sms.notify", "ref", refl, "state", state_label(lang, ev->new_state),
 		     "date", date);
+	/* one INSERT: in the caller's transaction when one is open (bw_sync's, which must
+	 * see the error to roll back), atomic on its own otherwise; no BEGIN here, which
+	 * would fail inside the caller's (one connection, shared through sms_db_store) */
 	int rc = sms_db_outbox_add(c->db, r->phone, text, lang, 0, ev->uid,
 				   sms_conv_not_before(c->set, now), now, e);
-	return rc == BW_EEXIST ? BW_OK : rc;
+	return rc == BW_EEXIST ? BW_OK : rc;    /* told before: queued once already */
 }
 
 int sms_conv_expire(sms_conv *c, int64_t now, int max, int *n, bw_err *e)

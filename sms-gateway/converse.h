@@ -89,8 +89,14 @@ int sms_conv_handle(sms_conv *c, const sms_in *m, int64_t now, const char **outc
 
 /* A status change of request r (its reference ref) from the hub: queues an SMS to its
  * author in their language if it came by SMS, the number did not opt out, and the event
- * is not the first one; held until the end of the quiet hours. One SMS per event uid.
- * BW_OK (also when nothing is sent), BW_EDB. */
+ * is not the first one; held until the end of the quiet hours. Idempotent: one SMS per
+ * event uid however often it is told (sms_outbox.event_uid is UNIQUE: the row already
+ * there is success). Writes in the transaction open on the store's connection if there
+ * is one (bw_sync applies a notification and calls this in one transaction, rolled back
+ * and replayed when this fails), in one statement of its own otherwise: it never begins,
+ * commits or rolls back the caller's transaction. BW_OK (also when nothing is sent),
+ * BW_EDB when the SMS could not be queued (the caller must roll back, or the event is
+ * marked told without its SMS). */
 int sms_conv_notify(sms_conv *c, const bw_event *ev, const char *ref, const bw_request *r,
                     int64_t now, bw_err *e);
 

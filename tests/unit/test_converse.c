@@ -395,6 +395,74 @@ START_TEST(stop_cancels_held_notifications)
 }
 END_TEST
 
+/* bw_sync calls sms_conv_notify inside the transaction that applies the notification to
+ * the device's store, rolls it back when the callback fails and replays the
+ * notification later: the SMS is queued in that transaction (never committed on its
+ * own), once per event however often it is told, and a failure is returned. */
+START_TEST(notify_joins_the_callers_transaction_once_per_event)
+{
+	bw_request r;
+	bw_event ev, ev2;
+	bw_err e;
+	sqlite3 *other;
+	ck_assert_str_eq(sms(SARA, "plainte transport bus en retard chaque matin"), "filed");
+	latest_request(&r);
+	ck_assert_int_eq(bw_store_transition(S, r.ref, BW_ST_IN_PROGRESS, "agent:amina", NULL, T0, &ev, &e), BW_OK);
+	ck_assert_int_eq(bw_store_get(S, r.ref, &r, &e), BW_OK);
+	ck_assert_int_eq(sqlite3_open_v2(path, &other, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	sqlite3_busy_timeout(other, 5000);
+	const char *sql = "SELECT count(*) FROM sms_outbox WHERE event_uid = ?1";
+	/* inside the caller's transaction: queued there, not committed by notify */
+	ck_assert_int_eq(bw_store_begin(S, &e), BW_OK);
+	ck_assert_msg(sms_conv_notify(&C, &ev, r.ref, &r, clock_s, &e) == BW_OK, "%s", e.msg);
+	ck_assert_msg(sms_conv_notify(&C, &ev, r.ref, &r, clock_s, &e) == BW_OK, "%s", e.msg);
+	ck_assert_int_eq(count(sql, ev.uid), 1);
+	sqlite3_stmt *st;
+	ck_assert_int_eq(sqlite3_prepare_v2(other, sql, -1, &st, NULL), SQLITE_OK);
+	sqlite3_bind_text(st, 1, ev.uid, -1, SQLITE_STATIC);
+	ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+	ck_assert_int_eq(sqlite3_column_int(st, 0), 0);      /* not visible outside yet */
+	sqlite3_finalize(st);
+	ck_assert_int_eq(sqlite3_get_autocommit(bw_store_db(S)), 0);   /* still open */
+	bw_store_rollback(S);                                  /* the caller failed later */
+	ck_assert_int_eq(count(sql, ev.uid), 0);
+	/* the replay: queued once, and once only however often it is told */
+	ck_assert_int_eq(bw_store_begin(S, &e), BW_OK);
+	ck_assert_msg(sms_conv_notify(&C, &ev, r.ref, &r, clock_s, &e) == BW_OK, "%s", e.msg);
+	ck_assert_int_eq(bw_store_commit(S, &e), BW_OK);
+	ck_assert_msg(sms_conv_notify(&C, &ev, r.ref, &r, clock_s, &e) == BW_OK, "%s", e.msg);
+	ck_assert_int_eq(count(sql, ev.uid), 1);
+	/* on its own (no transaction open): committed, nothing left open */
+	ck_assert_int_eq(bw_store_transition(S, r.ref, BW_ST_ANSWERED, "agent:amina", "ok", T0 + 60, &ev2, &e), BW_OK);
+	ck_assert_int_eq(bw_store_get(S, r.ref, &r, &e), BW_OK);
+	ck_assert_msg(sms_conv_notify(&C, &ev2, r.ref, &r, clock_s, &e) == BW_OK, "%s", e.msg);
+	ck_assert_int_eq(sqlite3_get_autocommit(bw_store_db(S)), 1);
+	ck_assert_int_eq(sqlite3_prepare_v2(other, sql, -1, &st, NULL), SQLITE_OK);
+	sqlite3_bind_text(st, 1, ev2.uid, -1, SQLITE_STATIC);
+	ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+	ck_assert_int_eq(sqlite3_column_int(st, 0), 1);
+	sqlite3_finalize(st);
+	sqlite3_close(other);
+	/* queuing fails: the error is returned (the caller rolls back and replays later) */
+	bw_event ev3;
+	ck_assert_int_eq(bw_store_transition(S, r.ref, BW_ST_REOPENED, "citizen", "pas vrai", T0 + 120, &ev3, &e), BW_OK);
+	ck_assert_int_eq(bw_store_get(S, r.ref, &r, &e), BW_OK);
+	ck_assert_int_eq(sqlite3_exec(bw_store_db(S), "CREATE TEMP TRIGGER full BEFORE INSERT ON sms_outbox "
+				      "BEGIN SELECT RAISE(ABORT, 'disk full'); END", NULL, NULL, NULL), SQLITE_OK);
+	ck_assert_int_eq(bw_store_begin(S, &e), BW_OK);
+	ck_assert_int_eq(sms_conv_notify(&C, &ev3, r.ref, &r, clock_s, &e), BW_EDB);
+	ck_assert_ptr_nonnull(strstr(e.msg, "disk full"));
+	ck_assert_int_eq(sqlite3_get_autocommit(bw_store_db(S)), 0);   /* the caller's to end */
+	bw_store_rollback(S);
+	ck_assert_int_eq(sms_conv_notify(&C, &ev3, r.ref, &r, clock_s, &e), BW_EDB);
+	ck_assert_int_eq(sqlite3_get_autocommit(bw_store_db(S)), 1);
+	ck_assert_int_eq(count(sql, ev3.uid), 0);
+	ck_assert_int_eq(sqlite3_exec(bw_store_db(S), "DROP TRIGGER full", NULL, NULL, NULL), SQLITE_OK);
+	ck_assert_msg(sms_conv_notify(&C, &ev3, r.ref, &r, clock_s, &e) == BW_OK, "%s", e.msg);
+	ck_assert_int_eq(count(sql, ev3.uid), 1);
+}
+END_TEST
+
 START_TEST(abuse_rules)
 {
 	ck_assert_str_eq(sms("ORANGE", "Votre solde est de 10 DH"), "ignored:alnum");
@@ -569,6 +637,7 @@ Suite *suite_converse(void)
 	tcase_add_test(t, stop_wins_and_start_resumes);
 	tcase_add_test(t, notifications_wait_for_the_morning);
 	tcase_add_test(t, stop_cancels_held_notifications);
+	tcase_add_test(t, notify_joins_the_callers_transaction_once_per_event);
 	tcase_add_test(t, abuse_rules);
 	tcase_add_test(t, conversations_time_out_politely);
 	tcase_add_test(t, retry_after_a_crash_files_once);
