@@ -166,6 +166,22 @@ void bw_escpos_receipt_build(bw_escpos *b, const bw_escpos_receipt *r)
 	bw_escpos_text(b, r->deadline);
 	bw_escpos_text(b, "\n");
 	bw_escpos_bold(b, 0);
+	if (r->code && *r->code) {
+		/* large, apart from the reference: it is the one thing to keep secret */
+		bw_escpos_feed(b, 1);
+		bw_escpos_text(b, r->code_label ? r->code_label : "");
+		bw_escpos_text(b, " ");
+		bw_escpos_bold(b, 1);
+		bw_escpos_size(b, 2, 2);
+		bw_escpos_text(b, r->code);
+		bw_escpos_size(b, 1, 1);
+		bw_escpos_bold(b, 0);
+		bw_escpos_text(b, "\n");
+		if (r->code_hint && *r->code_hint) {
+			bw_escpos_text(b, r->code_hint);
+			bw_escpos_text(b, "\n");
+		}
+	}
 	bw_escpos_feed(b, 1);
 	bw_escpos_text(b, r->keep);
 	bw_escpos_text(b, "\n");

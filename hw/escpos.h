@@ -35,6 +35,8 @@ typedef struct bw_escpos_receipt {
 	const char *received_label, *received_on;
 	const char *deadline_label, *deadline;
 	const char *keep;          /* "keep this receipt ..." */
+	/* the receipt code, the citizen's key to read the answer; NULL or "" prints none */
+	const char *code_label, *code, *code_hint;
 } bw_escpos_receipt;
 
 /* Appends the receipt to b (after bw_escpos_init), ending with a cut. */

@@ -10,6 +10,7 @@
 #include "bw_calendar.h"
 #include "bw_conf.h"
 #include "bw_i18n.h"
+#include "bw_phone.h"
 #include "bw_ref.h"
 #include "bw_text.h"
 #include "bw_uuid.h"
@@ -113,7 +114,8 @@ static int local_submit(void *arg, bw_request *r, bw_err *e)
 	return bw_store_commit(l->st, e);
 }
 
-static int local_query(void *arg, const char *ref, kiosk_status_fn done, void *k, bw_err *e)
+static int local_query(void *arg, const char *ref, const char *code, kiosk_status_fn done,
+                       void *k, bw_err *e)
 {
 	kiosk_local *l = arg;
 	char digits[13];
@@ -121,8 +123,10 @@ static int local_query(void *arg, const char *ref, kiosk_status_fn done, void *k
 	int rc = bw_ref_parse(ref, digits, e);
 	if (rc)
 		return rc;
+	if (code && code[0] && !bw_rcode_valid(code))
+		return bw_fail(e, BW_EINVAL, "code: not %d digits", BW_RCODE_LEN);
 	bw_status_init(&st);
-	if ((rc = bw_status_load(l->st, digits, NULL, &st, e)) == BW_OK) {
+	if ((rc = bw_status_load(l->st, digits, code, &st, e)) == BW_OK) {
 		st.from_local = 1;
 		done(k, &st);
 	}
@@ -203,6 +207,7 @@ static void fields_init(kiosk *k)
 	k->f_address.multiline = 1;
 	ui_field_init(&k->f_ref, in->refq, sizeof in->refq, BW_REF_LEN, UI_FIELD_DIGITS);
 	ui_field_init(&k->f_pin, in->pin, sizeof in->pin, 12, UI_FIELD_DIGITS);
+	ui_field_init(&k->f_code, in->codeq, sizeof in->codeq, BW_RCODE_LEN, UI_FIELD_DIGITS);
 	in->kind = in->admin = in->category = -1;
 }
 
@@ -376,8 +381,11 @@ int kiosk_submit(kiosk *k, bw_err *e)
 	bw_strlcpy(r->lang, lang_code[k->lang], sizeof r->lang);
 	bw_strlcpy(r->text, in->text, sizeof r->text);
 	bw_trim(r->text);
+	/* the number as the screen accepted it ("06 12 34 56 78"), in its one stored form:
+	 * copied as typed it would not fit r->phone and fail at filing */
 	if (in->consent && in->phone[0]) {
-		bw_strlcpy(r->phone, in->phone, sizeof r->phone);
+		if ((rc = bw_phone_normalize(in->phone, r->phone, e)) != BW_OK)
+			goto out;
 		r->consent = 1;
 	}
 	if (in->kind == BW_KIND_INFO) {
@@ -399,11 +407,13 @@ int kiosk_submit(kiosk *k, bw_err *e)
 		memcpy(in->ref, r->ref, sizeof in->ref);
 		memcpy(in->deadline, r->deadline, sizeof in->deadline);
 		memcpy(in->received_on, r->received_on, sizeof in->received_on);
+		memcpy(in->code, r->code, sizeof in->code);
 		kiosk_goto(k, KS_RECEIPT);
 		rc = BW_OK;
-	} else if (k->log) {
-		log_warn(k->log, "filing refused: %s", e ? e->msg : bw_strerror(rc));
 	}
+out:
+	if (rc != BW_OK && k->log)
+		log_warn(k->log, "filing refused: %s", e ? e->msg : bw_strerror(rc));
 	/* the request's copy held the citizen's text */
 	memset(r, 0, sizeof *r);
 	free(r);
@@ -438,6 +448,29 @@ int kiosk_ref_check(const char *typed, char out[13])
 	return bw_ref_parse(typed, out, NULL) == BW_OK ? BW_OK : BW_EINVAL;
 }
 
+int kiosk_code_check(const char *typed, char out[BW_RCODE_LEN + 1])
+{
+	int n = 0;
+	for (const char *p = typed; *p;) {
+		int d = bw_digit_value(bw_utf8_next(&p));
+		if (d >= 0 && n < BW_RCODE_LEN)
+			out[n] = (char)('0' + d);
+		n += d >= 0;
+	}
+	out[n <= BW_RCODE_LEN ? n : 0] = '\0';
+	return n == BW_RCODE_LEN ? BW_OK : BW_EAGAIN;
+}
+
+int kiosk_status_locked(const bw_status *st)
+{
+	if (!st->found || st->code == BW_CODE_OK)
+		return 0;
+	for (size_t i = 0; i < st->nsteps; i++)
+		if (bw_status_note_public(st->steps[i].state))
+			return 1;
+	return 0;
+}
+
 const char *kiosk_print(kiosk *k)
 {
 	char grouped[32];
@@ -453,6 +486,9 @@ const char *kiosk_print(kiosk *k)
 		.received_on = k->in.received_on,
 		.deadline_label = bw_tr_lang("fr", "receipt.deadline"),
 		.deadline = k->in.deadline,
+		.code_label = bw_tr_lang("fr", "receipt.code"),
+		.code = k->in.code,
+		.code_hint = bw_tr_lang("fr", "receipt.code_hint"),
 		.keep = bw_tr_lang("fr", "receipt.keep"),
 	};
 	if (!k->conf.printer[0])

@@ -1,6 +1,7 @@
 /* filer_sync.c: the kiosk's filer over the edge sync library: a request is committed in
  * the kiosk's own store with its outbox row (bw_sync_submit) before the receipt shows,
- * status questions go to the hub and fall back to the local store. */
+ * status questions (with the receipt code when typed) go to the hub and fall back to the
+ * local store. */
 #include "filer_sync.h"
 
 #include <string.h>
@@ -20,12 +21,13 @@ static void on_status(void *arg, const bw_status *st)
 		done(f->k, st);
 }
 
-static int s_query(void *arg, const char *ref, kiosk_status_fn done, void *k, bw_err *e)
+static int s_query(void *arg, const char *ref, const char *code, kiosk_status_fn done, void *k,
+                   bw_err *e)
 {
 	kiosk_syncf *f = arg;
 	f->done = done;
 	f->k = k;
-	return bw_sync_query(f->s, ref, on_status, f, e);
+	return bw_sync_query_code(f->s, ref, code, on_status, f, e);
 }
 
 /* "Online" is the hub, not the broker: with the hub stopped the broker still accepts

@@ -42,8 +42,11 @@ typedef struct kiosk_filer {
 	void *arg;
 	/* commits r (fills ref, uid, dates, deadline) before returning BW_OK */
 	int (*submit)(void *arg, bw_request *r, bw_err *e);
-	/* answers now or later through done(k, st); BW_EINVAL for a bad reference */
-	int (*query)(void *arg, const char *ref, kiosk_status_fn done, void *k, bw_err *e);
+	/* answers now or later through done(k, st); code is the receipt code the citizen
+	 * typed (NULL: none), without which the answer carries no note; BW_EINVAL for a bad
+	 * reference or code */
+	int (*query)(void *arg, const char *ref, const char *code, kiosk_status_fn done, void *k,
+	             bw_err *e);
 	int (*online)(void *arg);  /* 1 when the hub is reachable */
 } kiosk_filer;
 
@@ -62,12 +65,16 @@ enum kiosk_screen {
 	KS_INFO_LAW, KS_INFO_NAME, KS_INFO_ID, KS_INFO_CONTACT, KS_INFO_TEXT, KS_INFO_FORM,
 	KS_RECEIPT, KS_STATUS, KS_STATUS_RESULT, KS_PIN,
 	KS_INFO_ADDRESS,            /* after the form, only for an answer on paper (law 31.13) */
+	KS_STATUS_CODE,             /* the receipt code, to read the answer of a request */
 	KS_COUNT
 };
 enum kiosk_lang { KL_AR = 0, KL_ZGH, KL_FR, KL_COUNT };
 
 #define K_ADMINS_MAX 64
 #define K_CATS_MAX 64
+/* Wrong receipt codes allowed for one reference before the kiosk stops asking (until
+ * the citizen's input is wiped): a person at the screen cannot try the 10,000 codes. */
+#define K_CODE_TRIES 3
 
 /* Everything a citizen enters or is shown about their request: one block, so the idle
  * wipe is one memset. */
@@ -80,12 +87,15 @@ typedef struct kiosk_input {
 	char contact[BW_CHARS(BW_CONTACT_MAX)];
 	char address[BW_CHARS(BW_ADDRESS_MAX)];
 	char refq[64];
+	char codeq[32];             /* the receipt code typed on the status screen */
 	char pin[16];
 	int kind, admin, category;  /* BW_KIND_*, indexes into the catalogue; -1 = none */
 	int consent, urgent, form;
 	char ref[BW_REF_LEN + 1], deadline[BW_DATE_LEN + 1], received_on[BW_DATE_LEN + 1];
+	char code[BW_RCODE_LEN + 1];  /* the receipt code of the request just filed */
 	bw_status status;
 	int status_ready;
+	int code_tries;             /* wrong receipt codes typed for status.ref */
 } kiosk_input;
 
 struct kiosk {
@@ -102,7 +112,7 @@ struct kiosk {
 	int ncats;
 	const char *cat_names[K_CATS_MAX];
 	kiosk_input in;
-	ui_field f_search, f_text, f_phone, f_name, f_id, f_contact, f_address, f_ref, f_pin;
+	ui_field f_search, f_text, f_phone, f_name, f_id, f_contact, f_address, f_ref, f_pin, f_code;
 	ui_list list;
 	int kbd, shift;             /* keyboard shown (enum kiosk_lang), its shift state */
 	const char *msg;            /* key of the message shown (validation, printer) */
@@ -157,6 +167,12 @@ int kiosk_address_valid(const char *s);
 /* Checks a typed reference as the status keypad does: BW_OK with the 12 digits in out,
  * BW_EAGAIN while too short, BW_EINVAL when the check digit is wrong. */
 int kiosk_ref_check(const char *typed, char out[13]);
+/* Reads a typed receipt code (any of the three digit sets) into out as ASCII digits:
+ * BW_OK with BW_RCODE_LEN digits, BW_EAGAIN while fewer. */
+int kiosk_code_check(const char *typed, char out[BW_RCODE_LEN + 1]);
+/* 1 when the status on screen has a step whose note is for the citizen (an answer, a
+ * refusal's or an extension's reason) not shown for want of the receipt code. */
+int kiosk_status_locked(const bw_status *st);
 /* Writes the receipt to the configured printer; returns the message key shown. */
 const char *kiosk_print(kiosk *k);
 

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -145,6 +146,43 @@ static const char *const sample_address[KL_COUNT] = {
 	"12, rue Ibn Sina, Agdal, 10090 Rabat",
 };
 
+/* The answer an agent gave, for the status screens. */
+static const char *const sample_answer[KL_COUNT] = {
+	"نعتذر عن الانتظار. يعمل موظف ثان في شباك الحالة المدنية منذ 2 دجنبر.",
+	"ⵏⵙⵙⵓⵜⵓⵔ ⴰⵙⵓⵔⴼ ⵅⴼ ⵓⵔⴰⴵⵓ. ⵉⵍⵍⴰ ⵓⵎⵙⵡⵓⵔⵉ ⵡⵉⵙ ⵙⵉⵏ ⴳ ⵓⵙⴰⵔⵓⵢ ⵙⴳ 2 ⴷⵓⵊⴰⵏⴱⵉⵔ.",
+	"Nous nous excusons pour l'attente. Un second agent tient le guichet de l'état civil depuis le 2 décembre.",
+};
+
+/* The receipt code is random; the pictures need one that stays, so the walk gives the
+ * request it filed a fixed one in the store and on screen. */
+static void walk_fixed_code(kiosk *k)
+{
+	sqlite3_stmt *q;
+	if (sqlite3_prepare_v2(bw_store_db(k->catalog), "UPDATE requests SET code = '4821' WHERE ref = ?1",
+			       -1, &q, NULL) == SQLITE_OK) {
+		sqlite3_bind_text(q, 1, k->in.ref, -1, SQLITE_STATIC);
+		sqlite3_step(q);
+		sqlite3_finalize(q);
+	}
+	memcpy(k->in.code, "4821", sizeof k->in.code);
+}
+
+/* An agent answers the walk's request two days after it was filed. */
+static int walk_answer(kiosk *k, const char *ref, int lang)
+{
+	bw_request *req = bw_xmalloc(sizeof *req);
+	bw_err e;
+	int rc = bw_store_get(k->catalog, ref, req, &e);
+	if (rc == BW_OK)
+		rc = bw_store_transition(k->catalog, ref, BW_ST_ANSWERED, "agent:amina", sample_answer[lang],
+					 req->received_at + 2 * 86400, NULL, &e);
+	if (rc != BW_OK)
+		fprintf(stderr, "bawaba-kiosk: walk: answer: %s\n", e.msg);
+	memset(req, 0, sizeof *req);
+	free(req);
+	return rc != BW_OK;
+}
+
 static int shot(kr *r, kiosk *k, walker *w, const char *lang, const char *name, int64_t now)
 {
 	char path[1200];
@@ -213,6 +251,7 @@ static int walk(kr *r, kiosk *k, walker *dir)
 			fprintf(stderr, "bawaba-kiosk: walk: filing failed: %s\n", e.msg);
 			return 1;
 		}
+		walk_fixed_code(k);
 		bad |= shot(r, k, dir, lc, "08-receipt", now);
 		char ref[13];
 		memcpy(ref, k->in.ref, sizeof ref);
@@ -225,11 +264,21 @@ static int walk(kr *r, kiosk *k, walker *dir)
 		k->msg = "status.bad_check";
 		k->msg_error = 1;
 		bad |= shot(r, k, dir, lc, "09-status", now);
+		/* answered: the timeline without the answer, which waits for the receipt code */
+		if (walk_answer(k, ref, l))
+			return 1;
 		kiosk_goto(k, KS_STATUS);
 		ui_field_set(&k->f_ref, ref);
 		ui_input_key(k->ui, UI_KEY_ENTER);  /* the keypad's OK, as a physical Enter */
 		kiosk_frame(k, now, 1);
 		bad |= shot(r, k, dir, lc, "10-status-result", now);
+		kiosk_goto(k, KS_STATUS_CODE);
+		ui_field_set(&k->f_code, "48");
+		bad |= shot(r, k, dir, lc, "17-status-code", now);
+		ui_field_set(&k->f_code, "4821");
+		ui_input_key(k->ui, UI_KEY_ENTER);
+		kiosk_frame(k, now, 1);
+		bad |= shot(r, k, dir, lc, "18-status-answer", now);
 		kiosk_wipe(k);
 		kiosk_set_lang(k, l);
 		k->last_input = now;

@@ -1,6 +1,7 @@
 /* screens.c: every kiosk screen as a function over the UI layer: the common chrome
- * (back, languages, title, progress, offline indicator), the guided flows, receipt,
- * status, the agent's PIN and the inactivity warning. All text comes from bw_tr keys. */
+ * (back, languages, title, progress, offline indicator), the guided flows, receipt (with
+ * its receipt code), status (the answer behind the receipt code), the agent's PIN and the
+ * inactivity warning. All text comes from bw_tr keys. */
 #include "kiosk.h"
 
 #include <qrencode.h>
@@ -77,6 +78,9 @@ static void back(kiosk *k)
 			back(k);
 	} else if (k->screen == KS_HOME) {
 		kiosk_wipe(k);
+	} else if (k->screen == KS_STATUS_CODE) {
+		ui_field_wipe(&k->f_code);
+		kiosk_goto(k, KS_STATUS_RESULT);
 	} else {
 		kiosk_goto(k, KS_HOME);
 	}
@@ -743,11 +747,17 @@ static void s_receipt(kiosk *k)
 		return;
 	}
 	ui_rect msg = ui_cut_bottom(&body, t->touch + t->pad);
-	int starts[8], lens[8];
+	int starts[8], lens[8], lh = ui_line_height(c, UI_FONT_REGULAR, t->body);
+	/* what the code is for, then what the number is for, under the panel */
 	int kl = ui_wrap(c, T("receipt.keep"), UI_FONT_REGULAR, t->body, c->rtl, body.w, starts, lens, 8);
-	ui_rect keep = ui_cut_bottom(&body, kl * ui_line_height(c, UI_FONT_REGULAR, t->body));
-	ui_cut_bottom(&body, t->gap);
+	ui_rect keep = ui_cut_bottom(&body, kl * lh);
 	ui_text(c, keep, T("receipt.keep"), t->body, t->fg, UI_ALIGN_START);
+	if (k->in.code[0]) {
+		int hl = ui_wrap(c, T("receipt.code_hint"), UI_FONT_REGULAR, t->body, c->rtl, body.w, starts, lens, 8);
+		ui_rect hint = ui_cut_bottom(&body, hl * lh);
+		ui_text(c, hint, T("receipt.code_hint"), t->body, t->fg, UI_ALIGN_START | UI_TEXT_BOLD);
+	}
+	ui_cut_bottom(&body, t->gap);
 	ui_rect code = portrait(k) ? ui_cut_bottom(&body, body.h * 2 / 5) : ui_cut_end(c, &body, body.h < body.w / 3 ? body.h : body.w / 3);
 	qr(k, ui_inset(code, t->pad), k->in.ref);
 
@@ -758,16 +768,24 @@ static void s_receipt(kiosk *k)
 	bw_ref_format(k->in.ref, " ", grouped, sizeof grouped);
 	/* the reference keeps its digit order inside Arabic text */
 	snprintf(shown, sizeof shown, LRI "%s" PDI, grouped);
-	/* the labels and the deadline first; the reference as large as what is left allows */
+	/* the labels, the deadline and the receipt code first (side by side); the reference
+	 * as large as what is left allows */
 	int lb = ui_line_height(c, UI_FONT_REGULAR, t->body), lbig = ui_line_height(c, UI_FONT_BOLD, t->big);
-	ui_rect dl = ui_cut_bottom(&in, lbig);
-	ui_rect dlab = ui_cut_bottom(&in, lb);
+	ui_rect bottom = ui_cut_bottom(&in, lb + lbig), cols[2];
+	ui_columns(c, bottom, 2, t->gap * 2, cols);
+	ui_rect dlab = ui_cut_top(&cols[0], lb), dl = cols[0];
 	ui_rect rlab = ui_cut_top(&in, lb);
 	ui_text(c, rlab, T("receipt.ref"), t->body, t->muted, UI_ALIGN_START | UI_TEXT_NOWRAP);
 	ui_text(c, dlab, T("receipt.deadline"), t->body, t->muted, UI_ALIGN_START | UI_TEXT_NOWRAP);
 	char dtext[32];
 	snprintf(dtext, sizeof dtext, LRI "%s" PDI, k->in.deadline);
 	ui_text(c, dl, dtext, t->big, t->fg, UI_ALIGN_START | UI_TEXT_BOLD | UI_TEXT_NOWRAP);
+	if (k->in.code[0]) {
+		ui_rect clab = ui_cut_top(&cols[1], lb);
+		ui_text(c, clab, T("receipt.code"), t->body, t->muted, UI_ALIGN_START | UI_TEXT_NOWRAP);
+		snprintf(dtext, sizeof dtext, LRI "%s" PDI, k->in.code);
+		ui_text(c, cols[1], dtext, t->big, t->fg, UI_ALIGN_START | UI_TEXT_BOLD | UI_TEXT_NOWRAP);
+	}
 	int big = t->title * 2;
 	while (big > t->body && (ui_measure(c, shown, UI_FONT_BOLD, big) > in.w ||
 				 ui_line_height(c, UI_FONT_BOLD, big) > in.h))
@@ -782,20 +800,37 @@ static void status_done(void *arg, const bw_status *st)
 {
 	kiosk *k = arg;
 	/* a late answer after the citizen left the keypad is not shown to the next one */
-	if (k->screen != KS_STATUS)
+	if (k->screen != KS_STATUS && k->screen != KS_STATUS_CODE)
 		return;
+	if (k->screen == KS_STATUS_CODE && st->found && st->code != BW_CODE_OK) {
+		/* a wrong code: said so, and nothing more than the reference alone shows */
+		ui_field_wipe(&k->f_code);
+		if (++k->in.code_tries >= K_CODE_TRIES) {
+			kiosk_goto(k, KS_STATUS_RESULT);
+			set_msg(k, "status.code.too_many", 1);
+		} else {
+			set_msg(k, "status.code.wrong", 1);
+		}
+		return;
+	}
+	/* wrong codes count per reference until the wipe: searching again does not reset */
+	if (strcmp(k->in.status.ref, st->ref) != 0)
+		k->in.code_tries = 0;
 	bw_status_clear(&k->in.status);
 	bw_status_init(&k->in.status);
 	k->in.status.found = st->found;
 	k->in.status.from_local = st->from_local;
+	k->in.status.code = st->code;
 	memcpy(k->in.status.ref, st->ref, sizeof st->ref);
 	k->in.status.kind = st->kind;
 	k->in.status.state = st->state;
 	memcpy(k->in.status.received_on, st->received_on, sizeof st->received_on);
 	memcpy(k->in.status.deadline, st->deadline, sizeof st->deadline);
 	for (size_t i = 0; i < st->nsteps; i++)
-		bw_status_add_step(&k->in.status, st->steps[i].state, st->steps[i].at, st->steps[i].note);
+		bw_status_add_step(&k->in.status, st->steps[i].state, st->steps[i].at,
+				   st->code == BW_CODE_OK ? st->steps[i].note : NULL);
 	k->in.status_ready = 1;
+	ui_field_wipe(&k->f_code);
 	kiosk_goto(k, KS_STATUS_RESULT);
 }
 
@@ -832,7 +867,7 @@ static void s_status(kiosk *k)
 			set_msg(k, "status.need12", 1);
 		else if (rc == BW_EINVAL)
 			set_msg(k, "status.bad_check", 1);
-		else if (k->filer.query(k->filer.arg, ref, status_done, k, NULL) != BW_OK)
+		else if (k->filer.query(k->filer.arg, ref, NULL, status_done, k, NULL) != BW_OK)
 			set_msg(k, "status.failed", 1);
 		else if (k->screen == KS_STATUS)
 			set_msg(k, "status.wait", 0);
@@ -849,9 +884,28 @@ static void s_status_result(kiosk *k)
 	ui_rect body = chrome(k, T("status.result.title"));
 	if (k->screen != KS_STATUS_RESULT)
 		return;
-	if (next_button(k, &body, "receipt.done")) {
+	int locked = kiosk_status_locked(st);
+	if (locked && k->in.code_tries < K_CODE_TRIES) {
+		/* the answer is there, for the one who has the receipt's code */
+		ui_rect bb[2];
+		ui_columns(c, ui_cut_bottom(&body, t->primary), 2, t->gap * 2, bb);
+		ui_cut_bottom(&body, t->gap);
+		if (ui_button(c, ID("status.code.ask"), bb[0], T("status.code.ask"), UI_BTN_PRIMARY) & UI_RES_CLICK) {
+			kiosk_goto(k, KS_STATUS_CODE);
+			return;
+		}
+		if (ui_button(c, ID("receipt.done"), bb[1], T("receipt.done"), UI_BTN_NORMAL) & UI_RES_CLICK) {
+			kiosk_wipe(k);
+			return;
+		}
+	} else if (next_button(k, &body, "receipt.done")) {
 		kiosk_wipe(k);
 		return;
+	}
+	if (k->msg) {
+		ui_rect mr = ui_cut_bottom(&body, t->touch + t->pad);
+		ui_cut_bottom(&body, t->gap);
+		message(k, mr);
 	}
 	char key[48], line[96], grouped[40];
 	if (st->from_local) {
@@ -885,7 +939,9 @@ static void s_status_result(kiosk *k)
 		ui_rect dot = ui_cut_start(c, &r, r.h);
 		ui_draw_rect(c, ui_center(dot, r.h / 2, r.h / 2), i + 1 == st->nsteps ? t->primary_bg : t->border_c, r.h / 4);
 		ui_text(c, r, line, t->body, t->fg, UI_ALIGN_START | UI_TEXT_NOWRAP);
-		if (st->steps[i].note && (st->steps[i].state == BW_ST_ANSWERED || st->steps[i].state == BW_ST_REJECTED))
+		/* notes only with the receipt code (the hub sends none without it) */
+		if (st->code == BW_CODE_OK && st->steps[i].note &&
+		    (st->steps[i].state == BW_ST_ANSWERED || st->steps[i].state == BW_ST_REJECTED))
 			answer = st->steps[i].note;
 	}
 	if (answer) {
@@ -893,7 +949,45 @@ static void s_status_result(kiosk *k)
 		h = ui_text(c, body, T("status.answer"), t->body, t->muted, UI_ALIGN_START | UI_TEXT_BOLD);
 		ui_cut_top(&body, h);
 		ui_text(c, body, answer, t->body, t->fg, UI_ALIGN_START | UI_TEXT_AUTO);
+	} else if (locked) {
+		ui_cut_top(&body, t->gap);
+		ui_text(c, body, T("status.code.locked"), t->body, t->muted, UI_ALIGN_START);
 	}
+}
+
+/* The receipt code: the numeric keypad again, then the same question with the code. */
+static void s_status_code(kiosk *k)
+{
+	ui_ctx *c = k->ui;
+	const ui_theme *t = &c->theme;
+	ui_rect body = chrome(k, T("status.code.title")), form, keys;
+	if (k->screen != KS_STATUS_CODE)
+		return;
+	split(k, body, &form, &keys, 50);
+	if (!portrait(k))
+		keys = ui_center(keys, keys.w * 3 / 4, keys.h);
+	int res = ui_keypad(c, ID("code.pad"), keys, &k->f_code, T("status.read"));
+	int h = ui_text(c, form, T("status.code.hint"), t->body, t->muted, UI_ALIGN_START);
+	ui_cut_top(&form, h + t->gap);
+	/* the digits as typed, like the reference (a physical keyboard works too): whoever
+	 * could read them over a shoulder could read the answer as well */
+	res |= ui_textbox(c, ID("status.code"), ui_cut_top(&form, t->touch + t->pad * 2), &k->f_code, NULL);
+	ui_cut_top(&form, t->gap);
+	ui_rect msg = ui_cut_top(&form, t->touch + t->pad);
+	if (res & UI_RES_CHANGE)
+		k->msg = NULL;
+	if (res & UI_RES_SUBMIT) {
+		char code[BW_RCODE_LEN + 1];
+		if (kiosk_code_check(k->in.codeq, code) != BW_OK)
+			set_msg(k, "status.code.need4", 1);
+		else if (k->filer.query(k->filer.arg, k->in.status.ref, code, status_done, k, NULL) != BW_OK)
+			set_msg(k, "status.failed", 1);
+		else if (k->screen == KS_STATUS_CODE && !k->msg)
+			set_msg(k, "status.wait", 0);
+		memset(code, 0, sizeof code);
+	}
+	if (k->screen == KS_STATUS_CODE)
+		message(k, msg);
 }
 
 /* ---- agents ---- */
@@ -932,6 +1026,7 @@ static void (*const screens[KS_COUNT])(kiosk *) = {
 	[KS_INFO_ID] = s_info_id, [KS_INFO_CONTACT] = s_info_contact, [KS_INFO_TEXT] = s_info_text,
 	[KS_INFO_FORM] = s_info_form, [KS_RECEIPT] = s_receipt, [KS_STATUS] = s_status,
 	[KS_STATUS_RESULT] = s_status_result, [KS_PIN] = s_pin, [KS_INFO_ADDRESS] = s_info_address,
+	[KS_STATUS_CODE] = s_status_code,
 };
 
 void kiosk_draw_screen(kiosk *k)

@@ -1,8 +1,9 @@
 #!/bin/sh
 # kiosk_flow.sh: the kiosk driven by real input events under Xvfb (xdotool clicks and
 # typing reach the SDL window as mouse and text-input events): a complaint filed in Arabic
-# lands in the kiosk's local store, its receipt's printer byte stream matches
-# tests/ref/kiosk/receipt-flow.escpos, a wrong reference is refused at the status keypad
+# lands in the kiosk's local store with a receipt code shown and printed, its receipt's
+# printer byte stream matches tests/ref/kiosk/receipt-flow.escpos (the random code read
+# as 0000), a wrong reference is refused at the status keypad
 # and the right one shows the request's state, and walking away wipes a half-typed text.
 # Labels are found by what they say: the kiosk writes the text on screen and its boxes
 # to BAWABA_KIOSK_TRACE after each frame.
@@ -104,14 +105,21 @@ row=$(sqlite3 "$DB" "SELECT kind, channel, lang, text, site, device FROM request
 [ "$row" = "0|0|ar|$complaint|RABAT-IMMAT|kiosk-01" ] || fail "stored row: $row"
 grouped=$(echo "$ref" | sed 's/\(....\)\(....\)\(....\)/\1 \2 \3/')
 grep -q "$grouped" "$dir/trace" || fail "receipt does not show $grouped"
-echo "ok: complaint filed as $ref and stored"
+code=$(sqlite3 "$DB" "SELECT code FROM requests WHERE ref = '$ref'")
+case "$code" in [0-9][0-9][0-9][0-9]) ;; *) fail "stored receipt code: '$code'" ;; esac
+grep -q "$code" "$dir/trace" || fail "receipt does not show its code $code"
+echo "ok: complaint filed as $ref and stored, receipt code $code on the receipt"
 
 tap "$(tr ar receipt.print)"
 wait_text "$(tr ar print.ok)"
+# the receipt code is random: it must be printed (bold, double size: GS ! 0x11), and is
+# then compared as 0000 with the expected stream
+LC_ALL=C grep -q "$(printf '\035!\021')$code" "$dir/printer" || fail "the printed receipt lacks the code $code"
+perl -0777 -pe 's/\x1d!\x11\d{4}\x1d!/\x1d!\x110000\x1d!/' "$dir/printer" >"$dir/printer.0000"
 if [ "${BW_UPDATE_REFS:-0}" = 1 ]; then
-  cp "$dir/printer" "$BW_TOP/tests/ref/kiosk/receipt-flow.escpos"
+  cp "$dir/printer.0000" "$BW_TOP/tests/ref/kiosk/receipt-flow.escpos"
 fi
-cmp "$dir/printer" "$BW_TOP/tests/ref/kiosk/receipt-flow.escpos" || fail "printer byte stream differs from tests/ref/kiosk/receipt-flow.escpos"
+cmp "$dir/printer.0000" "$BW_TOP/tests/ref/kiosk/receipt-flow.escpos" || fail "printer byte stream differs from tests/ref/kiosk/receipt-flow.escpos"
 echo "ok: printed receipt matches the expected byte stream"
 tap "$(tr ar receipt.done)"
 wait_screen $WELCOME

@@ -18,7 +18,7 @@ start_xvfb "$dir/xvfb.log" || exit 1
 BAWABA_NOW=1795773600 "$K" -o kiosk.locale_dir="$BW_BUILD/locale" -o kiosk.database="$dir/kiosk.db" \
   -o kiosk.site=RABAT-IMMAT --walk "$dir" >"$dir/list" 2>"$dir/err" || { echo "FAIL: walk"; cat "$dir/err"; exit 1; }
 count=$(wc -l <"$dir/list")
-[ "$count" -eq 48 ] || { echo "FAIL: $count screenshots, want 48 (16 screens x 3 languages)"; exit 1; }
+[ "$count" -eq 54 ] || { echo "FAIL: $count screenshots, want 54 (18 screens x 3 languages)"; exit 1; }
 
 limit=$((1920 * 1080 / 200))
 fail=0

@@ -1,8 +1,10 @@
 /* test_kiosk.c: the kiosk's flows driven by synthetic taps and typing, without a display:
  * a complaint and an information request filed end to end into a real SQLite store (an
  * answer on paper asks a postal address), the
- * status keypad refusing a wrong check digit, the idle wipe, mirroring, the receipt's
- * ESC/POS bytes against tests/ref/kiosk/receipt.escpos, printer errors. */
+ * status keypad refusing a wrong check digit, the answer shown only with the receipt
+ * code (a wrong code refused, three at most), a phone typed with spaces stored in its one
+ * form, the idle wipe, mirroring, the receipt's ESC/POS bytes against
+ * tests/ref/kiosk/receipt.escpos, printer errors. */
 #define _GNU_SOURCE  /* memmem */
 #include <check.h>
 #include <fcntl.h>
@@ -166,15 +168,23 @@ START_TEST(complaint_filed_end_to_end)
 	ck_assert_str_eq(r.phone, "+212612345678");
 	ck_assert_int_eq(r.consent, 1);
 	ck_assert_str_eq(r.admin, k.admins[idx].code);
-	/* the receipt shows the reference grouped, in an isolate */
+	/* the receipt shows the reference grouped, in an isolate, and the receipt code the
+	 * kiosk made and stored with the request */
 	char grouped[20], shown[40];
 	bw_ref_format(ref, " ", grouped, sizeof grouped);
 	snprintf(shown, sizeof shown, "\xe2\x81\xa6%s\xe2\x81\xa9", grouped);
 	ck_assert_ptr_nonnull(find(shown));
+	ck_assert(bw_rcode_valid(r.code));
+	ck_assert_str_eq(k.in.code, r.code);
+	snprintf(shown, sizeof shown, "\xe2\x81\xa6%s\xe2\x81\xa9", r.code);
+	ck_assert_ptr_nonnull(find(shown));
+	ck_assert_ptr_nonnull(find("receipt.code"));
+	ck_assert_ptr_nonnull(find("receipt.code_hint"));
 	tap("receipt.done");
 	ck_assert_int_eq(k.screen, KS_WELCOME);
 	ck_assert_int_eq(k.in.text[0], 0);
 	ck_assert_int_eq(k.in.ref[0], 0);
+	ck_assert_int_eq(k.in.code[0], 0);
 }
 END_TEST
 
@@ -367,6 +377,159 @@ START_TEST(status_keypad_checks_digit_as_typed)
 }
 END_TEST
 
+/* Types ref on the status keypad and searches. */
+static void search(const char *ref)
+{
+	kiosk_goto(&k, KS_STATUS);
+	kiosk_frame(&k, now, 0);
+	type(ref);
+	ck_assert_str_eq(k.msg, "status.ref_ok");
+	tap("status.search");
+	ck_assert_int_eq(k.screen, KS_STATUS_RESULT);
+}
+
+/* Types code on the code screen's keypad, digit by digit, and taps its OK. */
+static void enter_code(const char *code)
+{
+	ck_assert_int_eq(k.screen, KS_STATUS_CODE);
+	for (const char *p = code; *p; p++) {
+		char d[2] = { *p, 0 };
+		tap(d);
+	}
+	tap("status.read");
+}
+
+/* 1 if a command on screen shows text containing s. */
+static int on_screen(const char *s)
+{
+	for (int i = 0; i < k.ui->ncmds; i++) {
+		const ui_cmd *c = &k.ui->cmds[i];
+		if (c->type == UI_CMD_TEXT && memmem(ui_cmd_text(k.ui, c), (size_t)c->len, s, strlen(s)))
+			return 1;
+	}
+	return 0;
+}
+
+START_TEST(answer_shown_only_with_the_receipt_code)
+{
+	static const char answer[] = "Votre dossier AB123456 est prêt au guichet 4";
+	bw_request *r = calloc(1, sizeof *r);
+	bw_request_init(r);
+	r->kind = BW_KIND_COMPLAINT;
+	strcpy(r->admin, k.admins[0].code);
+	strcpy(r->lang, "fr");
+	strcpy(r->text, "Guichet fermé à midi");
+	ck_assert_int_eq(k.filer.submit(k.filer.arg, r, NULL), BW_OK);
+	ck_assert(bw_rcode_valid(r->code));
+	char good[BW_RCODE_LEN + 1], bad[BW_RCODE_LEN + 1];
+	memcpy(good, r->code, sizeof good);
+	memcpy(bad, good, sizeof bad);
+	bad[3] = bad[3] == '9' ? '0' : bad[3] + 1;
+
+	/* received, nothing to unlock: no code asked */
+	search(r->ref);
+	ck_assert_ptr_nonnull(find("state.received"));
+	ck_assert_int_eq(kiosk_status_locked(&k.in.status), 0);
+	ck_assert_ptr_null(find("status.code.ask"));
+	tap("receipt.done");
+
+	/* answered: the timeline, no answer, and the offer to type the code */
+	ck_assert_int_eq(bw_store_transition(st, r->ref, BW_ST_ANSWERED, "agent:amina", answer, local.now + 3600, NULL, NULL), BW_OK);
+	search(r->ref);
+	ck_assert_ptr_nonnull(find("state.answered"));
+	ck_assert_int_eq(kiosk_status_locked(&k.in.status), 1);
+	ck_assert_ptr_null(k.in.status.steps[1].note);
+	ck_assert(!on_screen("AB123456"));
+	ck_assert_ptr_nonnull(find("status.code.locked"));
+	tap("status.code.ask");
+	ck_assert_int_eq(k.screen, KS_STATUS_CODE);
+	/* a slip fixed with the keyboard's backspace */
+	tap(good[0] == '1' ? "2" : "1");
+	ck_assert_int_eq(k.f_code.len, 1);
+	key(UI_KEY_BACKSPACE);
+	ck_assert_int_eq(k.f_code.len, 0);
+	/* three digits are not a code */
+	for (int i = 0; i < 3; i++) {
+		char d[2] = { good[i], 0 };
+		tap(d);
+	}
+	tap("status.read");
+	ck_assert_int_eq(k.screen, KS_STATUS_CODE);
+	ck_assert_str_eq(k.msg, "status.code.need4");
+	for (int i = 0; i < 3; i++)
+		key(UI_KEY_BACKSPACE);
+	/* a wrong code: said so, the field emptied, nothing revealed */
+	enter_code(bad);
+	ck_assert_int_eq(k.screen, KS_STATUS_CODE);
+	ck_assert_str_eq(k.msg, "status.code.wrong");
+	ck_assert_str_eq(k.in.codeq, "");
+	ck_assert(!on_screen("AB123456"));
+	ck_assert_int_eq(k.in.code_tries, 1);
+	/* the right one: the answer */
+	enter_code(good);
+	ck_assert_int_eq(k.screen, KS_STATUS_RESULT);
+	ck_assert_int_eq(k.in.status.code, BW_CODE_OK);
+	ck_assert_ptr_nonnull(find("status.answer"));
+	ck_assert_ptr_nonnull(find(answer));
+	ck_assert_ptr_null(find("status.code.ask"));
+	ck_assert_str_eq(k.in.codeq, "");   /* the typed code is not kept */
+	/* leaving wipes the answer with the rest */
+	tap("receipt.done");
+	ck_assert_int_eq(k.screen, KS_WELCOME);
+	ck_assert_int_eq(k.in.status.nsteps, 0);
+
+	/* three wrong codes: the kiosk stops asking for this reference, searching again
+	 * does not give more tries; the wipe (the next citizen) does */
+	search(r->ref);
+	tap("status.code.ask");
+	for (int i = 0; i < K_CODE_TRIES; i++)
+		enter_code(bad);
+	ck_assert_int_eq(k.screen, KS_STATUS_RESULT);
+	ck_assert_str_eq(k.msg, "status.code.too_many");
+	ck_assert_ptr_null(find("status.code.ask"));
+	ck_assert(!on_screen("AB123456"));
+	kiosk_goto(&k, KS_HOME);
+	search(r->ref);
+	ck_assert_ptr_null(find("status.code.ask"));
+	kiosk_wipe(&k);
+	search(r->ref);
+	ck_assert_ptr_nonnull(find("status.code.ask"));
+
+	/* digits from the other sets count: Arabic-Indic ٠-٩ */
+	char out[BW_RCODE_LEN + 1];
+	ck_assert_int_eq(kiosk_code_check("\xd9\xa4\xd9\xa8\xd9\xa2\xd9\xa1", out), BW_OK);
+	ck_assert_str_eq(out, "4821");
+	ck_assert_int_eq(kiosk_code_check("482", out), BW_EAGAIN);
+	free(r);
+}
+END_TEST
+
+START_TEST(phone_typed_with_spaces_is_stored_normalised)
+{
+	bw_request r;
+	tap("welcome.start");
+	tap("home.suggestion");
+	tap(k.admin_names[0]);
+	if (k.screen == KS_CATEGORY)
+		tap("category.other");
+	ck_assert_int_eq(k.screen, KS_TEXT);
+	type("Ouvrir le samedi");
+	tap("nav.next");
+	ck_assert_int_eq(k.screen, KS_PHONE);
+	/* 14 bytes as people write it: more than the stored form's 13 */
+	type("06 12 34 56 78");
+	ck_assert_str_eq(k.in.phone, "06 12 34 56 78");
+	tap("phone.consent");
+	tap("nav.next");
+	ck_assert_int_eq(k.screen, KS_REVIEW);
+	tap("review.submit");
+	ck_assert_int_eq(k.screen, KS_RECEIPT);
+	ck_assert_int_eq(bw_store_get(st, k.in.ref, &r, NULL), BW_OK);
+	ck_assert_str_eq(r.phone, "+212612345678");
+	ck_assert_int_eq(r.consent, 1);
+}
+END_TEST
+
 static int has_bytes(const void *hay, size_t n, const char *needle)
 {
 	return memmem(hay, n, needle, strlen(needle)) != NULL;
@@ -485,7 +648,8 @@ START_TEST(receipt_bytes_and_printer_errors)
 	bw_escpos b;
 	bw_escpos_receipt r = { "Bawaba - Reçu", "RABAT-IMMAT", "Numéro de votre demande", "0042 0000 0018",
 				"004200000018", "Déposée le", "2026-11-27", "Délai légal de réponse", "2027-01-26",
-				"Gardez ce numéro." };
+				"Gardez ce numéro.", "Code secret", "4821",
+				"Gardez ce code pour vous : il permet de lire la réponse." };
 	bw_escpos_init(&b);
 	bw_escpos_receipt_build(&b, &r);
 	snprintf(path, sizeof path, "%s/printer", dir);
@@ -495,12 +659,21 @@ START_TEST(receipt_bytes_and_printer_errors)
 	bw_escpos_free(&b);
 	read_file(path, &got, &ngot);
 	snprintf(ref_path, sizeof ref_path, "%s/tests/ref/kiosk/receipt.escpos", top ? top : ".");
+	if (getenv("BW_UPDATE_REFS") && strcmp(getenv("BW_UPDATE_REFS"), "1") == 0) {
+		/* a new expected stream: look at it (od -c) before committing it */
+		FILE *out = fopen(ref_path, "wb");
+		ck_assert_ptr_nonnull(out);
+		ck_assert_uint_eq(fwrite(got, 1, ngot, out), ngot);
+		fclose(out);
+	}
 	read_file(ref_path, &want, &nwant);
 	ck_assert_uint_eq(ngot, nwant);
 	ck_assert(memcmp(got, want, ngot) == 0);
 	/* é is PC858 0x82, the QR data is stored with its length */
 	ck_assert(has_bytes(got, ngot, "Num\x82ro"));
 	ck_assert(has_bytes(got, ngot, "\x1d(k\x0f\x00" "1P0004200000018"));
+	/* the receipt code, bold and double size, after its label */
+	ck_assert(has_bytes(got, ngot, "Code secret \x1b" "E\x01\x1d!\x11" "4821\x1d!"));
 	free(got);
 	free(want);
 
@@ -545,6 +718,8 @@ Suite *suite_kiosk(void)
 	tcase_add_test(tc, information_request_on_paper_asks_address);
 	tcase_add_test(tc, address_checked_as_typed);
 	tcase_add_test(tc, status_keypad_checks_digit_as_typed);
+	tcase_add_test(tc, answer_shown_only_with_the_receipt_code);
+	tcase_add_test(tc, phone_typed_with_spaces_is_stored_normalised);
 	tcase_add_test(tc, idle_warning_then_wipe);
 	tcase_add_test(tc, layout_mirrors_with_the_language);
 	tcase_add_test(tc, agent_pin_leaves_lockdown);
