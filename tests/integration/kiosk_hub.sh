@@ -3,11 +3,13 @@
 # real broker and bawaba-hub: each kind filed at the kiosk in a language (complaint in
 # Arabic, observation in Tamazight, suggestion and information request in French, the
 # latter answered on paper, so with a postal address checked as typed) gets a
-# reference on the receipt, a row in the kiosk's outbox and the same request at the hub;
-# the status screen shows an answer given at the hub and no personal data; with the hub
-# stopped the offline indicator shows, filing still gives a reference (kept in the
-# outbox) and the status screen says it answers from what the kiosk knows; the hub comes
-# back and the outbox drains. Screenshots of a few screens go to
+# reference and a receipt code on the receipt, a row in the kiosk's outbox and the same
+# request (and code) at the hub; the status screen shows an answer given at the hub only
+# after the receipt's code is typed (the reference alone, a wrong code, and another kiosk
+# asking the hub get states and dates, never the answer) and no personal data; with the
+# hub stopped the offline indicator shows, filing still gives a reference (kept in the
+# outbox) and the status screen says it answers from what the kiosk knows, the answer
+# again only with the code; the hub comes back and the outbox drains. Screenshots of a few screens go to
 # $BW_BUILD/test-logs/kiosk_hub/ for a human to look at.
 set -u
 . "$BW_TOP/tests/lib/xvfb.sh"
@@ -25,8 +27,9 @@ bw_on_exit() {
 }
 kiosk_fail_more() { echo "--- kiosk log:"; tail -n 30 "$BW_TMP/kiosk.log"; }
 
-bw_sync_setup kiosk-01:kiosk
+bw_sync_setup kiosk-01:kiosk kiosk-02:kiosk
 bw_hub_start
+KS_CODE=18   # enum kiosk_screen: KS_STATUS_CODE
 shots="$BW_BUILD/test-logs/kiosk_hub"
 rm -rf "$shots"; mkdir -p "$shots"
 shot() { command -v import >/dev/null 2>&1 && import -window root "$shots/$1.png" 2>/dev/null || true; }
@@ -57,13 +60,25 @@ first_admin() {
   kiosk_wait_screen $KS_ADMIN
   kiosk_tap "$(sqlite3 "$DB" "SELECT name_$1 FROM administrations ORDER BY code LIMIT 1")"
 }
-# receipt KIND TEXT: on the receipt, the reference shown is in the kiosk's store and outbox
+# receipt KIND TEXT: on the receipt, the reference shown is in the kiosk's store and outbox,
+# with the receipt code shown (kept in $code)
 receipt() {
   kiosk_wait_screen $KS_RECEIPT
   ref=$(kiosk_receipt_ref)
   [ -n "$ref" ] || kiosk_fail "no reference on the receipt"
   row=$(sqlite3 "$DB" "SELECT r.kind || '|' || r.text FROM requests r JOIN outbox o ON o.uid = r.uid WHERE r.ref = '$ref'")
   [ "$row" = "$1|$2" ] || kiosk_fail "kiosk's store and outbox for $ref: '$row', want '$1|$2'"
+  code=$(sqlite3 "$DB" "SELECT code FROM requests WHERE ref = '$ref'")
+  case "$code" in [0-9][0-9][0-9][0-9]) ;; *) kiosk_fail "receipt code of $ref: '$code'" ;; esac
+  kiosk_shown "$(printf '\342\201\246%s\342\201\251' "$code")" || kiosk_fail "the receipt does not show the code $code"
+}
+# code_screen LANG CODE: from the status result, the code keypad, CODE typed, OK
+code_screen() {
+  kiosk_tap "$($tr "$1" status.code.ask)"
+  kiosk_wait_screen $KS_CODE
+  xdotool type --window "$KIOSK_WID" --delay 30 "$2"
+  kiosk_wait_text "$2"
+  kiosk_tap "$($tr "$1" status.read)"
 }
 # decree_flow LANG KIND-KEY TEXT: files a complaint, observation or suggestion
 decree_flow() {
@@ -164,27 +179,53 @@ kiosk_type "Rabat, 12 rue Ibn Sina"
 kiosk_tap "$($tr fr nav.next)"
 kiosk_wait_screen $KS_REVIEW
 kiosk_tap "$($tr fr review.submit)"
-receipt 3 "$t4"; r4=$ref
+receipt 3 "$t4"; r4=$ref; code4=$code
 kiosk_tap "$($tr fr receipt.done)"
 at_hub "$r4" info "$t4"
+bw_expect "$r4 at the hub: the kiosk's receipt code" "$(bw_hubsql "SELECT code FROM requests WHERE ref = '$r4'")" "$code4"
 bw_expect "$r4 at the hub: name" "$(hub_field "$r4" name)" "Amina Alaoui"
 bw_expect "$r4 at the hub: id number" "$(hub_field "$r4" 'id number')" "AB123456"
 bw_expect "$r4 at the hub: form" "$(hub_field "$r4" form)" "paper"
 bw_expect "$r4 at the hub: address" "$(hub_field "$r4" address)" "Rabat, 12 rue Ibn Sina"
 
-# ---- 2. the status screen answers from the hub, without personal data ----
+# ---- 2. the status screen answers from the hub: the answer only with the code ----
 answer="Le budget est publié sur le portail de la commune"
 "$BW_BUILD/bin/bawaba" -d "$BW_HUB_DB" answer "$r4" "$answer" >/dev/null || bw_fail "bawaba answer"
+no_answer() { # WHERE: the answer is nowhere on screen
+  grep -q "portail de la commune" "$BAWABA_KIOSK_TRACE" && kiosk_fail "$1: the answer is on screen"
+  return 0
+}
 status fr "$r4"
 kiosk_wait_text "$($tr fr state.answered)"
-kiosk_shown "$answer" || kiosk_fail "the hub's answer is not on the status screen"
+kiosk_shown "$($tr fr status.local)" && kiosk_fail "answered by the hub, yet says it answers locally"
+kiosk_wait_wrapped "$($tr fr status.code.locked)"
+no_answer "the reference alone"
+shot 2-status-locked-fr
+echo "ok: the reference alone shows the state, not the answer"
+wrong=$(printf '%04d' $(( (1${code4} - 10000 + 1) % 10000 )))
+code_screen fr "$wrong"
+kiosk_wait_wrapped "$($tr fr status.code.wrong)"
+[ "$(kiosk_screen)" = $KS_CODE ] || kiosk_fail "a wrong code left the code screen"
+no_answer "a wrong code"
+echo "ok: a wrong code ($wrong) is refused and shows nothing more"
+xdotool type --window "$KIOSK_WID" --delay 30 "$code4"
+kiosk_wait_text "$code4"
+kiosk_tap "$($tr fr status.read)"
+kiosk_wait_screen $KS_RESULT
+kiosk_wait_text "$answer"
 kiosk_shown "$($tr fr status.local)" && kiosk_fail "answered by the hub, yet says it answers locally"
 for private in "Amina" "AB123456" "amina@example.ma" "Ibn Sina" "$t4"; do
   grep -q "$private" "$BAWABA_KIOSK_TRACE" && kiosk_fail "the status screen shows \"$private\""
 done
 shot 2-status-hub-fr
-echo "ok: status of $r4 from the hub: answered, the answer shown, no personal data"
+echo "ok: status of $r4 from the hub with its code: answered, the answer shown, no personal data"
 kiosk_tap "$($tr fr receipt.done)"
+# another kiosk asks the hub about the same reference: states and dates, no answer
+bw_dev kiosk-02 -q "$r4" -w 5 >"$BW_TMP/k2.out" 2>&1 || { cat "$BW_TMP/k2.out"; bw_fail "kiosk-02's query"; }
+grep -q "^status ref=$r4 found=1 from_local=0 state=answered" "$BW_TMP/k2.out" || { cat "$BW_TMP/k2.out"; bw_fail "kiosk-02 got no answer from the hub"; }
+grep -q "portail" "$BW_TMP/k2.out" && { cat "$BW_TMP/k2.out"; bw_fail "kiosk-02 was given the answer of kiosk-01's request"; }
+grep -q "Amina\|AB123456\|$t4" "$BW_TMP/k2.out" && bw_fail "kiosk-02 was given personal data"
+echo "ok: another kiosk asking the hub about $r4 gets its state, not its answer"
 
 # ---- 3. the hub stops: offline, filing still works, status from the kiosk ----
 bw_hub_stop
@@ -202,9 +243,13 @@ kiosk_tap "$($tr fr receipt.done)"
 status fr "$r4"
 kiosk_wait_text "$($tr fr status.local)"
 kiosk_wait_text "$($tr fr state.answered)"
-kiosk_shown "$answer" || kiosk_fail "the answer the kiosk was told is not shown offline"
+no_answer "offline, the reference alone"
+code_screen fr "$code4"
+kiosk_wait_screen $KS_RESULT
+kiosk_wait_text "$answer"
+kiosk_shown "$($tr fr status.local)" || kiosk_fail "offline, yet does not say it answers locally"
 shot 4-status-local-fr
-echo "ok: offline status of $r4 from what the kiosk knows, and it says so"
+echo "ok: offline status of $r4 from what the kiosk knows, it says so, the answer with the code"
 kiosk_tap "$($tr fr receipt.done)"
 
 # ---- 4. the hub comes back: the outbox drains ----
