@@ -332,10 +332,13 @@ static void publish_row(bw_sync *s, struct pend *p, const char *payload, int len
 }
 
 /* Publishes what is due: first the rows already in the window whose wait ran out (the
- * oldest first, they were taken in order), then new rows while the window has room. */
+ * oldest first, they were taken in order), then new rows while the window has room.
+ * Nothing while the hub is known to be away (its retained presence or will said so):
+ * sending would only fill the broker's queue for it, over and over; on_hub sends it all
+ * when the hub is back. A hub not heard of yet (no retained presence) is tried. */
 static void pump(bw_sync *s)
 {
-	if (!s->online)
+	if (!s->online || s->hub == 0)
 		return;
 	int64_t now = now_ms();
 	for (size_t i = 0; i < s->npend; i++) {
@@ -1207,7 +1210,7 @@ int bw_sync_timeout_ms(bw_sync *s)
 		if (s->online) {
 			if (s->heartbeat_at < next)
 				next = s->heartbeat_at;
-			for (size_t i = 0; i < s->npend; i++)
+			for (size_t i = 0; s->hub != 0 && i < s->npend; i++)
 				if (!s->pend[i].acked && s->pend[i].due_ms < next)
 					next = s->pend[i].due_ms;
 		}

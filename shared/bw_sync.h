@@ -142,7 +142,8 @@ int bw_sync_is_online(bw_sync *s);
 /* 1 if connected and the hub's retained presence (bawaba/v1/pub/hub) says it is there:
  * what a kiosk's "offline" indicator means. 0 while not heard yet, when the hub said
  * goodbye or its will came. While the hub is known to be away, bw_sync_query answers
- * from the local store at once; when it comes back, unacknowledged rows go again. */
+ * from the local store at once and outbox rows wait (no retries; a hub not heard of yet
+ * is sent to); when it comes back, unacknowledged rows go again at once. */
 int bw_sync_hub_is_online(bw_sync *s);
 /* Outbox rows not yet acknowledged by the hub (a count in the local store); -1 on error. */
 long bw_sync_outbox_depth(bw_sync *s);

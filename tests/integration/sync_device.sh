@@ -1,12 +1,13 @@
 #!/bin/sh
 # sync_device.sh: the device side of sync when things go wrong locally: the commit that
 # marks rows acknowledged fails (the rows are sent again in the same run, not forgotten
-# until a restart).
+# until a restart); while the hub is known to be away nothing is resent into the broker's
+# queue, and everything goes when it is back; a hub never heard of is sent to.
 set -u
 . "$BW_TOP/tests/lib/broker.sh"
 . "$BW_TOP/tests/lib/sync.sh"
 
-bw_sync_setup k1:kiosk
+bw_sync_setup k1:kiosk k2:kiosk
 
 # 1. the local commit of the hub's acks fails. A trigger violates a deferred foreign key,
 # which SQLite checks only at COMMIT: the UPDATEs succeed, the commit does not.
@@ -26,5 +27,28 @@ bw_expect "outbox drained" "$(bw_devsql k1 "SELECT count(*) FROM outbox WHERE ac
 bw_expect "acknowledged as duplicates the second time" "$(bw_devsql k1 "SELECT count(*) FROM outbox WHERE status = 'duplicate'")" 5
 bw_expect "stored once at the hub" "$(bw_hubsql "SELECT count(*) FROM requests WHERE device = 'k1'")" 5
 
+# 2. the hub is known to be away (its goodbye is retained on pub/hub): a device does not
+# resend its rows over and over into the broker's queue; it sends them when the hub is back
+bw_hub_stop
+bw_dev k1 -n 2 -w 4 > "$BW_TMP/a.out" 2> "$BW_TMP/a.err" && bw_fail "drained without a hub"
+grep -q "the hub is offline" "$BW_TMP/a.err" || bw_fail "the device did not hear the hub's goodbye: $(cat "$BW_TMP/a.err")"
+bw_expect "no retries while the hub is away" "$(grep -c "sending again" "$BW_TMP/a.err")" 0
+bw_dev k1 -w 20 > "$BW_TMP/b.out" 2> "$BW_TMP/b.err" &
+pid=$!
+bw_wait_file "$BW_TMP/b.err" "the hub is offline" 10 || bw_fail "no goodbye heard: $(cat "$BW_TMP/b.err")"
+bw_hub_start
+wait $pid || bw_fail "not sent when the hub came back: $(tail -n 1 "$BW_TMP/b.out")"
+bw_expect "stored at the hub" "$(bw_hubsql "SELECT count(*) FROM requests WHERE device = 'k1'")" 7
+
+# 3. no presence of the hub at all (its retained message cleared; k2 never connected, so
+# no goodbye waits in a session of its own): the device sends and retries as usual
+bw_hub_stop
+bw_mqtt_pub hub -q 1 -r -n -t bawaba/v1/pub/hub || bw_fail "clear the hub's presence"
+bw_dev k2 -n 1 -w 3 > "$BW_TMP/c.out" 2> "$BW_TMP/c.err" && bw_fail "drained without a hub"
+grep -q "the hub is" "$BW_TMP/c.err" && bw_fail "a presence was heard: $(cat "$BW_TMP/c.err")"
+grep -q "sending again" "$BW_TMP/c.err" || bw_fail "no retry while the hub is unknown: $(cat "$BW_TMP/c.err")"
+bw_hub_start
+bw_dev k2 -w 20 > /dev/null || bw_fail "not drained after the hub came back"
+bw_expect "k2's request at the hub" "$(bw_hubsql "SELECT count(*) FROM requests WHERE device = 'k2'")" 1
 bw_hub_stop
 echo "PASS"
