@@ -1,7 +1,9 @@
 /* cmd_report.c: the action plan's indicators (commitment 10) and the exports: CSV and
- * Open311 GeoReport v2 JSON, with an --anonymous form for open data (commitment 4). */
+ * Open311 GeoReport v2 JSON, with an --anonymous form for open data (commitment 4): no
+ * personal data, no text, no reference (an opaque row id instead), no device, days only. */
 #include <getopt.h>
 #include <jansson.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -105,20 +107,41 @@ static void csv_field(FILE *fp, const char *s, int last)
 struct export {
 	int anon;
 	const char *today;
-	json_t *arr;   /* open311; NULL for csv */
+	json_t *arr;          /* open311; NULL for csv */
+	sqlite3_stmt *rowid;  /* anonymous: the request's row id by uid */
 };
+
+/* What identifies a request in the export: its reference, or in an anonymous export the
+ * store's row id. A reference is sequential per device (device number, sequence, check
+ * digit): published, anyone could follow every request; the row id leads nowhere. */
+static const char *export_id(struct export *x, const bw_request *r, char buf[24])
+{
+	if (!x->anon)
+		return r->ref;
+	buf[0] = '\0';
+	sqlite3_bind_text(x->rowid, 1, r->uid, -1, SQLITE_STATIC);
+	if (sqlite3_step(x->rowid) == SQLITE_ROW)
+		snprintf(buf, 24, "%lld", (long long)sqlite3_column_int64(x->rowid, 0));
+	sqlite3_reset(x->rowid);
+	return buf;
+}
 
 static int csv_row(const bw_request *r, void *arg)
 {
 	struct export *x = arg;
+	char id[24];
 	int overdue = bw_state_is_open(r->state) && strcmp(r->deadline, x->today) < 0;
+	/* anonymous: no device either (its requests in order would give their sequence) */
 	const char *f[] = {
-		r->ref, bw_kind_name(r->kind), bw_channel_name(r->channel), r->admin, r->category, r->site,
-		r->device, r->lang, bw_state_name(r->state), r->received_on, r->deadline, overdue ? "1" : "0",
-		r->urgent ? "1" : "0", r->extended ? "1" : "0",
+		export_id(x, r, id), bw_kind_name(r->kind), bw_channel_name(r->channel), r->admin, r->category,
+		r->site, x->anon ? NULL : r->device, r->lang, bw_state_name(r->state), r->received_on, r->deadline,
+		overdue ? "1" : "0", r->urgent ? "1" : "0", r->extended ? "1" : "0",
 	};
+	if (x->anon && !id[0])
+		return BW_EDB;
 	for (size_t i = 0; i < sizeof f / sizeof f[0]; i++)
-		csv_field(stdout, f[i], x->anon && i + 1 == sizeof f / sizeof f[0]);
+		if (f[i])
+			csv_field(stdout, f[i], x->anon && i + 1 == sizeof f / sizeof f[0]);
 	if (!x->anon) {
 		const char *p[] = { r->phone, r->name, r->id_number, r->address, r->contact, r->text };
 		for (size_t i = 0; i < sizeof p / sizeof p[0]; i++)
@@ -130,13 +153,19 @@ static int csv_row(const bw_request *r, void *arg)
 static int open311_row(const bw_request *r, void *arg)
 {
 	struct export *x = arg;
-	char when[32];
+	char when[32], id[24];
 	time_t t = (time_t)r->received_at;
 	struct tm tm;
 	gmtime_r(&t, &tm);
-	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	/* anonymous: the day only; to the second, with the site, it tells who stood there */
+	if (x->anon)
+		snprintf(when, sizeof when, "%sT00:00:00Z", r->received_on);
+	else
+		strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	if (!export_id(x, r, id)[0] && x->anon)
+		return BW_EDB;
 	json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}",
-		"service_request_id", r->ref,
+		"service_request_id", x->anon ? id : r->ref,
 		"status", bw_state_is_open(r->state) ? "open" : "closed",
 		"status_notes", bw_state_name(r->state),
 		"service_code", r->category[0] ? r->category : bw_kind_name(r->kind),
@@ -172,12 +201,17 @@ int cmd_export(cli *c, int argc, char **argv)
 		return cli_usage("export", "unexpected argument");
 	if (cli_open(c))
 		return 1;
+	if (x.anon && sqlite3_prepare_v2(bw_store_db(c->store), "SELECT id FROM requests WHERE uid = ?1",
+					 -1, &x.rowid, NULL) != SQLITE_OK)
+		return cli_die("export: %s", sqlite3_errmsg(bw_store_db(c->store)));
 	bw_filter_init(&f);
 	f.from = from;
 	f.to = to;
+	bw_err_clear(&e);
 	if (strcmp(argv[1], "csv") == 0) {
-		fputs("ref,kind,channel,admin,category,site,device,lang,state,received_on,deadline,overdue,urgent,extended", stdout);
-		fputs(x.anon ? "\r\n" : ",phone,name,id_number,address,contact,text\r\n", stdout);
+		fputs(x.anon ? "id,kind,channel,admin,category,site,lang,state,received_on,deadline,overdue,urgent,extended\r\n"
+			     : "ref,kind,channel,admin,category,site,device,lang,state,received_on,deadline,overdue,urgent,extended"
+			       ",phone,name,id_number,address,contact,text\r\n", stdout);
 		rc = bw_store_list(c->store, &f, csv_row, &x, &e);
 	} else {
 		x.arr = json_array();
@@ -186,5 +220,8 @@ int cmd_export(cli *c, int argc, char **argv)
 			fputc('\n', stdout);
 		json_decref(x.arr);
 	}
+	sqlite3_finalize(x.rowid);
+	if (rc && !e.msg[0])
+		bw_fail(&e, rc, "export: a request's row id cannot be read");
 	return rc ? cli_die("%s", e.msg) : 0;
 }
