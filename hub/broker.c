@@ -406,26 +406,47 @@ static int find_exe(const char *name, const char *env, char *out, size_t size)
 	return BW_ENOTFOUND;
 }
 
-/* Runs argv (no shell) with stdout and stderr captured into msg[size]; returns the exit
- * status (0-255), or a negative code if it could not run or died of a signal. */
-static int run_tool(char *const argv[], char *msg, size_t size)
+/* Runs argv (no shell) with input (NULL: /dev/null) on its standard input and stdout and
+ * stderr captured into msg[size]; returns the exit status (0-255), or a negative code if
+ * it could not run or died of a signal. input goes through a pipe, never the command
+ * line: arguments are readable by every local user in /proc/PID/cmdline. */
+static int run_tool(char *const argv[], const char *input, char *msg, size_t size)
 {
-	int p[2];
+	int p[2], in[2] = { -1, -1 };
+	size_t inlen = input ? strlen(input) : 0;
 	msg[0] = '\0';
-	if (pipe(p) < 0)
+	/* the input is written whole before the fork (it is far below the pipe's buffer), so
+	 * the child dying early cannot leave this process writing to a closed pipe */
+	if (input && (inlen > 4096 || pipe(in) < 0))
 		return BW_EIO;
+	if (input && write(in[1], input, inlen) != (ssize_t)inlen) {
+		close(in[0]);
+		close(in[1]);
+		return BW_EIO;
+	}
+	if (input) {
+		close(in[1]);
+		fcntl(in[0], F_SETFD, FD_CLOEXEC);   /* dup2 gives the child its own stdin */
+	}
+	if (pipe(p) < 0) {
+		if (input)
+			close(in[0]);
+		return BW_EIO;
+	}
 	fcntl(p[0], F_SETFD, FD_CLOEXEC);
 	fcntl(p[1], F_SETFD, FD_CLOEXEC);
 	pid_t pid = fork();
 	if (pid < 0) {
 		close(p[0]);
 		close(p[1]);
+		if (input)
+			close(in[0]);
 		return BW_EIO;
 	}
 	if (pid == 0) {
-		int null = open("/dev/null", O_RDONLY);
-		if (null >= 0)
-			dup2(null, 0);
+		int src = input ? in[0] : open("/dev/null", O_RDONLY);
+		if (src >= 0)
+			dup2(src, 0);
 		dup2(p[1], 1);
 		dup2(p[1], 2);
 		umask(077);   /* the password file it may create holds hashes: keep it private */
@@ -434,6 +455,8 @@ static int run_tool(char *const argv[], char *msg, size_t size)
 		_exit(127);
 	}
 	close(p[1]);
+	if (input)
+		close(in[0]);
 	size_t got = 0;
 	for (;;) {
 		char tmp[256];
@@ -462,19 +485,31 @@ int bw_broker_add_user(const char *dir, const char *user, const char *password, 
 		return rc;
 	if (find_exe("mosquitto_passwd", "BW_MOSQUITTO_PASSWD", tool, sizeof tool))
 		return bw_fail(e, BW_ENOTFOUND, "mosquitto_passwd: not found (Debian package mosquitto)");
+	if (strpbrk(password, "\r\n") || strlen(password) > 1000)
+		return bw_fail(e, BW_EINVAL, "password: one line of at most 1000 bytes");
 	/* -c creates the file; given on an existing file it would drop everyone else */
 	int create = access(path, F_OK) != 0;
-	char *argv[7];
+	char *argv[5];
 	int a = 0;
 	argv[a++] = tool;
 	if (create)
 		argv[a++] = "-c";
-	argv[a++] = "-b";
 	argv[a++] = path;
 	argv[a++] = (char *)user;
-	argv[a++] = (char *)password;
 	argv[a] = NULL;
-	rc = run_tool(argv, msg, sizeof msg);
+	/* Without -b, mosquitto_passwd reads the password twice from its standard input
+	 * ("Password:", "Reenter password:"), which is a pipe here: the password never
+	 * appears on a command line. */
+	size_t pl = strlen(password);
+	char *twice = bw_xmalloc(pl * 2 + 3);
+	memcpy(twice, password, pl);
+	twice[pl] = '\n';
+	memcpy(twice + pl + 1, password, pl);
+	twice[pl * 2 + 1] = '\n';
+	twice[pl * 2 + 2] = '\0';
+	rc = run_tool(argv, twice, msg, sizeof msg);
+	memset(twice, 0, pl * 2 + 3);
+	free(twice);
 	if (rc != 0)
 		return bw_fail(e, BW_EIO, "mosquitto_passwd: %s (exit %d)", msg[0] ? msg : "failed", rc);
 	chmod(path, 0600);
