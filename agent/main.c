@@ -458,7 +458,9 @@ int main(int argc, char **argv)
 		while (kr_wait(a.r, 0, &ev)) {
 			int input = 1;
 			if (ev.type != KR_EV_MOVE)
-				log_debug(&a.log, "input %d at %d,%d key %d text %s", ev.type, ev.x, ev.y, ev.key, ev.text);
+				/* never what was typed: a password, a citizen's name or answer */
+				log_debug(&a.log, "input %d at %d,%d key %d text %zu bytes", ev.type, ev.x, ev.y, ev.key,
+					  ev.type == KR_EV_TEXT ? strlen(ev.text) : (size_t)0);
 			switch (ev.type) {
 			case KR_EV_PRESS: ui_input_press(a.con.ui, ev.x, ev.y); break;
 			case KR_EV_RELEASE: ui_input_release(a.con.ui, ev.x, ev.y); break;
