@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "bw_err.h"
 #include "bw_log.h"
@@ -34,6 +35,8 @@ static const char usage[] =
 	"                   (under_appeal) REF: bw_sync_event; prints \"event UID\"\n"
 	"  -N K             wait for K notifications (printed \"notify REF STATE NOTE\")\n"
 	"  -P K             wait for K public messages (catalogue, holidays; printed \"pub TOPIC\")\n"
+	"  -X fail|exit     fault in the first notification's callback: it refuses (printed\n"
+	"                   \"notify-refused REF\"), or the process exits with status 3 inside it\n"
 	"  -w SECONDS       give up after SECONDS (default 60)\n"
 	"  -W               do not wait for the outbox to drain\n"
 	"  -o S.K=V         a [sync] setting, e.g. -o sync.heartbeat=1\n"
@@ -52,6 +55,7 @@ struct sim {
 	size_t hcap;
 	long acked, rejected, notes, pubs;
 	int query_done;
+	const char *fault;   /* -X: "fail" or "exit", for the first notification only */
 };
 
 static int64_t now_us(void)
@@ -96,12 +100,26 @@ static void on_acked(void *arg, const bw_ack *a)
 	}
 }
 
-static void on_notify(void *arg, const bw_event *ev, const char *ref, const bw_request *r)
+/* Runs inside the device's transaction (bw_sync.h): a refusal rolls the notification
+ * back and the hub's replay brings it again; an exit here is a crash before the commit. */
+static int on_notify(void *arg, const bw_event *ev, const char *ref, const bw_request *r)
 {
 	struct sim *m = arg;
+	if (m->fault && strcmp(m->fault, "exit") == 0) {
+		printf("notify-crash %s\n", ref);
+		fflush(stdout);
+		_exit(3);
+	}
+	if (m->fault) {
+		m->fault = NULL;
+		printf("notify-refused %s\n", ref);
+		fflush(stdout);
+		return BW_EIO;
+	}
 	m->notes++;
 	printf("notify %s %s %s\n", ref, bw_state_name(ev->new_state), ev->note);
 	fflush(stdout);
+	return BW_OK;
 }
 
 static void on_published(void *arg, const char *topic, const char *payload, size_t len)
@@ -143,7 +161,8 @@ static double pct(double *v, size_t n, double p)
 
 int main(int argc, char **argv)
 {
-	const char *conf = NULL, *dbpath = NULL, *admin = "MRAFP", *query = NULL, *event = NULL;
+	const char *conf = NULL, *dbpath = NULL, *admin = "MRAFP", *query = NULL, *event = NULL,
+		   *fault = NULL;
 	long n = 0, want_notes = 0, want_pubs = 0;
 	double rate = 0, wait_s = 60;
 	int print_refs = 0, drain = 1, verbose = 0;
@@ -162,7 +181,7 @@ int main(int argc, char **argv)
 			drain = 0;
 		} else if (strcmp(a, "-v") == 0) {
 			verbose = 1;
-		} else if (v && a[0] == '-' && strchr("cdnraqNwoEP", a[1]) && a[1] && !a[2]) {
+		} else if (v && a[0] == '-' && strchr("cdnraqNwoEPX", a[1]) && a[1] && !a[2]) {
 			i++;
 			switch (a[1]) {
 			case 'c': conf = v; break;
@@ -176,13 +195,14 @@ int main(int argc, char **argv)
 			case 'P': want_pubs = atol(v); break;
 			case 'w': wait_s = atof(v); break;
 			case 'o': if (nover < 16) over[nover++] = v; break;
+			case 'X': fault = v; break;
 			}
 		} else {
 			fprintf(stderr, "bawaba-devsim: bad argument %s\n%s", a, usage);
 			return 2;
 		}
 	}
-	if (!conf || !dbpath || n < 0) {
+	if (!conf || !dbpath || n < 0 || (fault && strcmp(fault, "fail") != 0 && strcmp(fault, "exit") != 0)) {
 		fprintf(stderr, "%s", usage);
 		return 2;
 	}
@@ -217,13 +237,14 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	struct sim m = { 0 };
+	m.fault = fault;
 	m.cap = (size_t)n + 1;
 	m.uid = bw_xcalloc(m.cap, sizeof *m.uid);
 	m.t_sub = bw_xcalloc(m.cap, sizeof *m.t_sub);
 	m.lat = bw_xcalloc(m.cap, sizeof *m.lat);
 	m.hcap = 2 * m.cap + 1;
 	m.hash = bw_xcalloc(m.hcap, sizeof *m.hash);
-	bw_sync_callbacks cb = { .arg = &m, .acked = on_acked, .notify = on_notify,
+	bw_sync_callbacks cb = { .arg = &m, .acked = on_acked, .notify_tx = on_notify,
 	                        .published = on_published };
 	if (bw_sync_new(&m.sync, &set, st, &cb, &log, &e)) {
 		fprintf(stderr, "bawaba-devsim: %s\n", e.msg);

@@ -200,17 +200,21 @@ static int64_t state_get(bw_sync *s, const char *key)
 	return v;
 }
 
-static void state_set(bw_sync *s, const char *key, int64_t v)
+static int state_set(bw_sync *s, const char *key, int64_t v)
 {
 	sqlite3_stmt *st = prep(s, "INSERT INTO sync_state (key, value) VALUES (?1, ?2) "
 				"ON CONFLICT (key) DO UPDATE SET value = ?2");
+	int rc = BW_OK;
 	if (!st)
-		return;
+		return BW_EDB;
 	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, v);
-	if (sqlite3_step(st) != SQLITE_DONE)
+	if (sqlite3_step(st) != SQLITE_DONE) {
 		log_error(s->log, "local db: %s: %s", key, sqlite3_errmsg(s->db));
+		rc = BW_EDB;
+	}
 	sqlite3_finalize(st);
+	return rc;
 }
 
 /* Acks arrive in bursts: one transaction per bw_sync_handle call holds them all. */
@@ -607,7 +611,8 @@ static void prop_str(const mosquitto_property *props, const char *name, char *ou
 
 /* Applies one notification in its own transaction: the notification log row (its
  * uniqueness makes a replay harmless), the event, the request's state if this is its
- * newest event, then the cursor over every row now joined without a gap. */
+ * newest event, the cursor over every row now joined without a gap, and the program's
+ * callbacks (their writes commit with the rest, or nothing does). */
 static void on_notify(bw_sync *s, const char *payload, int len, const mosquitto_property *props)
 {
 	bw_event *ev = bw_xmalloc(sizeof *ev);
@@ -692,18 +697,34 @@ static void on_notify(bw_sync *s, const char *payload, int len, const mosquitto_
 		c = sqlite3_column_int64(st, 0);
 	}
 	sqlite3_finalize(st);
-	if (c != s->cursor)
-		state_set(s, "sync.notify_cursor", c);
+	if (c != s->cursor && state_set(s, "sync.notify_cursor", c) != BW_OK)
+		goto fail;
+	/* the program's part (the SMS gateway queues the citizen's SMS) commits with the
+	 * rest: a kill before the commit loses both and the hub's replay brings it again; a
+	 * refusal rolls it all back, for the same replay */
+	if (fresh && have_req && (s->cb.notify_tx || s->cb.notify)) {
+		if (bw_store_get_uid(s->st, ev->request_uid, r, &e) != BW_OK) {
+			log_error(s->log, "down/notify: %s", e.msg);
+			bw_store_rollback(s->st);
+			goto out;
+		}
+		int rc = s->cb.notify_tx ? s->cb.notify_tx(s->cb.arg, ev, r->ref, r) : BW_OK;
+		if (rc != BW_OK) {
+			log_error(s->log, "down/notify: event %s of %s not taken by the program (%s): "
+				  "rolled back, it comes again with the hub's next replay", ev->uid, r->ref,
+				  bw_strerror(rc));
+			bw_store_rollback(s->st);
+			goto out;
+		}
+		if (s->cb.notify)
+			s->cb.notify(s->cb.arg, ev, r->ref, r);
+	}
 	if (bw_store_commit(s->st, &e)) {
 		log_error(s->log, "down/notify: commit: %s", e.msg);
 		bw_store_rollback(s->st);
 		goto out;
 	}
 	s->cursor = c;
-	if (fresh && have_req && s->cb.notify) {
-		bw_store_get_uid(s->st, ev->request_uid, r, NULL);
-		s->cb.notify(s->cb.arg, ev, r->ref, r);
-	}
 	goto out;
 fail:
 	log_error(s->log, "down/notify: local db: %s", sqlite3_errmsg(s->db));

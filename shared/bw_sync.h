@@ -62,9 +62,21 @@ typedef struct bw_sync bw_sync;
 /* What the program wants to hear about; every member may be NULL. */
 typedef struct bw_sync_callbacks {
 	void *arg;
-	/* A status change from the hub, applied to the local store already (committed);
-	 * r is the local request after the change (the SMS gateway has the phone there).
-	 * Called once per event uid (a replayed notification is not passed on twice). */
+	/* A status change from the hub. Called INSIDE the local transaction that records it
+	 * (the notification, the event, the request's new state, the cursor), before its
+	 * commit; r is the local request after the change (the SMS gateway has the phone
+	 * there). What the callback writes to the device's store (through bw_store_db of the
+	 * store given to bw_sync_new) commits with it, or not at all: a kill before the commit
+	 * loses both, and the hub's replay brings the notification again. Return BW_OK to
+	 * commit; a negative code rolls everything back (the cursor does not move) and the
+	 * notification comes again with the hub's next replay (within a heartbeat or two).
+	 * So the callback MUST be idempotent (key what it writes by ev->uid: it may run again
+	 * for the same event after a rollback, a failed commit or a crash), must not open or
+	 * commit a transaction of its own (bw_store_begin would fail: one is open) and must
+	 * not call bw_sync. Called for each event the device had not recorded yet. */
+	int (*notify_tx)(void *arg, const bw_event *ev, const char *ref, const bw_request *r);
+	/* The same for a program whose part cannot fail (a display): called inside the same
+	 * transaction after notify_tx, with the same rules except that it cannot refuse. */
 	void (*notify)(void *arg, const bw_event *ev, const char *ref, const bw_request *r);
 	/* Gateway figures for the heartbeat: leave -1 when unknown. */
 	void (*figures)(void *arg, int *signal, int *queue);

@@ -2,7 +2,9 @@
 # sync_device.sh: the device side of sync when things go wrong locally: the commit that
 # marks rows acknowledged fails (the rows are sent again in the same run, not forgotten
 # until a restart); while the hub is known to be away nothing is resent into the broker's
-# queue, and everything goes when it is back; a hub never heard of is sent to.
+# queue, and everything goes when it is back; a hub never heard of is sent to; a crash or
+# a refusal inside the program's notification callback loses nothing (the callback runs
+# inside the device's transaction, the hub's replay brings the notification again).
 set -u
 . "$BW_TOP/tests/lib/broker.sh"
 . "$BW_TOP/tests/lib/sync.sh"
@@ -50,5 +52,27 @@ grep -q "sending again" "$BW_TMP/c.err" || bw_fail "no retry while the hub is un
 bw_hub_start
 bw_dev k2 -w 20 > /dev/null || bw_fail "not drained after the hub came back"
 bw_expect "k2's request at the hub" "$(bw_hubsql "SELECT count(*) FROM requests WHERE device = 'k2'")" 1
+# 4. the program's part of a notification (the gateway's SMS) commits with the device's
+# record of it. A crash inside the callback, before the commit: nothing is recorded, and
+# the hub's replay brings the notification to the next run.
+refa=$(bw_hubsql "SELECT ref FROM requests WHERE device = 'k1' ORDER BY ref LIMIT 1")
+refb=$(bw_hubsql "SELECT ref FROM requests WHERE device = 'k1' ORDER BY ref LIMIT 1 OFFSET 1")
+"$BW_BUILD/bin/bawaba" -d "$BW_HUB_DB" answer "$refa" "Réponse A" >/dev/null || bw_fail "answer A"
+bw_dev k1 -X exit -N 1 -w 10 > "$BW_TMP/x.out" 2>&1; st=$?
+bw_expect "the device died inside the callback" "$st $(grep -c "^notify-crash $refa" "$BW_TMP/x.out")" "3 1"
+bw_expect "nothing recorded" "$(bw_devsql k1 "SELECT state FROM requests WHERE ref = '$refa'")" 0
+bw_dev k1 -N 1 -w 15 > "$BW_TMP/y.out" 2>&1 || bw_fail "the notification did not come again after the crash: $(cat "$BW_TMP/y.out")"
+grep -q "^notify $refa answered Réponse A$" "$BW_TMP/y.out" || bw_fail "replayed notification: $(cat "$BW_TMP/y.out")"
+bw_expect "recorded once" "$(bw_devsql k1 "SELECT state || ' ' || (SELECT count(*) FROM events e JOIN requests r ON r.uid = e.request_uid WHERE r.ref = '$refa') FROM requests WHERE ref = '$refa'")" "5 2"
+
+# 5. the callback refuses (the gateway's queue failed): rolled back, delivered again
+"$BW_BUILD/bin/bawaba" -d "$BW_HUB_DB" answer "$refb" "Réponse B" >/dev/null || bw_fail "answer B"
+bw_dev k1 -X fail -N 1 -w 15 > "$BW_TMP/z.out" 2>&1 || bw_fail "not delivered again after a refusal: $(cat "$BW_TMP/z.out")"
+grep -q "^notify-refused $refb" "$BW_TMP/z.out" || bw_fail "no refusal: $(cat "$BW_TMP/z.out")"
+grep -q "^notify $refb answered Réponse B$" "$BW_TMP/z.out" || bw_fail "no second delivery: $(cat "$BW_TMP/z.out")"
+bw_expect "recorded once" "$(bw_devsql k1 "SELECT state || ' ' || (SELECT count(*) FROM events e JOIN requests r ON r.uid = e.request_uid WHERE r.ref = '$refb') FROM requests WHERE ref = '$refb'")" "5 2"
+bw_expect "cursor at the hub's last notification" "$(bw_devsql k1 "SELECT value FROM sync_state WHERE key = 'sync.notify_cursor'")" \
+  "$(bw_hubsql "SELECT max(event_id) FROM notify_log WHERE device = 'k1'")"
+
 bw_hub_stop
 echo "PASS"
