@@ -90,12 +90,15 @@ void hub_settings_print(FILE *fp)
 struct hdev {
 	char id[BW_CODE_MAX + 1];
 	int num;
+	char kind[16];                /* kiosk | gateway, from the registry */
+	char site[BW_CODE_MAX + 1];   /* its reception site in the registry ("" = not set) */
 	int hb_seen;          /* a heartbeat arrived since the hub started */
 	int64_t last_cursor;  /* the cursor of that heartbeat */
 };
 
 struct item {
 	char dev[BW_CODE_MAX + 1];
+	char reject[BW_ERRMSG];   /* why the hub refuses what the device claims; "" = none */
 	bw_request r;
 };
 
@@ -180,7 +183,7 @@ static int data_version(hub *h)
 
 void hub_reload_devices(hub *h)
 {
-	sqlite3_stmt *st = prep(h, "SELECT id, num FROM devices ORDER BY id");
+	sqlite3_stmt *st = prep(h, "SELECT id, num, kind, site FROM devices ORDER BY id");
 	if (!st)
 		return;
 	struct hdev *old = h->devs;
@@ -192,6 +195,10 @@ void hub_reload_devices(hub *h)
 		memset(&d[n], 0, sizeof d[n]);
 		bw_strlcpy(d[n].id, (const char *)sqlite3_column_text(st, 0), sizeof d[n].id);
 		d[n].num = sqlite3_column_int(st, 1);
+		if (sqlite3_column_text(st, 2))
+			bw_strlcpy(d[n].kind, (const char *)sqlite3_column_text(st, 2), sizeof d[n].kind);
+		if (sqlite3_column_text(st, 3))
+			bw_strlcpy(d[n].site, (const char *)sqlite3_column_text(st, 3), sizeof d[n].site);
 		for (size_t i = 0; i < nold; i++)   /* keep what we know of its heartbeats */
 			if (strcmp(old[i].id, d[n].id) == 0) {
 				d[n].hb_seen = old[i].hb_seen;
@@ -319,6 +326,24 @@ void hub_flush(hub *h)
 		bw_ack *a = &acks[i];
 		memcpy(a->uid, it->r.uid, sizeof a->uid);
 		snprintf(actor, sizeof actor, "device:%s", it->dev);
+		if (it->reject[0]) {
+			/* a request stored before (its ack lost) is a duplicate even if what it
+			 * claims would no longer pass (a backlog older than the window now) */
+			int g = bw_store_get_uid(h->st, it->r.uid, stored, &e);
+			if (g == BW_OK && strcmp(stored->device, it->dev) == 0) {
+				a->status = BW_ACK_DUPLICATE;
+				memcpy(a->ref, stored->ref, sizeof a->ref);
+				n_dup++;
+			} else if (g == BW_OK || g == BW_ENOTFOUND) {
+				a->status = BW_ACK_REJECTED;
+				bw_strlcpy(a->reason, it->reject, sizeof a->reason);
+				log_warn(h->log, "rejected request %s from %s: %s", it->r.uid, it->dev, it->reject);
+				n_rej++;
+			} else {
+				rc = g;
+			}
+			continue;
+		}
 		int r = bw_store_insert(h->st, &it->r, actor, &e);
 		if (r == BW_OK) {
 			a->status = BW_ACK_STORED;
@@ -385,6 +410,44 @@ void hub_flush(hub *h)
 	h->nbatch = 0;
 }
 
+/* How far a request's day of receipt may be from the hub's today: a device may send a
+ * backlog after an outage of up to RECEIPT_PAST_DAYS (its requests were taken then, the
+ * legal clock started then); a day ahead allows for a device clock a little fast around
+ * midnight. Beyond that the date is not believed: a deadline counted from 2199 or 1970
+ * would be meaningless. */
+#define RECEIPT_PAST_DAYS 30
+#define RECEIPT_FUTURE_DAYS 1
+
+/* What the device claims about a request, against the registry and the hub's clock:
+ * "" if believable, else the reason in why. A device's own topic, device field and
+ * reference number are checked by on_req already; this is about the rest (the site the
+ * agents' scope and reports go by, the channel, the date the deadline counts from). */
+static void claims_check(const struct hdev *d, const bw_request *r, int64_t now, char *why, size_t size)
+{
+	int want = strcmp(d->kind, "kiosk") == 0 ? BW_CHANNEL_KIOSK
+		 : strcmp(d->kind, "gateway") == 0 ? BW_CHANNEL_SMS : -1;
+	bw_day on, today = bw_day_of_time(now, 60);
+	char a[BW_DATE_LEN + 1], b[BW_DATE_LEN + 1];
+	why[0] = '\0';
+	if (d->site[0] && strcmp(r->site, d->site) != 0)
+		snprintf(why, size, "site: \"%.32s\" is not this device's site (%s)", r->site, d->site);
+	else if (want < 0)
+		snprintf(why, size, "channel: a device of kind \"%s\" takes no requests", d->kind);
+	else if ((int)r->channel != want)
+		snprintf(why, size, "channel: a %s takes %s requests, not %s", d->kind,
+			 bw_channel_name((enum bw_channel)want), bw_channel_name(r->channel));
+	/* an unparsable date or a missing time is the store's validation's to refuse */
+	else if (bw_day_parse(r->received_on, &on, NULL) != BW_OK || r->received_at <= 0)
+		return;
+	else if (on < today - RECEIPT_PAST_DAYS || on > today + RECEIPT_FUTURE_DAYS)
+		snprintf(why, size, "received_on: %s is outside %s..%s (at most %d days back)", r->received_on,
+			 bw_day_format(today - RECEIPT_PAST_DAYS, a), bw_day_format(today + RECEIPT_FUTURE_DAYS, b),
+			 RECEIPT_PAST_DAYS);
+	else if (on < bw_day_of_time(r->received_at, 60) - 1 || on > bw_day_of_time(r->received_at, 60) + 1)
+		snprintf(why, size, "received_on: %s is not the day of received_at (%s)", r->received_on,
+			 bw_day_format(bw_day_of_time(r->received_at, 60), a));
+}
+
 static void on_req(hub *h, struct hdev *d, const char *payload, int len)
 {
 	bw_err e;
@@ -409,6 +472,8 @@ static void on_req(hub *h, struct hdev *d, const char *payload, int len)
 		return;
 	}
 	memcpy(it->dev, d->id, sizeof it->dev);
+	/* refused in the batch's order, after its commit, like the store's refusals */
+	claims_check(d, &it->r, (int64_t)time(NULL), it->reject, sizeof it->reject);
 	if (h->nbatch++ == 0)
 		h->batch_since = now_ms();
 	if (h->nbatch >= (size_t)h->set.batch_max)

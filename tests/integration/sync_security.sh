@@ -5,18 +5,20 @@
 # device the hub has not enrolled is ignored; hostile payloads (truncated, 1 MiB, 10,000
 # levels of nesting, wrong types, unknown version, invalid UTF-8) are dropped, logged with
 # the device's name and counted (the reason without any text of the payload), and the hub
-# keeps serving.
+# keeps serving. What a device claims about a request (site, channel, day of receipt) is
+# checked against the registry and the hub's clock, and refused in its ack.
 set -u
 . "$BW_TOP/tests/lib/broker.sh"
 . "$BW_TOP/tests/lib/sync.sh"
 bw_need jq
 
-bw_sync_setup k1:kiosk k2:kiosk
+bw_sync_setup k1:kiosk k2:kiosk g1:gateway
 bw_broker_register kiosk k3   # has broker credentials, not enrolled at the hub
 
 # one genuine request of each device, made while the hub is down (they stay in the outbox)
 bw_dev k1 -n 1 -W -w 2 > /dev/null || bw_fail "k1 submit"
 bw_dev k2 -n 1 -W -w 2 > /dev/null || bw_fail "k2 submit"
+bw_dev g1 -n 9 -W -w 2 > /dev/null || bw_fail "g1 submit"
 p1=$(bw_devsql k1 "SELECT payload FROM outbox LIMIT 1")
 p2=$(bw_devsql k2 "SELECT payload FROM outbox LIMIT 1")
 [ -n "$p1" ] && [ -n "$p2" ] || bw_fail "no payloads"
@@ -108,5 +110,52 @@ bw_dev k2 -w 20 > /dev/null || bw_fail "k2 after the attack"
 bw_expect "k1's 4 requests stored" "$(bw_hubsql "SELECT count(*) FROM requests WHERE device='k1' AND ref LIKE '0001%'")" 4
 bw_expect "k2's 1 request stored" "$(bw_hubsql "SELECT count(*) FROM requests WHERE device='k2' AND ref LIKE '0002%'")" 1
 bw_expect "k2 dropped nothing" "$(bw_hubsql "SELECT dropped FROM devices WHERE id='k2'")" 0
+
+# 8. what a device says about a request is checked: its site against the registry (the
+# agents' scope and reports go by it), its channel against its kind, the day of receipt
+# (the legal clock starts there) against the hub's today (30 days back at most: a backlog
+# after an outage) and against received_at. g1's own outbox rows are rewritten, then sent
+# by the device: each gets its ack, and the outbox shows the hub's answer.
+now=$(date +%s)
+day() { date -u -d "@$(( now + 3600 + $1 * 86400 ))" +%F; }   # Morocco's day, $1 days from today
+forge() { # SEQ JQ-FILTER
+  p=$(bw_devsql g1 "SELECT payload FROM outbox WHERE seq = $1")
+  f=$(echo "$p" | jq -c --arg d25 "$(day -25)" --arg d40 "$(day -40)" --argjson t25 $((now - 25 * 86400)) \
+    --argjson t40 $((now - 40 * 86400)) --arg d2 "$(day 2)" --argjson t2 $((now + 2 * 86400)) "$2" | sed "s/'/''/g")
+  bw_devsql g1 "UPDATE outbox SET payload = '$f' WHERE seq = $1"
+}
+forge 1 '.site = "CASA-ANFA"'
+forge 2 '.channel = "kiosk"'
+forge 3 '.channel = "desk"'
+forge 4 '.received_on = "2199-12-31" | .received_at = 7258032000'
+forge 5 '.received_on = $d40 | .received_at = $t40'
+forge 6 '.received_on = $d25 | .received_at = $t25'
+forge 7 '.received_on = $d25'
+forge 8 '.received_on = $d2 | .received_at = $t2'
+bw_dev g1 -w 15 > "$BW_TMP/g1.out" || bw_fail "g1: no ack for every row: $(tail -n 1 "$BW_TMP/g1.out")"
+ack() { bw_devsql g1 "SELECT status || ': ' || COALESCE(error, '') FROM outbox WHERE seq = $1"; }
+bw_expect "another site" "$(ack 1)" "rejected: site: \"CASA-ANFA\" is not this device's site (RABAT)"
+bw_expect "a gateway claiming a kiosk" "$(ack 2)" "rejected: channel: a gateway takes sms requests, not kiosk"
+bw_expect "a gateway claiming the desk" "$(ack 3)" "rejected: channel: a gateway takes sms requests, not desk"
+bw_expect "received in 2199" "$(ack 4)" "rejected: received_on: 2199-12-31 is outside $(day -30)..$(day 1) (at most 30 days back)"
+bw_expect "received 40 days ago" "$(ack 5)" "rejected: received_on: $(day -40) is outside $(day -30)..$(day 1) (at most 30 days back)"
+bw_expect "a backlog of 25 days" "$(ack 6)" "stored: "
+bw_expect "a day of receipt that is not received_at's" "$(ack 7)" "rejected: received_on: $(day -25) is not the day of received_at ($(day 0))"
+bw_expect "received the day after tomorrow" "$(ack 8)" "rejected: received_on: $(day 2) is outside $(day -30)..$(day 1) (at most 30 days back)"
+bw_expect "the genuine one" "$(ack 9)" "stored: "
+bw_expect "g1's stored requests" "$(bw_hubsql "SELECT count(*) FROM requests WHERE device = 'g1'")" 2
+uid6=$(bw_devsql g1 "SELECT uid FROM outbox WHERE seq = 6")
+bw_expect "the backlog keeps its day" "$(bw_hubsql "SELECT received_on FROM requests WHERE uid = '$uid6'")" "$(day -25)"
+grep -q "rejected request .* from g1: site: " "$BW_HUB_LOG" || bw_fail "the rejection is not logged"
+
+# 9. a request stored before is a duplicate when sent again, even if the registry changed
+# since (the device moved to another site): its ack was lost, not its request
+bw_hub_stop
+bw_hubsql "UPDATE devices SET site = 'RABAT-IMMAT' WHERE id = 'g1'"
+bw_devsql g1 "UPDATE outbox SET acked_at = NULL, status = NULL, error = NULL WHERE seq IN (1, 9)"
+bw_hub_start
+bw_dev g1 -w 15 > /dev/null || bw_fail "g1 re-send"
+bw_expect "re-sent stored request" "$(ack 9)" "duplicate: "
+bw_expect "re-sent refused request" "$(ack 1)" "rejected: site: \"CASA-ANFA\" is not this device's site (RABAT-IMMAT)"
 bw_hub_stop
 echo "PASS"
