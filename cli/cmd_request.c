@@ -126,6 +126,8 @@ int cmd_file(cli *c, int argc, char **argv)
 	}
 	char grouped[32];
 	printf("%s\n", bw_ref_format(r->ref, " ", grouped, sizeof grouped));
+	/* the receipt code: with it the citizen reads the answer at a kiosk; give it to them */
+	fprintf(stderr, "receipt code %s (the citizen keeps it to read the answer at a kiosk)\n", r->code);
 	fprintf(stderr, "filed %s %s for %s, deadline %s\n", bw_kind_name(r->kind), r->ref, r->admin, r->deadline);
 	rc = 0;
 out:
@@ -194,6 +196,8 @@ int cmd_show(cli *c, int argc, char **argv)
 		goto out;
 	}
 	printf("reference   %s\n", bw_ref_format(r->ref, " ", grouped, sizeof grouped));
+	if (r->code[0])
+		printf("code        %s (the citizen's receipt code)\n", r->code);
 	printf("kind        %s%s\n", bw_kind_name(r->kind), r->urgent ? " (urgent)" : "");
 	printf("state       %s%s\n", bw_state_name(r->state),
 	       bw_state_is_open(r->state) && strcmp(r->deadline, cli_today(c, day)) < 0 ? "  OVERDUE" : "");

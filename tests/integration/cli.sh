@@ -32,6 +32,7 @@ info=$($B file --kind info --admin SANTE --name "Amina El Idrissi" --id-number A
 paper=$($B file --kind suggestion --admin MRAFP --channel paper --received 2026-10-01 "اقتراح مكتوب") || fail "paper"
 # 20 working days from Friday 27 Nov: Friday 25 Dec
 $B show "$info" | grep -q "deadline    2026-12-25" || fail "info deadline"
+$B show "$info" | grep -E -q "^code        [0-9]{4} " || fail "receipt code shown"
 # typed back with Arabic-Indic digits and dashes
 arabic=$(python3 -c 'import sys; print(sys.argv[1].translate(str.maketrans("0123456789 ", "٠١٢٣٤٥٦٧٨٩-")))' "$info")
 $B show "$arabic" | grep -q "Amina" || fail "show with Arabic digits"
