@@ -246,12 +246,17 @@ static int submit_local(void *arg, bw_request *r, bw_err *e)
 	return rc;
 }
 
-static void on_notify(void *arg, const bw_event *ev, const char *ref, const bw_request *r)
+/* Runs inside bw_sync's notification transaction: a failure to queue the citizen's SMS
+ * rolls the notification back, and the hub's replay brings it again (sms_conv_notify is
+ * idempotent per event), so no notification is lost to a crash or a busy database. */
+static int on_notify(void *arg, const bw_event *ev, const char *ref, const bw_request *r)
 {
 	gw *g = arg;
 	bw_err e;
-	if (sms_conv_notify(&g->conv, ev, ref, r, now_s(), &e))
-		log_error(&g->log, "notification of %s: %s", ref, e.msg);
+	int rc = sms_conv_notify(&g->conv, ev, ref, r, now_s(), &e);
+	if (rc)
+		log_error(&g->log, "notification of %s: %s (the hub will send it again)", ref, e.msg);
+	return rc;
 }
 
 static void on_figures(void *arg, int *signal, int *queue)
@@ -611,7 +616,7 @@ static int setup(gw *g, int check, bw_err *e)
 	sms_submit_fn submit = submit_local;
 	if (g->set->sync[0]) {
 		bw_sync_settings ss;
-		bw_sync_callbacks cb = { .arg = g, .notify = on_notify, .figures = on_figures };
+		bw_sync_callbacks cb = { .arg = g, .notify_tx = on_notify, .figures = on_figures };
 		bw_sync_settings_default(&ss);
 		if ((rc = bw_sync_settings_load(g->set->sync, &ss, e)))
 			return rc;
