@@ -934,11 +934,13 @@ static void detail(ag_console *c, ui_rect r)
 		return;
 	}
 	/* the citizen on one line: only what the request holds */
+	/* the receipt code too: a citizen filing at the desk or on paper is told it here */
 	const char *fk[] = { "agent.field.name", "agent.field.id", "agent.field.address", "agent.field.contact",
-			     "agent.field.phone", "agent.field.lang" };
-	const char *fv[] = { d->req.name, d->req.id_number, d->req.address, d->req.contact, d->req.phone, d->req.lang };
+			     "agent.field.phone", "agent.field.lang", "agent.field.code" };
+	const char *fv[] = { d->req.name, d->req.id_number, d->req.address, d->req.contact, d->req.phone, d->req.lang,
+			     d->req.code };
 	size_t o = (size_t)snprintf(buf, sizeof buf, "%s: ", T("agent.detail.citizen"));
-	for (int i = 0, first = 1; i < 6 && o < sizeof buf; i++) {
+	for (int i = 0, first = 1; i < 7 && o < sizeof buf; i++) {
 		if (!fv[i][0])
 			continue;
 		o += (size_t)snprintf(buf + o, sizeof buf - o, "%s%s \xe2\x81\xa8%s\xe2\x81\xa9", first ? "" : " · ", T(fk[i]), fv[i]);
