@@ -29,6 +29,7 @@ static const char usage[] =
 	"  -n N             submit N requests (default 0)\n"
 	"  -r RATE          ... at RATE per second (default 0: all at once, the window paces them)\n"
 	"  -a ADMIN         administration code of the requests (default MRAFP)\n"
+	"  -R DAYS          the requests were received DAYS days ago (a backlog after an outage)\n"
 	"  -p               print \"ref REF UID\" for each request submitted\n"
 	"  -q REF           ask the status of REF once online (or after -w if offline) and print it\n"
 	"  -E 'REF STATE [NOTE]'  the citizen reopens (reopened), withdraws (closed) or appeals\n"
@@ -163,7 +164,7 @@ int main(int argc, char **argv)
 {
 	const char *conf = NULL, *dbpath = NULL, *admin = "MRAFP", *query = NULL, *event = NULL,
 		   *fault = NULL;
-	long n = 0, want_notes = 0, want_pubs = 0;
+	long n = 0, want_notes = 0, want_pubs = 0, back_days = 0;
 	double rate = 0, wait_s = 60;
 	int print_refs = 0, drain = 1, verbose = 0;
 	const char *over[16];
@@ -181,7 +182,7 @@ int main(int argc, char **argv)
 			drain = 0;
 		} else if (strcmp(a, "-v") == 0) {
 			verbose = 1;
-		} else if (v && a[0] == '-' && strchr("cdnraqNwoEPX", a[1]) && a[1] && !a[2]) {
+		} else if (v && a[0] == '-' && strchr("cdnraqNwoEPXR", a[1]) && a[1] && !a[2]) {
 			i++;
 			switch (a[1]) {
 			case 'c': conf = v; break;
@@ -196,6 +197,7 @@ int main(int argc, char **argv)
 			case 'w': wait_s = atof(v); break;
 			case 'o': if (nover < 16) over[nover++] = v; break;
 			case 'X': fault = v; break;
+			case 'R': back_days = atol(v); break;
 			}
 		} else {
 			fprintf(stderr, "bawaba-devsim: bad argument %s\n%s", a, usage);
@@ -287,6 +289,8 @@ int main(int argc, char **argv)
 			r.kind = BW_KIND_COMPLAINT;
 			r.channel = strcmp(set.kind, "gateway") == 0 ? BW_CHANNEL_SMS : BW_CHANNEL_KIOSK;
 			bw_strlcpy(r.admin, admin, sizeof r.admin);
+			if (back_days)
+				r.received_at = (int64_t)time(NULL) - back_days * 86400;
 			snprintf(r.text, sizeof r.text, "طلب تجريبي رقم %ld من %s", submitted + 1, set.device);
 			if (r.channel == BW_CHANNEL_SMS)
 				strcpy(r.phone, "+212612345678");

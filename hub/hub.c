@@ -291,17 +291,28 @@ static void console_pub(void *arg, const char *topic, const char *payload, size_
 		publish(arg, topic, payload, len, 0, props);
 }
 
-static void send_acks(hub *h, const char *dev, const bw_ack *a, size_t n)
+/* One ack message for n acks. dl (may be NULL) holds the hub's deadline of each stored or
+ * duplicate request ("" for none): each goes as a user property "deadline" = "UID DAY",
+ * so the device takes the hub's deadline (its holiday table may differ) without a change
+ * to the ack's JSON, which older devices read strictly. */
+static void send_acks(hub *h, const char *dev, const bw_ack *a, char (*dl)[BW_DATE_LEN + 1], size_t n)
 {
-	char topic[BW_PROTO_TOPIC_MAX], *json;
+	char topic[BW_PROTO_TOPIC_MAX], *json, v[BW_UID_LEN + BW_DATE_LEN + 2];
 	size_t len;
 	bw_err e;
+	mosquitto_property *props = NULL;
 	if (bw_proto_topic(topic, sizeof topic, dev, "down/ack", &e) ||
 	    bw_ack_encode(a, n, &json, &len, &e)) {
 		log_error(h->log, "ack to %s: %s", dev, e.msg);
 		return;
 	}
-	publish(h, topic, json, len, 0, NULL);
+	for (size_t i = 0; dl && i < n; i++)
+		if (dl[i][0] && a[i].status != BW_ACK_REJECTED) {
+			snprintf(v, sizeof v, "%s %s", a[i].uid, dl[i]);
+			mosquitto_property_add_string_pair(&props, MQTT_PROP_USER_PROPERTY, "deadline", v);
+		}
+	publish(h, topic, json, len, 0, props);
+	mosquitto_property_free_all(&props);
 	free(json);
 }
 
@@ -316,6 +327,7 @@ void hub_flush(hub *h)
 		return;
 	bw_err e;
 	bw_ack *acks = bw_xcalloc(h->nbatch, sizeof *acks);
+	char (*dl)[BW_DATE_LEN + 1] = bw_xcalloc(h->nbatch, sizeof *dl);   /* hub's deadline of each */
 	char actor[BW_ACTOR_MAX + 1];
 	bw_request *stored = bw_xmalloc(sizeof *stored);
 	int rc = bw_store_begin(h->st, &e);
@@ -333,6 +345,7 @@ void hub_flush(hub *h)
 			if (g == BW_OK && strcmp(stored->device, it->dev) == 0) {
 				a->status = BW_ACK_DUPLICATE;
 				memcpy(a->ref, stored->ref, sizeof a->ref);
+				memcpy(dl[i], stored->deadline, sizeof dl[i]);
 				n_dup++;
 			} else if (g == BW_OK || g == BW_ENOTFOUND) {
 				a->status = BW_ACK_REJECTED;
@@ -348,6 +361,7 @@ void hub_flush(hub *h)
 		if (r == BW_OK) {
 			a->status = BW_ACK_STORED;
 			memcpy(a->ref, it->r.ref, sizeof a->ref);
+			memcpy(dl[i], it->r.deadline, sizeof dl[i]);
 			n_stored++;
 			live = live || hub_console_wants(h->con, it->r.site, it->r.admin);
 		} else if (r == BW_EEXIST && bw_store_get_uid(h->st, it->r.uid, stored, NULL) == BW_OK) {
@@ -361,6 +375,7 @@ void hub_flush(hub *h)
 			} else {
 				a->status = BW_ACK_DUPLICATE;
 				memcpy(a->ref, stored->ref, sizeof a->ref);
+				memcpy(dl[i], stored->deadline, sizeof dl[i]);
 				n_dup++;
 			}
 		} else if (r == BW_EINVAL || r == BW_ETOOBIG || r == BW_EEXIST) {
@@ -386,18 +401,21 @@ void hub_flush(hub *h)
 		/* one ack message per device per commit (split at BW_PROTO_ACKS_MAX): the
 		 * broker and each device handle one message for a whole batch */
 		bw_ack *group = bw_xmalloc(BW_PROTO_ACKS_MAX * sizeof *group);
+		char (*gdl)[BW_DATE_LEN + 1] = bw_xmalloc(BW_PROTO_ACKS_MAX * sizeof *gdl);
 		char *sent = bw_xcalloc(h->nbatch, 1);
 		for (size_t i = 0; i < h->nbatch; i++) {
 			size_t n = 0;
 			for (size_t j = i; j < h->nbatch && n < BW_PROTO_ACKS_MAX; j++)
 				if (!sent[j] && strcmp(h->batch[j].dev, h->batch[i].dev) == 0) {
+					memcpy(gdl[n], dl[j], sizeof gdl[n]);
 					group[n++] = acks[j];
 					sent[j] = 1;
 				}
 			if (n)
-				send_acks(h, h->batch[i].dev, group, n);
+				send_acks(h, h->batch[i].dev, group, gdl, n);
 		}
 		free(sent);
+		free(gdl);
 		free(group);
 		h->stats.last_ack_ms = now_ms();
 		if (live)
@@ -407,6 +425,7 @@ void hub_flush(hub *h)
 	}
 	free(stored);
 	free(acks);
+	free(dl);
 	h->nbatch = 0;
 }
 
@@ -545,7 +564,7 @@ static void on_evt(hub *h, struct hdev *d, const char *payload, int len)
 		log_info(h->log, "%s: %s %s by the citizen", d->id, r->ref, bw_state_name(ev->new_state));
 		h->events_at = 0;   /* notify, and push to the agents, now */
 	}
-	send_acks(h, d->id, &a, 1);
+	send_acks(h, d->id, &a, NULL, 1);
 out:
 	free(ev);
 	free(old);
@@ -601,12 +620,34 @@ out:
 
 /* ---- notifications ---- */
 
+/* A notification: the event, and the request's deadline as the hub holds it now with
+ * what it is computed from (the rule, the day the clock started, the extension), so a
+ * device recomputing deadlines after a holiday change counts them as the hub does (a
+ * reopened complaint's clock restarts on the day of the reopening, not of receipt). */
 struct note {
 	char dev[BW_CODE_MAX + 1];
 	int64_t id, prev;
 	char ref[BW_REF_LEN + 1], deadline[BW_DATE_LEN + 1];
+	char rule[32], from[BW_DATE_LEN + 1];
+	int extended;
 	bw_event ev;
 };
+
+/* Fills the deadline part of a note from column cd (deadline) and cr.. (rule, from,
+ * extended). */
+static void row_deadline(sqlite3_stmt *st, int cd, int cr, struct note *nt)
+{
+	const char *v;
+	int c = cr;
+	nt->deadline[0] = nt->rule[0] = nt->from[0] = '\0';
+	if ((v = (const char *)sqlite3_column_text(st, cd)))
+		bw_strlcpy(nt->deadline, v, sizeof nt->deadline);
+	if ((v = (const char *)sqlite3_column_text(st, c)))
+		bw_strlcpy(nt->rule, v, sizeof nt->rule);
+	if ((v = (const char *)sqlite3_column_text(st, c + 1)))
+		bw_strlcpy(nt->from, v, sizeof nt->from);
+	nt->extended = sqlite3_column_int(st, c + 2) != 0;
+}
 
 static void send_note(hub *h, const struct note *n)
 {
@@ -625,6 +666,12 @@ static void send_note(hub *h, const struct note *n)
 	mosquitto_property_add_string_pair(&props, MQTT_PROP_USER_PROPERTY, "prev", num);
 	if (n->deadline[0])
 		mosquitto_property_add_string_pair(&props, MQTT_PROP_USER_PROPERTY, "deadline", n->deadline);
+	if (n->rule[0] && n->from[0]) {
+		mosquitto_property_add_string_pair(&props, MQTT_PROP_USER_PROPERTY, "deadline-rule", n->rule);
+		mosquitto_property_add_string_pair(&props, MQTT_PROP_USER_PROPERTY, "deadline-from", n->from);
+		mosquitto_property_add_string_pair(&props, MQTT_PROP_USER_PROPERTY, "extended",
+						   n->extended ? "1" : "0");
+	}
 	publish(h, topic, json, len, 0, props);
 	mosquitto_property_free_all(&props);
 	free(json);
@@ -667,7 +714,8 @@ static void poll_events(hub *h)
 	char (*live)[BW_UID_LEN + 1] = bw_xmalloc(lcap * sizeof *live);
 	int64_t cursor = h->event_cursor;
 	sqlite3_stmt *sel = prep(h, "SELECT e.id, e.uid, e.request_uid, e.at, e.actor, e.old_state, "
-				 "e.new_state, e.note, r.ref, r.device, r.deadline, r.site, r.admin "
+				 "e.new_state, e.note, r.ref, r.device, r.deadline, r.site, r.admin, "
+				 "r.deadline_rule, r.deadline_from, r.extended "
 				 "FROM events e JOIN requests r "
 				 "ON r.uid = e.request_uid WHERE e.id > ?1 ORDER BY e.id LIMIT 1000");
 	sqlite3_stmt *prev = prep(h, "SELECT COALESCE(max(event_id), 0) FROM notify_log WHERE device = ?1");
@@ -702,7 +750,7 @@ static void poll_events(hub *h)
 		nt->id = id;
 		bw_strlcpy(nt->dev, dev, sizeof nt->dev);
 		bw_strlcpy(nt->ref, (const char *)sqlite3_column_text(sel, 8), sizeof nt->ref);
-		bw_strlcpy(nt->deadline, (const char *)sqlite3_column_text(sel, 10), sizeof nt->deadline);
+		row_deadline(sel, 10, 13, nt);
 		sqlite3_reset(prev);
 		sqlite3_bind_text(prev, 1, dev, -1, SQLITE_STATIC);
 		ok = sqlite3_step(prev) == SQLITE_ROW;
@@ -746,7 +794,8 @@ static void poll_events(hub *h)
 static void replay(hub *h, struct hdev *d, int64_t cursor)
 {
 	sqlite3_stmt *st = prep(h, "SELECT e.id, e.uid, e.request_uid, e.at, e.actor, e.old_state, "
-				"e.new_state, e.note, r.ref, r.deadline, n.prev FROM notify_log n "
+				"e.new_state, e.note, r.ref, r.deadline, n.prev, r.deadline_rule, r.deadline_from, "
+				"r.extended FROM notify_log n "
 				"JOIN events e ON e.id = n.event_id JOIN requests r ON r.uid = n.request_uid "
 				"WHERE n.device = ?1 AND n.event_id > ?2 ORDER BY n.event_id LIMIT ?3");
 	if (!st)
@@ -761,7 +810,7 @@ static void replay(hub *h, struct hdev *d, int64_t cursor)
 		nt->id = nt->ev.id;
 		bw_strlcpy(nt->dev, d->id, sizeof nt->dev);
 		bw_strlcpy(nt->ref, (const char *)sqlite3_column_text(st, 8), sizeof nt->ref);
-		bw_strlcpy(nt->deadline, (const char *)sqlite3_column_text(st, 9), sizeof nt->deadline);
+		row_deadline(st, 9, 11, nt);
 		nt->prev = sqlite3_column_int64(st, 10);
 		send_note(h, nt);
 		n++;

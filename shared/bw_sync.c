@@ -17,6 +17,7 @@
 #include <sys/random.h>
 #include <time.h>
 
+#include "bw_calendar.h"
 #include "bw_conf.h"
 #include "bw_pub.h"
 #include "bw_ref.h"
@@ -384,7 +385,48 @@ static void pump(bw_sync *s)
 	done(st);
 }
 
-static void on_ack(bw_sync *s, const char *payload, int len)
+/* The hub's deadline of the requests an ack message acknowledges: user properties
+ * "deadline" = "UID YYYY-MM-DD" (the device's holiday table may differ from the hub's,
+ * and the hub's is the one that counts). Taken only while the device has heard of no
+ * event of that request (then its notifications carry the deadline). In the acks'
+ * transaction. */
+static void ack_deadlines(bw_sync *s, const mosquitto_property *props)
+{
+	char *k = NULL, *v = NULL, uid[BW_UID_LEN + 1], day[BW_DATE_LEN + 1];
+	const mosquitto_property *p = props;
+	sqlite3_stmt *st = NULL;
+	int skip = 0;
+	bw_day d;
+	while ((p = mosquitto_property_read_string_pair(p, MQTT_PROP_USER_PROPERTY, &k, &v, skip))) {
+		skip = 1;
+		int ok = strcmp(k, "deadline") == 0 && strlen(v) == BW_UID_LEN + 1 + BW_DATE_LEN &&
+			 v[BW_UID_LEN] == ' ';
+		if (ok) {
+			memcpy(uid, v, BW_UID_LEN);
+			uid[BW_UID_LEN] = '\0';
+			memcpy(day, v + BW_UID_LEN + 1, sizeof day);
+			ok = bw_day_parse(day, &d, NULL) == BW_OK;
+		}
+		free(k);
+		free(v);
+		k = v = NULL;
+		if (!ok)
+			continue;
+		if (!st && !(st = prep(s, "UPDATE requests SET deadline = ?2 WHERE uid = ?1 AND deadline <> ?2 "
+				       "AND NOT EXISTS (SELECT 1 FROM notify_log WHERE request_uid = ?1)")))
+			return;
+		sqlite3_reset(st);
+		sqlite3_bind_text(st, 1, uid, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 2, day, -1, SQLITE_TRANSIENT);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			log_error(s->log, "outbox %s: the hub's deadline: %s", uid, sqlite3_errmsg(s->db));
+		else if (sqlite3_changes(s->db))
+			log_info(s->log, "request %s: deadline %s, as the hub counts it", uid, day);
+	}
+	sqlite3_finalize(st);
+}
+
+static void on_ack(bw_sync *s, const char *payload, int len, const mosquitto_property *props)
 {
 	bw_ack *acks;
 	size_t n;
@@ -395,6 +437,7 @@ static void on_ack(bw_sync *s, const char *payload, int len)
 	}
 	/* the acks of one hub commit: marked done in one local transaction */
 	tx_lazy(s);
+	ack_deadlines(s, props);
 	for (size_t k = 0; k < n; k++) {
 		bw_ack *a = &acks[k];
 		sqlite3_stmt *st = cached(s, Q_ACK);
@@ -617,13 +660,23 @@ static void on_notify(bw_sync *s, const char *payload, int len, const mosquitto_
 {
 	bw_event *ev = bw_xmalloc(sizeof *ev);
 	bw_request *r = bw_xmalloc(sizeof *r);
-	char ref[BW_REF_LEN + 1], deadline[BW_DATE_LEN + 1];
+	char ref[BW_REF_LEN + 1], deadline[BW_DATE_LEN + 1], rule[32], from[BW_DATE_LEN + 1];
 	bw_err e;
-	int has_id, has_prev, fresh = 0, have_req = 0;
+	bw_day day;
+	int has_id, has_prev, has_ext, fresh = 0, have_req = 0;
 	int64_t id = prop_int(props, "event-id", &has_id), prev = prop_int(props, "prev", &has_prev);
+	int64_t extended = prop_int(props, "extended", &has_ext);
 	sqlite3_stmt *st;
 
 	prop_str(props, "deadline", deadline, sizeof deadline);
+	/* what the deadline is computed from, so a holiday change recomputes it as the hub
+	 * does; taken as a whole or not at all (a hub before this sends none of it) */
+	prop_str(props, "deadline-rule", rule, sizeof rule);
+	prop_str(props, "deadline-from", from, sizeof from);
+	int has_rule = rule[0] && bw_rule_get(rule) && bw_day_parse(from, &day, NULL) == BW_OK &&
+		       has_ext && (extended == 0 || extended == 1);
+	if (rule[0] && !has_rule)
+		log_warn(s->log, "down/notify: bad deadline-rule/deadline-from/extended properties, ignored");
 	if (!has_id || !has_prev || id <= 0 || prev < 0 || prev >= id) {
 		log_warn(s->log, "down/notify: missing or bad event-id/prev properties, dropped");
 		goto out;
@@ -667,14 +720,21 @@ static void on_notify(bw_sync *s, const char *payload, int len, const mosquitto_
 			goto fail;
 		/* an older notification replayed late must not move the state back */
 		if (!(st = prep(s, "UPDATE requests SET state = ?2, deadline = COALESCE(?3, deadline), "
-				"extended = extended OR ?2 = 4 WHERE uid = ?1 AND NOT EXISTS (SELECT 1 FROM "
+				"deadline_rule = COALESCE(?5, deadline_rule), deadline_from = COALESCE(?6, "
+				"deadline_from), extended = CASE WHEN ?7 IS NULL THEN extended OR ?2 = 4 ELSE ?7 END "
+				"WHERE uid = ?1 AND NOT EXISTS (SELECT 1 FROM "
 				"notify_log WHERE request_uid = ?1 AND event_id > ?4)")))
 			goto fail;
 		sqlite3_bind_text(st, 1, ev->request_uid, -1, SQLITE_STATIC);
 		sqlite3_bind_int(st, 2, ev->new_state);
-		if (deadline[0] && strlen(deadline) == BW_DATE_LEN)
+		if (deadline[0] && bw_day_parse(deadline, &day, NULL) == BW_OK)
 			sqlite3_bind_text(st, 3, deadline, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(st, 4, id);
+		if (has_rule) {
+			sqlite3_bind_text(st, 5, rule, -1, SQLITE_STATIC);
+			sqlite3_bind_text(st, 6, from, -1, SQLITE_STATIC);
+			sqlite3_bind_int(st, 7, (int)extended);
+		}
 		step = sqlite3_step(st);
 		sqlite3_finalize(st);
 		if (step != SQLITE_DONE)
@@ -805,7 +865,7 @@ static void on_message(struct mosquitto *m, void *arg, const struct mosquitto_me
 	if (strncmp(msg->topic, s->t_down, n) == 0)
 		leaf = msg->topic + n;
 	if (leaf && strcmp(leaf, "ack") == 0)
-		on_ack(s, msg->payload, msg->payloadlen);
+		on_ack(s, msg->payload, msg->payloadlen, props);
 	else if (leaf && strcmp(leaf, "reply") == 0)
 		on_reply(s, msg->payload, msg->payloadlen, props);
 	else if (leaf && strcmp(leaf, "notify") == 0)

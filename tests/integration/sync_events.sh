@@ -3,7 +3,9 @@
 # withdrawing a request) reach the hub once under the device's event uid, through the
 # lifecycle rules, attributed to the citizen, and are acknowledged like requests; a
 # re-sent event is a duplicate; a device may not make an agent's move, nor touch another
-# device's request; garbage on up/evt is dropped and counted.
+# device's request; garbage on up/evt is dropped and counted. A device counts deadlines
+# as the hub does: notifications carry the rule and the day the clock restarted (a reopened
+# complaint's), acks carry a new request's deadline.
 set -u
 . "$BW_TOP/tests/lib/broker.sh"
 . "$BW_TOP/tests/lib/sync.sh"
@@ -63,5 +65,37 @@ bw_expect "k2's drops counted" "$(bw_hubsql "SELECT dropped FROM devices WHERE i
 # 6. the hub's event comes back to the device as a notification without doubling it
 bw_dev k1 -w 3 -N 0 > /dev/null
 bw_expect "device still has one reopen event" "$(bw_devsql k1 "SELECT count(*) FROM events WHERE uid='$euid'")" 1
+# 7. deadlines as the hub counts them. A complaint received 20 days ago (a backlog) is
+# answered, then reopened at the hub: its clock restarts on the day of the reopening. The
+# notification carries the rule and that day, so when a holiday table arrives and the
+# device recomputes its open deadlines, it gets the hub's date (it used to count again
+# from the day of receipt, 20 days early).
+rec() { echo "SELECT deadline || ' ' || deadline_rule || ' ' || deadline_from || ' ' || extended FROM requests WHERE ref = '$1'"; }
+bw_dev k1 -n 1 -R 20 -p -w 20 > "$BW_TMP/r20" || bw_fail "backlog submit: $(cat "$BW_TMP/r20")"
+ref3=$(awk '/^ref /{print $2; exit}' "$BW_TMP/r20")
+"$BW_BUILD/bin/bawaba" -d "$BW_HUB_DB" answer "$ref3" "Réponse" >/dev/null || bw_fail "answer 3"
+"$BW_BUILD/bin/bawaba" -d "$BW_HUB_DB" reopen "$ref3" "Toujours rien" >/dev/null || bw_fail "reopen 3"
+bw_dev k1 -N 2 -w 15 > "$BW_TMP/n3" || bw_fail "notifications of the reopening: $(cat "$BW_TMP/n3")"
+bw_expect "the device counts as the hub" "$(bw_devsql k1 "$(rec "$ref3")")" "$(bw_hubsql "$(rec "$ref3")")"
+npub=$(grep -c "published bawaba/v1/pub/holidays" "$BW_HUB_LOG")
+"$BW_BUILD/bin/bawaba" -d "$BW_HUB_DB" holiday add 2099-01-05 "Jour lointain" >/dev/null || bw_fail "holiday add"
+i=0; while [ "$(grep -c "published bawaba/v1/pub/holidays" "$BW_HUB_LOG")" -le "$npub" ]; do
+  i=$((i + 1)); [ $i -gt 250 ] && bw_fail "the hub did not publish the holidays"; sleep 0.02; done
+bw_dev k1 -P 2 -w 10 > "$BW_TMP/p3" 2>&1 || bw_fail "holidays on the device: $(cat "$BW_TMP/p3")"
+grep -q "holidays from the hub applied" "$BW_TMP/p3" || bw_fail "the holiday table was not applied: $(cat "$BW_TMP/p3")"
+bw_expect "after the holiday table, still as the hub" "$(bw_devsql k1 "$(rec "$ref3")")" "$(bw_hubsql "$(rec "$ref3")")"
+
+# 8. a new request's deadline is the hub's even when the device's holiday table differs
+# (here a holiday only the device has, on the hub's due day): the ack carries it
+bw_dev k1 -n 1 -p -w 20 > "$BW_TMP/r4" || bw_fail "submit 4"
+ref4=$(awk '/^ref /{print $2; exit}' "$BW_TMP/r4")
+due=$(bw_hubsql "SELECT deadline FROM requests WHERE ref = '$ref4'")
+bw_devsql k1 "INSERT INTO holidays (day, name_ar, name_fr) VALUES ('$due', '', 'local only')"
+bw_dev k1 -n 1 -p -w 20 > "$BW_TMP/r5" 2>&1 || bw_fail "submit 5: $(cat "$BW_TMP/r5")"
+ref5=$(awk '/^ref /{print $2; exit}' "$BW_TMP/r5")
+bw_expect "the hub's deadline (not the device's later one)" "$(bw_devsql k1 "SELECT deadline FROM requests WHERE ref = '$ref5'")" \
+  "$(bw_hubsql "SELECT deadline FROM requests WHERE ref = '$ref5'")"
+bw_expect "the hub's is the same day as before" "$(bw_hubsql "SELECT deadline FROM requests WHERE ref = '$ref5'")" "$due"
+
 bw_hub_stop
 echo "PASS"
