@@ -32,6 +32,7 @@ static const char usage[] =
 	"  -R DAYS          the requests were received DAYS days ago (a backlog after an outage)\n"
 	"  -p               print \"ref REF UID\" for each request submitted\n"
 	"  -q REF           ask the status of REF once online (or after -w if offline) and print it\n"
+	"  -Q CODE[,CODE]   with -q: ask once per receipt code given, one after the other\n"
 	"  -E 'REF STATE [NOTE]'  the citizen reopens (reopened), withdraws (closed) or appeals\n"
 	"                   (under_appeal) REF: bw_sync_event; prints \"event UID\"\n"
 	"  -N K             wait for K notifications (printed \"notify REF STATE NOTE\")\n"
@@ -55,7 +56,7 @@ struct sim {
 	size_t *hash;   /* open addressing: index + 1, 0 = empty */
 	size_t hcap;
 	long acked, rejected, notes, pubs;
-	int query_done;
+	int query_done;      /* answers received */
 	const char *fault;   /* -X: "fail" or "exit", for the first notification only */
 };
 
@@ -134,7 +135,7 @@ static void on_published(void *arg, const char *topic, const char *payload, size
 static void on_status(void *arg, const bw_status *st)
 {
 	struct sim *m = arg;
-	m->query_done = 1;
+	m->query_done++;
 	printf("status ref=%s found=%d from_local=%d", st->ref, st->found, st->from_local);
 	if (st->found)
 		printf(" state=%s deadline=%s steps=%zu", bw_state_name(st->state), st->deadline,
@@ -162,6 +163,7 @@ static double pct(double *v, size_t n, double p)
 
 int main(int argc, char **argv)
 {
+	const char *codes = NULL;
 	const char *conf = NULL, *dbpath = NULL, *admin = "MRAFP", *query = NULL, *event = NULL,
 		   *fault = NULL;
 	long n = 0, want_notes = 0, want_pubs = 0, back_days = 0;
@@ -182,7 +184,7 @@ int main(int argc, char **argv)
 			drain = 0;
 		} else if (strcmp(a, "-v") == 0) {
 			verbose = 1;
-		} else if (v && a[0] == '-' && strchr("cdnraqNwoEPXR", a[1]) && a[1] && !a[2]) {
+		} else if (v && a[0] == '-' && strchr("cdnraqQNwoEPXR", a[1]) && a[1] && !a[2]) {
 			i++;
 			switch (a[1]) {
 			case 'c': conf = v; break;
@@ -191,6 +193,7 @@ int main(int argc, char **argv)
 			case 'r': rate = atof(v); break;
 			case 'a': admin = v; break;
 			case 'q': query = v; break;
+			case 'Q': codes = v; break;
 			case 'E': event = v; break;
 			case 'N': want_notes = atol(v); break;
 			case 'P': want_pubs = atol(v); break;
@@ -278,7 +281,15 @@ int main(int argc, char **argv)
 
 	int64_t t0 = now_us(), deadline = t0 + (int64_t)(wait_s * 1e6);
 	long submitted = 0, failed = 0;
-	int asked = 0;
+	int asked = 0, nq = 1;
+	char code_list[1024] = "", *code_at[256] = { NULL };
+	if (codes) {
+		/* -Q: one query per code, in order */
+		snprintf(code_list, sizeof code_list, "%s", codes);
+		nq = 0;
+		for (char *tok = strtok(code_list, ","); tok && nq < 256; tok = strtok(NULL, ","))
+			code_at[nq++] = tok;
+	}
 	while (!got_term && now_us() < deadline) {
 		int64_t now = now_us();
 		/* submit what the rate allows by now */
@@ -305,14 +316,15 @@ int main(int argc, char **argv)
 			if (print_refs)
 				printf("ref %s %s\n", r.ref, r.uid);
 		}
-		if (query && !asked && (bw_sync_is_online(m.sync) || now - t0 > 3000000)) {
-			asked = 1;
-			if (bw_sync_query(m.sync, query, on_status, &m, &e)) {
+		if (query && asked < nq && m.query_done == asked &&
+		    (bw_sync_is_online(m.sync) || now - t0 > 3000000)) {
+			if (bw_sync_query_code(m.sync, query, code_at[asked], on_status, &m, &e)) {
 				fprintf(stderr, "bawaba-devsim: query: %s\n", e.msg);
-				m.query_done = 1;
+				m.query_done++;
 			}
+			asked++;
 		}
-		int done = submitted >= n && (!query || m.query_done) && m.notes >= want_notes &&
+		int done = submitted >= n && (!query || m.query_done >= nq) && m.notes >= want_notes &&
 			   m.pubs >= want_pubs;
 		/* counting the outbox costs a scan: only once the acks say it may be empty */
 		if (done && drain)
@@ -343,7 +355,7 @@ int main(int argc, char **argv)
 	       "notifications %ld seconds %.2f\n", submitted - failed, m.acked, m.rejected, failed,
 	       pct(m.lat, m.nlat, 0.5), pct(m.lat, m.nlat, 0.99), depth, m.notes, secs);
 	fflush(stdout);
-	int ok = failed == 0 && (!drain || depth == 0) && (!query || m.query_done) &&
+	int ok = failed == 0 && (!drain || depth == 0) && (!query || m.query_done >= nq) &&
 		 m.notes >= want_notes && m.pubs >= want_pubs;
 	bw_sync_free(m.sync);
 	bw_store_close(st);

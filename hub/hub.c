@@ -94,7 +94,13 @@ struct hdev {
 	char site[BW_CODE_MAX + 1];   /* its reception site in the registry ("" = not set) */
 	int hb_seen;          /* a heartbeat arrived since the hub started */
 	int64_t last_cursor;  /* the cursor of that heartbeat */
+	/* wrong receipt codes in the current hour: past CODE_TRIES_MAX the device's codes are
+	 * not checked until the hour ends, so nobody walks 10,000 codes through a kiosk */
+	int64_t code_hour;
+	int code_wrong;
 };
+
+#define CODE_TRIES_MAX 30
 
 struct item {
 	char dev[BW_CODE_MAX + 1];
@@ -596,6 +602,17 @@ static void on_query(hub *h, struct hdev *d, const char *payload, int len,
 		drop(h, d->id, "up/query", "response topic must be its own down/reply, with correlation data");
 		goto out;
 	}
+	int64_t hour = now_ms() / 3600000;
+	if (d->code_hour != hour) {
+		d->code_hour = hour;
+		d->code_wrong = 0;
+	}
+	if (code[0] && d->code_wrong >= CODE_TRIES_MAX) {
+		if (d->code_wrong++ == CODE_TRIES_MAX)
+			log_warn(h->log, "%s: %d wrong receipt codes this hour: codes ignored until the hour ends",
+				 d->id, CODE_TRIES_MAX);
+		code[0] = '\0';   /* answered as without a code: states and dates only */
+	}
 	st = bw_xmalloc(sizeof *st);
 	bw_status_init(st);
 	/* any device may ask about any reference (a citizen may follow a request at another
@@ -605,6 +622,8 @@ static void on_query(hub *h, struct hdev *d, const char *payload, int len,
 		log_error(h->log, "status %s for %s: %s", ref, d->id, e.msg);
 		goto out;
 	}
+	if (st->code == BW_CODE_WRONG)
+		d->code_wrong++;
 	mosquitto_property_add_binary(&out, MQTT_PROP_CORRELATION_DATA, corr, clen);
 	publish(h, rt, json, jlen, 0, out);
 out:
