@@ -209,6 +209,8 @@ void hub_reload_devices(hub *h)
 			if (strcmp(old[i].id, d[n].id) == 0) {
 				d[n].hb_seen = old[i].hb_seen;
 				d[n].last_cursor = old[i].last_cursor;
+				d[n].code_hour = old[i].code_hour;
+				d[n].code_wrong = old[i].code_wrong;
 			}
 		n++;
 	}
@@ -1375,6 +1377,8 @@ void hub_handle(hub *h, short revents)
 		if (dv != h->data_version) {
 			h->data_version = dv;
 			hub_console_reload(h->con);
+			/* a device enrolled, moved to another site or removed by another process */
+			hub_reload_devices(h);
 			h->pub_at = 0;
 		}
 	}

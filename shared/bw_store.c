@@ -415,7 +415,8 @@ int bw_store_admins(bw_store *s, int (*cb)(const bw_admin *, void *), void *arg,
 	if (sqlite3_prepare_v2(s->db, "SELECT code, name_ar, name_fr, name_zgh, officer "
 			       "FROM administrations ORDER BY code", -1, &st, NULL) != SQLITE_OK)
 		return db_fail(s, e, "admins");
-	while (rc == BW_OK && sqlite3_step(st) == SQLITE_ROW) {
+	int step = SQLITE_DONE;
+	while (rc == BW_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
 		bw_admin a;
 		col_text(st, 0, a.code, sizeof a.code);
 		col_text(st, 1, a.name_ar, sizeof a.name_ar);
@@ -424,6 +425,9 @@ int bw_store_admins(bw_store *s, int (*cb)(const bw_admin *, void *), void *arg,
 		col_text(st, 4, a.officer, sizeof a.officer);
 		rc = cb(&a, arg);
 	}
+	/* a table read only in part must not pass for the whole table */
+	if (rc == BW_OK && step != SQLITE_DONE)
+		rc = db_fail(s, e, "read");
 	sqlite3_finalize(st);
 	return rc;
 }
@@ -441,7 +445,8 @@ int bw_store_categories(bw_store *s, const char *admin, int kind,
 	if (admin)
 		bind_text(st, 1, admin);
 	sqlite3_bind_int(st, 2, kind);
-	while (rc == BW_OK && sqlite3_step(st) == SQLITE_ROW) {
+	int step = SQLITE_DONE;
+	while (rc == BW_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
 		bw_category c;
 		col_text(st, 0, c.code, sizeof c.code);
 		col_text(st, 1, c.admin, sizeof c.admin);
@@ -451,6 +456,9 @@ int bw_store_categories(bw_store *s, const char *admin, int kind,
 		col_text(st, 5, c.name_zgh, sizeof c.name_zgh);
 		rc = cb(&c, arg);
 	}
+	/* a table read only in part must not pass for the whole table */
+	if (rc == BW_OK && step != SQLITE_DONE)
+		rc = db_fail(s, e, "read");
 	sqlite3_finalize(st);
 	return rc;
 }
@@ -462,7 +470,8 @@ int bw_store_sites(bw_store *s, int (*cb)(const bw_site *, void *), void *arg, b
 	if (sqlite3_prepare_v2(s->db, "SELECT code, admin, city, name_ar, name_fr, name_zgh FROM sites ORDER BY code",
 			       -1, &st, NULL) != SQLITE_OK)
 		return db_fail(s, e, "sites");
-	while (rc == BW_OK && sqlite3_step(st) == SQLITE_ROW) {
+	int step = SQLITE_DONE;
+	while (rc == BW_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
 		bw_site x;
 		col_text(st, 0, x.code, sizeof x.code);
 		col_text(st, 1, x.admin, sizeof x.admin);
@@ -472,6 +481,9 @@ int bw_store_sites(bw_store *s, int (*cb)(const bw_site *, void *), void *arg, b
 		col_text(st, 5, x.name_zgh, sizeof x.name_zgh);
 		rc = cb(&x, arg);
 	}
+	/* a table read only in part must not pass for the whole table */
+	if (rc == BW_OK && step != SQLITE_DONE)
+		rc = db_fail(s, e, "read");
 	sqlite3_finalize(st);
 	return rc;
 }
@@ -759,7 +771,8 @@ int bw_store_holiday_list(bw_store *s, const char *from, const char *to,
 		bind_text(st, 1, from);
 	if (to)
 		bind_text(st, 2, to);
-	while (rc == BW_OK && sqlite3_step(st) == SQLITE_ROW) {
+	int step = SQLITE_DONE;
+	while (rc == BW_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
 		bw_holiday h;
 		col_text(st, 0, h.day, sizeof h.day);
 		col_text(st, 1, h.name_ar, sizeof h.name_ar);
@@ -768,6 +781,9 @@ int bw_store_holiday_list(bw_store *s, const char *from, const char *to,
 		h.confirmed = sqlite3_column_int(st, 4);
 		rc = cb(&h, arg);
 	}
+	/* a table read only in part must not pass for the whole table */
+	if (rc == BW_OK && step != SQLITE_DONE)
+		rc = db_fail(s, e, "read");
 	sqlite3_finalize(st);
 	return rc;
 }
@@ -1200,7 +1216,8 @@ int bw_store_report(bw_store *s, const char *from, const char *to, const char *s
 		bind_text(st, 1, from);
 	if (to)
 		bind_text(st, 2, to);
-	while (rc == BW_OK && sqlite3_step(st) == SQLITE_ROW) {
+	int step = SQLITE_DONE;
+	while (rc == BW_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
 		bw_report_row row;
 		col_text(st, 0, row.admin, sizeof row.admin);
 		row.kind = sqlite3_column_int(st, 1);
@@ -1210,6 +1227,9 @@ int bw_store_report(bw_store *s, const char *from, const char *to, const char *s
 		row.reopened = sqlite3_column_int64(st, 5);
 		rc = cb(&row, arg);
 	}
+	/* a table read only in part must not pass for the whole table */
+	if (rc == BW_OK && step != SQLITE_DONE)
+		rc = db_fail(s, e, "read");
 	sqlite3_finalize(st);
 	return rc;
 }
