@@ -130,25 +130,6 @@ static const char *str(json_t *root, const char *key)
 	return json_string_value(json_object_get(root, key));
 }
 
-/* What kind of JSON error it was: jansson's own text quotes the input near the error,
- * and a command's note or a filed request may hold personal data, which must not reach
- * a log. The kind and the position are enough to find the fault. */
-static const char *json_kind(const json_error_t *je)
-{
-	switch (json_error_code(je)) {
-	case json_error_invalid_utf8: return "invalid UTF-8";
-	case json_error_premature_end_of_input: return "premature end of input";
-	case json_error_end_of_input_expected: return "text after the end";
-	case json_error_invalid_syntax: return "invalid syntax";
-	case json_error_null_character: return "\\u0000 in a string";
-	case json_error_null_byte_in_key: return "\\u0000 in a key";
-	case json_error_duplicate_key: return "duplicate key";
-	case json_error_stack_overflow: return "nested too deeply";
-	case json_error_numeric_overflow: return "number out of range";
-	case json_error_out_of_memory: return "out of memory";
-	default: return "not JSON";
-	}
-}
 
 int bw_agent_cmd_decode(const char *json, size_t len, bw_agent_cmd *c, bw_err *e)
 {
@@ -160,7 +141,7 @@ int bw_agent_cmd_decode(const char *json, size_t len, bw_agent_cmd *c, bw_err *e
 		return bw_fail(e, BW_ETOOBIG, "command: %zu bytes, at most %d", len, BW_AGENT_MSG_MAX);
 	root = json_loadb(json, len, JSON_REJECT_DUPLICATES, &je);
 	if (!root)
-		return bw_fail(e, BW_EINVAL, "json: %s at line %d, column %d", json_kind(&je), je.line,
+		return bw_fail(e, BW_EINVAL, "json: %s at line %d, column %d", bw_json_error_kind(&je), je.line,
 			       je.column);
 	json_t *v = json_object_get(root, "v");
 	const char *type = str(root, "type"), *op = str(root, "op");

@@ -13,6 +13,7 @@
 #include "bw_state.h"
 #include "bw_store.h"
 #include "bw_text.h"
+#include "bw_wire.h"
 #include "bw_uuid.h"
 
 int bw_proto_topic(char *out, size_t size, const char *device, const char *leaf, bw_err *e)
@@ -63,7 +64,7 @@ static int open_msg(const char *json, size_t len, size_t max, const char *type,
 		return bw_fail(e, BW_ETOOBIG, "json: %zu bytes, at most %zu", len, max);
 	json_t *r = json_loadb(json, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (!r)
-		return bw_fail(e, BW_EINVAL, "json: %s at line %d, column %d", jerr.text, jerr.line,
+		return bw_fail(e, BW_EINVAL, "json: %s at line %d, column %d", bw_json_error_kind(&jerr), jerr.line,
 			       jerr.column);
 	int rc = BW_OK;
 	const char *k;

@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bw_wire.h"
+
 /* One key of an object: 's' string into char[size], 'i' integer >= 0 into int, 'b' boolean
  * into int. Every key is required. */
 struct field {
@@ -56,25 +58,6 @@ static int read_obj(json_t *o, const struct field *f, size_t nf, const char *wha
 	return BW_OK;
 }
 
-/* What kind of JSON error it was. jansson's own text quotes the input near the error;
- * like every decoder of messages (bw_agentproto.c), this one names only the kind and the
- * position, so no fragment of a payload reaches a log. */
-static const char *json_kind(const json_error_t *je)
-{
-	switch (json_error_code(je)) {
-	case json_error_invalid_utf8: return "invalid UTF-8";
-	case json_error_premature_end_of_input: return "premature end of input";
-	case json_error_end_of_input_expected: return "text after the end";
-	case json_error_invalid_syntax: return "invalid syntax";
-	case json_error_null_character: return "\\u0000 in a string";
-	case json_error_null_byte_in_key: return "\\u0000 in a key";
-	case json_error_duplicate_key: return "duplicate key";
-	case json_error_stack_overflow: return "nested too deeply";
-	case json_error_numeric_overflow: return "number out of range";
-	case json_error_out_of_memory: return "out of memory";
-	default: return "not JSON";
-	}
-}
 
 /* Parses the envelope: size, JSON, v = 1, type, and exactly the array keys named. */
 static int envelope(const char *json, size_t len, const char *type, const char *const *arrays,
@@ -88,7 +71,7 @@ static int envelope(const char *json, size_t len, const char *type, const char *
 		return bw_fail(e, BW_ETOOBIG, "%s: %zu bytes, at most %d", type, len, BW_PUB_MAX);
 	json_t *o = json_loadb(json, len, JSON_REJECT_DUPLICATES, &je);
 	if (!o)
-		return bw_fail(e, BW_EINVAL, "json: %s at line %d, column %d", json_kind(&je), je.line,
+		return bw_fail(e, BW_EINVAL, "json: %s at line %d, column %d", bw_json_error_kind(&je), je.line,
 			       je.column);
 	if (!json_is_object(o)) {
 		bw_fail(e, BW_EINVAL, "json: expected an object");

@@ -290,6 +290,23 @@ int bw_wire_event_encode(const bw_event *ev, const char *ref, char **out, size_t
 
 /* ---- decoding ---- */
 
+const char *bw_json_error_kind(const json_error_t *je)
+{
+	switch (json_error_code(je)) {
+	case json_error_invalid_utf8: return "invalid UTF-8";
+	case json_error_premature_end_of_input: return "premature end of input";
+	case json_error_end_of_input_expected: return "text after the end";
+	case json_error_invalid_syntax: return "invalid syntax";
+	case json_error_null_character: return "\\u0000 in a string";
+	case json_error_null_byte_in_key: return "\\u0000 in a key";
+	case json_error_duplicate_key: return "duplicate key";
+	case json_error_stack_overflow: return "nested too deeply";
+	case json_error_numeric_overflow: return "number out of range";
+	case json_error_out_of_memory: return "out of memory";
+	default: return "not JSON";
+	}
+}
+
 /* Parses the payload and checks that it is an object; *root is the caller's on BW_OK. */
 static int load(const char *json, size_t len, json_t **root, bw_err *e)
 {
@@ -330,9 +347,8 @@ static int load(const char *json, size_t len, json_t **root, bw_err *e)
 		default:
 			break;
 		}
-		char text[JSON_ERROR_TEXT_LENGTH];
 		return bw_fail(e, BW_EINVAL, "json: %s at line %d, column %d",
-		               shown(je.text, text), je.line, je.column);
+		               bw_json_error_kind(&je), je.line, je.column);
 	}
 	if (!json_is_object(j)) {
 		json_decref(j);

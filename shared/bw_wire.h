@@ -8,6 +8,8 @@
 #include "bw_request.h"
 #include "bw_store.h"
 
+#include <jansson.h>
+
 /* The one version this program writes and accepts in "v". */
 #define BW_WIRE_VERSION 1
 
@@ -69,5 +71,10 @@ int bw_wire_event_decode(const char *json, size_t len, bw_event *ev,
  * or "type" does not fit typesz. */
 int bw_wire_peek(const char *json, size_t len, int *version, char *type, size_t typesz,
                  bw_err *e);
+
+/* What kind of JSON error jansson reported ("invalid syntax", "nested too deeply", ...).
+ * jansson's own text quotes the input near the error, and a payload may hold personal
+ * data that must not reach a log: every decoder reports the kind and the position. */
+const char *bw_json_error_kind(const json_error_t *je);
 
 #endif
