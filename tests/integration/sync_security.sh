@@ -99,7 +99,7 @@ grep -q "dropped up/req from k1: payload of 1000000 bytes" "$BW_HUB_LOG" || bw_f
 grep -q "dropped up/req from k1: json: " "$BW_HUB_LOG" || bw_fail "parse errors not named"
 grep -q "dropped up/query from k1: response topic must be its own" "$BW_HUB_LOG" || bw_fail "foreign response topic"
 ! grep -q "Fatima\|AB123456\|near '" "$BW_HUB_LOG" || bw_fail "payload text in the hub's log: $(grep "Fatima\|AB123456\|near '" "$BW_HUB_LOG")"
-grep -q "dropped up/req from k1: json: invalid token at line 1, column" "$BW_HUB_LOG" || bw_fail "parse error kind and position not named"
+grep -q "dropped up/req from k1: json: invalid syntax at line 1, column" "$BW_HUB_LOG" || bw_fail "parse error kind and position not named"
 bw_expect "k1's dropped messages counted" "$(bw_hubsql "SELECT dropped FROM devices WHERE id='k1'")" $((n + 2))
 kill -0 "$BW_HUB_PID" || bw_fail "the hub died"
 bw_expect "nothing stored" "$(count)" 0
