@@ -85,6 +85,8 @@ else
   echo "   No display: the kiosk and the agent console need one. To see them here, run"
   echo "   under Xvfb:  Xvfb :7 -screen 0 1920x1080x24 & DISPLAY=:7 make run"
   echo "   and take a screenshot with:  import -display :7 -window root site.png"
+  echo "   (without a window manager both windows open at the same place: raise one with"
+  echo "   DISPLAY=:7 xdotool search --name 'bawaba — agent' windowraise)"
 fi
 if [ -n "$gui" ] && have bawaba-kiosk; then
   say "kiosk"
