@@ -20,7 +20,17 @@ typedef struct ag_sender {
 	int (*send)(void *arg, const bw_agent_cmd *c, uint32_t *corr, bw_err *e);
 } ag_sender;
 
-enum ag_lang { AG_LANG_AR = 0, AG_LANG_FR, AG_LANG_COUNT };
+/* The console's languages in Ctrl+L order: Arabic, French, Tamazight (Tifinagh). */
+enum ag_lang { AG_LANG_AR = 0, AG_LANG_FR, AG_LANG_ZGH, AG_LANG_COUNT };
+
+/* The catalogue code of lang ("ar", "fr", "zgh"); out-of-range values are Arabic. */
+const char *ag_lang_code(int lang);
+/* The enum ag_lang of a code ("ar", "fr", "zgh"), or -1 for anything else. */
+int ag_lang_of(const char *code);
+/* The language Ctrl+L switches to from lang: ar -> fr -> zgh -> ar. */
+int ag_lang_next(int lang);
+/* 1 if lang is laid out right to left (Arabic only: Tifinagh reads left to right). */
+int ag_lang_is_rtl(int lang);
 
 enum ag_modal { AG_M_NONE = 0, AG_M_ASSIGN, AG_M_ANSWER, AG_M_EXTEND, AG_M_REJECT, AG_M_REOPEN,
                 AG_M_FILE, AG_M_FILTER, AG_M_COUNT };

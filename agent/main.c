@@ -50,7 +50,7 @@ static const bw_conf_key conf_keys[] = {
 	BW_CONF_S("device", "kind", ag_conf, kind, "agent", "agent"),
 	BW_CONF_S("device", "site", ag_conf, site, NULL, "the agent's reception site"),
 	BW_CONF_I("device", "num", ag_conf, num, 0, 9999, "0", "unused by agents"),
-	BW_CONF_S("console", "lang", ag_conf, lang, "ar", "first language: ar | fr"),
+	BW_CONF_S("console", "lang", ag_conf, lang, "ar", "first language: ar | fr | zgh"),
 	BW_CONF_I("console", "width", ag_conf, width, 800, 7680, "1920", "window width"),
 	BW_CONF_I("console", "height", ag_conf, height, 600, 4320, "1080", "window height"),
 	BW_CONF_B("console", "sound", ag_conf, sound, "false", "beep on new and newly overdue requests"),
@@ -85,7 +85,7 @@ static void usage(FILE *fp)
 		"usage: bawaba-agent -c AGENT.conf [options]\n"
 		"  -c FILE              the agent's credentials (BROKERDIR/devices/agent-NAME.conf)\n"
 		"  -n                   check the settings, say \"configuration OK\" and exit\n"
-		"  --lang ar|fr         first language (Ctrl+L switches)\n"
+		"  --lang ar|fr|zgh     first language (Ctrl+L cycles ar, fr, zgh)\n"
 		"  --size WxH           window size (1920x1080, 1366x768, ...)\n"
 		"  --locale-dir DIR     translation catalogues\n"
 		"  --fonts-dir DIR      Noto fonts\n"
@@ -98,7 +98,7 @@ static void usage(FILE *fp)
 		"  --bench-log FILE     one line per queue row change, with the wall clock\n"
 		"  --bench-scroll N     no hub: 10,000 rows, N frames scrolled, frame times printed\n"
 		"keys: j/k or arrows move, Enter opens, a assign, p in progress, r answer, e extend,\n"
-		"      x reject, c close, o reopen, n new request, / filter, F5 refresh, Ctrl+L language\n");
+		"      x reject, c close, o reopen, n new request, / filter, F5 refresh, Ctrl+L next language\n");
 }
 
 typedef struct app {
@@ -162,7 +162,7 @@ static void dump_state(app *a)
 		return;
 	static const char *const net[] = { "connecting", "online", "lost", "refused" };
 	fprintf(fp, "net %s\nlang %s\nloaded %d\nrows %d\nview %d\n", net[c->net & 3],
-		c->lang == AG_LANG_AR ? "ar" : "fr", m->loaded, m->nrows, ag_model_view_count(m));
+		ag_lang_code(c->lang), m->loaded, m->nrows, ag_model_view_count(m));
 	fprintf(fp, "counts new=%ld assigned=%ld in_progress=%ld extended=%ld overdue=%ld answered_today=%ld\n",
 		m->counts[AG_CNT_NEW], m->counts[AG_CNT_ASSIGNED], m->counts[AG_CNT_IN_PROGRESS],
 		m->counts[AG_CNT_EXTENDED], m->counts[AG_CNT_OVERDUE], m->counts[AG_CNT_ANSWERED_TODAY]);
@@ -299,11 +299,6 @@ static int bench_scroll(app *a, int frames)
 
 /* ---- main ---- */
 
-static int lang_code(const char *s)
-{
-	return !strcmp(s, "fr") ? AG_LANG_FR : AG_LANG_AR;
-}
-
 int main(int argc, char **argv)
 {
 	ag_conf conf;
@@ -360,8 +355,8 @@ int main(int argc, char **argv)
 		conf.height = o_h;
 	}
 	if (o_sound) conf.sound = 1;
-	if (strcmp(conf.lang, "ar") && strcmp(conf.lang, "fr")) {
-		fprintf(stderr, "bawaba-agent: lang: '%s' is not ar or fr\n", conf.lang);
+	if (ag_lang_of(conf.lang) < 0) {
+		fprintf(stderr, "bawaba-agent: lang: '%s' is not ar, fr or zgh\n", conf.lang);
 		return 2;
 	}
 	if (conf_path && (strncmp(conf.net.username, "agent-", 6) != 0 || strcmp(conf.id, conf.net.username) != 0)) {
@@ -403,7 +398,7 @@ int main(int argc, char **argv)
 	ui_text_ops ops = kr_text_ops(a.r);
 	ag_sender snd = { &a, send_cb };
 	if (ag_console_init(&a.con, &ops, w, h, conf.net.username[0] ? conf.net.username : "agent-bench",
-			    conf.site[0] ? conf.site : "-", lang_code(conf.lang), cat, &snd, &a.log, &e) != BW_OK) {
+			    conf.site[0] ? conf.site : "-", ag_lang_of(conf.lang), cat, &snd, &a.log, &e) != BW_OK) {
 		fprintf(stderr, "bawaba-agent: %s\n", e.msg);
 		kr_close(a.r);
 		bw_store_close(cat);

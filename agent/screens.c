@@ -112,6 +112,9 @@ static const char *admin_name(const ag_console *c, const char *code)
 	const bw_admin *a = admin_of(c, code);
 	if (!a)
 		return code;
+	/* a catalogue entry without a Tamazight name still shows one (the French) */
+	if (c->lang == AG_LANG_ZGH && a->name_zgh[0])
+		return a->name_zgh;
 	return c->lang == AG_LANG_AR ? a->name_ar : a->name_fr;
 }
 
@@ -352,12 +355,35 @@ void ag_console_free(ag_console *c)
 	c->admins = NULL;
 }
 
+const char *ag_lang_code(int lang)
+{
+	static const char *const code[AG_LANG_COUNT] = { "ar", "fr", "zgh" };
+	return (unsigned)lang < AG_LANG_COUNT ? code[lang] : code[AG_LANG_AR];
+}
+
+int ag_lang_of(const char *code)
+{
+	for (int l = 0; l < AG_LANG_COUNT; l++)
+		if (code && strcmp(code, ag_lang_code(l)) == 0)
+			return l;
+	return -1;
+}
+
+int ag_lang_next(int lang)
+{
+	return (unsigned)lang < AG_LANG_COUNT ? (lang + 1) % AG_LANG_COUNT : AG_LANG_AR;
+}
+
+int ag_lang_is_rtl(int lang)
+{
+	return lang == AG_LANG_AR;
+}
+
 void ag_console_set_lang(ag_console *c, int lang)
 {
-	static const char *const code[AG_LANG_COUNT] = { "ar", "fr" };
 	c->lang = (unsigned)lang < AG_LANG_COUNT ? lang : AG_LANG_AR;
-	bw_i18n_set_lang(code[c->lang]);
-	c->ui->rtl = c->lang == AG_LANG_AR;
+	bw_i18n_set_lang(ag_lang_code(c->lang));
+	c->ui->rtl = ag_lang_is_rtl(c->lang);
 }
 
 void ag_console_resize(ag_console *c, int w, int h)
@@ -490,7 +516,7 @@ static void open_file_form(ag_console *c)
 
 static void cycle_lang(ag_console *c)
 {
-	ag_console_set_lang(c, (c->lang + 1) % AG_LANG_COUNT);
+	ag_console_set_lang(c, ag_lang_next(c->lang));
 }
 
 void ag_console_key(ag_console *c, int key)
@@ -1248,7 +1274,7 @@ static void send_file(ag_console *c)
 	bw_strlcpy(r->uid, "00000000-0000-7000-8000-000000000000", sizeof r->uid);  /* the hub makes it */
 	bw_strlcpy(r->admin, c->nadmins ? c->admins[c->file_admin].code : "", sizeof r->admin);
 	bw_strlcpy(r->site, c->site, sizeof r->site);
-	bw_strlcpy(r->lang, c->lang == AG_LANG_AR ? "ar" : "fr", sizeof r->lang);
+	bw_strlcpy(r->lang, ag_lang_code(c->lang), sizeof r->lang);
 	bw_strlcpy(r->text, c->f_text_buf, sizeof r->text);
 	bw_strlcpy(r->phone, c->f_phone_buf, sizeof r->phone);
 	r->consent = r->phone[0] != '\0';

@@ -6,7 +6,7 @@
 # actor; the citizen's SMS goes out and the kiosk gets the notification; Ctrl+L switches
 # to Arabic; an agent of another site sees none of it and cannot act, through the console
 # or by publishing on the broker; a wrong password is said on screen. Screenshots in
-# French and Arabic go to $BW_TMP/shots (BW_UPDATE_REFS=1 copies them to tests/ref/agent).
+# French, Tamazight and Arabic go to $BW_TMP/shots (BW_UPDATE_REFS=1 copies them to tests/ref/agent).
 set -u
 . "$BW_TOP/tests/lib/broker.sh"
 . "$BW_TOP/tests/lib/sync.sh"
@@ -225,9 +225,13 @@ bw_expect "desk request at the hub" "$(bw_hubsql "SELECT channel || ' ' || devic
   "2 agent-amina RABAT-IMMAT"   # channel 2 = desk
 bw_wait_file "$BW_TMP/amina.state" "^row $ref_d received complaint desk agent-amina" 5 || bw_fail "the desk request is not in the queue"
 
-# 5. Arabic, live: Ctrl+L; a new request and the reject dialog, in Arabic
+# 5. Ctrl+L cycles fr -> zgh -> ar: Tamazight (Tifinagh, left to right) on the way, then
+# Arabic, live: a new request and the reject dialog, in Arabic
 xdotool windowfocus --sync "$WID" key ctrl+l
-bw_wait_file "$BW_TMP/amina.state" "^lang ar" 5 || bw_fail "Ctrl+L did not switch to Arabic"
+bw_wait_file "$BW_TMP/amina.state" "^lang zgh" 5 || bw_fail "Ctrl+L did not switch from French to Tamazight"
+shot amina zgh-1-queue
+xdotool windowfocus --sync "$WID" key ctrl+l
+bw_wait_file "$BW_TMP/amina.state" "^lang ar" 5 || bw_fail "Ctrl+L did not switch from Tamazight to Arabic"
 bw_dev k1 -n 1 -p -a TRANSPORT -w 20 > "$BW_TMP/k1b.out" || bw_fail "k1 submit 2"
 ref_k2=$(awk '/^ref /{print $2; exit}' "$BW_TMP/k1b.out")
 bw_wait_file "$BW_TMP/amina.state" "^row $ref_k2 received" 5 || bw_fail "second kiosk request did not appear"

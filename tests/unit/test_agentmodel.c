@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../../agent/console.h"
 #include "../../agent/model.h"
 #include "../../hub/agent.h"
 #include "bw_agentproto.h"
@@ -410,6 +411,36 @@ START_TEST(ten_thousand_rows)
 }
 END_TEST
 
+/* Ctrl+L cycles ar -> fr -> zgh -> ar; the codes are the catalogues' and the requests'
+ * lang; only Arabic is right to left (Tifinagh reads left to right). */
+START_TEST(lang_cycle)
+{
+	ck_assert_int_eq(AG_LANG_COUNT, 3);
+	ck_assert_int_eq(ag_lang_next(AG_LANG_AR), AG_LANG_FR);
+	ck_assert_int_eq(ag_lang_next(AG_LANG_FR), AG_LANG_ZGH);
+	ck_assert_int_eq(ag_lang_next(AG_LANG_ZGH), AG_LANG_AR);
+	ck_assert_int_eq(ag_lang_next(ag_lang_next(ag_lang_next(AG_LANG_AR))), AG_LANG_AR);
+	ck_assert_int_eq(ag_lang_next(-1), AG_LANG_AR);
+	ck_assert_int_eq(ag_lang_next(AG_LANG_COUNT), AG_LANG_AR);
+	ck_assert_str_eq(ag_lang_code(AG_LANG_AR), "ar");
+	ck_assert_str_eq(ag_lang_code(AG_LANG_FR), "fr");
+	ck_assert_str_eq(ag_lang_code(AG_LANG_ZGH), "zgh");
+	ck_assert_str_eq(ag_lang_code(99), "ar");
+	for (int l = 0; l < AG_LANG_COUNT; l++) {
+		ck_assert_int_eq(ag_lang_of(ag_lang_code(l)), l);
+		/* a filed request's lang must fit bw_request.lang with its NUL */
+		ck_assert_uint_lt(strlen(ag_lang_code(l)), sizeof ((bw_request *)0)->lang);
+	}
+	ck_assert_int_eq(ag_lang_of("ber"), -1);
+	ck_assert_int_eq(ag_lang_of("zg"), -1);
+	ck_assert_int_eq(ag_lang_of(""), -1);
+	ck_assert_int_eq(ag_lang_of(NULL), -1);
+	ck_assert_int_eq(ag_lang_is_rtl(AG_LANG_AR), 1);
+	ck_assert_int_eq(ag_lang_is_rtl(AG_LANG_FR), 0);
+	ck_assert_int_eq(ag_lang_is_rtl(AG_LANG_ZGH), 0);
+}
+END_TEST
+
 Suite *suite_agentmodel(void)
 {
 	Suite *s = suite_create("agentmodel");
@@ -424,5 +455,8 @@ Suite *suite_agentmodel(void)
 	tcase_add_test(tc, indicators);
 	tcase_add_test(tc, ten_thousand_rows);
 	suite_add_tcase(s, tc);
+	TCase *tl = tcase_create("lang");
+	tcase_add_test(tl, lang_cycle);
+	suite_add_tcase(s, tl);
 	return s;
 }
