@@ -8,16 +8,15 @@
 #include <errno.h>
 #include <mosquitto.h>
 #include <mqtt_protocol.h>
-#include <netdb.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "bw_probe.h"
+
 #define PENDING_MAX 64
-#define PROBE_TIMEOUT_MS 5000
 #define TOPIC_MAX 128
 
 typedef struct pending {
@@ -35,8 +34,8 @@ struct ag_client {
 	struct mosquitto *m;
 	int state;             /* enum ag_net */
 	int sock_open;         /* the MQTT socket exists (CONNECT sent or online) */
-	int probe_fd;
-	int64_t probe_until, reconnect_at, misc_at;
+	bw_probe probe;         /* the TCP probe before each connection (bw_probe.h) */
+	int64_t reconnect_at, misc_at;
 	int reconnect_ms;
 	uint32_t next_corr;
 	pending pend[PENDING_MAX];
@@ -193,48 +192,21 @@ static void mqtt_connect(ag_client *c)
 
 static void try_connect(ag_client *c)
 {
-	struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *ai = NULL;
-	char port[8];
-	snprintf(port, sizeof port, "%d", c->set.port);
-	int g = getaddrinfo(c->set.host, port, &hints, &ai);
-	if (g != 0) {
-		lost(c, gai_strerror(g));
-		return;
-	}
-	int fd = socket(ai->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	int rc = fd < 0 ? -1 : connect(fd, ai->ai_addr, ai->ai_addrlen);
-	int err = errno;
-	freeaddrinfo(ai);
-	if (fd >= 0 && rc == 0) {
-		close(fd);
+	bw_err e;
+	if (bw_probe_start(&c->probe, c->set.host, c->set.port, now_ms(), &e) != BW_OK)
+		lost(c, e.msg);
+	else if (c->probe.fd < 0)
 		mqtt_connect(c);
-	} else if (fd >= 0 && err == EINPROGRESS) {
-		c->probe_fd = fd;
-		c->probe_until = now_ms() + PROBE_TIMEOUT_MS;
-	} else {
-		if (fd >= 0)
-			close(fd);
-		lost(c, strerror(err));
-	}
 }
 
 static void probe_done(ag_client *c, short revents)
 {
-	int err = 0;
-	socklen_t len = sizeof err;
-	if (!(revents & (POLLOUT | POLLERR | POLLHUP))) {
-		if (now_ms() < c->probe_until)
-			return;
-		err = ETIMEDOUT;
-	} else if (getsockopt(c->probe_fd, SOL_SOCKET, SO_ERROR, &err, &len) != 0) {
-		err = errno;
-	}
-	close(c->probe_fd);
-	c->probe_fd = -1;
-	if (err)
-		lost(c, strerror(err));
-	else
+	bw_err e;
+	int rc = bw_probe_check(&c->probe, revents, now_ms(), &e);
+	if (rc == BW_OK)
 		mqtt_connect(c);
+	else if (rc != BW_EAGAIN)
+		lost(c, e.msg);
 }
 
 int ag_client_new(ag_client **out, const ag_client_settings *s, const ag_client_callbacks *cb,
@@ -254,7 +226,7 @@ int ag_client_new(ag_client **out, const ag_client_settings *s, const ag_client_
 	if (cb)
 		c->cb = *cb;
 	c->log = log;
-	c->probe_fd = -1;
+	bw_probe_init(&c->probe);
 	c->next_corr = (uint32_t)now_ms() & 0xFFFF;
 	snprintf(c->t_cmd, sizeof c->t_cmd, "bawaba/v1/agent/%s/up/cmd", s->username);
 	snprintf(c->t_down, sizeof c->t_down, "bawaba/v1/agent/%s/down/", s->username);
@@ -289,8 +261,7 @@ void ag_client_free(ag_client *c)
 		for (int i = 0; i < 20 && mosquitto_want_write(c->m); i++)
 			mosquitto_loop_write(c->m, 1);
 	}
-	if (c->probe_fd >= 0)
-		close(c->probe_fd);
+	bw_probe_close(&c->probe);
 	if (c->m)
 		mosquitto_destroy(c->m);
 	mosquitto_lib_cleanup();
@@ -342,12 +313,12 @@ out:
 
 int ag_client_fd(ag_client *c)
 {
-	return c->probe_fd >= 0 ? c->probe_fd : c->sock_open ? mosquitto_socket(c->m) : -1;
+	return c->probe.fd >= 0 ? c->probe.fd : c->sock_open ? mosquitto_socket(c->m) : -1;
 }
 
 int ag_client_want_write(ag_client *c)
 {
-	return c->probe_fd >= 0 || (c->sock_open && mosquitto_want_write(c->m));
+	return c->probe.fd >= 0 || (c->sock_open && mosquitto_want_write(c->m));
 }
 
 static void expire(ag_client *c, int64_t now)
@@ -368,7 +339,7 @@ void ag_client_handle(ag_client *c, short revents)
 	int rc = MOSQ_ERR_SUCCESS;
 	expire(c, now);
 	if (!c->sock_open) {
-		if (c->probe_fd >= 0) {
+		if (c->probe.fd >= 0) {
 			probe_done(c, revents);
 			revents = 0;
 		} else if (now >= c->reconnect_at) {
@@ -408,9 +379,9 @@ void ag_client_handle(ag_client *c, short revents)
 int ag_client_timeout_ms(ag_client *c)
 {
 	int64_t now = now_ms(), next = now + 1000;
-	if (c->probe_fd >= 0 && c->probe_until < next)
-		next = c->probe_until;
-	else if (!c->sock_open && c->probe_fd < 0 && c->reconnect_at < next)
+	if (c->probe.fd >= 0 && c->probe.until_ms < next)
+		next = c->probe.until_ms;
+	else if (!c->sock_open && c->probe.fd < 0 && c->reconnect_at < next)
 		next = c->reconnect_at;
 	else if (c->sock_open && c->misc_at < next)
 		next = c->misc_at;

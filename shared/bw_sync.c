@@ -5,8 +5,6 @@
 
 #include <errno.h>
 #include <mosquitto.h>
-#include <netdb.h>
-#include <sys/socket.h>
 #include <unistd.h>
 #include <mqtt_protocol.h>
 #include <poll.h>
@@ -19,6 +17,7 @@
 
 #include "bw_calendar.h"
 #include "bw_conf.h"
+#include "bw_probe.h"
 #include "bw_pub.h"
 #include "bw_ref.h"
 #include "bw_uuid.h"
@@ -70,8 +69,7 @@ struct bw_sync {
 	const bw_log *log;
 	struct mosquitto *m;
 
-	int probe_fd;           /* a TCP probe of the broker in progress, or -1 */
-	int64_t probe_until;
+	bw_probe probe;         /* a TCP probe of the broker in progress (bw_probe.h) */
 	int sock_open;          /* a connection exists (CONNACK may still be due) */
 	int online;             /* CONNACK success received */
 	int hub;                /* the hub's retained presence: 1 online, 0 offline, -1 not heard */
@@ -953,63 +951,24 @@ static void mqtt_connect(bw_sync *s)
 	s->misc_at = now_ms() + 1000;
 }
 
-/* A non-blocking TCP probe of the broker, polled like the MQTT socket: an unreachable
- * host (cable out, packets dropped) would otherwise stall the caller's loop for the
- * kernel's whole connect timeout, and a kiosk must keep serving meanwhile. */
-#define PROBE_TIMEOUT_MS 5000
-
+/* The broker is probed without blocking first (bw_probe.h), then libmosquitto connects. */
 static void try_connect(bw_sync *s)
 {
-	struct addrinfo hints = { .ai_socktype = SOCK_STREAM, .ai_flags = AI_NUMERICHOST }, *ai = NULL;
-	char port[8];
-	snprintf(port, sizeof port, "%d", s->set.port);
-	/* a name instead of an address costs a (blocking) resolver call: configs use addresses */
-	if (getaddrinfo(s->set.host, port, &hints, &ai) != 0) {
-		hints.ai_flags = 0;
-		int g = getaddrinfo(s->set.host, port, &hints, &ai);
-		if (g != 0) {
-			connect_failed(s, gai_strerror(g));
-			return;
-		}
-	}
-	int fd = socket(ai->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (fd < 0) {
-		freeaddrinfo(ai);
-		connect_failed(s, strerror(errno));
-		return;
-	}
-	int rc = connect(fd, ai->ai_addr, ai->ai_addrlen);
-	freeaddrinfo(ai);
-	if (rc == 0) {
-		close(fd);
+	bw_err e;
+	if (bw_probe_start(&s->probe, s->set.host, s->set.port, now_ms(), &e) != BW_OK)
+		connect_failed(s, e.msg);
+	else if (s->probe.fd < 0)
 		mqtt_connect(s);
-	} else if (errno == EINPROGRESS) {
-		s->probe_fd = fd;
-		s->probe_until = now_ms() + PROBE_TIMEOUT_MS;
-	} else {
-		int err = errno;
-		close(fd);
-		connect_failed(s, strerror(err));
-	}
 }
 
 static void probe_done(bw_sync *s, short revents)
 {
-	int err = 0;
-	socklen_t len = sizeof err;
-	if (!(revents & (POLLOUT | POLLERR | POLLHUP))) {
-		if (now_ms() < s->probe_until)
-			return;
-		err = ETIMEDOUT;
-	} else if (getsockopt(s->probe_fd, SOL_SOCKET, SO_ERROR, &err, &len) != 0) {
-		err = errno;
-	}
-	close(s->probe_fd);
-	s->probe_fd = -1;
-	if (err)
-		connect_failed(s, strerror(err));
-	else
+	bw_err e;
+	int rc = bw_probe_check(&s->probe, revents, now_ms(), &e);
+	if (rc == BW_OK)
 		mqtt_connect(s);
+	else if (rc != BW_EAGAIN)
+		connect_failed(s, e.msg);
 }
 
 int bw_sync_new(bw_sync **out, const bw_sync_settings *set, bw_store *st,
@@ -1022,7 +981,7 @@ int bw_sync_new(bw_sync **out, const bw_sync_settings *set, bw_store *st,
 	s->hub = -1;
 	int rc;
 	s->set = *set;
-	s->probe_fd = -1;
+	bw_probe_init(&s->probe);
 	s->st = st;
 	s->db = bw_store_db(st);
 	if (cb)
@@ -1095,8 +1054,7 @@ void bw_sync_free(bw_sync *s)
 			nanosleep(&ts, NULL);
 		}
 	}
-	if (s->probe_fd >= 0)
-		close(s->probe_fd);
+	bw_probe_close(&s->probe);
 	if (s->m)
 		mosquitto_destroy(s->m);
 	for (int i = 0; i < Q_COUNT; i++)
@@ -1203,12 +1161,12 @@ out:
 
 int bw_sync_fd(bw_sync *s)
 {
-	return s->probe_fd >= 0 ? s->probe_fd : s->sock_open ? mosquitto_socket(s->m) : -1;
+	return s->probe.fd >= 0 ? s->probe.fd : s->sock_open ? mosquitto_socket(s->m) : -1;
 }
 
 int bw_sync_want_write(bw_sync *s)
 {
-	return s->probe_fd >= 0 || (s->sock_open && mosquitto_want_write(s->m));
+	return s->probe.fd >= 0 || (s->sock_open && mosquitto_want_write(s->m));
 }
 
 static void lost(bw_sync *s, int rc)
@@ -1227,7 +1185,7 @@ void bw_sync_handle(bw_sync *s, short revents)
 	int64_t now = now_ms();
 	int rc = MOSQ_ERR_SUCCESS;
 	if (!s->sock_open) {
-		if (s->probe_fd >= 0) {
+		if (s->probe.fd >= 0) {
 			probe_done(s, revents);
 			revents = 0;   /* they were the probe's */
 		} else if (now >= s->reconnect_at) {
@@ -1279,9 +1237,9 @@ void bw_sync_handle(bw_sync *s, short revents)
 int bw_sync_timeout_ms(bw_sync *s)
 {
 	int64_t now = now_ms(), next = now + 1000;
-	if (s->probe_fd >= 0) {
-		if (s->probe_until < next)
-			next = s->probe_until;
+	if (s->probe.fd >= 0) {
+		if (s->probe.until_ms < next)
+			next = s->probe.until_ms;
 	} else if (!s->sock_open) {
 		if (s->reconnect_at < next)
 			next = s->reconnect_at;
