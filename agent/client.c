@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "bw_probe.h"
+#include "bw_mqtt.h"
 
 #define PENDING_MAX 64
 #define TOPIC_MAX 128
@@ -257,9 +258,7 @@ void ag_client_free(ag_client *c)
 	if (!c)
 		return;
 	if (c->m && c->sock_open) {
-		mosquitto_disconnect_v5(c->m, 0, NULL);
-		for (int i = 0; i < 20 && mosquitto_want_write(c->m); i++)
-			mosquitto_loop_write(c->m, 1);
+		bw_mqtt_goodbye(c->m, 200);
 	}
 	bw_probe_close(&c->probe);
 	if (c->m)

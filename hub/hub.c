@@ -21,6 +21,7 @@
 
 #include "bw_calendar.h"
 #include "bw_conf.h"
+#include "bw_mqtt.h"
 #include "bw_proto.h"
 #include "bw_ref.h"
 #include "bw_store.h"
@@ -1293,12 +1294,7 @@ void hub_free(hub *h)
 	if (h->m && h->online) {
 		/* a clean DISCONNECT discards the will: say goodbye ourselves */
 		publish_presence(h, 0);
-		mosquitto_disconnect_v5(h->m, 0, NULL);
-		for (int i = 0; i < 100 && mosquitto_want_write(h->m); i++) {
-			mosquitto_loop_write(h->m, 1);
-			struct timespec ts = { 0, 10 * 1000000 };
-			nanosleep(&ts, NULL);
-		}
+		bw_mqtt_goodbye(h->m, 1000);
 	}
 	if (h->m)
 		mosquitto_destroy(h->m);

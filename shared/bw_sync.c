@@ -17,6 +17,7 @@
 
 #include "bw_calendar.h"
 #include "bw_conf.h"
+#include "bw_mqtt.h"
 #include "bw_probe.h"
 #include "bw_pub.h"
 #include "bw_ref.h"
@@ -1047,12 +1048,7 @@ void bw_sync_free(bw_sync *s)
 	tx_done(s);
 	if (s->m && s->online) {
 		publish_presence(s, 0);
-		mosquitto_disconnect_v5(s->m, 0, NULL);
-		for (int i = 0; i < 50 && mosquitto_want_write(s->m); i++) {
-			mosquitto_loop_write(s->m, 1);
-			struct timespec ts = { 0, 20 * 1000000 };
-			nanosleep(&ts, NULL);
-		}
+		bw_mqtt_goodbye(s->m, 1000);
 	}
 	bw_probe_close(&s->probe);
 	if (s->m)
