@@ -174,9 +174,13 @@ static int open311_row(const bw_request *r, void *arg)
 		"requested_datetime", when);
 	if (!o)
 		return BW_ENOMEM;
-	char due[24];
-	snprintf(due, sizeof due, "%sT23:59:59Z", r->deadline);
-	json_object_set_new(o, "expected_datetime", json_string(due));
+	/* the deadline's last second in legal time: an answer that day is in time */
+	char due[BW_ISO_LEN + 1];
+	bw_day dl;
+	if (bw_day_parse(r->deadline, &dl, NULL) == BW_OK) {
+		bw_legal_iso(bw_legal_day_start(dl + 1) - 1, due);
+		json_object_set_new(o, "expected_datetime", json_string(due));
+	}
 	if (r->site[0])
 		json_object_set_new(o, "address", json_string(r->site));
 	if (!x->anon)
