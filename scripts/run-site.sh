@@ -15,7 +15,7 @@ SITE=RABAT-IMMAT
 umask 077
 mkdir -p "$RUN/logs"
 chmod 700 "$RUN" "$RUN/logs"
-for f in "$RUN"/logs/*.log "$RUN"/*.db "$RUN"/*.db-wal "$RUN"/*.db-shm; do [ -e "$f" ] && chmod 600 "$f"; done
+for f in "$RUN"/logs/*.log "$RUN"/*.db "$RUN"/*.db-wal "$RUN"/*.db-shm; do if [ -e "$f" ]; then chmod 600 "$f"; fi; done
 db=$RUN/hub.db
 broker=$RUN/broker
 pids=""
