@@ -1,4 +1,4 @@
-/* grammar.c: the citizen SMS grammar: the keyword table, text folding, and what a message asks. */
+/* grammar.c: the citizen SMS grammar: text folding, keyword matching, and what a message asks. */
 #include "grammar.h"
 
 #include <stdint.h>
@@ -7,138 +7,7 @@
 #include "bw_ref.h"
 #include "bw_text.h"
 
-/* ---- The keyword table ------------------------------------------------------------
- * Every word the grammar knows is here. To add a spelling, add a row: spellings are
- * folded by sms_normalize before matching, so write them as people do (accents, hamza,
- * ta marbuta all fine) and one row per real variant; words of 5+ letters already forgive
- * one typo (a letter missing, extra, wrong, or two swapped), an Arabic "ال" in front of a
- * word is ignored, and the longest match wins, so a two-word row beats a one-word row.
- * Tests parse every row and every one-letter deletion of it: a new row that makes two
- * keywords ambiguous fails them. */
 #define K_NONE (-1)
-static const sms_keyword keywords[] = {
-	/* complaint (chikaya) — decree 2.17.265 */
-	{ SMS_FILE, BW_KIND_COMPLAINT, SMS_LANG_AR, "شكاية" },
-	{ SMS_FILE, BW_KIND_COMPLAINT, SMS_LANG_AR, "شكايه" },
-	{ SMS_FILE, BW_KIND_COMPLAINT, SMS_LANG_AR, "شكوى" },
-	{ SMS_FILE, BW_KIND_COMPLAINT, SMS_LANG_AR, "شكايات" },
-	{ SMS_FILE, BW_KIND_COMPLAINT, SMS_LANG_AR, "تظلم" },
-	{ SMS_FILE, BW_KIND_COMPLAINT, SMS_LANG_FR, "plainte" },
-	{ SMS_FILE, BW_KIND_COMPLAINT, SMS_LANG_FR, "reclamation" },
-	{ SMS_FILE, BW_KIND_COMPLAINT, SMS_LANG_FR, "réclamation" },
-	{ SMS_FILE, BW_KIND_COMPLAINT, SMS_LANG_DARIJA, "chikaya" },
-	{ SMS_FILE, BW_KIND_COMPLAINT, SMS_LANG_DARIJA, "chkaya" },
-	{ SMS_FILE, BW_KIND_COMPLAINT, SMS_LANG_DARIJA, "chekaya" },
-	{ SMS_FILE, BW_KIND_COMPLAINT, SMS_LANG_DARIJA, "chikayat" },
-	{ SMS_FILE, BW_KIND_COMPLAINT, SMS_LANG_DARIJA, "chikaia" },
-	/* observation */
-	{ SMS_FILE, BW_KIND_OBSERVATION, SMS_LANG_AR, "ملاحظة" },
-	{ SMS_FILE, BW_KIND_OBSERVATION, SMS_LANG_AR, "ملاحظات" },
-	{ SMS_FILE, BW_KIND_OBSERVATION, SMS_LANG_FR, "observation" },
-	{ SMS_FILE, BW_KIND_OBSERVATION, SMS_LANG_FR, "remarque" },
-	{ SMS_FILE, BW_KIND_OBSERVATION, SMS_LANG_DARIJA, "mola7ada" },
-	{ SMS_FILE, BW_KIND_OBSERVATION, SMS_LANG_DARIJA, "mula7ada" },
-	{ SMS_FILE, BW_KIND_OBSERVATION, SMS_LANG_DARIJA, "molahada" },
-	{ SMS_FILE, BW_KIND_OBSERVATION, SMS_LANG_DARIJA, "moula7ada" },
-	/* suggestion */
-	{ SMS_FILE, BW_KIND_SUGGESTION, SMS_LANG_AR, "اقتراح" },
-	{ SMS_FILE, BW_KIND_SUGGESTION, SMS_LANG_AR, "اقتراحات" },
-	{ SMS_FILE, BW_KIND_SUGGESTION, SMS_LANG_FR, "suggestion" },
-	{ SMS_FILE, BW_KIND_SUGGESTION, SMS_LANG_FR, "proposition" },
-	{ SMS_FILE, BW_KIND_SUGGESTION, SMS_LANG_DARIJA, "i9tira7" },
-	{ SMS_FILE, BW_KIND_SUGGESTION, SMS_LANG_DARIJA, "iqtirah" },
-	{ SMS_FILE, BW_KIND_SUGGESTION, SMS_LANG_DARIJA, "9tira7" },
-	{ SMS_FILE, BW_KIND_SUGGESTION, SMS_LANG_DARIJA, "iqtira7" },
-	/* information request — law 31.13 */
-	{ SMS_FILE, BW_KIND_INFO, SMS_LANG_AR, "معلومة" },
-	{ SMS_FILE, BW_KIND_INFO, SMS_LANG_AR, "معلومات" },
-	{ SMS_FILE, BW_KIND_INFO, SMS_LANG_AR, "طلب معلومات" },
-	{ SMS_FILE, BW_KIND_INFO, SMS_LANG_AR, "طلب معلومة" },
-	{ SMS_FILE, BW_KIND_INFO, SMS_LANG_AR, "طلب الحصول على المعلومات" },
-	{ SMS_FILE, BW_KIND_INFO, SMS_LANG_FR, "info" },
-	{ SMS_FILE, BW_KIND_INFO, SMS_LANG_FR, "infos" },
-	{ SMS_FILE, BW_KIND_INFO, SMS_LANG_FR, "information" },
-	{ SMS_FILE, BW_KIND_INFO, SMS_LANG_FR, "demande d'information" },
-	{ SMS_FILE, BW_KIND_INFO, SMS_LANG_FR, "demande d'info" },
-	{ SMS_FILE, BW_KIND_INFO, SMS_LANG_FR, "demande information" },
-	{ SMS_FILE, BW_KIND_INFO, SMS_LANG_FR, "demande info" },
-	{ SMS_FILE, BW_KIND_INFO, SMS_LANG_DARIJA, "ma3louma" },
-	{ SMS_FILE, BW_KIND_INFO, SMS_LANG_DARIJA, "ma3loumat" },
-	{ SMS_FILE, BW_KIND_INFO, SMS_LANG_DARIJA, "maalouma" },
-	/* status of a request */
-	{ SMS_STATUS, K_NONE, SMS_LANG_AR, "حالة" },
-	{ SMS_STATUS, K_NONE, SMS_LANG_AR, "تتبع" },
-	{ SMS_STATUS, K_NONE, SMS_LANG_FR, "statut" },
-	{ SMS_STATUS, K_NONE, SMS_LANG_FR, "etat" },
-	{ SMS_STATUS, K_NONE, SMS_LANG_FR, "état" },
-	{ SMS_STATUS, K_NONE, SMS_LANG_FR, "suivi" },
-	{ SMS_STATUS, K_NONE, SMS_LANG_DARIJA, "7ala" },
-	{ SMS_STATUS, K_NONE, SMS_LANG_DARIJA, "hala" },
-	{ SMS_STATUS, K_NONE, SMS_LANG_DARIJA, "tatabo3" },
-	/* help */
-	{ SMS_HELP, K_NONE, SMS_LANG_AR, "مساعدة" },
-	{ SMS_HELP, K_NONE, SMS_LANG_FR, "aide" },
-	{ SMS_HELP, K_NONE, SMS_LANG_FR, "menu" },
-	{ SMS_HELP, K_NONE, SMS_LANG_ANY, "help" },
-	{ SMS_HELP, K_NONE, SMS_LANG_ANY, "?" },
-	{ SMS_HELP, K_NONE, SMS_LANG_DARIJA, "3awni" },
-	{ SMS_HELP, K_NONE, SMS_LANG_DARIJA, "mosa3ada" },
-	{ SMS_HELP, K_NONE, SMS_LANG_DARIJA, "mousa3ada" },
-	/* stop / start SMS to this number (only with at most 3 words after them) */
-	{ SMS_STOP, K_NONE, SMS_LANG_ANY, "stop" },
-	{ SMS_STOP, K_NONE, SMS_LANG_FR, "arret" },
-	{ SMS_STOP, K_NONE, SMS_LANG_FR, "arrêt" },
-	{ SMS_STOP, K_NONE, SMS_LANG_AR, "توقف" },
-	{ SMS_STOP, K_NONE, SMS_LANG_DARIJA, "baraka" },
-	{ SMS_START, K_NONE, SMS_LANG_ANY, "start" },
-	{ SMS_START, K_NONE, SMS_LANG_AR, "ابدأ" },
-	{ SMS_START, K_NONE, SMS_LANG_AR, "ابدا" },
-	{ SMS_START, K_NONE, SMS_LANG_DARIJA, "bda" },
-	/* phrases that start like a keyword but are not one */
-	{ SMS_UNKNOWN, K_NONE, SMS_LANG_FR, "etat civil" },
-	{ SMS_UNKNOWN, K_NONE, SMS_LANG_AR, "الحالة المدنية" },
-	{ SMS_UNKNOWN, K_NONE, SMS_LANG_AR, "حالة مدنية" },
-	{ SMS_UNKNOWN, K_NONE, SMS_LANG_DARIJA, "baraka allah" },
-	{ SMS_UNKNOWN, K_NONE, SMS_LANG_DARIJA, "baraka llah" },
-	{ SMS_UNKNOWN, K_NONE, SMS_LANG_DARIJA, "baraka lah" },
-	{ SMS_UNKNOWN, K_NONE, SMS_LANG_DARIJA, "baraka allahou" },
-	{ SMS_UNKNOWN, K_NONE, SMS_LANG_DARIJA, "baraka lahou" },
-	{ SMS_UNKNOWN, K_NONE, SMS_LANG_DARIJA, "barak allah" },
-	{ SMS_UNKNOWN, K_NONE, SMS_LANG_DARIJA, "barakallah" },
-	/* greetings and politeness, skipped before (and right after) a keyword */
-	{ SMS_POLITE, K_NONE, SMS_LANG_ANY, "salam" },
-	{ SMS_POLITE, K_NONE, SMS_LANG_ANY, "slm" },
-	{ SMS_POLITE, K_NONE, SMS_LANG_DARIJA, "alaykoum" },
-	{ SMS_POLITE, K_NONE, SMS_LANG_DARIJA, "alikoum" },
-	{ SMS_POLITE, K_NONE, SMS_LANG_DARIJA, "3alikom" },
-	{ SMS_POLITE, K_NONE, SMS_LANG_DARIJA, "3likom" },
-	{ SMS_POLITE, K_NONE, SMS_LANG_DARIJA, "3afak" },
-	{ SMS_POLITE, K_NONE, SMS_LANG_DARIJA, "afak" },
-	{ SMS_POLITE, K_NONE, SMS_LANG_FR, "bonjour" },
-	{ SMS_POLITE, K_NONE, SMS_LANG_FR, "bonsoir" },
-	{ SMS_POLITE, K_NONE, SMS_LANG_FR, "salut" },
-	{ SMS_POLITE, K_NONE, SMS_LANG_FR, "svp" },
-	{ SMS_POLITE, K_NONE, SMS_LANG_FR, "stp" },
-	{ SMS_POLITE, K_NONE, SMS_LANG_FR, "s'il vous plait" },
-	{ SMS_POLITE, K_NONE, SMS_LANG_FR, "s'il te plait" },
-	{ SMS_POLITE, K_NONE, SMS_LANG_ANY, "hello" },
-	{ SMS_POLITE, K_NONE, SMS_LANG_AR, "السلام عليكم" },
-	{ SMS_POLITE, K_NONE, SMS_LANG_AR, "سلام" },
-	{ SMS_POLITE, K_NONE, SMS_LANG_AR, "عليكم" },
-	{ SMS_POLITE, K_NONE, SMS_LANG_AR, "مرحبا" },
-	{ SMS_POLITE, K_NONE, SMS_LANG_AR, "صباح الخير" },
-	{ SMS_POLITE, K_NONE, SMS_LANG_AR, "مساء الخير" },
-	{ SMS_POLITE, K_NONE, SMS_LANG_AR, "من فضلك" },
-	{ SMS_POLITE, K_NONE, SMS_LANG_AR, "لو سمحت" },
-	{ SMS_POLITE, K_NONE, SMS_LANG_AR, "عافاك" },
-};
-
-const sms_keyword *sms_keywords(size_t *n)
-{
-	if (n)
-		*n = sizeof keywords / sizeof keywords[0];
-	return keywords;
-}
 
 const char *sms_intent_name(sms_intent i)
 {
@@ -478,7 +347,6 @@ static int word_distance(const word *w, const uint32_t *k, size_t kn)
 /* The keyword table split into folded words, made once per sms_parse (the table is
  * const and there are no globals, so it cannot be kept between calls). */
 #define KW_CP 48       /* folded code points of one spelling, all its words */
-#define N_KEYWORDS (sizeof keywords / sizeof keywords[0])
 
 typedef struct kwform {
 	uint8_t nw;                  /* words; 0 if the spelling is too long to use */
@@ -486,16 +354,24 @@ typedef struct kwform {
 	uint32_t cp[KW_CP];
 } kwform;
 
-static void prepare_keywords(kwform forms[N_KEYWORDS])
+/* The table (keywords.c) and its folded forms, row by row. */
+typedef struct kwtab {
+	const sms_keyword *k;
+	size_t n;
+	kwform f[SMS_KEYWORDS_MAX];
+} kwtab;
+
+static void prepare_keywords(kwtab *kt)
 {
 	word kw[KW_WORDS];
 	words ks = { kw, KW_WORDS, 0, 0, 0 };
 
-	for (size_t r = 0; r < N_KEYWORDS; r++) {
-		kwform *f = &forms[r];
+	kt->k = sms_keywords(&kt->n);
+	for (size_t r = 0; r < kt->n; r++) {
+		kwform *f = &kt->f[r];
 		size_t used = 0;
 
-		split_words(keywords[r].spelling, &ks);
+		split_words(kt->k[r].spelling, &ks);
 		f->nw = 0;
 		if (ks.more)
 			continue;
@@ -516,13 +392,14 @@ static void prepare_keywords(kwform forms[N_KEYWORDS])
  * as close to two different keywords ("statt": statut or start?) matches neither: the
  * gateway's menu is a better answer than a guess. Returns the row index or -1; *len
  * gets the words it covers. */
-static int match_keyword(const kwform *forms, const words *ws, size_t i, size_t *len)
+static int match_keyword(const kwtab *kt, const words *ws, size_t i, size_t *len)
 {
+	const sms_keyword *keywords = kt->k;
 	int best = -1, best_d = 0, ambiguous = 0;
 	size_t best_len = 0;
 
-	for (size_t r = 0; r < N_KEYWORDS; r++) {
-		const kwform *f = &forms[r];
+	for (size_t r = 0; r < kt->n; r++) {
+		const kwform *f = &kt->f[r];
 		int d = 0;
 
 		if (f->nw == 0 || i + f->nw > ws->n)
@@ -650,16 +527,18 @@ static int take_ref(const number *num, sms_parsed *out)
 	return 0;
 }
 
-/* Skips greeting and politeness words from word i; returns the next word. */
-static size_t skip_polite(const kwform *forms, const words *ws, size_t i, int *darija)
+/* Skips greetings (and, when fillers is 1, filler words too) from word i; returns the
+ * next word. */
+static size_t skip_rows(const kwtab *kt, const words *ws, size_t i, int fillers, int *darija)
 {
 	for (;;) {
 		size_t len;
-		int r = match_keyword(forms, ws, i, &len);
+		int r = i < ws->n ? match_keyword(kt, ws, i, &len) : -1;
 
-		if (r < 0 || keywords[r].intent != SMS_POLITE)
+		if (r < 0 || !(kt->k[r].intent == SMS_POLITE ||
+		               (fillers && kt->k[r].intent == SMS_FILLER)))
 			return i;
-		*darija |= keywords[r].lang == SMS_LANG_DARIJA;
+		*darija |= kt->k[r].lang == SMS_LANG_DARIJA;
 		i += len;
 	}
 }
@@ -680,14 +559,152 @@ static size_t count_words(const words *ws, size_t i)
 	return n;
 }
 
+/* A phone number, not a reference: written after "+", 10 digits from 05-08, or 00212. */
+static int phone_like(const char *text, const word *w, const number *num)
+{
+	if (w->off > 0 && text[w->off - 1] == '+')
+		return 1;
+	if (num->ndigits == 10 && num->digits[0] == '0' && num->digits[1] >= '5' &&
+	    num->digits[1] <= '8')
+		return 1;
+	return num->ndigits == 14 && strncmp(num->digits, "00212", 5) == 0;
+}
+
+/* The first reference written anywhere in the message: 2 for a 12-digit number (the
+ * first one), 1 for a number of nearly 12 digits that is no phone number, 0 for none;
+ * *num gets it. */
+static int find_ref(const char *text, const words *ws, number *num)
+{
+	int found = 0;
+	number cur;
+
+	for (size_t n = 0; n < ws->n; n++) {
+		if (!ws->w[n].digits || (n > 0 && ws->w[n - 1].digits && ws->w[n].num_gap))
+			continue;
+		read_number(ws, n, &cur);
+		if (phone_like(text, &ws->w[n], &cur))
+			continue;
+		if (cur.ndigits == BW_REF_LEN) {
+			*num = cur;
+			return 2;
+		}
+		if (!found && near_ref_length(cur.ndigits)) {
+			*num = cur;
+			found = 1;
+		}
+	}
+	return found;
+}
+
+/* 1 if every word outside num is a greeting, a filler or a FILE/STATUS keyword:
+ * "chikaya dyali 0002 0000 001" asks about a request, "facture 1234567890" does not. */
+static int only_cues_besides(const kwtab *kt, const words *ws, const number *num)
+{
+	size_t first = num->last, len;
+
+	while (first > 0 && ws->w[first - 1].digits && ws->w[first].num_gap)
+		first--;
+	if (ws->more)
+		return 0;
+	for (size_t i = 0; i < ws->n; i += len) {
+		int r;
+
+		len = 1;
+		if (i >= first && i <= num->last) {
+			len = num->last + 1 - i;
+			continue;
+		}
+		if (ws->w[i].qmark)
+			continue;
+		r = match_keyword(kt, ws, i, &len);
+		if (r < 0 || !(kt->k[r].intent == SMS_POLITE || kt->k[r].intent == SMS_FILLER ||
+		               kt->k[r].intent == SMS_FILE || kt->k[r].intent == SMS_STATUS))
+			return 0;
+	}
+	return 1;
+}
+
+#define LEADIN_WORDS 8 /* filler words looked past for a keyword ("je voudrais déposer une") */
+
+/* A keyword after lead-in words from word i ("bghit ndir chikaya", "je veux savoir où
+ * en est"): FILE and STATUS only. Returns the row or -1; *at and *len get where. */
+static int keyword_after_leadin(const kwtab *kt, const words *ws, size_t i, size_t *at,
+                                size_t *len, int *darija)
+{
+	int dj = 0, r;
+	size_t k = skip_rows(kt, ws, i, 1, &dj);
+
+	*darija |= dj;
+	if (k >= ws->n || k - i > LEADIN_WORDS)
+		return -1;
+	r = match_keyword(kt, ws, k, len);
+	if (r < 0 || (kt->k[r].intent != SMS_FILE && kt->k[r].intent != SMS_STATUS))
+		return -1;
+	*at = k;
+	return r;
+}
+
+/* SMS_FILE from keyword row r ending before word j: kind, the admin hint (first word
+ * that is not a filler), body after it; no content at all if only fillers follow. */
+static void read_filing(const kwtab *kt, const words *ws, const char *text, int r, size_t j,
+                        sms_parsed *out, size_t *body_from, size_t *rest_from)
+{
+	size_t h = skip_rows(kt, ws, j, 1, &out->darija), hl = 0;
+
+	out->kind = kt->k[r].kind;
+	if (h >= ws->n && !ws->more) {
+		/* "أريد تقديم شكاية", "chikaya dyali 3afak": the content is still to be asked */
+		*body_from = *rest_from = strlen(text);
+		return;
+	}
+	if (h >= ws->n || !ws->w[h].letters || ws->w[h].n > WORD_CP)
+		return;
+	for (size_t c = 0; c < ws->w[h].n; c++) {
+		char enc[4];
+		size_t el = bw_utf8_put(ws->w[h].cp[c], enc);
+
+		if (hl + el + 1 > sizeof out->admin_hint) {
+			hl = 0;
+			break;
+		}
+		memcpy(out->admin_hint + hl, enc, el);
+		hl += el;
+	}
+	out->admin_hint[hl] = '\0';
+	if (hl > 0)
+		*body_from = after_word(ws, h + 1);
+}
+
+/* A message that starts with a number: a reference or a menu choice. */
+static void read_leading_number(const words *ws, size_t i, const char *text, sms_parsed *out,
+                                size_t *body_from, size_t *rest_from)
+{
+	number num;
+	size_t j;
+
+	read_number(ws, i, &num);
+	j = num.last + 1;
+	while (j < ws->n && ws->w[j].qmark)
+		j++;
+	if (num.ndigits == BW_REF_LEN || (j == ws->n && !ws->more && near_ref_length(num.ndigits))) {
+		out->intent = SMS_STATUS;
+		take_ref(&num, out);
+		*body_from = *rest_from = after_word(ws, num.last + 1);
+	} else if (j == ws->n && !ws->more && num.ndigits == 1 && num.digits[0] != '0') {
+		out->intent = SMS_MENU_ANSWER;
+		out->menu_choice = num.digits[0] - '0';
+		*body_from = *rest_from = strlen(text);
+	}
+}
+
 int sms_parse(const char *text, sms_parsed *out)
 {
 	word wbuf[MSG_WORDS];
 	words ws = { wbuf, MSG_WORDS, 0, 0, 0 };
-	kwform forms[N_KEYWORDS];
-	size_t i, j, len, body_from, rest_from;
+	kwtab kt;
+	size_t i, j, len = 0, body_from, rest_from;
 	number num;
-	int r;
+	int r, got;
 
 	if (!text || !out)
 		return BW_EINVAL;
@@ -696,54 +713,25 @@ int sms_parse(const char *text, sms_parsed *out)
 	split_words(text, &ws);
 	memcpy(out->lang, ws.arabic ? "ar" : "fr", 3);
 
-	prepare_keywords(forms);
-	i = skip_polite(forms, &ws, 0, &out->darija);
+	prepare_keywords(&kt);
+	i = skip_rows(&kt, &ws, 0, 0, &out->darija);
 	body_from = rest_from = after_word(&ws, i);
-	r = i < ws.n ? match_keyword(forms, &ws, i, &len) : -1;
+	r = i < ws.n ? match_keyword(&kt, &ws, i, &len) : -1;
+	if (r >= 0 && kt.k[r].intent == SMS_FILLER)
+		r = keyword_after_leadin(&kt, &ws, i, &i, &len, &out->darija);
 
 	if (r < 0 && i < ws.n && ws.w[i].digits) {
-		/* a message that starts with a number: a reference or a menu choice */
-		read_number(&ws, i, &num);
-		j = num.last + 1;
-		while (j < ws.n && ws.w[j].qmark)
-			j++;
-		if (num.ndigits == BW_REF_LEN || (j == ws.n && !ws.more && near_ref_length(num.ndigits))) {
-			out->intent = SMS_STATUS;
-			take_ref(&num, out);
-			body_from = rest_from = after_word(&ws, num.last + 1);
-		} else if (j == ws.n && !ws.more && num.ndigits == 1 && num.digits[0] != '0') {
-			out->intent = SMS_MENU_ANSWER;
-			out->menu_choice = num.digits[0] - '0';
-			body_from = rest_from = strlen(text);
-		}
-	} else if (r >= 0 && keywords[r].intent != SMS_UNKNOWN) {
-		const sms_keyword *k = &keywords[r];
+		read_leading_number(&ws, i, text, out, &body_from, &rest_from);
+	} else if (r >= 0 && kt.k[r].intent != SMS_UNKNOWN) {
+		const sms_keyword *k = &kt.k[r];
 
 		out->intent = (sms_intent)k->intent;
 		out->darija |= k->lang == SMS_LANG_DARIJA;
-		j = skip_polite(forms, &ws, i + len, &out->darija);
+		j = skip_rows(&kt, &ws, i + len, 0, &out->darija);
 		body_from = rest_from = after_word(&ws, j);
 		switch (out->intent) {
 		case SMS_FILE:
-			out->kind = k->kind;
-			if (j < ws.n && ws.w[j].letters && ws.w[j].n <= WORD_CP) {
-				size_t hl = 0;
-
-				for (size_t c = 0; c < ws.w[j].n; c++) {
-					char enc[4];
-					size_t el = bw_utf8_put(ws.w[j].cp[c], enc);
-
-					if (hl + el + 1 > sizeof out->admin_hint) {
-						hl = 0;
-						break;
-					}
-					memcpy(out->admin_hint + hl, enc, el);
-					hl += el;
-				}
-				out->admin_hint[hl] = '\0';
-				if (hl > 0)
-					body_from = after_word(&ws, j + 1);
-			}
+			read_filing(&kt, &ws, text, r, j, out, &body_from, &rest_from);
 			break;
 		case SMS_STATUS:
 			for (size_t n = j; n < ws.n; n++) {
@@ -767,6 +755,22 @@ int sms_parse(const char *text, sms_parsed *out)
 			break;
 		default:
 			break;
+		}
+	}
+	/* a reference anywhere is a question about that request, whatever the words around
+	 * it ("fin wslat chikaya dyali 0002 0000 0018", "chikaya dyali REF"): a valid one
+	 * always, a mistyped one when nothing else in the message asks for something */
+	if (out->intent == SMS_FILE || out->intent == SMS_UNKNOWN || out->intent == SMS_HELP) {
+		got = find_ref(text, &ws, &num);
+		char ok[BW_REF_LEN + 1];
+
+		if (got && ((got == 2 && bw_ref_parse(num.digits, ok, NULL) == BW_OK) ||
+		            only_cues_besides(&kt, &ws, &num))) {
+			out->intent = SMS_STATUS;
+			out->kind = K_NONE;
+			out->admin_hint[0] = '\0';
+			take_ref(&num, out);
+			body_from = rest_from = after_word(&ws, num.last + 1);
 		}
 	}
 	out->body_truncated = copy_text(text, body_from, out->body, sizeof out->body);

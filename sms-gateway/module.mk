@@ -1,5 +1,5 @@
-# sms-gateway/module.mk: libsms.a (the gateway's pure modules: the citizen grammar) and its fuzzer.
-SMS_LIB_SRC := sms-gateway/grammar.c
+# sms-gateway/module.mk: libsms.a (the gateway's pure modules: the citizen grammar and its keyword table) and its fuzzer.
+SMS_LIB_SRC := sms-gateway/grammar.c sms-gateway/keywords.c
 SMS_LIB_OBJ := $(SMS_LIB_SRC:%.c=$(BUILD)/%.o)
 SMS_LIB     := $(BUILD)/sms-gateway/libsms.a
 
