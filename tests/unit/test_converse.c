@@ -245,6 +245,42 @@ START_TEST(no_keyword_gives_the_kind_menu_and_keeps_the_text)
 }
 END_TEST
 
+START_TEST(a_filing_without_content_asks_for_it)
+{
+	bw_request r;
+	/* "I want to file a complaint": which administration, then what it is about */
+	ck_assert_str_eq(sms(ALI, "أريد تقديم شكاية"), "menu");
+	ck_assert_ptr_nonnull(strstr(last(ALI), "أي إدارة"));
+	ck_assert_str_eq(sms(ALI, "2"), "menu");
+	ck_assert_ptr_nonnull(strstr(last(ALI), "أرسلوا الآن نص"));
+	ck_assert_int_eq(count("SELECT count(*) FROM requests", NULL), 0);
+	ck_assert_str_eq(sms(ALI, "لا يوجد طبيب في المستعجلات ليلا"), "filed");
+	latest_request(&r);
+	ck_assert_int_eq(r.kind, BW_KIND_COMPLAINT);
+	ck_assert_str_eq(r.text, "لا يوجد طبيب في المستعجلات ليلا");
+	/* the same in Darija, with only fillers after the keyword */
+	ck_assert_str_eq(sms(SARA, "salam bghit ndir chikaya dyali 3afak"), "menu");
+	ck_assert_ptr_nonnull(strstr(last(SARA), "Quelle administration?"));
+}
+END_TEST
+
+START_TEST(a_reference_anywhere_asks_its_status)
+{
+	bw_request r;
+	char msg[160];
+	ck_assert_str_eq(sms(ALI, "chikaya transport tobis ma kaydouzch"), "filed");
+	latest_request(&r);
+	int before = count("SELECT count(*) FROM requests", NULL);
+	snprintf(msg, sizeof msg, "fin wslat chikaya dyali %.4s %.4s %.4s", r.ref, r.ref + 4, r.ref + 8);
+	ck_assert_str_eq(sms(ALI, msg), "status");
+	ck_assert_ptr_nonnull(strstr(last(ALI), "Date limite"));
+	snprintf(msg, sizeof msg, "chikaya dyali %s", r.ref);    /* not a new complaint */
+	ck_assert_str_eq(sms(ALI, msg), "status");
+	ck_assert_int_eq(count("SELECT count(*) FROM requests", NULL), before);
+	ck_assert_int_eq(count("SELECT count(*) FROM sms_conversations", NULL), 0);
+}
+END_TEST
+
 START_TEST(status_only_to_the_author)
 {
 	bw_request r;
@@ -633,6 +669,8 @@ Suite *suite_converse(void)
 	tcase_add_test(t, file_in_darija_replies_in_french_or_arabic);
 	tcase_add_test(t, information_request_asks_name_and_id);
 	tcase_add_test(t, no_keyword_gives_the_kind_menu_and_keeps_the_text);
+	tcase_add_test(t, a_filing_without_content_asks_for_it);
+	tcase_add_test(t, a_reference_anywhere_asks_its_status);
 	tcase_add_test(t, status_only_to_the_author);
 	tcase_add_test(t, stop_wins_and_start_resumes);
 	tcase_add_test(t, notifications_wait_for_the_morning);
