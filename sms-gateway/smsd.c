@@ -416,6 +416,13 @@ static void turn_send(gw *g)
 	sms_out *o = bw_xmalloc(sizeof *o);
 	sms_encoding *enc = bw_xmalloc(sizeof *enc);
 	int64_t after = 0;
+	int held;
+	bw_err he;
+	/* quiet hours are decided now, when the SMS would leave, not when it was queued */
+	if (sms_conv_hold_quiet(&g->conv, now_s(), &held, &he))
+		log_error(&g->log, "send queue: %s", he.msg);
+	else if (held)
+		log_info(&g->log, "%d notification(s) held until the end of the quiet hours", held);
 	for (int k = 0; k < g->set->batch; k++) {
 		bw_err e;
 		if (sms_db_outbox_due(g->db, now_s(), after, o, &e) != BW_OK)
