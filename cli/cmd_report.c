@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "bw_clock.h"
+#include "bw_indicator.h"
 #include "cli.h"
 
 /* --from/--to shared by both commands; returns 0 or an exit status. */
@@ -42,26 +43,20 @@ struct totals {
 	int rows;
 };
 
-static double pct(long a, long b)
-{
-	return b ? 100.0 * (double)a / (double)b : 0.0;
-}
-
+/* One line: the counts, then each indicator as bw_indicator defines it. */
 static void print_line(const char *admin, const char *kind, const bw_report_row *r)
 {
-	printf("%-12s %-12s %7ld %8ld %6.1f%% %8ld %6.1f%% %8ld %6.1f%%\n", admin, kind, r->total, r->answered,
-	       pct(r->answered, r->total), r->answered_in_time, pct(r->answered_in_time, r->total), r->reopened,
-	       pct(r->reopened, r->answered));
+	char a[BW_IND_FMT], t[BW_IND_FMT], o[BW_IND_FMT];
+	printf("%-12s %-12s %7ld %8ld %7s %6ld %8ld %7s %8ld %7s\n", admin, kind, r->total, r->answered,
+	       bw_ind_format(BW_IND_ANSWERED, r, a), r->answered + r->overdue, r->answered_in_time,
+	       bw_ind_format(BW_IND_IN_TIME, r, t), r->reopened, bw_ind_format(BW_IND_REOPENED, r, o));
 }
 
 static int report_row(const bw_report_row *r, void *arg)
 {
 	struct totals *t = arg;
 	print_line(r->admin, bw_kind_name(r->kind), r);
-	t->all.total += r->total;
-	t->all.answered += r->answered;
-	t->all.answered_in_time += r->answered_in_time;
-	t->all.reopened += r->reopened;
+	bw_report_add(&t->all, r);
 	t->rows++;
 	return 0;
 }
@@ -69,6 +64,7 @@ static int report_row(const bw_report_row *r, void *arg)
 int cmd_report(cli *c, int argc, char **argv)
 {
 	const char *from = NULL, *to = NULL;
+	char today[11];
 	struct totals t = { 0 };
 	bw_err e;
 	int rc = dates("report", argc, argv, &from, &to, NULL);
@@ -79,11 +75,15 @@ int cmd_report(cli *c, int argc, char **argv)
 	if (cli_open(c))
 		return 1;
 	printf("requests received %s to %s\n", from ? from : "(start)", to ? to : "(today)");
-	printf("%-12s %-12s %7s %8s %7s %8s %7s %8s %7s\n", "admin", "kind", "total", "answered", "share",
-	       "in time", "share", "reopened", "rate");
-	if (bw_store_report(c->store, from, to, NULL, NULL, report_row, &t, &e))
+	printf("%-12s %-12s %7s %8s %7s %6s %8s %7s %8s %7s\n", "admin", "kind", "total", "answered", "share",
+	       "due", "in time", "share", "reopened", "rate");
+	if (bw_store_report(c->store, from, to, cli_today(c, today), NULL, NULL, report_row, &t, &e))
 		return cli_die("%s", e.msg);
 	print_line("ALL", "", &t.all);
+	for (int i = 0; i < BW_IND_COUNT; i++) {
+		const bw_ind_def *d = bw_ind_get((enum bw_ind)i);
+		printf("%-16s %s / %s\n", d->label, d->numerator, d->denominator);
+	}
 	printf("goals (action plan, commitment 10): 70%% answered, 70%% within the legal deadline, reopen rate down 10%%\n");
 	return 0;
 }
