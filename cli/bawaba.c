@@ -47,7 +47,7 @@ static const struct {
 	{ "holiday", cmd_holiday, "holiday add DAY NAME_FR [NAME_AR] [--islamic] [--expected] | holiday remove DAY | holiday list [YEAR]" },
 	{ "catalogue", cmd_catalogue, "catalogue [admins|sites|categories]" },
 	{ "lifecycle", cmd_lifecycle, "lifecycle                  the states and allowed moves, per kind" },
-	{ "report", cmd_report, "report [--from D] [--to D]  indicators: share answered, within the deadline, reopen rate" },
+	{ "report", cmd_report, "report [--from D] [--to D] [--html DIR]  indicators (docs/indicators.md); --html: the static transparency site in ar and fr" },
 	{ "devices", cmd_devices, "devices                    kiosks and gateways: online or not, last seen, outbox, modem signal and queue" },
 	{ "agent", cmd_agent, "agent add agent-NAME --site SITE [--admin A] [--name N] [--broker DIR] [--disable] [--update] | agent list" },
 	{ "export", cmd_export, "export csv [--anonymous] [--excel] [FILTERS] | export open311 [--anonymous] [--lang ar|fr] [--xml] [--services] [FILTERS] | export open311 --dir DIR [--lang ar|fr] [--named] [FILTERS]   FILTERS as for list" },

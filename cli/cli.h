@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "bw_store.h"
 
@@ -51,6 +52,12 @@ int cli_filter_option(const char *cmd, int ch, const char *arg, const char *toda
  * cmd_export.c. BW_EIO, BW_EDB, BW_EINVAL. */
 int cli_open311_dir(bw_store *st, const char *dir, const char *lang, int anon, const char *today,
                     const bw_filter *f, bw_err *e);
+
+/* Writes the requests f chooses as CSV to fp: anonymous (row ids, no device, no personal
+ * data) or not, for spreadsheet programs (excel: byte order mark, numbers kept as text,
+ * formulas neutralised) or not. BW_EDB. */
+int cli_csv_write(FILE *fp, bw_store *st, const bw_filter *f, const char *today, int anon, int excel,
+                  bw_err *e);
 
 int cmd_init(cli *c, int argc, char **argv);
 int cmd_file(cli *c, int argc, char **argv);

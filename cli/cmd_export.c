@@ -64,19 +64,20 @@ static void csv_field(FILE *fp, const char *s, int as_text, int excel, int last)
 }
 
 typedef struct csv_ctx {
-	const export_opts *x;
+	FILE *fp;
+	const char *today;
+	int anon, excel;
 	o311 o;                  /* for the row ids of an anonymous export */
 } csv_ctx;
 
 static int csv_row(const bw_request *r, void *arg)
 {
-	csv_ctx *c = arg;
-	const export_opts *x = c->x;
+	csv_ctx *x = arg;
 	char id[24];
 	int overdue = bw_state_is_open(r->state) && strcmp(r->deadline, x->today) < 0;
 	/* anonymous: no device either (its requests in order would give their sequence) */
 	const char *f[] = {
-		o311_id(&c->o, r, id), bw_kind_name(r->kind), bw_channel_name(r->channel), r->admin,
+		o311_id(&x->o, r, id), bw_kind_name(r->kind), bw_channel_name(r->channel), r->admin,
 		r->category, r->site, x->anon ? NULL : r->device, r->lang, bw_state_name(r->state),
 		r->received_on, r->deadline, overdue ? "1" : "0", r->urgent ? "1" : "0",
 		r->extended ? "1" : "0",
@@ -86,28 +87,29 @@ static int csv_row(const bw_request *r, void *arg)
 		return BW_EDB;
 	for (size_t i = 0; i < n; i++)
 		if (f[i])
-			csv_field(stdout, f[i], i == 0, x->excel, x->anon && i + 1 == n);
+			csv_field(x->fp, f[i], i == 0, x->excel, x->anon && i + 1 == n);
 	if (!x->anon) {
 		const char *p[] = { r->phone, r->name, r->id_number, r->address, r->contact, r->text };
 		size_t np = sizeof p / sizeof p[0];
 		for (size_t i = 0; i < np; i++)
-			csv_field(stdout, p[i], i == 0 || i == 2, x->excel, i + 1 == np);
+			csv_field(x->fp, p[i], i == 0 || i == 2, x->excel, i + 1 == np);
 	}
 	return 0;
 }
 
-static int export_csv(cli *c, const export_opts *x, bw_err *e)
+int cli_csv_write(FILE *fp, bw_store *st, const bw_filter *f, const char *today, int anon, int excel,
+                  bw_err *e)
 {
-	csv_ctx ctx = { .x = x };
+	csv_ctx ctx = { .fp = fp, .today = today, .anon = anon, .excel = excel };
 	int rc;
-	if ((rc = o311_open(&ctx.o, c->store, "fr", x->anon, x->today, e)))
+	if ((rc = o311_open(&ctx.o, st, "fr", anon, today, e)))
 		return rc;
-	if (x->excel)
-		fputs("\xEF\xBB\xBF", stdout);   /* the byte order mark: Excel reads UTF-8 then */
-	fputs(x->anon ? "id,kind,channel,admin,category,site,lang,state,received_on,deadline,overdue,urgent,extended\r\n"
-		      : "ref,kind,channel,admin,category,site,device,lang,state,received_on,deadline,overdue,urgent,extended"
-			",phone,name,id_number,address,contact,text\r\n", stdout);
-	rc = bw_store_list(c->store, &x->f, csv_row, &ctx, e);
+	if (excel)
+		fputs("\xEF\xBB\xBF", fp);   /* the byte order mark: Excel reads UTF-8 then */
+	fputs(anon ? "id,kind,channel,admin,category,site,lang,state,received_on,deadline,overdue,urgent,extended\r\n"
+		   : "ref,kind,channel,admin,category,site,device,lang,state,received_on,deadline,overdue,urgent,extended"
+		     ",phone,name,id_number,address,contact,text\r\n", fp);
+	rc = bw_store_list(st, f, csv_row, &ctx, e);
 	if (rc && !e->msg[0])
 		bw_fail(e, rc, "export: a request's row id cannot be read");
 	o311_close(&ctx.o);
@@ -258,6 +260,7 @@ int cmd_export(cli *c, int argc, char **argv)
 	if (cli_open(c))
 		return 1;
 	bw_err_clear(&e);
-	rc = csv ? export_csv(c, &x, &e) : export_open311(c, &x, &e);
+	rc = csv ? cli_csv_write(stdout, c->store, &x.f, x.today, x.anon, x.excel, &e)
+		 : export_open311(c, &x, &e);
 	return rc ? cli_die("%s", e.msg) : 0;
 }

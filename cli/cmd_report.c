@@ -9,14 +9,17 @@
 
 #include "bw_clock.h"
 #include "bw_indicator.h"
+#include "bw_i18n.h"
 #include "cli.h"
+#include "site.h"
 
-/* --from/--to shared by both commands; returns 0 or an exit status. */
-static int dates(const char *cmd, int argc, char **argv, const char **from, const char **to, int *anon)
+/* --from, --to and --html DIR; returns 0 or an exit status. */
+static int dates(const char *cmd, int argc, char **argv, const char **from, const char **to,
+                 const char **html)
 {
 	static const struct option opts[] = {
 		{ "from", required_argument, 0, 'f' }, { "to", required_argument, 0, 't' },
-		{ "anonymous", no_argument, 0, 'a' }, { 0, 0, 0, 0 },
+		{ "html", required_argument, 0, 'h' }, { 0, 0, 0, 0 },
 	};
 	int ch;
 	bw_day d;
@@ -28,8 +31,8 @@ static int dates(const char *cmd, int argc, char **argv, const char **from, cons
 			if (bw_day_parse(optarg, &d, &e))
 				return cli_die("--%s: %s", ch == 'f' ? "from" : "to", e.msg);
 			*(ch == 'f' ? from : to) = optarg;
-		} else if (ch == 'a' && anon) {
-			*anon = 1;
+		} else if (ch == 'h') {
+			*html = optarg;
 		} else {
 			return cli_usage(cmd, "unknown option");
 		}
@@ -62,17 +65,26 @@ static int report_row(const bw_report_row *r, void *arg)
 
 int cmd_report(cli *c, int argc, char **argv)
 {
-	const char *from = NULL, *to = NULL;
+	const char *from = NULL, *to = NULL, *html = NULL;
 	char today[11];
 	struct totals t = { 0 };
 	bw_err e;
-	int rc = dates("report", argc, argv, &from, &to, NULL);
+	int rc = dates("report", argc, argv, &from, &to, &html);
 	if (rc)
 		return rc;
 	if (optind != argc)
 		return cli_usage("report", "unexpected argument");
 	if (cli_open(c))
 		return 1;
+	if (html) {
+		/* the public site: every figure from the same definitions as this report */
+		if (bw_i18n_init("open", c->locale_dir, &e) || site_write(c->store, html, from, to,
+									  cli_today(c, today), &e))
+			return cli_die("%s", e.msg);
+		printf("transparency site written to %s (open %s/ar/index.html or %s/fr/index.html)\n", html,
+		       html, html);
+		return 0;
+	}
 	printf("requests received %s to %s\n", from ? from : "(start)", to ? to : "(today)");
 	printf("%-12s %-12s %7s %8s %7s %6s %8s %7s %8s %7s\n", "admin", "kind", "total", "answered", "share",
 	       "due", "in time", "share", "reopened", "rate");
