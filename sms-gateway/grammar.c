@@ -441,6 +441,26 @@ static void read_leading_number(const words *ws, size_t i, const char *text, sms
 	}
 }
 
+/* A reference anywhere is a question about that request, whatever the words around it
+ * ("fin wslat chikaya dyali 0002 0000 0018", "chikaya dyali REF"): a valid one always, a
+ * mistyped one when nothing else in the message asks for something. */
+static void ref_anywhere(const kwtab *kt, const words *ws, const char *text, sms_parsed *out,
+                         size_t *body_from, size_t *rest_from)
+{
+	char ok[BW_REF_LEN + 1];
+	number num;
+	int got = find_ref(text, ws, &num);
+
+	if (!got || !((got == 2 && bw_ref_parse(num.digits, ok, NULL) == BW_OK) ||
+	              only_cues_besides(kt, ws, &num)))
+		return;
+	out->intent = SMS_STATUS;
+	out->kind = K_NONE;
+	out->admin_hint[0] = '\0';
+	take_ref(&num, out);
+	*body_from = *rest_from = after_word(ws, num.last + 1);
+}
+
 int sms_parse(const char *text, sms_parsed *out)
 {
 	word wbuf[MSG_WORDS];
@@ -448,7 +468,7 @@ int sms_parse(const char *text, sms_parsed *out)
 	kwtab kt;
 	size_t i, j, len = 0, body_from, rest_from, until = SIZE_MAX, cut;
 	number num;
-	int r, got;
+	int r;
 
 	if (!text || !out)
 		return BW_EINVAL;
@@ -507,22 +527,8 @@ int sms_parse(const char *text, sms_parsed *out)
 		out->kind = kt.k[r].kind;
 		until = ws.w[cut].off;
 	}
-	/* a reference anywhere is a question about that request, whatever the words around
-	 * it ("fin wslat chikaya dyali 0002 0000 0018", "chikaya dyali REF"): a valid one
-	 * always, a mistyped one when nothing else in the message asks for something */
-	if (out->intent == SMS_FILE || out->intent == SMS_UNKNOWN || out->intent == SMS_HELP) {
-		got = find_ref(text, &ws, &num);
-		char ok[BW_REF_LEN + 1];
-
-		if (got && ((got == 2 && bw_ref_parse(num.digits, ok, NULL) == BW_OK) ||
-		            only_cues_besides(&kt, &ws, &num))) {
-			out->intent = SMS_STATUS;
-			out->kind = K_NONE;
-			out->admin_hint[0] = '\0';
-			take_ref(&num, out);
-			body_from = rest_from = after_word(&ws, num.last + 1);
-		}
-	}
+	if (out->intent == SMS_FILE || out->intent == SMS_UNKNOWN || out->intent == SMS_HELP)
+		ref_anywhere(&kt, &ws, text, out, &body_from, &rest_from);
 	out->body_truncated = sms_copy_text(text, body_from, until, out->body, sizeof out->body);
 	out->body_truncated |= sms_copy_text(text, rest_from, until, out->rest, sizeof out->rest);
 	return BW_OK;
