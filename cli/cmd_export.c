@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "bw_i18n.h"
 #include "bw_state.h"
@@ -214,6 +215,16 @@ static int export_open311(cli *c, const export_opts *x, bw_err *e)
 	return rc;
 }
 
+/* An export with personal data written to a file (`> out.csv`, a file the shell made
+ * with its own umask) is made private: citizens' names, phones and ID numbers. */
+static void private_stdout(void)
+{
+	struct stat st;
+	if (fstat(STDOUT_FILENO, &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 077) &&
+	    st.st_uid == geteuid())
+		fchmod(STDOUT_FILENO, st.st_mode & 0700);
+}
+
 int cmd_export(cli *c, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -260,6 +271,8 @@ int cmd_export(cli *c, int argc, char **argv)
 	if (cli_open(c))
 		return 1;
 	bw_err_clear(&e);
+	if (!x.anon && !x.dir)
+		private_stdout();
 	rc = csv ? cli_csv_write(stdout, c->store, &x.f, x.today, x.anon, x.excel, &e)
 		 : export_open311(c, &x, &e);
 	return rc ? cli_die("%s", e.msg) : 0;
