@@ -13,7 +13,7 @@ CHECK="$BUILD xvfb xauth xdotool x11-utils imagemagick strace chromium"
 case "$what" in
   build) PKGS=$BUILD ;;
   check|run) PKGS=$CHECK ;;
-  bench) PKGS="$CHECK gammu-smsd chromium valgrind" ;;
+  bench) PKGS="$CHECK gammu-smsd chromium valgrind time" ;;
   fuzz) PKGS="$BUILD clang libclang-rt-14-dev" ;;
   *) echo "deps.sh: unknown target '$what' (build, check, run, bench, fuzz)" >&2; exit 2 ;;
 esac
