@@ -9,11 +9,11 @@ BUILD="build-essential pkg-config gettext tzdata libsqlite3-dev sqlite3 libjanss
 libmosquitto-dev mosquitto mosquitto-clients libgammu-dev gammu libsdl2-dev
 libsdl2-ttf-dev libfribidi-dev libharfbuzz-dev libqrencode-dev check
 fonts-noto-core"
-CHECK="$BUILD xvfb xauth xdotool x11-utils imagemagick strace"
+CHECK="$BUILD xvfb xauth xdotool x11-utils imagemagick strace chromium"
 case "$what" in
   build) PKGS=$BUILD ;;
   check|run) PKGS=$CHECK ;;
-  bench) PKGS="$CHECK gammu-smsd chromium valgrind" ;;
+  bench) PKGS="$CHECK gammu-smsd chromium valgrind time" ;;
   fuzz) PKGS="$BUILD clang libclang-rt-14-dev" ;;
   *) echo "deps.sh: unknown target '$what' (build, check, run, bench, fuzz)" >&2; exit 2 ;;
 esac

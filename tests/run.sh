@@ -31,6 +31,7 @@ run() { # name command...
 
 run unit "$BUILD/tests/unit-tests"
 grep -E '^[0-9]+%: Checks' "$logdir/unit.log" 2>/dev/null | sed 's/^/     /'
+grep -E '^sms corpus:' "$logdir/unit.log" 2>/dev/null | sed 's/^/     /'
 for t in "$top"/tests/integration/*.sh; do
   [ -e "$t" ] || continue
   run "$(basename "$t" .sh)" sh "$t"
