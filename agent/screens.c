@@ -1013,7 +1013,7 @@ static void devices(ag_console *c, ui_rect r)
 		line(c, &r, T("agent.devices.none"), t->body, t->muted, 0);
 	for (int i = 0; i < c->model.ndevices && r.h > 0; i++) {
 		const ag_device *d = &c->model.devices[i];
-		char seen[32] = "-", buf[300], nb[64] = "";
+		char seen[32] = "-", buf[400], nb[160] = "";
 		if (d->last_seen)
 			local_time(d->last_seen, seen, sizeof seen, 0);
 		int lh = ui_line_height(ctx, UI_FONT_REGULAR, t->body) + S(c, 2);
@@ -1023,10 +1023,15 @@ static void devices(ag_console *c, ui_rect r)
 		if (d->signal >= 0)
 			snprintf(nb, sizeof nb, " · %s %d%% · %s %d", T("agent.dev.signal"), d->signal, T("agent.dev.queue"), d->queue);
 		int backlog = d->outbox >= c->model.backlog_alert;
+		/* a clock the hub does not believe (issue 11: its times are replaced) */
+		int clock_bad = d->clock_known && (d->clock_skew > 300 || d->clock_skew < -300);
+		if (clock_bad)
+			snprintf(nb + strlen(nb), sizeof nb - strlen(nb), " · %s %+llds", T("agent.dev.clock"),
+				 (long long)d->clock_skew);
 		snprintf(buf, sizeof buf, "%s · %s · %s · %s %s · %s %ld%s", d->id, tr2("agent.devkind.", d->kind),
 			 T(d->online ? "agent.dev.online" : "agent.dev.offline"), T("agent.dev.seen"), seen,
 			 T("agent.dev.outbox"), d->outbox < 0 ? 0 : d->outbox, nb);
-		cell(ctx, l, buf, t->body, d->online && !backlog ? t->fg : t->error, UI_ALIGN_START);
+		cell(ctx, l, buf, t->body, d->online && !backlog && !clock_bad ? t->fg : t->error, UI_ALIGN_START);
 	}
 }
 

@@ -328,8 +328,8 @@ static json_t *do_file(bw_store *s, const hub_agent *a, bw_agent_cmd *c, int64_t
 static json_t *do_devices(bw_store *s, const hub_agent *a, bw_err *e)
 {
 	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(bw_store_db(s), "SELECT id, kind, online, last_seen, outbox_depth, signal, send_queue "
-			       "FROM devices WHERE site = ?1 ORDER BY id", -1, &st, NULL) != SQLITE_OK) {
+	if (sqlite3_prepare_v2(bw_store_db(s), "SELECT id, kind, online, last_seen, outbox_depth, signal, send_queue, "
+			       "clock_skew FROM devices WHERE site = ?1 ORDER BY id", -1, &st, NULL) != SQLITE_OK) {
 		bw_fail(e, BW_EDB, "devices: %s", sqlite3_errmsg(bw_store_db(s)));
 		return NULL;
 	}
@@ -344,6 +344,8 @@ static json_t *do_devices(bw_store *s, const hub_agent *a, bw_err *e)
 			json_object_set_new(d, "signal", json_integer(sqlite3_column_int(st, 5)));
 		if (sqlite3_column_type(st, 6) != SQLITE_NULL)
 			json_object_set_new(d, "queue", json_integer(sqlite3_column_int(st, 6)));
+		if (sqlite3_column_type(st, 7) != SQLITE_NULL)
+			json_object_set_new(d, "clock_skew", json_integer(sqlite3_column_int64(st, 7)));
 		json_array_append_new(arr, d);
 	}
 	sqlite3_finalize(st);

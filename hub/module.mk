@@ -17,7 +17,7 @@ MOSQ_LIBS = $(shell pkg-config --libs libmosquitto)
 PROGS += $(BUILD)/bin/bawaba-hub $(BUILD)/bin/bawaba-devsim
 MANS += man/bawaba-hub.1
 
-HUB_OBJ := $(BUILD)/hub/hub.o $(BUILD)/hub/console.o $(BUILD)/hub/agent.o
+HUB_OBJ := $(BUILD)/hub/hub.o $(BUILD)/hub/console.o $(BUILD)/hub/agent.o $(BUILD)/hub/guard.o
 
 $(BUILD)/bin/bawaba-hub: $(BUILD)/hub/bawaba-hub.o $(HUB_OBJ) $(LIB)
 	@mkdir -p $(dir $@)
@@ -34,10 +34,10 @@ $(BUILD)/bin/bawaba-agentsim: $(BUILD)/hub/bawaba-agentsim.o $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $(BUILD)/hub/bawaba-agentsim.o $(LIB) $(LDLIBS_BASE) $(MOSQ_LIBS)
 # ---- end bawaba-hub ----
 
-# ---- libhub.a: hub modules the unit tests exercise directly (hub/agent.c) ----
+# ---- libhub.a: hub modules the unit tests exercise directly (hub/agent.c, hub/guard.c) ----
 HUB_LIB := $(BUILD)/hub/libhub.a
 TEST_LIBS += $(HUB_LIB)
-$(HUB_LIB): $(BUILD)/hub/agent.o
+$(HUB_LIB): $(BUILD)/hub/agent.o $(BUILD)/hub/guard.o
 	rm -f $@
 	ar rcs $@ $^
 # ---- end libhub.a ----
