@@ -56,6 +56,8 @@ static const bw_conf_key keys[] = {
 	BW_CONF_I("hub", "session_expiry", hub_settings, session_expiry, 0, 2147483647, "604800",
 		  "s the broker keeps the hub's session (and queues requests) while it is away"),
 	BW_CONF_S("hub", "log_level", hub_settings, log_level, "info", "error, warn, info or debug"),
+	BW_CONF_I("hub", "log_interval", hub_settings, log_interval, 1, 3600, "60",
+		  "s: at most 20 lines about one device in it, then one line with the count"),
 	/* per-device budgets, checked before a message is read: what goes over is dropped
 	 * unread and counted (devices.throttled). A request or event dropped this way gets no
 	 * ack, so the device sends it again later: nothing is lost, a flood only slows its
@@ -123,9 +125,9 @@ void hub_settings_print(FILE *fp)
 /* The kinds of message a device sends, each with its own budget. */
 enum { HL_REQ, HL_EVT, HL_QUERY, HL_PRESENCE, HL_COUNT };
 
-/* A device's log lines: so many a minute, then one line with the count. */
+/* A device's log lines: so many per log_interval, then one line with the count. */
 #define LOG_LINES 20
-#define LOG_INTERVAL_MS 60000
+#define LOG_INTERVAL_MS ((int64_t)h->set.log_interval * 1000)
 
 struct hdev {
 	char id[BW_CODE_MAX + 1];
@@ -338,8 +340,8 @@ static int dev_log_allow(hub *h, struct hdev *d)
 	long held = 0;
 	int ok = bw_logonce_allow(&d->logs, now_ms(), LOG_INTERVAL_MS, LOG_LINES, &held);
 	if (held)
-		log_warn(h->log, "%s: %ld more lines about this device held back in the last minute "
-			 "(bawaba devices: dropped, throttled, clock)", d->id, held);
+		log_warn(h->log, "%s: %ld more lines about this device held back in %d s "
+			 "(bawaba devices: dropped, throttled, clock)", d->id, held, h->set.log_interval);
 	if (ok)
 		dev_counts_flush(h, d);
 	return ok;
@@ -353,8 +355,8 @@ static void devs_tick(hub *h)
 		struct hdev *d = &h->devs[i];
 		long held = bw_logonce_due(&d->logs, now, LOG_INTERVAL_MS);
 		if (held)
-			log_warn(h->log, "%s: %ld more lines about this device held back in the last minute "
-				 "(bawaba devices: dropped, throttled, clock)", d->id, held);
+			log_warn(h->log, "%s: %ld more lines about this device held back in %d s "
+				 "(bawaba devices: dropped, throttled, clock)", d->id, held, h->set.log_interval);
 		dev_counts_flush(h, d);
 	}
 }
@@ -375,7 +377,8 @@ static void drop_dev(hub *h, struct hdev *d, const char *dev, const char *leaf, 
 		long held = 0;
 		int ok = bw_logonce_allow(&h->unknown_logs, now_ms(), LOG_INTERVAL_MS, LOG_LINES, &held);
 		if (held)
-			log_warn(h->log, "%ld more lines about unknown devices held back in the last minute", held);
+			log_warn(h->log, "%ld more lines about unknown devices held back in %d s", held,
+				 h->set.log_interval);
 		if (!ok)
 			return;
 	}

@@ -29,6 +29,7 @@ typedef struct hub_settings {
 	int keepalive;
 	int session_expiry;
 	char log_level[16];
+	int log_interval;       /* s: LOG_LINES lines per device in it, then a count */
 	/* [budget]: per device, a second, and the burst (rate 0: no limit) */
 	int req_rate, req_burst, evt_rate, evt_burst;
 	int query_rate, query_burst, presence_rate, presence_burst;
@@ -40,7 +41,7 @@ typedef struct hub_settings {
 void hub_settings_default(hub_settings *s);
 /* Loads an INI file: [broker] host port username password cafile, [device] id kind site
  * (ignored: the broker dir's hub.conf has it), [hub] db batch_max batch_ms events_ms
- * replay_max keepalive session_expiry log_level, [budget] req_rate req_burst evt_rate
+ * replay_max keepalive session_expiry log_level log_interval, [budget] req_rate req_burst evt_rate
  * evt_burst query_rate query_burst presence_rate presence_burst code_device_max
  * code_device_window code_request_max code_request_window. Errors as bw_conf_load. */
 int hub_settings_load(const char *path, hub_settings *s, bw_err *e);
