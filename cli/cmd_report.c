@@ -5,9 +5,11 @@
 #include <jansson.h>
 #include <sqlite3.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "bw_text.h"
 #include "cli.h"
 
 /* --from/--to shared by both commands; returns 0 or an exit status. */
@@ -87,19 +89,23 @@ int cmd_report(cli *c, int argc, char **argv)
 	return 0;
 }
 
-/* RFC 4180 field: quoted when it holds a comma, quote or line break. */
+/* RFC 4180 field: quoted when it holds a comma, quote or line break. Control characters
+ * and broken UTF-8 are escaped (bw_text_fput): the file may well be read on a terminal. */
 static void csv_field(FILE *fp, const char *s, int last)
 {
 	if (strpbrk(s, ",\"\r\n")) {
 		fputc('"', fp);
-		for (; *s; s++) {
-			if (*s == '"')
-				fputc('"', fp);
-			fputc(*s, fp);
+		for (const char *q; (q = strchr(s, '"')); s = q + 1) {
+			char *part = bw_xstrdup(s);
+			part[q - s] = '\0';
+			bw_text_fput(fp, part, 1);
+			free(part);
+			fputs("\"\"", fp);
 		}
+		bw_text_fput(fp, s, 1);
 		fputc('"', fp);
 	} else {
-		fputs(s, fp);
+		bw_text_fput(fp, s, 1);
 	}
 	fputs(last ? "\r\n" : ",", fp);
 }

@@ -61,12 +61,14 @@ static int check_code(const char *field, const char *v, int required, bw_err *e)
 	return BW_OK;
 }
 
-/* Free text: valid UTF-8, not blank when required, at most max characters. */
-static int check_text(const char *field, const char *v, size_t max, int required, bw_err *e)
+/* Free text: valid UTF-8, not blank when required, at most max characters; control
+ * characters removed (bw_text_strip_controls: the one rule for every channel). */
+static int check_text(const char *field, char *v, size_t max, int required, bw_err *e)
 {
 	size_t bytes = strlen(v);
 	if (!bw_utf8_valid(v, bytes))
 		return bw_fail(e, BW_EINVAL, "%s: invalid UTF-8", field);
+	bw_text_strip_controls(v);
 	size_t i = 0;
 	while (v[i] == ' ' || v[i] == '\t' || v[i] == '\n' || v[i] == '\r')
 		i++;

@@ -677,6 +677,16 @@ int bw_store_holiday_add(bw_store *s, const bw_holiday *h, int *recomputed, bw_e
 		return rc;
 	if (!h->name_fr[0] && !h->name_ar[0])
 		return bw_fail(e, BW_EINVAL, "holiday %s: a name is needed", h->day);
+	/* names go to every device (pub/holidays) and to screens: text by the same rule */
+	for (int i = 0; i < 2; i++) {
+		const char *n = i ? h->name_ar : h->name_fr, *p = n;
+		if (!bw_utf8_valid(n, strlen(n)))
+			return bw_fail(e, BW_EINVAL, "holiday %s: the %s name is not valid UTF-8", h->day, i ? "Arabic" : "French");
+		while (*p)
+			if (bw_text_is_control(bw_utf8_next(&p)))
+				return bw_fail(e, BW_EINVAL, "holiday %s: the %s name holds a control character", h->day,
+					       i ? "Arabic" : "French");
+	}
 	if ((rc = tx_begin(s, e)))
 		return rc;
 	if (sqlite3_prepare_v2(s->db, "INSERT INTO holidays (day, name_ar, name_fr, islamic, confirmed) "
@@ -1016,8 +1026,12 @@ int bw_store_appeal_window(bw_store *s, const bw_request *r, bw_day *since, bw_d
 }
 
 static int transition(bw_store *s, const char *ref, enum bw_state to, const char *actor,
-                      const char *note, int64_t at, const char *given_uid, bw_event *ev, bw_err *e)
+                      const char *note_in, int64_t at, const char *given_uid, bw_event *ev, bw_err *e)
 {
+	/* a note is text like a request's: the same rule for control characters */
+	char *note = note_in ? bw_xstrdup(note_in) : NULL;
+	if (note)
+		bw_text_strip_controls(note);
 	bw_request *r = bw_xmalloc(sizeof *r);
 	char rule[32], from[BW_DATE_LEN + 1], today[11], due[11];
 	bw_deadline d;
@@ -1124,6 +1138,7 @@ out:
 	rc = tx_end(s, rc, e);
 done:
 	free(r);
+	free(note);
 	return rc;
 }
 
