@@ -183,6 +183,33 @@ int bw_store_schema_version(bw_store *s)
 	return v;
 }
 
+int bw_store_counter_get(bw_store *s, const char *key, int64_t *v, bw_err *e)
+{
+	sqlite3_stmt *st;
+	*v = 0;
+	if (sqlite3_prepare_v2(s->db, "SELECT value FROM sync_state WHERE key = ?1", -1, &st, NULL) != SQLITE_OK)
+		return bw_fail(e, BW_EDB, "%s: %s", key, sqlite3_errmsg(s->db));
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? BW_OK : bw_fail(e, BW_EDB, "%s: %s", key, sqlite3_errmsg(s->db));
+}
+
+int bw_store_counter_set(bw_store *s, const char *key, int64_t v, bw_err *e)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(s->db, "INSERT INTO sync_state (key, value) VALUES (?1, ?2) "
+			       "ON CONFLICT (key) DO UPDATE SET value = ?2", -1, &st, NULL) != SQLITE_OK)
+		return bw_fail(e, BW_EDB, "%s: %s", key, sqlite3_errmsg(s->db));
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, v);
+	int rc = sqlite3_step(st) == SQLITE_DONE ? BW_OK : bw_fail(e, BW_EDB, "%s: %s", key, sqlite3_errmsg(s->db));
+	sqlite3_finalize(st);
+	return rc;
+}
+
 static int migrate(bw_store *s, bw_err *e)
 {
 	int have = bw_store_schema_version(s), latest = bw_store_schema_latest();

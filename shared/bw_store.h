@@ -25,6 +25,11 @@ int bw_store_schema_version(bw_store *s);   /* the PRAGMA user_version */
 int bw_store_schema_latest(void);           /* highest migration compiled in */
 struct sqlite3 *bw_store_db(bw_store *s);   /* for tests and benchmarks only */
 
+/* A number kept under a name in the store (table sync_state: cursors, counters that must
+ * survive a restart, such as the kiosk's wrong agent PINs). Get: *v = 0 when absent. */
+int bw_store_counter_get(bw_store *s, const char *key, int64_t *v, bw_err *e);
+int bw_store_counter_set(bw_store *s, const char *key, int64_t v, bw_err *e);
+
 /* Loads the seed catalogue and the holiday table (compiled in from db/seed) with
  * INSERT OR IGNORE, so it is safe to run again and keeps an operator's corrections. */
 int bw_store_seed(bw_store *s, bw_err *e);
