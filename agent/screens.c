@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "bw_i18n.h"
+#include "bw_uuid.h"
 
 #define T(k) bw_tr(k)
 #define RGB(h) ((ui_color){ (h) >> 16 & 0xFF, (h) >> 8 & 0xFF, (h) & 0xFF, 255 })
@@ -1276,7 +1277,9 @@ static void send_file(ag_console *c)
 	bw_request_init(r);
 	r->kind = c->file_kind;
 	r->channel = BW_CHANNEL_DESK;
-	bw_strlcpy(r->uid, "00000000-0000-7000-8000-000000000000", sizeof r->uid);  /* the hub makes it */
+	/* the filing's own uid: sent again, it is filed once (the hub answers with the row) */
+	if (bw_uuid_v7(r->uid, NULL) != BW_OK)
+		bw_strlcpy(r->uid, "00000000-0000-7000-8000-000000000000", sizeof r->uid);  /* the hub makes one */
 	bw_strlcpy(r->admin, c->nadmins ? c->admins[c->file_admin].code : "", sizeof r->admin);
 	bw_strlcpy(r->site, c->site, sizeof r->site);
 	bw_strlcpy(r->lang, ag_lang_code(c->lang), sizeof r->lang);

@@ -106,6 +106,9 @@ int bw_request_validate(bw_request *r, bw_err *e)
 		return bw_fail(e, BW_EINVAL, "uid: \"%.40s\" is not a UUID", r->uid);
 	if (bw_ref_parse(r->ref, ref, NULL) != BW_OK || strcmp(ref, r->ref) != 0)
 		return bw_fail(e, BW_EINVAL, "ref: \"%.20s\" is not a valid reference number", r->ref);
+	if (bw_ref_seq(r->ref) < 1 || bw_ref_seq(r->ref) > BW_REF_SEQ_MAX)
+		return bw_fail(e, BW_EINVAL, "ref: sequence %07lu is never issued (1 to %u)",
+			       (unsigned long)bw_ref_seq(r->ref), BW_REF_SEQ_MAX);
 	if ((unsigned)r->kind >= BW_KIND_COUNT)
 		return bw_fail(e, BW_EINVAL, "kind: unknown (%d)", (int)r->kind);
 	if ((unsigned)r->channel >= BW_CHANNEL_COUNT)

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "bw_ref.h"
 #include "bw_store.h"
 #include "bw_text.h"
 #include "bw_uuid.h"
@@ -614,6 +615,7 @@ END_TEST
  * validation removes them from a request's text fields and from an event's note */
 START_TEST(control_characters_removed)
 {
+	bw_err e0;
 	bw_request r, got;
 	bw_event ev;
 	make(&r, BW_KIND_INFO, "2026-11-30");
@@ -630,6 +632,15 @@ START_TEST(control_characters_removed)
 	ck_assert_int_eq(bw_store_transition(S, r.ref, BW_ST_ACKNOWLEDGED, "agent:x", "vu\x1b]0;x\x07", 1795909000,
 					     &ev, NULL), BW_OK);
 	ck_assert_str_eq(ev.note, "vu]0;x");
+	/* issue 11: references with a sequence never issued */
+	make(&r, BW_KIND_COMPLAINT, "2026-11-30");
+	strcpy(r.ref, "001200000000");
+	r.ref[11] = (char)('0' + bw_damm_digit(r.ref, 11));
+	ck_assert_int_eq(bw_store_insert(S, &r, "device:kiosk-01", &e0), BW_EINVAL);
+	ck_assert_str_eq(e0.msg, "ref: sequence 0000000 is never issued (1 to 9999998)");
+	strcpy(r.ref, "001299999990");
+	r.ref[11] = (char)('0' + bw_damm_digit(r.ref, 11));
+	ck_assert_int_eq(bw_store_insert(S, &r, "device:kiosk-01", &e0), BW_EINVAL);
 	/* only controls: missing */
 	make(&r, BW_KIND_COMPLAINT, "2026-11-30");
 	strcpy(r.text, "\x1b\x07\x08");
