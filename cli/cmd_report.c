@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "bw_text.h"
+#include "bw_clock.h"
 #include "cli.h"
 
 /* --from/--to shared by both commands; returns 0 or an exit status. */
@@ -159,15 +160,14 @@ static int csv_row(const bw_request *r, void *arg)
 static int open311_row(const bw_request *r, void *arg)
 {
 	struct export *x = arg;
-	char when[32], id[24];
-	time_t t = (time_t)r->received_at;
-	struct tm tm;
-	gmtime_r(&t, &tm);
-	/* anonymous: the day only; to the second, with the site, it tells who stood there */
-	if (x->anon)
-		snprintf(when, sizeof when, "%sT00:00:00Z", r->received_on);
+	char when[BW_ISO_LEN + 1], id[24];
+	bw_day day;
+	/* anonymous: the day only; to the second, with the site, it tells who stood there.
+	 * Both in legal time with the offset in force (GeoReport v2 wants w3c datetimes). */
+	if (x->anon && bw_day_parse(r->received_on, &day, NULL) == BW_OK)
+		bw_legal_iso(bw_legal_day_start(day), when);
 	else
-		strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+		bw_legal_iso(r->received_at, when);
 	if (!export_id(x, r, id)[0] && x->anon)
 		return BW_EDB;
 	json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}",
@@ -180,9 +180,13 @@ static int open311_row(const bw_request *r, void *arg)
 		"requested_datetime", when);
 	if (!o)
 		return BW_ENOMEM;
-	char due[24];
-	snprintf(due, sizeof due, "%sT23:59:59Z", r->deadline);
-	json_object_set_new(o, "expected_datetime", json_string(due));
+	/* the deadline's last second in legal time: an answer that day is in time */
+	char due[BW_ISO_LEN + 1];
+	bw_day dl;
+	if (bw_day_parse(r->deadline, &dl, NULL) == BW_OK) {
+		bw_legal_iso(bw_legal_day_start(dl + 1) - 1, due);
+		json_object_set_new(o, "expected_datetime", json_string(due));
+	}
 	if (r->site[0])
 		json_object_set_new(o, "address", json_string(r->site));
 	if (!x->anon)

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "bw_clock.h"
 #include "bw_phone.h"
 #include "bw_ref.h"
 #include "bw_uuid.h"
@@ -155,12 +156,10 @@ static void text_line(const char *label, const char *v)
 
 static int print_event(const bw_event *ev, void *arg)
 {
-	char when[32];
-	time_t t = (time_t)ev->at;
-	struct tm tm;
-	gmtime_r(&t, &tm);
-	strftime(when, sizeof when, "%Y-%m-%d %H:%M", &tm);
-	printf("  %s UTC  %-13s %-13s ", when,
+	char when[BW_ISO_LEN + 1];
+	/* legal time with its offset: "2026-03-01T23:30:00+00:00" (Ramadan) */
+	bw_legal_iso(ev->at, when);
+	printf("  %s  %-13s %-13s ", when,
 	       ev->old_state < 0 ? "" : bw_state_name(ev->old_state), bw_state_name(ev->new_state));
 	/* stored text reaches a terminal escaped (bw_text_fput): a note or an actor from a
 	 * device or an older store may hold an escape sequence */

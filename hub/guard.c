@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "bw_calendar.h"
+#include "bw_clock.h"
 #include "bw_err.h"
 
 int64_t guard_event_time(int64_t at, int64_t received_at, int64_t last_at, int64_t now,
@@ -43,7 +44,7 @@ int guard_request_time(bw_request *r, int64_t now)
 		return 0;
 	char today[BW_DATE_LEN + 1];
 	r->received_at = now;
-	bw_day_format(bw_day_of_time(now, 60), today);
+	bw_day_format(bw_legal_day(now), today);
 	if (strcmp(r->received_on, today) > 0)
 		memcpy(r->received_on, today, sizeof today);
 	return 1;

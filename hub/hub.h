@@ -29,6 +29,7 @@ typedef struct hub_settings {
 	int keepalive;
 	int session_expiry;
 	char log_level[16];
+	char time_zone[64];     /* legal time (bw_clock_init) */
 	int log_interval;       /* s: LOG_LINES lines per device in it, then a count */
 	/* [budget]: per device, a second, and the burst (rate 0: no limit) */
 	int req_rate, req_burst, evt_rate, evt_burst;
