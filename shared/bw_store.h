@@ -100,6 +100,15 @@ int bw_store_next_ref(bw_store *s, unsigned device_num, char ref[13], bw_err *e)
 int bw_store_insert(bw_store *s, bw_request *r, const char *actor, bw_err *e);
 
 int bw_store_get(bw_store *s, const char *ref, bw_request *out, bw_err *e);
+
+/* On a device, once the hub has acknowledged the request `uid` (issue 11: a stolen kiosk
+ * carries no one's requests): its text, name, ID number, address, contact and, unless
+ * keep_phone (a gateway sends the citizen's SMS notifications to it), phone are emptied,
+ * and its receipt code in clear goes: a kiosk (!keep_phone) keeps a salted hash of it
+ * (bw_rcode_hash), so a status question still opens the answer offline; a gateway, which
+ * answers status SMS by the sender's number, keeps nothing of it. What offline status needs stays: reference, kind,
+ * state, dates. BW_OK (also for an unknown uid, or one forgotten already), BW_EDB. */
+int bw_store_forget(bw_store *s, const char *uid, int keep_phone, bw_err *e);
 int bw_store_get_uid(bw_store *s, const char *uid, bw_request *out, bw_err *e);
 
 typedef struct bw_filter {
