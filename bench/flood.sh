@@ -4,6 +4,7 @@
 #      full speed with malformed requests (its own credentials, its own topic), against
 #      (b) the same device's figure with no flood, measured just before (goal: p99 (a)
 #      at most 2x (b));
+#  (d) the flood again against a hub with no budgets (-o budget.req_rate=0), as before;
 #  (c) the broker's resident memory with the hub paused (SIGSTOP) while one device sends
 #      payloads of ~1 MB at full speed (goal: under 64 MiB; the broker's limits are
 #      bawaba-broker's configuration).
@@ -40,6 +41,15 @@ flooded=$(bw_hubsql "SELECT dropped FROM devices WHERE id='k1'")
 throttled=$(bw_hubsql "SELECT throttled FROM devices WHERE id='k1'")
 lines=$(grep -c "k1" "$BW_HUB_LOG")
 
+# (d) the same flood against a hub without budgets (as before issue 11), for comparison
+bw_hub_stop
+bw_hub_start -o budget.req_rate=0
+( while :; do bw_mqtt_pub k1 -q 1 -t bawaba/v1/dev/k1/up/req -l < "$BW_TMP/flood" || exit 0; done ) &
+FLOOD=$!
+sleep 1
+dev k2 -n "$N" -r 200 -w 120 > "$BW_TMP/nobudget.out" || bw_fail "no-budget run: $(cat "$BW_TMP/nobudget.out")"
+kill "$FLOOD" 2>/dev/null; wait "$FLOOD" 2>/dev/null
+
 # (c) the hub paused, k1 sends big payloads as fast as it can
 rss0=$(rss "$BW_BROKER_PID")
 kill -STOP "$BW_HUB_PID"
@@ -58,6 +68,7 @@ f50=$(field "$BW_TMP/flood.out" p50_ms); f99=$(field "$BW_TMP/flood.out" p99_ms)
 echo "flood (issue 11): one device floods, another files $N requests at 200/s"
 echo "  (a) with the flood:    median $f50 ms, p99 $f99 ms (flooder: $flooded dropped, $throttled of them unread; $lines log lines about it)"
 echo "  (b) no flood:          median $c50 ms, p99 $c99 ms"
+echo "  (d) flood, no budgets: median $(field "$BW_TMP/nobudget.out" p50_ms) ms, p99 $(field "$BW_TMP/nobudget.out" p99_ms) ms (the hub before issue 11's budgets)"
 echo "  (c) broker RSS, hub paused, $BIG payloads of 1 MB from one device: $rss0 -> $rss1 MiB"
 awk -v a="$f99" -v b="$c99" -v r="$rss1" 'BEGIN {
   printf "  goals: p99 ratio a/b %.1fx %s; broker RSS %s\n", a / (b > 0 ? b : 0.001),
