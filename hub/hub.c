@@ -334,8 +334,8 @@ static void dev_counts_flush(hub *h, struct hdev *d)
 	d->drops_due = d->throttled_due = d->stamped_due = 0;
 }
 
-/* Whether a line about device d may be logged now (LOG_LINES a minute); a summary of
- * the lines held back in the minute before is written first. A line let through also
+/* Whether a line about device d may be logged now (LOG_LINES per log_interval); a
+ * summary of the lines held back in the interval before is written first. A line let through also
  * writes the device's counters, so they are current whenever the log speaks. */
 static int dev_log_allow(hub *h, struct hdev *d)
 {
@@ -363,10 +363,9 @@ static void devs_tick(hub *h)
 	}
 }
 
-/* Drops a message with one log line naming the device and the reason (LOG_LINES a
- * minute per device at most, then a count), and counts it. d is NULL for a device the
- * hub does not know: its lines are not throttled (the broker's ACL lets only registered
- * users publish, so there are few such lines). */
+/* Drops a message with one log line naming the device and the reason (LOG_LINES per
+ * log_interval and device at most, then a count), and counts it. d is NULL for a device
+ * the hub does not know: those lines share one throttle, and no row counts them. */
 static void drop_dev(hub *h, struct hdev *d, const char *dev, const char *leaf, const char *why_in)
 {
 	char why[BW_ERRMSG + 64];
