@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <time.h>
 
 #include "bw_text.h"
@@ -195,6 +197,16 @@ static int open311_row(const bw_request *r, void *arg)
 	return 0;
 }
 
+/* An export with personal data written to a file (`> out.csv`, a file the shell made
+ * with its own umask) is made private: citizens' names, phones and ID numbers. */
+static void private_stdout(void)
+{
+	struct stat st;
+	if (fstat(STDOUT_FILENO, &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 077) &&
+	    st.st_uid == geteuid())
+		fchmod(STDOUT_FILENO, st.st_mode & 0700);
+}
+
 int cmd_export(cli *c, int argc, char **argv)
 {
 	const char *from = NULL, *to = NULL;
@@ -218,6 +230,8 @@ int cmd_export(cli *c, int argc, char **argv)
 	f.from = from;
 	f.to = to;
 	bw_err_clear(&e);
+	if (!x.anon)
+		private_stdout();
 	if (strcmp(argv[1], "csv") == 0) {
 		fputs(x.anon ? "id,kind,channel,admin,category,site,lang,state,received_on,deadline,overdue,urgent,extended\r\n"
 			     : "ref,kind,channel,admin,category,site,device,lang,state,received_on,deadline,overdue,urgent,extended"

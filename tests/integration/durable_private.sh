@@ -44,6 +44,14 @@ grep -c "sync([0-9]*<$dir/hub.db-wal>" "$dir/cli-file.strace" | grep -qv '^0$' |
   fail "cli-file: the filing's commit was not synced"
 echo "ok: cli-file: the filing's commit synced"
 
+# an export with personal data written through the shell's redirection (umask 022) is
+# made private; an anonymous one, meant to be published, is left as the shell made it
+(umask 022; BAWABA_DB="$dir/hub.db" "$B/bawaba" export csv > "$dir/full.csv") || fail "export csv"
+(umask 022; BAWABA_DB="$dir/hub.db" "$B/bawaba" export csv --anonymous > "$dir/anon.csv") || fail "export anon"
+[ "$(stat -c %a "$dir/full.csv")" = 600 ] || fail "export with personal data is $(stat -c %a "$dir/full.csv")"
+[ "$(stat -c %a "$dir/anon.csv")" = 644 ] || fail "anonymous export is $(stat -c %a "$dir/anon.csv")"
+echo "ok: exports: with personal data 0600, anonymous 0644"
+
 # the hub (-n: opens its store, migrates, checks the settings, exits)
 trace hub "$B/bawaba-hub" -d "$dir/hub2.db" -o broker.password=x -n
 check hub "$dir/hub2.db"
