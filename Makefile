@@ -36,6 +36,14 @@ run: deps
 	$(MAKE) all
 	scripts/run-site.sh $(BUILD)
 
+# the site make run started (scripts/site.sh): what runs, stop it, remove its data
+status:
+	@scripts/site.sh $(BUILD) status || true
+stop:
+	@scripts/site.sh $(BUILD) stop
+reset:
+	@scripts/site.sh $(BUILD) reset $(if $(YES),--yes)
+
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/migrations $(DESTDIR)$(DATADIR)/seed
 	install -m 755 $(PROGS) $(DESTDIR)$(BINDIR)
@@ -47,5 +55,5 @@ install: all
 clean:
 	rm -rf build
 
-.PHONY: all deps check bench run install clean tests benches install-locale
+.PHONY: all deps check bench run status stop reset install clean tests benches install-locale
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -3,6 +3,9 @@
 # the hub database, the site's mosquitto broker with per-device credentials, the hub
 # daemon, the SMS gateway on a dummy modem, the kiosk and the agent console windows
 # (each part that is built). State persists in ./run between runs; Ctrl-C stops all.
+# One site per directory: a second run while one runs changes nothing and says so
+# (run/site.lock, held while this script runs; run/pids/NAME, one file per part, read
+# by scripts/site.sh for make status and make stop).
 # Usage: scripts/run-site.sh BUILD_DIR        (BAWABA_RUN=DIR to run elsewhere)
 set -eu
 BUILD=$(cd "${1:?usage: scripts/run-site.sh BUILD_DIR}" && pwd)
@@ -10,10 +13,27 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 RUN=${BAWABA_RUN:-$top/run}
 bin=$BUILD/bin
 SITE=RABAT-IMMAT
-mkdir -p "$RUN/logs"
+mkdir -p "$RUN/logs" "$RUN/pids"
 db=$RUN/hub.db
 broker=$RUN/broker
 pids=""
+started_broker=""
+
+# Refuse before touching anything (the trap below would stop what runs): the lock is
+# held by a running run-site.sh; a part left running by a killed one is found by its
+# pid file (scripts/site.sh checks that the pid is still that program).
+exec 9>"$RUN/site.lock"
+if ! flock -n 9; then
+  echo "make run: a site already runs in $RUN (pid $(cat "$RUN/site.pid" 2>/dev/null || echo '?')); it was left alone." >&2
+  echo "          make status shows it, make stop stops it." >&2
+  exit 1
+fi
+if left=$("$top/scripts/site.sh" "$BUILD" running-parts) && [ -n "$left" ]; then
+  echo "make run: parts of an earlier site still run in $RUN:$left; they were left alone." >&2
+  echo "          make stop stops them." >&2
+  exit 1
+fi
+echo $$ > "$RUN/site.pid"
 
 say() { printf '\n== %s\n' "$*"; }
 have() { [ -x "$bin/$1" ]; }
@@ -21,15 +41,18 @@ stop_all() {
   trap - INT TERM EXIT
   say "stopping the site"
   for p in $pids; do kill "$p" 2>/dev/null || true; done
-  [ -f "$broker/mosquitto.pid" ] && "$bin/bawaba-broker" stop "$broker" >/dev/null 2>&1 || true
+  # only the broker this run started: a refused second run never gets here
+  [ -n "$started_broker" ] && "$bin/bawaba-broker" stop "$broker" >/dev/null 2>&1 || true
   wait 2>/dev/null || true
+  rm -f "$RUN"/pids/* "$RUN/site.pid"
 }
 trap stop_all INT TERM EXIT
 # start NAME COMMAND...: runs a part in the background, its log in run/logs/NAME.log
 start() {
   name=$1; shift
-  "$@" >>"$RUN/logs/$name.log" 2>&1 &
+  "$@" >>"$RUN/logs/$name.log" 2>&1 9>&- &
   pids="$pids $!"
+  echo $! > "$RUN/pids/$name"
   echo "   $name (pid $!), log: run/logs/$name.log"
 }
 
@@ -51,7 +74,9 @@ done
 if [ ! -f "$broker/devices/agent-amina.conf" ]; then
   "$bin/bawaba" -d "$db" agent add agent-amina --site "$SITE" --name Amina --broker "$broker" >/dev/null
 fi
-"$bin/bawaba-broker" start "$broker" --daemon
+bout=$("$bin/bawaba-broker" start "$broker" --daemon 9>&-)
+started_broker=yes
+echo "${bout% *}" > "$RUN/pids/broker"
 port=$("$bin/bawaba-broker" port "$broker")
 
 say "hub"
@@ -135,6 +160,7 @@ EOT
 fi
 cat <<EOT
 
-Logs are in $RUN/logs. Ctrl-C stops the site (its data stays in $RUN).
+Logs are in $RUN/logs. Ctrl-C (or make stop) stops the site; its data stays in $RUN
+(make status says what runs, make reset removes the data of a stopped site).
 EOT
 wait
