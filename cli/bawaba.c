@@ -44,6 +44,7 @@ static const struct {
 	{ "report", cmd_report, "report [--from D] [--to D]  indicators: share answered, within the deadline, reopen rate" },
 	{ "devices", cmd_devices, "devices                    kiosks and gateways: online or not, last seen, outbox, modem signal and queue" },
 	{ "agent", cmd_agent, "agent add agent-NAME --site SITE [--admin A] [--name N] [--broker DIR] [--disable] [--update] | agent list" },
+	{ "device", cmd_device, "device add ID --kind kiosk|gateway --site SITE --broker DIR [--host H]   broker credentials for a device of a catalogued site" },
 	{ "export", cmd_export, "export csv|open311 [--anonymous] [--from D] [--to D]   requests to stdout" },
 };
 

@@ -43,5 +43,6 @@ int cmd_report(cli *c, int argc, char **argv);
 int cmd_export(cli *c, int argc, char **argv);
 int cmd_devices(cli *c, int argc, char **argv);
 int cmd_agent(cli *c, int argc, char **argv);
+int cmd_device(cli *c, int argc, char **argv);
 
 #endif

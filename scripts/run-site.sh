@@ -67,7 +67,7 @@ fi
 for dev in kiosk:kiosk-01 gateway:gw-01; do
   kind=${dev%%:*}; id=${dev#*:}
   if [ ! -f "$broker/devices/$id.conf" ]; then
-    "$bin/bawaba-broker" register "$broker" "$kind" "$id" --site "$SITE" >/dev/null
+    "$bin/bawaba" -d "$db" device add "$id" --kind "$kind" --site "$SITE" --broker "$broker" >/dev/null
   fi
 done
 "$bin/bawaba-hub" -b "$broker" -d "$db" enroll "$broker/devices/kiosk-01.conf" "$broker/devices/gw-01.conf" >/dev/null
