@@ -6,7 +6,7 @@ MANDIR   ?= $(PREFIX)/share/man
 LOCALEDIR ?= $(PREFIX)/share/locale
 
 CC       ?= cc
-PKGS     := sqlite3 jansson
+PKGS     := sqlite3 jansson libsystemd
 CFLAGS   ?= -O2 -g
 CFLAGS   += -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Wall -Wextra \
             -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 \

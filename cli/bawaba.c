@@ -45,6 +45,7 @@ static const struct {
 	{ "devices", cmd_devices, "devices                    kiosks and gateways: online or not, last seen, outbox, modem signal and queue" },
 	{ "agent", cmd_agent, "agent add agent-NAME --site SITE [--admin A] [--name N] [--broker DIR] [--disable] [--update] | agent list" },
 	{ "device", cmd_device, "device add ID --kind kiosk|gateway --site SITE --broker DIR [--host H]   broker credentials for a device of a catalogued site" },
+	{ "backup", cmd_backup, "backup FILE                an online copy of the hub database (while the hub runs), checked" },
 	{ "export", cmd_export, "export csv|open311 [--anonymous] [--from D] [--to D]   requests to stdout" },
 };
 

@@ -44,5 +44,6 @@ int cmd_export(cli *c, int argc, char **argv);
 int cmd_devices(cli *c, int argc, char **argv);
 int cmd_agent(cli *c, int argc, char **argv);
 int cmd_device(cli *c, int argc, char **argv);
+int cmd_backup(cli *c, int argc, char **argv);
 
 #endif

@@ -8,14 +8,17 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "broker.h"
 #include "bw_err.h"
+#include "bw_notify.h"
 
 static volatile sig_atomic_t got_signal;   /* the last SIGTERM/SIGINT/SIGHUP to forward */
 static volatile sig_atomic_t got_child;
+static volatile sig_atomic_t got_alarm;   /* time for the next WATCHDOG=1 */
 
 static const char usage_all[] =
 	"usage: bawaba-broker COMMAND DIR [options]   (bawaba-broker COMMAND --help for each)\n"
@@ -204,6 +207,8 @@ static void on_signal(int sig)
 {
 	if (sig == SIGCHLD)
 		got_child = 1;
+	else if (sig == SIGALRM)
+		got_alarm = 1;
 	else
 		got_signal = sig;
 }
@@ -218,6 +223,7 @@ static int run_foreground(const char *dir)
 	sigaddset(&block, SIGINT);
 	sigaddset(&block, SIGHUP);
 	sigaddset(&block, SIGCHLD);
+	sigaddset(&block, SIGALRM);
 	sigprocmask(SIG_BLOCK, &block, &old);
 	/* the mask to wait with: as we were started, but with our signals let through */
 	sigset_t wait_mask = old;
@@ -225,6 +231,7 @@ static int run_foreground(const char *dir)
 	sigdelset(&wait_mask, SIGINT);
 	sigdelset(&wait_mask, SIGHUP);
 	sigdelset(&wait_mask, SIGCHLD);
+	sigdelset(&wait_mask, SIGALRM);
 	struct sigaction sa = { 0 };
 	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);
@@ -232,6 +239,7 @@ static int run_foreground(const char *dir)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
 	sigaction(SIGCHLD, &sa, NULL);
+	sigaction(SIGALRM, &sa, NULL);
 
 	bw_err e;
 	bw_err_clear(&e);
@@ -241,6 +249,16 @@ static int run_foreground(const char *dir)
 		return fail(&e);
 	fprintf(stderr, "bawaba-broker: mosquitto (pid %ld) listening on %s port %d\n",
 		(long)pid, s.bind, s.port);
+	/* systemd: ready once mosquitto listens; alive while it runs (a timer wakes the
+	 * sigsuspend below for each WATCHDOG=1) */
+	bw_notify nt;
+	bw_notify_init(&nt);
+	bw_notify_ready("mosquitto listening");
+	if (nt.every_ms) {
+		struct itimerval it = { { nt.every_ms / 1000, nt.every_ms % 1000 * 1000 },
+			{ nt.every_ms / 1000, nt.every_ms % 1000 * 1000 } };
+		setitimer(ITIMER_REAL, &it, NULL);
+	}
 	for (;;) {
 		if (got_signal) {
 			int sig = got_signal;
@@ -249,7 +267,13 @@ static int run_foreground(const char *dir)
 		}
 		int st;
 		pid_t w = waitpid(pid, &st, WNOHANG);
+		if (w == 0 && got_alarm) {
+			got_alarm = 0;
+			nt.next_ms = 0;   /* the timer says it is due, whatever its jitter */
+			bw_notify_alive(&nt);
+		}
 		if (w == pid) {
+			bw_notify_stopping();
 			if (WIFEXITED(st))
 				return WEXITSTATUS(st);
 			fprintf(stderr, "bawaba-broker: mosquitto killed by signal %d\n", WTERMSIG(st));

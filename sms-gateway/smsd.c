@@ -15,6 +15,7 @@
 #include "bw_err.h"
 #include "bw_i18n.h"
 #include "bw_log.h"
+#include "bw_notify.h"
 #include "bw_phone.h"
 #include "bw_store.h"
 #include "bw_sync.h"
@@ -734,6 +735,9 @@ int main(int argc, char **argv)
 	g.gammu_start = gammu_ns(&g, &calls0);
 	log_info(&g.log, "started: %d modem(s), database %s, %s", set.nmodems, set.db,
 		 set.sync[0] ? "hub link on" : "no hub");
+	bw_notify nt;
+	bw_notify_init(&nt);
+	bw_notify_ready("serving");
 	while (!got_term) {
 		int64_t now = sms_mono_ns();
 		int timeout = modem_timeout_ms(&g, now);
@@ -745,7 +749,7 @@ int main(int argc, char **argv)
 			if (bw_sync_want_write(g.sync))
 				p.events |= POLLOUT;
 		}
-		int n = poll(&p, p.fd >= 0, timeout);
+		int n = poll(&p, p.fd >= 0, bw_notify_timeout_ms(&nt, timeout));
 		if (n < 0 && errno != EINTR) {
 			log_error(&g.log, "poll: %s", strerror(errno));
 			break;
@@ -759,9 +763,11 @@ int main(int argc, char **argv)
 		now = sms_mono_ns();
 		if (g.busy || now >= g.next_tick)
 			turn(&g, now);
+		bw_notify_alive(&nt);
 		if (drain && idle(&g))
 			break;
 	}
+	bw_notify_stopping();
 	if (stats)
 		print_stats(&g, stdout, sms_mono_ns() - start);
 	log_info(&g.log, "stopped");
