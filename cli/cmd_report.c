@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "bw_clock.h"
 #include "cli.h"
 
 /* --from/--to shared by both commands; returns 0 or an exit status. */
@@ -153,15 +154,14 @@ static int csv_row(const bw_request *r, void *arg)
 static int open311_row(const bw_request *r, void *arg)
 {
 	struct export *x = arg;
-	char when[32], id[24];
-	time_t t = (time_t)r->received_at;
-	struct tm tm;
-	gmtime_r(&t, &tm);
-	/* anonymous: the day only; to the second, with the site, it tells who stood there */
-	if (x->anon)
-		snprintf(when, sizeof when, "%sT00:00:00Z", r->received_on);
+	char when[BW_ISO_LEN + 1], id[24];
+	bw_day day;
+	/* anonymous: the day only; to the second, with the site, it tells who stood there.
+	 * Both in legal time with the offset in force (GeoReport v2 wants w3c datetimes). */
+	if (x->anon && bw_day_parse(r->received_on, &day, NULL) == BW_OK)
+		bw_legal_iso(bw_legal_day_start(day), when);
 	else
-		strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+		bw_legal_iso(r->received_at, when);
 	if (!export_id(x, r, id)[0] && x->anon)
 		return BW_EDB;
 	json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}",

@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bw_clock.h"
 #include "bw_err.h"
 #include "bw_log.h"
 #include "bw_state.h"
@@ -301,7 +302,7 @@ int main(int argc, char **argv)
 			r.channel = strcmp(set.kind, "gateway") == 0 ? BW_CHANNEL_SMS : BW_CHANNEL_KIOSK;
 			bw_strlcpy(r.admin, admin, sizeof r.admin);
 			if (back_days)
-				r.received_at = (int64_t)time(NULL) - back_days * 86400;
+				r.received_at = bw_now() - back_days * 86400;
 			snprintf(r.text, sizeof r.text, "طلب تجريبي رقم %ld من %s", submitted + 1, set.device);
 			if (r.channel == BW_CHANNEL_SMS)
 				strcpy(r.phone, "+212612345678");

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bw_clock.h"
 #include "bw_err.h"
 #include "bw_log.h"
 #include "bw_notify.h"
@@ -128,6 +129,10 @@ int main(int argc, char **argv)
 		}
 	if (db && bw_strlcpy(set.db, db, sizeof set.db)) {
 		fprintf(stderr, "bawaba-hub: -d: path too long\n");
+		return 1;
+	}
+	if (bw_clock_init(set.time_zone, &e)) {
+		fprintf(stderr, "bawaba-hub: [hub] %s\n", e.msg);
 		return 1;
 	}
 	if (i < argc) {

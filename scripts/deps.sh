@@ -5,7 +5,7 @@
 set -eu
 what=${1:-check}
 
-BUILD="build-essential pkg-config gettext libsqlite3-dev sqlite3 libjansson-dev
+BUILD="build-essential pkg-config gettext tzdata libsqlite3-dev sqlite3 libjansson-dev
 libmosquitto-dev libssl-dev libsystemd-dev mosquitto mosquitto-clients libgammu-dev gammu libsdl2-dev
 libsdl2-ttf-dev libfribidi-dev libharfbuzz-dev libqrencode-dev check
 fonts-noto-core"

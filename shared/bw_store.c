@@ -1,6 +1,7 @@
 /* bw_store.c: the SQLite store: migrations at open, cached prepared statements, requests
  * with their append-only events, the catalogue, the holiday table and the deadlines
  * derived from it. */
+#include "bw_clock.h"
 #include "bw_store.h"
 
 #include <sqlite3.h>
@@ -657,7 +658,7 @@ static int recompute_open(bw_store *s, const char *why, int *changed, bw_err *e)
 			break;
 		}
 		snprintf(note, sizeof note, "deadline %s -> %s (%s)", old, due, why);
-		rc = append_event(s, uid, (int64_t)time(NULL), "system:calendar", state, state, note, NULL, NULL, e);
+		rc = append_event(s, uid, bw_now(), "system:calendar", state, state, note, NULL, NULL, e);
 		n++;
 	}
 	sqlite3_finalize(sel);
@@ -1003,7 +1004,7 @@ int bw_store_appeal_window(bw_store *s, const bw_request *r, bw_day *since, bw_d
 			return db_fail(s, e, "events");
 	}
 	if (answered)
-		*since = bw_day_of_time(at, 60);
+		*since = bw_legal_day(at);
 	else if ((rc = bw_day_parse(r->deadline, since, e)))
 		return rc;
 	if ((rc = bw_store_holidays(s, &h, e)))
@@ -1022,7 +1023,7 @@ static int transition(bw_store *s, const char *ref, enum bw_state to, const char
 	char rule[32], from[BW_DATE_LEN + 1], today[11], due[11];
 	bw_deadline d;
 	int rc, reopened = 0;
-	bw_day day = bw_day_of_time(at, 60);
+	bw_day day = bw_legal_day(at);
 
 	if ((unsigned)to >= BW_ST_COUNT) {
 		rc = bw_fail(e, BW_EINVAL, "state: unknown (%d)", (int)to);
