@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bw_files.h"
 #include "bw_clock.h"
 #include "bw_conf.h"
 #include "bw_i18n.h"
@@ -304,6 +305,7 @@ static int bench_scroll(app *a, int frames)
 
 int main(int argc, char **argv)
 {
+	bw_files_private();  /* before anything is created: personal data stays 0600 */
 	ag_conf conf;
 	const char *conf_path = NULL, *id_file = NULL, *bench_log = NULL;
 	const char *o_lang = NULL, *o_locale = NULL, *o_fonts = NULL;
@@ -381,7 +383,7 @@ int main(int argc, char **argv)
 	/* the shipped catalogue, for the administrations' names: an agent's PC has no hub
 	 * database, and the catalogue is part of the program */
 	bw_store *cat;
-	if (bw_store_open(&cat, ":memory:", 0, &e) != BW_OK || bw_store_seed(cat, &e) != BW_OK) {
+	if (bw_store_open(&cat, ":memory:", BW_STORE_SCRATCH, &e) != BW_OK || bw_store_seed(cat, &e) != BW_OK) {
 		fprintf(stderr, "bawaba-agent: catalogue: %s\n", e.msg);
 		return 1;
 	}

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "bw_files.h"
 #include "bw_clock.h"
 #include "bw_conf.h"
 #include "cli.h"
@@ -109,6 +110,7 @@ const char *cli_today(const cli *c, char out[11])
 
 int main(int argc, char **argv)
 {
+	bw_files_private();  /* before anything is created: personal data stays 0600 */
 	cli c = { 0 };
 	cli_settings set;
 	bw_err e;

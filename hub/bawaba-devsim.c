@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bw_files.h"
 #include "bw_clock.h"
 #include "bw_err.h"
 #include "bw_log.h"
@@ -164,6 +165,7 @@ static double pct(double *v, size_t n, double p)
 
 int main(int argc, char **argv)
 {
+	bw_files_private();  /* before anything is created: personal data stays 0600 */
 	const char *codes = NULL;
 	const char *conf = NULL, *dbpath = NULL, *admin = "MRAFP", *query = NULL, *event = NULL,
 		   *fault = NULL;

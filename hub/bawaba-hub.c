@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bw_files.h"
 #include "bw_clock.h"
 #include "bw_err.h"
 #include "bw_log.h"
@@ -75,6 +76,7 @@ static int enroll(const char *db, int argc, char **argv, int i)
 
 int main(int argc, char **argv)
 {
+	bw_files_private();  /* before anything is created: personal data stays 0600 */
 	hub_settings set;
 	bw_err e;
 	bw_log log = { .prog = "bawaba-hub", .level = BW_LOG_INFO };

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "bw_files.h"
 #include "bw_clock.h"
 #include "bw_i18n.h"
 #include "bw_log.h"
@@ -316,6 +317,7 @@ static int walk(kr *r, kiosk *k, walker *dir)
 
 int main(int argc, char **argv)
 {
+	bw_files_private();  /* before anything is created: personal data stays 0600 */
 	kiosk_conf conf;
 	const char *conf_path = NULL, *walk_dir = NULL, *id_file = NULL;
 	int check = 0, bench = 0;

@@ -3,6 +3,7 @@
  * derived from it. */
 #include "bw_clock.h"
 #include "bw_store.h"
+#include "bw_files.h"
 
 #include <sqlite3.h>
 #include <stdio.h>
@@ -184,6 +185,18 @@ int bw_store_schema_version(bw_store *s)
 	return v;
 }
 
+int bw_store_synchronous(bw_store *s)
+{
+	sqlite3_stmt *st;
+	int v = -1;
+	if (sqlite3_prepare_v2(s->db, "PRAGMA synchronous", -1, &st, NULL) == SQLITE_OK) {
+		if (sqlite3_step(st) == SQLITE_ROW)
+			v = sqlite3_column_int(st, 0);
+		sqlite3_finalize(st);
+	}
+	return v;
+}
+
 static int migrate(bw_store *s, bw_err *e)
 {
 	int have = bw_store_schema_version(s), latest = bw_store_schema_latest();
@@ -219,6 +232,11 @@ int bw_store_open(bw_store **out, const char *path, int flags, bw_err *e)
 	                                         : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
 	int rc;
 	*out = NULL;
+	/* the file exists 0600 before SQLite opens it, so its -wal and -shm, which SQLite
+	 * creates with the main file's mode, are private too */
+	if (!(flags & BW_STORE_READONLY) && path[0] && strcmp(path, ":memory:") != 0 &&
+	    strncmp(path, "file:", 5) != 0 && (rc = bw_file_private(path, e)))
+		goto err;
 	if (sqlite3_open_v2(path, &s->db, oflags, NULL) != SQLITE_OK) {
 		rc = bw_fail(e, BW_EIO, "%s: %s", path, s->db ? sqlite3_errmsg(s->db) : "cannot open");
 		goto err;
@@ -227,12 +245,16 @@ int bw_store_open(bw_store **out, const char *path, int flags, bw_err *e)
 	sqlite3_extended_result_codes(s->db, 1);
 	if (!(flags & BW_STORE_READONLY)) {
 		/* WAL: readers (the agent console, `bawaba list`) never block the writer.
-		 * NORMAL is durable across application crashes in WAL mode; FULL also
-		 * survives power loss at the cost of an fsync per commit. */
+		 * Durability: the rule in bw_store.h (FULL unless scratch). */
+		int want = (flags & BW_STORE_SCRATCH) ? 1 : 2;
 		if ((rc = exec(s, "PRAGMA journal_mode = WAL", e)) ||
-		    (rc = exec(s, (flags & BW_STORE_SYNC_FULL) ? "PRAGMA synchronous = FULL"
-		                                                : "PRAGMA synchronous = NORMAL", e)))
+		    (rc = exec(s, want == 2 ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL", e)))
 			goto err;
+		if (bw_store_synchronous(s) != want) {
+			rc = bw_fail(e, BW_EDB, "%s: SQLite did not take synchronous=%s", path,
+				     want == 2 ? "FULL" : "NORMAL");
+			goto err;
+		}
 	}
 	/* Savepoints (one per request inside a group commit) keep their undo pages in a
 	 * statement journal; in memory it costs no file writes. */

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "bw_files.h"
 #include "bw_clock.h"
 #include "bw_err.h"
 #include "dummy.h"
@@ -119,6 +120,7 @@ static int cmd_sent(const char *db_path, const char *number)
 
 int main(int argc, char **argv)
 {
+	bw_files_private();  /* before anything is created: personal data stays 0600 */
 	const char *db = NULL;
 	char marked[1100];
 	int i = 1;

@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bw_files.h"
 #include "bw_clock.h"
 #include "bw_conf.h"
 #include "bw_err.h"
@@ -679,6 +680,7 @@ static void teardown(gw *g)
 
 int main(int argc, char **argv)
 {
+	bw_files_private();  /* before anything is created: personal data stays 0600 */
 	static struct settings set;
 	gw g = { .set = &set, .log = { .prog = "bawaba-smsd", .level = BW_LOG_INFO } };
 	bw_err e;
