@@ -4,6 +4,9 @@ BINDIR   ?= $(PREFIX)/bin
 DATADIR  ?= $(PREFIX)/share/bawaba
 MANDIR   ?= $(PREFIX)/share/man
 LOCALEDIR ?= $(PREFIX)/share/locale
+SYSCONFDIR ?= /etc
+UNITDIR  ?= $(PREFIX)/lib/systemd/system
+SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
 
 CC       ?= cc
 PKGS     := sqlite3 jansson libsystemd

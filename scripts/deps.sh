@@ -1,7 +1,7 @@
 #!/bin/sh
 # deps.sh: installs the Debian packages bawaba needs to build, test and run, when missing.
 # Run as root it uses apt-get (update first); otherwise it prints the exact command.
-# Usage: scripts/deps.sh [build|check|run|bench|fuzz]   (default: check)
+# Usage: scripts/deps.sh [build|check|run|bench|fuzz|deb]   (default: check)
 set -eu
 what=${1:-check}
 
@@ -15,7 +15,8 @@ case "$what" in
   check|run) PKGS=$CHECK ;;
   bench) PKGS="$CHECK gammu-smsd chromium valgrind" ;;
   fuzz) PKGS="$BUILD clang libclang-rt-14-dev" ;;
-  *) echo "deps.sh: unknown target '$what' (build, check, run, bench, fuzz)" >&2; exit 2 ;;
+  deb) PKGS="$BUILD debhelper dpkg-dev lintian" ;;
+  *) echo "deps.sh: unknown target '$what' (build, check, run, bench, fuzz, deb)" >&2; exit 2 ;;
 esac
 
 missing=""
