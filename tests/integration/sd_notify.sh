@@ -50,10 +50,28 @@ env -i NOTIFY_SOCKET="$BW_TMP/broker.sock" $WD "$BW_BROKER_BIN" start "$BW_BROKE
 check broker $!
 bw_broker_start
 
-# the hub
+# the hub, its stderr as the journal's stream ($JOURNAL_STREAM names it): lines carry
+# the journal's priority (<6> info, <3> error), not a time
 listen hub
-env -i NOTIFY_SOCKET="$BW_TMP/hub.sock" $WD "$BW_HUB_BIN" -b "$BW_BROKER_DIR" -d "$BW_HUB_DB" >>"$BW_HUB_LOG" 2>&1 &
+: > "$BW_TMP/journal"
+js=$(stat -c '%d:%i' "$BW_TMP/journal")
+env -i NOTIFY_SOCKET="$BW_TMP/hub.sock" JOURNAL_STREAM="$js" $WD "$BW_HUB_BIN" -b "$BW_BROKER_DIR" \
+  -d "$BW_HUB_DB" >>"$BW_TMP/journal" 2>&1 &
 check hub $!
+grep -q '^<6>bawaba-hub info: started' "$BW_TMP/journal" || bw_fail "no <6> line: $(head -n 3 "$BW_TMP/journal")"
+if grep -q '^20[0-9][0-9]-' "$BW_TMP/journal"; then bw_fail "journal lines carry a time"; fi
+# an error: the broker refuses a wrong password
+sed 's/^password=.*/password=wrong/' "$BW_BROKER_DIR/devices/hub.conf" > "$BW_TMP/badhub.conf"
+env -i JOURNAL_STREAM="$js" "$BW_HUB_BIN" -c "$BW_TMP/badhub.conf" -d "$BW_HUB_DB" >>"$BW_TMP/journal" 2>&1 &
+hp=$!
+bw_wait_file "$BW_TMP/journal" '^<3>bawaba-hub error: ' 10 || bw_fail "no <3> line: $(tail -n 3 "$BW_TMP/journal")"
+kill "$hp"; wait "$hp"
+# another stream than stderr's: the usual timestamped lines
+env -i JOURNAL_STREAM="1:1" NOTIFY_SOCKET= "$BW_HUB_BIN" -b "$BW_BROKER_DIR" -d "$BW_HUB_DB" >"$BW_TMP/plain" 2>&1 &
+hp=$!
+bw_wait_file "$BW_TMP/plain" 'info: started' 10 || bw_fail "hub (plain) did not start"
+kill "$hp"; wait "$hp"
+grep -q '^20[0-9-]*T[0-9:.]*Z bawaba-hub info: started' "$BW_TMP/plain" || bw_fail "plain log: $(head -n 2 "$BW_TMP/plain")"
 
 # the SMS gateway on a dummy modem, no hub link
 if [ -x "$BW_BUILD/bin/bawaba-smsd" ]; then
