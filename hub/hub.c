@@ -1178,15 +1178,8 @@ static void on_connect(struct mosquitto *m, void *arg, int rc, int flags,
 	h->reconnect_ms = 0;
 	log_info(h->log, "connected to %s:%d as %s%s", h->set.host, h->set.port, h->set.username,
 		 flags ? " (session resumed)" : "");
-	/* A device may set the retain flag; what it left retained on req, evt, query or an
-	 * agent's cmd is never handed to the hub at (re)subscription, so nothing a device or
-	 * agent sends is read again later. Only presence's retained copy (the will) counts. */
-	static const char *const once[] = { BW_PROTO_ROOT "/dev/+/up/req",
-		BW_PROTO_ROOT "/dev/+/up/evt", BW_PROTO_ROOT "/dev/+/up/query",
-		BW_PROTO_ROOT "/agent/+/up/cmd" };
-	for (size_t i = 0; i < sizeof once / sizeof once[0]; i++)
-		mosquitto_subscribe_v5(m, NULL, once[i], 1, MQTT_SUB_OPT_SEND_RETAIN_NEVER, NULL);
-	mosquitto_subscribe_v5(m, NULL, BW_PROTO_ROOT "/dev/+/up/presence", 1, 0, NULL);
+	mosquitto_subscribe_v5(m, NULL, BW_PROTO_ROOT "/dev/+/up/#", 1, 0, NULL);
+	mosquitto_subscribe_v5(m, NULL, BW_PROTO_ROOT "/agent/+/up/cmd", 1, 0, NULL);
 	/* the broker may have lost its retained copies in a crash: publish them again */
 	publish_public(h, 1);
 	publish_presence(h, 1);

@@ -114,17 +114,6 @@ bw_expect "k1's 4 requests stored" "$(bw_hubsql "SELECT count(*) FROM requests W
 bw_expect "k2's 1 request stored" "$(bw_hubsql "SELECT count(*) FROM requests WHERE device='k2' AND ref LIKE '0002%'")" 1
 bw_expect "k2 dropped nothing" "$(bw_hubsql "SELECT dropped FROM devices WHERE id='k2'")" 0
 
-# 7b. a retained message a device leaves on its own up/req is not read again: the hub
-# subscribes to req, evt, query and cmd with "retain handling: never", so a restart does
-# not replay it (it would be dropped and counted once more at every restart)
-d0=$(bw_hubsql "SELECT dropped FROM devices WHERE id='k1'")
-bw_mqtt_pub k1 -q 1 -r -t $T1/req -m '{"v":1,"type":"request","retained":"junk"}' || bw_fail "retained publish"
-wait_count 1 "dropped up/req from k1: .*retained"
-bw_hub_stop
-bw_hub_start
-bw_dev k2 -w 20 > /dev/null || bw_fail "k2 after the hub's restart"
-bw_expect "the retained junk was read once" "$(bw_hubsql "SELECT dropped FROM devices WHERE id='k1'")" $((d0 + 1))
-
 # 8. what a device says about a request is checked: its site against the registry (the
 # agents' scope and reports go by it), its channel against its kind, the day of receipt
 # (the legal clock starts there) against the hub's today (30 days back at most: a backlog
