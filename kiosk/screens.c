@@ -129,7 +129,10 @@ static ui_rect chrome(kiosk *k, const char *title)
 	ui_columns(c, langs, KL_COUNT, t->gap / 2, lb);
 	for (int i = 0; i < KL_COUNT; i++) {
 		const char *name = bw_tr_lang(lang_code[i], "lang.name");
-		if (ui_button(c, ui_id_mix(ID("lang"), i), lb[i], name, i == k->lang ? UI_BTN_SELECTED : UI_BTN_NORMAL) & UI_RES_CLICK) {
+		c->lang = i + 1;  /* each language named in itself */
+		int res = ui_button(c, ui_id_mix(ID("lang"), i), lb[i], name, i == k->lang ? UI_BTN_SELECTED : UI_BTN_NORMAL);
+		c->lang = k->lang + 1;
+		if (res & UI_RES_CLICK) {
 			kiosk_set_lang(k, i);
 			return ui_inset(all, t->pad);  /* the rest draws next frame */
 		}
@@ -205,8 +208,11 @@ static int keyboard(kiosk *k, ui_rect r, ui_field *f)
 	for (int i = 0; i < KL_COUNT; i++) {
 		char key[16];
 		snprintf(key, sizeof key, "kbd.%s", lang_code[i]);
-		if (ui_button(c, ui_id_mix(ID("kbd.sel"), i), sb[i], bw_tr_lang(lang_code[i], "kbd.name"),
-			      i == k->kbd ? UI_BTN_SELECTED : UI_BTN_NORMAL) & UI_RES_CLICK) {
+		c->lang = i + 1;
+		int res = ui_button(c, ui_id_mix(ID("kbd.sel"), i), sb[i], bw_tr_lang(lang_code[i], "kbd.name"),
+				    i == k->kbd ? UI_BTN_SELECTED : UI_BTN_NORMAL);
+		c->lang = k->lang + 1;
+		if (res & UI_RES_CLICK) {
 			k->kbd = i;
 			k->shift = 0;
 		}
@@ -239,10 +245,12 @@ static void s_welcome(kiosk *k)
 	ui_rows(top, KL_COUNT, t->gap, lines);
 	for (int i = 0; i < KL_COUNT; i++) {
 		c->rtl = i == KL_AR;
+		c->lang = i + 1;
 		ui_text(c, lines[i], bw_tr_lang(lang_code[i], "welcome.title"), t->title, t->fg,
 			UI_ALIGN_CENTER | UI_TEXT_VCENTER | UI_TEXT_BOLD);
 	}
 	c->rtl = rtl;
+	c->lang = k->lang + 1;
 	/* agents: five taps on the greeting within five seconds open the PIN pad */
 	if ((ui_hit(c, ID("welcome.title"), top, NULL) & UI_RES_CLICK) && k->conf.pin[0]) {
 		if (k->taps == 0 || k->now - k->first_tap > 5000) {
@@ -265,9 +273,11 @@ static void s_welcome(kiosk *k)
 	for (int i = 0; i < KL_COUNT; i++) {
 		int rtl2 = c->rtl;
 		c->rtl = i == KL_AR;
+		c->lang = i + 1;
 		int res = ui_button(c, ui_id_mix(ID("welcome.lang"), i), langs[i],
 				    bw_tr_lang(lang_code[i], "welcome.start"), UI_BTN_PRIMARY);
 		c->rtl = rtl2;
+		c->lang = k->lang + 1;
 		if (res & UI_RES_CLICK) {
 			kiosk_set_lang(k, i);
 			kiosk_goto(k, KS_HOME);
@@ -648,7 +658,8 @@ static int row(kiosk *k, ui_rect *r, const char *label, const char *value, int a
 		v.h = ui_line_height(c, UI_FONT_REGULAR, t->body) * 4;  /* long text: its start */
 	ui_rect saved = c->clip;
 	ui_set_clip(c, v);
-	int h2 = ui_text(c, v, value, t->body, t->fg, UI_ALIGN_START | (auto_dir ? UI_TEXT_AUTO : 0));
+	/* auto_dir: what the citizen typed (data, in their own script) */
+	int h2 = ui_text(c, v, value, t->body, t->fg, UI_ALIGN_START | (auto_dir ? UI_TEXT_AUTO | UI_TEXT_DATA : 0));
 	ui_set_clip(c, saved);
 	int h = h1 > h2 ? h1 : h2;
 	if (h > v.h)

@@ -55,6 +55,7 @@ typedef struct line {
 struct kr {
 	SDL_Window *win;
 	SDL_Renderer *ren;
+	SDL_Surface *surf;      /* offscreen: what ren draws into */
 	char fonts_dir[1024];
 	sized_font fonts[MAX_FONTS];
 	int nfonts;
@@ -535,8 +536,20 @@ void kr_size(kr *r, int *w, int *h)
 	SDL_GetRendererOutputSize(r->ren, w, h);
 }
 
+const uint32_t *kr_pixels(kr *r, int *w, int *h, int *pitch)
+{
+	if (!r->surf)
+		return NULL;
+	*w = r->surf->w;
+	*h = r->surf->h;
+	*pitch = r->surf->pitch;
+	return r->surf->pixels;
+}
+
 unsigned long kr_x11_window(kr *r)
 {
+	if (!r->win)
+		return 0;
 	SDL_SysWMinfo info;
 	SDL_VERSION(&info.version);
 	if (!SDL_GetWindowWMInfo(r->win, &info))
@@ -567,7 +580,7 @@ int kr_open(kr **out, const kr_settings *s, bw_err *e)
 	SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0");
 	if (s->fullscreen)
 		SDL_SetHint(SDL_HINT_GRAB_KEYBOARD, "1");
-	if (SDL_Init(SDL_INIT_VIDEO) != 0)
+	if (SDL_Init(s->offscreen ? 0 : SDL_INIT_VIDEO) != 0)
 		return bw_fail(e, BW_EIO, "no display: %s (see it under Xvfb: Xvfb :9 & DISPLAY=:9 bawaba-kiosk)",
 			       SDL_GetError());
 	if (TTF_Init() != 0) {
@@ -592,6 +605,20 @@ int kr_open(kr **out, const kr_settings *s, bw_err *e)
 			kr_close(r);
 			return rc;
 		}
+	}
+	if (s->offscreen) {
+		/* the software renderer over a plain surface: the same pixels as on screen */
+		r->surf = SDL_CreateRGBSurfaceWithFormat(0, s->w, s->h, 32, SDL_PIXELFORMAT_ARGB8888);
+		if (r->surf)
+			r->ren = SDL_CreateSoftwareRenderer(r->surf);
+		if (!r->ren) {
+			int rc = bw_fail(e, BW_ENOMEM, "offscreen renderer: %s", SDL_GetError());
+			kr_close(r);
+			return rc;
+		}
+		SDL_SetRenderDrawBlendMode(r->ren, SDL_BLENDMODE_BLEND);
+		*out = r;
+		return BW_OK;
 	}
 	/* Lockdown: a borderless window over the whole display now, full screen (and the
 	 * grabs) once the first frame is shown (kr_lockdown). Asked for at creation,
@@ -634,6 +661,8 @@ void kr_close(kr *r)
 		SDL_CloseAudioDevice(r->audio);
 	if (r->ren)
 		SDL_DestroyRenderer(r->ren);
+	if (r->surf)
+		SDL_FreeSurface(r->surf);
 	if (r->win)
 		SDL_DestroyWindow(r->win);
 	free(r);

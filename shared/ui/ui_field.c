@@ -299,7 +299,8 @@ int ui_textbox(ui_ctx *ctx, ui_id id, ui_rect r, ui_field *f, const char *placeh
 	for (int i = 0; i < n; i++)
 		if (f->cur >= starts[i])
 			cl = i;
-	int visible = in.h / lh > 0 ? in.h / lh : 1;
+	int visible = in.h / lh > 0 ? in.h / lh : 1, lang = ctx->lang;
+	ctx->lang = UI_LANG_DATA;  /* what the person typed */
 	int first = cl - visible + 1 > 0 ? cl - visible + 1 : 0;
 	int y0 = f->multiline ? in.y : in.y + (in.h - lh) / 2;
 	for (int i = first; i < n && i < first + visible; i++) {
@@ -322,6 +323,7 @@ int ui_textbox(ui_ctx *ctx, ui_id id, ui_rect r, ui_field *f, const char *placeh
 	if (f->len == 0 && focused)
 		ui_draw_rect(ctx, (ui_rect){ rtl ? in.x + in.w - 4 : in.x + 1, y0 + lh / 10, 3, lh - lh / 5 },
 			     t->focus, 0);
+	ctx->lang = lang;
 	ui_set_clip(ctx, saved);
 	return res;
 }

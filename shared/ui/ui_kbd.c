@@ -71,7 +71,8 @@ static int key(ui_ctx *ctx, ui_id id, ui_rect r, const char *label, int icon, in
 			snprintf(shown, sizeof shown, "\xd9\x80%s", label);
 			label = shown;
 		}
-		ui_text(ctx, r, label, t->big, fg, UI_ALIGN_CENTER | UI_TEXT_VCENTER | UI_TEXT_NOWRAP);
+		/* a key shows a character, not a word of the screen's language */
+		ui_text(ctx, r, label, t->big, fg, UI_ALIGN_CENTER | UI_TEXT_VCENTER | UI_TEXT_NOWRAP | UI_TEXT_DATA);
 	}
 	return res & UI_RES_CLICK;
 }
