@@ -123,8 +123,15 @@ static ui_rect chrome(kiosk *k, const char *title)
 	ui_icon(c, ui_inset(ic, t->pad / 4), UI_ICON_BACK, down ? t->sel_fg : t->btn_fg);
 	ui_text(c, bi, T("nav.back"), t->body, down ? t->sel_fg : t->btn_fg, UI_ALIGN_CENTER | UI_TEXT_VCENTER | UI_TEXT_NOWRAP);
 
-	/* the three languages, each named in itself, on every screen */
-	ui_rect langs = ui_cut_end(c, &hb, portrait(k) ? hb.w * 2 / 3 : hb.w / 2);
+	/* the three languages, each named in itself, on every screen: as wide as the longest
+	 * name needs, at most what the back button leaves */
+	int lw = 0;
+	for (int i = 0; i < KL_COUNT; i++) {
+		int w = ui_measure(c, bw_tr_lang(lang_code[i], "lang.name"), UI_FONT_REGULAR, t->body);
+		lw = w > lw ? w : lw;
+	}
+	lw = (lw + t->pad * 2) * KL_COUNT + t->gap;
+	ui_rect langs = ui_cut_end(c, &hb, lw > hb.w ? hb.w : lw);
 	ui_rect lb[KL_COUNT];
 	ui_columns(c, langs, KL_COUNT, t->gap / 2, lb);
 	for (int i = 0; i < KL_COUNT; i++) {
@@ -163,6 +170,20 @@ static ui_rect chrome(kiosk *k, const char *title)
 	}
 	ui_cut_top(&body, t->gap);
 	return body;
+}
+
+/* The height the message line needs at width w: a touch target's, or as many lines as
+ * the current message wraps to (a message is never cut). */
+static int msg_height(kiosk *k, int w)
+{
+	const ui_theme *t = &k->ui->theme;
+	int starts[16], lens[16], h = t->touch + t->pad;
+	if (!k->msg)
+		return h;
+	int n = ui_wrap(k->ui, T(k->msg), k->msg_error ? UI_FONT_REGULAR : UI_FONT_BOLD, t->body,
+			k->ui->rtl, w - t->pad, starts, lens, 16);
+	int need = n * ui_line_height(k->ui, UI_FONT_BOLD, t->body) + t->pad;
+	return need > h ? need : h;
 }
 
 /* The message line (validation, printer): red box for errors. */
@@ -417,7 +438,7 @@ static void field_screen(kiosk *k, const char *title, const char *hint, ui_field
 	if (keyboard(k, keys, f) & UI_RES_CHANGE)
 		k->msg = NULL;
 	int go = next_button(k, &form, "nav.next");
-	ui_rect msg = ui_cut_bottom(&form, t->touch + t->pad);
+	ui_rect msg = ui_cut_bottom(&form, msg_height(k, form.w));
 	int h = ui_text(c, form, T(hint), t->body, t->muted, UI_ALIGN_START);
 	ui_cut_top(&form, h + t->gap);
 	ui_rect box = f->multiline ? form : ui_cut_top(&form, t->touch + t->pad * 2);
@@ -502,7 +523,7 @@ static void s_info_id(kiosk *k)
 	int res = ui_keyboard(c, ID("id.kbd"), keys, &ui_kbd_azerty, &k->shift, &k->f_id);
 	res |= ui_keypad(c, ID("id.pad"), pad, &k->f_id, T("nav.next"));
 	ui_cut_bottom(&body, t->gap);
-	ui_rect msg = ui_cut_bottom(&body, t->touch + t->pad);
+	ui_rect msg = ui_cut_bottom(&body, msg_height(k, body.w));
 	int h = ui_text(c, body, T("info.id.hint"), t->body, t->muted, UI_ALIGN_START);
 	ui_cut_top(&body, h + t->gap);
 	ui_rect box = ui_cut_top(&body, t->touch + t->pad * 2);
@@ -536,7 +557,7 @@ static void s_phone(kiosk *k)
 	ui_columns(c, buttons, 2, t->gap * 2, bb);
 	int skip = ui_button(c, ID("nav.skip"), bb[0], T("nav.skip"), UI_BTN_NORMAL) & UI_RES_CLICK;
 	int go = (ui_button(c, ID("nav.next"), bb[1], T("nav.next"), UI_BTN_PRIMARY) & UI_RES_CLICK) || (res & UI_RES_SUBMIT);
-	ui_rect msg = ui_cut_bottom(&form, t->touch + t->pad);
+	ui_rect msg = ui_cut_bottom(&form, msg_height(k, form.w));
 
 	/* law 09-08: what the number is for, before asking for it */
 	ui_rect notice = ui_cut_top(&form, form.h - (t->touch + t->pad) * 2 - t->gap * 2);
@@ -618,7 +639,7 @@ static void s_info_form(kiosk *k)
 	if (k->screen != KS_INFO_FORM)
 		return;
 	int go = next_button(k, &body, "nav.next");
-	ui_rect msg = ui_cut_bottom(&body, t->touch + t->pad);
+	ui_rect msg = ui_cut_bottom(&body, msg_height(k, body.w));
 	/* four in a row in landscape, two by two in portrait */
 	ui_rect cb[4];
 	if (portrait(k))
@@ -645,29 +666,25 @@ static void s_info_form(kiosk *k)
 		message(k, msg);
 }
 
-/* One "label: value" row of the review; returns its height. */
-static int row(kiosk *k, ui_rect *r, const char *label, const char *value, int auto_dir)
+/* One "label: value" line of the review in r: the label on the start side (bold, muted),
+ * the value after it, cut with an ellipsis when longer than the line. data: what the
+ * citizen typed (in any script). */
+static void row(kiosk *k, ui_rect r, const char *label, const char *value, int data)
 {
 	ui_ctx *c = k->ui;
 	const ui_theme *t = &c->theme;
-	ui_rect line = *r;
-	ui_rect lab = ui_cut_start(c, &line, line.w / 4);
-	int h1 = ui_text(c, lab, label, t->body, t->muted, UI_ALIGN_START | UI_TEXT_BOLD);
-	ui_rect v = line;
-	if (v.h > ui_line_height(c, UI_FONT_REGULAR, t->body) * 4)
-		v.h = ui_line_height(c, UI_FONT_REGULAR, t->body) * 4;  /* long text: its start */
-	ui_rect saved = c->clip;
-	ui_set_clip(c, v);
-	/* auto_dir: what the citizen typed (data, in their own script) */
-	int h2 = ui_text(c, v, value, t->body, t->fg, UI_ALIGN_START | (auto_dir ? UI_TEXT_AUTO | UI_TEXT_DATA : 0));
-	ui_set_clip(c, saved);
-	int h = h1 > h2 ? h1 : h2;
-	if (h > v.h)
-		h = v.h;
-	ui_cut_top(r, h + t->gap);
-	return h;
+	ui_rect lab = ui_cut_start(c, &r, r.w * 2 / 5);
+	ui_cut_end(c, &lab, t->gap / 2);
+	ui_text(c, lab, label, t->body, t->muted, UI_ALIGN_START | UI_TEXT_BOLD | UI_TEXT_NOWRAP | UI_TEXT_VCENTER);
+	ui_text(c, r, value, t->body, t->fg,
+		UI_ALIGN_START | UI_TEXT_NOWRAP | UI_TEXT_VCENTER | (data ? UI_TEXT_AUTO | UI_TEXT_DATA : 0));
 }
 
+#define REVIEW_ROWS 10
+
+/* The review: every answer the citizen gave, each on one line (two columns in landscape),
+ * and the start of the text under them with what is left of the card. Nothing is drawn
+ * outside the card, however small the screen or large the text. */
 static void s_review(kiosk *k)
 {
 	static const char *const kind_key[BW_KIND_COUNT] = { "kind.complaint", "kind.observation", "kind.suggestion", "kind.info" };
@@ -684,33 +701,52 @@ static void s_review(kiosk *k)
 		if (k->screen != KS_REVIEW)
 			return;
 	}
-	ui_rect msg = ui_cut_bottom(&body, t->touch + t->pad);
+	if (k->msg) {
+		ui_rect msg = ui_cut_bottom(&body, msg_height(k, body.w));
+		ui_cut_bottom(&body, t->gap);
+		message(k, msg);
+	}
 	ui_draw_rect(c, body, t->panel, t->radius);
 	ui_draw_frame(c, body, t->border_c, t->radius, t->border);
 	ui_rect in = ui_inset(body, t->pad);
 	kiosk_input *i = &k->in;
+	const char *lab[REVIEW_ROWS], *val[REVIEW_ROWS];
+	int data[REVIEW_ROWS], n = 0;
+	char ph[40];
+#define ROW(l, v, d) (lab[n] = (l), val[n] = (v), data[n++] = (d))
 	if (i->kind >= 0 && i->kind < BW_KIND_COUNT)
-		row(k, &in, T("review.kind"), T(kind_key[i->kind]), 0);
+		ROW(T("review.kind"), T(kind_key[i->kind]), 0);
 	if (i->admin >= 0)
-		row(k, &in, T("review.admin"), k->admin_names[i->admin], 0);
+		ROW(T("review.admin"), k->admin_names[i->admin], 0);
 	if (i->category >= 0 && i->category < k->ncats)
-		row(k, &in, T("review.category"), k->cat_names[i->category], 0);
+		ROW(T("review.category"), k->cat_names[i->category], 0);
 	if (i->kind == BW_KIND_INFO) {
-		row(k, &in, T("review.name"), i->name, 1);
-		row(k, &in, T("review.id"), i->idnum, 1);
-		row(k, &in, T("review.contact"), i->contact, 1);
+		ROW(T("review.name"), i->name, 1);
+		ROW(T("review.id"), i->idnum, 1);
+		ROW(T("review.contact"), i->contact, 1);
 		if (i->form > 0 && i->form < BW_FORM_COUNT)
-			row(k, &in, T("review.form"), T(form_key[i->form]), 0);
+			ROW(T("review.form"), T(form_key[i->form]), 0);
 		if (i->form == BW_FORM_PAPER)
-			row(k, &in, T("review.address"), i->address, 1);
-		row(k, &in, T("review.urgent"), T(i->urgent ? "review.yes" : "review.no"), 0);
+			ROW(T("review.address"), i->address, 1);
+		ROW(T("review.urgent"), T(i->urgent ? "review.yes" : "review.no"), 0);
 	} else {
-		char ph[40];
 		snprintf(ph, sizeof ph, LRI "%s" PDI, i->phone);
-		row(k, &in, T("review.phone"), i->phone[0] ? ph : T("review.no_phone"), 0);
+		ROW(T("review.phone"), i->phone[0] ? ph : T("review.no_phone"), 0);
 	}
-	row(k, &in, T("review.text"), i->text, 1);
-	message(k, msg);
+#undef ROW
+	int lh = ui_line_height(c, UI_FONT_REGULAR, t->body);
+	int cols = portrait(k) || n < 4 ? 1 : 2, per = (n + cols - 1) / cols;
+	ui_rect colr[2], rows = ui_cut_top(&in, per * lh);
+	ui_columns(c, rows, cols, t->gap * 2, colr);
+	for (int r = 0; r < n; r++)
+		row(k, (ui_rect){ colr[r / per].x, colr[r / per].y + (r % per) * lh, colr[r / per].w, lh }, lab[r], val[r], data[r]);
+	/* the text: its start, as much as the card holds, an ellipsis if there is more */
+	ui_cut_top(&in, t->gap / 2);
+	if (in.h < lh)
+		return;
+	ui_rect tl = ui_cut_top(&in, lh);
+	ui_text(c, tl, T("review.text"), t->body, t->muted, UI_ALIGN_START | UI_TEXT_BOLD | UI_TEXT_NOWRAP);
+	ui_text(c, in, i->text, t->body, t->fg, UI_ALIGN_START | UI_TEXT_AUTO | UI_TEXT_DATA | UI_TEXT_CLAMP);
 }
 
 /* ---- receipt ---- */
@@ -757,7 +793,7 @@ static void s_receipt(kiosk *k)
 		kiosk_wipe(k);
 		return;
 	}
-	ui_rect msg = ui_cut_bottom(&body, t->touch + t->pad);
+	ui_rect msg = ui_cut_bottom(&body, msg_height(k, body.w));
 	int starts[8], lens[8], lh = ui_line_height(c, UI_FONT_REGULAR, t->body);
 	/* what the code is for, then what the number is for, under the panel */
 	int kl = ui_wrap(c, T("receipt.keep"), UI_FONT_REGULAR, t->body, c->rtl, body.w, starts, lens, 8);
@@ -860,7 +896,7 @@ static void s_status(kiosk *k)
 	ui_cut_top(&form, h + t->gap);
 	res |= ui_textbox(c, ID("status.ref"), ui_cut_top(&form, t->touch + t->pad * 2), &k->f_ref, NULL);
 	ui_cut_top(&form, t->gap);
-	ui_rect msg = ui_cut_top(&form, t->touch + t->pad);
+	ui_rect msg = ui_cut_top(&form, msg_height(k, form.w));
 
 	/* checked as typed: the check digit tells a typo before anything is looked up */
 	char ref[13];
@@ -914,7 +950,7 @@ static void s_status_result(kiosk *k)
 		return;
 	}
 	if (k->msg) {
-		ui_rect mr = ui_cut_bottom(&body, t->touch + t->pad);
+		ui_rect mr = ui_cut_bottom(&body, msg_height(k, body.w));
 		ui_cut_bottom(&body, t->gap);
 		message(k, mr);
 	}
@@ -984,7 +1020,7 @@ static void s_status_code(kiosk *k)
 	 * could read them over a shoulder could read the answer as well */
 	res |= ui_textbox(c, ID("status.code"), ui_cut_top(&form, t->touch + t->pad * 2), &k->f_code, NULL);
 	ui_cut_top(&form, t->gap);
-	ui_rect msg = ui_cut_top(&form, t->touch + t->pad);
+	ui_rect msg = ui_cut_top(&form, msg_height(k, form.w));
 	if (res & UI_RES_CHANGE)
 		k->msg = NULL;
 	if (res & UI_RES_SUBMIT) {
@@ -1013,7 +1049,7 @@ static void s_pin(kiosk *k)
 	ui_rect pad = ui_center(body, t->touch * 7, body.h - t->touch * 3);
 	ui_rect shown = ui_cut_top(&pad, t->touch + t->pad);
 	ui_cut_top(&pad, t->gap);
-	ui_rect msg = ui_cut_top(&pad, t->touch);
+	ui_rect msg = ui_cut_top(&pad, msg_height(k, pad.w));
 	char dots[64] = "";
 	for (int i = 0; i < k->f_pin.len && i < 16; i++)
 		strcat(dots, "\xe2\x80\xa2 ");  /* a bullet per digit, never the digits */
