@@ -210,7 +210,10 @@ static void split(kiosk *k, ui_rect body, ui_rect *form, ui_rect *keys, int keys
 		*keys = ui_cut_bottom(&body, body.h * keys_share / 100);
 		ui_cut_bottom(&body, t->gap);
 	} else {
-		*keys = ui_cut_end(k->ui, &body, body.w / 2);
+		/* on a screen not much wider than high (1280x1024) half its width would make
+		 * a twelve-key row narrower than a finger: the keys take three fifths */
+		int narrow = k->ui->screen.w * 2 < k->ui->screen.h * 3;
+		*keys = ui_cut_end(k->ui, &body, narrow ? body.w * 3 / 5 : body.w / 2);
 		ui_cut_end(k->ui, &body, t->gap * 2);
 	}
 	*form = body;
@@ -520,7 +523,7 @@ static void s_info_id(kiosk *k)
 	ui_rect keys = ui_cut_bottom(&body, body.h / 2);
 	ui_rect pad = ui_cut_end(c, &keys, keys.w / 3);
 	ui_cut_end(c, &keys, t->gap * 2);
-	int res = ui_keyboard(c, ID("id.kbd"), keys, &ui_kbd_azerty, &k->shift, &k->f_id);
+	int res = ui_keyboard(c, ID("id.kbd"), keys, &ui_kbd_id, &k->shift, &k->f_id);
 	res |= ui_keypad(c, ID("id.pad"), pad, &k->f_id, T("nav.next"));
 	ui_cut_bottom(&body, t->gap);
 	ui_rect msg = ui_cut_bottom(&body, msg_height(k, body.w));

@@ -119,6 +119,7 @@ enum {
 	UI_RES_CHANGE = 2,    /* its value changed */
 	UI_RES_SUBMIT = 4,    /* Enter / OK */
 	UI_RES_REFUSED = 8,   /* an input was refused (too long, not allowed here) */
+	UI_RES_SWITCH = 16,   /* a keypad's switch key (to letters) was tapped */
 };
 
 /* ---- context ---- */
@@ -300,13 +301,20 @@ typedef struct ui_kbd_layout {
 	int rows;
 	const char *const *keys[2][6];  /* [shift][row] -> NULL-terminated key strings */
 	int rtl;                 /* the script is written right to left */
+	int bare;                /* no shift and space row (an ID number: capitals only) */
 } ui_kbd_layout;
 
-extern const ui_kbd_layout ui_kbd_arabic, ui_kbd_tifinagh, ui_kbd_azerty;
+/* ui_kbd_id: the capitals A-Z on AZERTY positions, no shift, no space (ID numbers). */
+extern const ui_kbd_layout ui_kbd_arabic, ui_kbd_tifinagh, ui_kbd_azerty, ui_kbd_id;
 
 /* A numeric keypad 1-9, backspace, 0, OK; in that order in every language (telephone
  * layout). Edits f; returns UI_RES_CHANGE, UI_RES_SUBMIT (OK), UI_RES_REFUSED. */
 int ui_keypad(ui_ctx *ctx, ui_id id, ui_rect r, ui_field *f, const char *ok_label);
+/* The keypad with a fourth column: the keys of extra (NULL-terminated, typed as they are:
+ * "@", ".", "+") and, when switch_label is set, a last key with that label that returns
+ * UI_RES_SWITCH (the caller shows a letters keyboard instead). */
+int ui_keypad_ex(ui_ctx *ctx, ui_id id, ui_rect r, ui_field *f, const char *ok_label,
+                 const char *const *extra, const char *switch_label);
 /* An on-screen keyboard: keys from the layout (the shift state in *shift), edits f.
  * Returns UI_RES_* bits. */
 int ui_keyboard(ui_ctx *ctx, ui_id id, ui_rect r, const ui_kbd_layout *l, int *shift,
