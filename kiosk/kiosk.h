@@ -125,7 +125,7 @@ struct kiosk {
 	int quit;                   /* the agent left with the PIN */
 	/* the law screen's text size, found once per language, theme and size: the search
 	 * wraps the text at every size and would cost a frame its budget each time */
-	int law_size;
+	int law_size, law_cols;
 	unsigned law_key;
 	/* called when the citizen's data is wiped, to drop copies elsewhere (the
 	 * renderer's text cache) */

@@ -543,6 +543,8 @@ static void s_info_id(kiosk *k)
 		message(k, msg);
 }
 
+/* The phone number (law 09-08): the notice, the consent and the message on one side; the
+ * field, the keypad (its OK goes on) and "skip" on the other (under them in portrait). */
 static void s_phone(kiosk *k)
 {
 	ui_ctx *c = k->ui;
@@ -550,29 +552,42 @@ static void s_phone(kiosk *k)
 	ui_rect body = chrome(k, T("phone.title")), form, keys;
 	if (k->screen != KS_PHONE)
 		return;
-	split(k, body, &form, &keys, 40);
-	if (!portrait(k))
-		keys = ui_center(keys, keys.w * 3 / 4, keys.h);
+	if (portrait(k)) {
+		split(k, body, &form, &keys, 48);
+	} else {
+		/* a keypad needs less width than a keyboard: the notice gets the rest */
+		keys = ui_cut_end(c, &body, body.w * 3 / 10);
+		ui_cut_end(c, &body, t->gap * 2);
+		form = body;
+	}
+	ui_rect fr = ui_cut_top(&keys, t->touch + t->pad), msg = { 0, 0, 0, 0 };
+	ui_cut_top(&keys, t->gap / 2);
+	int nh = ui_text_height(c, form.w - 2 * t->pad, T("phone.notice"), t->body, 0) + 2 * t->pad;
+	int ch = ui_checkbox_height(c, form.w, T("phone.consent"));
+	/* the message under the consent, or over the keypad when the notice leaves no room */
+	if (k->msg && form.h - nh - ch - 2 * t->gap < msg_height(k, form.w)) {
+		msg = ui_cut_top(&keys, msg_height(k, keys.w));
+		ui_cut_top(&keys, t->gap / 2);
+	}
+	ui_rect sk = ui_cut_bottom(&keys, t->touch + t->pad);
+	ui_cut_bottom(&keys, t->gap);
 	int res = ui_keypad(c, ID("phone.pad"), keys, &k->f_phone, T("nav.next"));
-	ui_rect buttons = ui_cut_bottom(&form, t->primary);
-	ui_cut_bottom(&form, t->gap);
-	ui_rect bb[2];
-	ui_columns(c, buttons, 2, t->gap * 2, bb);
-	int skip = ui_button(c, ID("nav.skip"), bb[0], T("nav.skip"), UI_BTN_NORMAL) & UI_RES_CLICK;
-	int go = (ui_button(c, ID("nav.next"), bb[1], T("nav.next"), UI_BTN_PRIMARY) & UI_RES_CLICK) || (res & UI_RES_SUBMIT);
-	ui_rect msg = ui_cut_bottom(&form, msg_height(k, form.w));
+	int skip = ui_button(c, ID("nav.skip"), sk, T("nav.skip"), UI_BTN_NORMAL) & UI_RES_CLICK;
+	int go = res & UI_RES_SUBMIT;
 
-	/* law 09-08: what the number is for, before asking for it */
-	ui_rect notice = ui_cut_top(&form, form.h - (t->touch + t->pad) * 2 - t->gap * 2);
+	/* what the number is for, before asking for it; the consent under it */
+	ui_rect notice = ui_cut_top(&form, nh < form.h ? nh : form.h);
 	ui_draw_rect(c, notice, t->panel, t->radius);
 	ui_draw_frame(c, notice, t->border_c, t->radius, t->border);
 	ui_text(c, ui_inset(notice, t->pad), T("phone.notice"), t->body, t->fg, UI_ALIGN_START);
 	ui_cut_top(&form, t->gap);
-	ui_rect cb = ui_cut_top(&form, t->touch + t->pad);
+	ui_rect cb = ui_cut_top(&form, ch);
 	if (ui_checkbox(c, ID("phone.consent"), cb, T("phone.consent"), &k->in.consent) & UI_RES_CHANGE)
 		k->msg = NULL;
 	ui_cut_top(&form, t->gap);
-	res |= ui_textbox(c, ID("phone.field"), ui_cut_top(&form, t->touch + t->pad), &k->f_phone, T("phone.placeholder"));
+	if (k->msg && msg.h == 0)
+		msg = ui_cut_top(&form, msg_height(k, form.w));
+	res |= ui_textbox(c, ID("phone.field"), fr, &k->f_phone, T("phone.placeholder"));
 	if (res & UI_RES_CHANGE)
 		k->msg = NULL;
 	if (skip) {
@@ -592,7 +607,7 @@ static void s_phone(kiosk *k)
 			next(k);
 		}
 	}
-	if (k->screen == KS_PHONE)
+	if (k->screen == KS_PHONE && msg.h > 0)
 		message(k, msg);
 }
 
@@ -608,24 +623,34 @@ static void s_info_law(kiosk *k)
 		return;
 	}
 	static const char *const paras[] = { "info.law.p1", "info.law.p2", "info.law.p3", "info.law.p4" };
-	ui_rect in = ui_center(body, body.w > t->title * 34 ? t->title * 34 : body.w, body.h);
-	/* plain words, as large as the screen allows */
-	unsigned key = ((unsigned)k->lang * 8u + (unsigned)k->theme_kind) * 2654435761u ^ (unsigned)(in.w * 8192 + in.h);
+	ui_rect one = ui_center(body, body.w > t->title * 34 ? t->title * 34 : body.w, body.h), cols[2];
+	ui_columns(c, body, 2, t->gap * 3, cols);
+	/* plain words, as large as the screen allows: one column of a readable width, else
+	 * two (paragraphs 1-2, then 3-4), never below the theme's body size */
+	unsigned key = ((unsigned)k->lang * 8u + (unsigned)k->theme_kind) * 2654435761u ^ (unsigned)(body.w * 8192 + body.h);
 	if (k->law_size == 0 || k->law_key != key) {
-		int size = t->big, starts[64], lens[64];
-		for (; size > t->body; size -= 2) {
-			int lh = ui_line_height(c, UI_FONT_REGULAR, size), total = 0;
-			for (int i = 0; i < 4; i++)
-				total += ui_wrap(c, T(paras[i]), UI_FONT_REGULAR, size, c->rtl, in.w, starts, lens, 64) * lh + t->gap * 2;
-			if (total <= in.h)
+		int size = t->big, ncol = 1;
+		for (ncol = 1; ncol <= 2; ncol++) {
+			int w = ncol == 1 ? one.w : cols[0].w;
+			for (size = t->big; size >= t->body; size -= 2) {
+				int col_h[2] = { 0, 0 };
+				for (int i = 0; i < 4; i++)
+					col_h[ncol == 2 && i >= 2] += ui_text_height(c, w, T(paras[i]), size, 0) + t->gap * 2;
+				if (col_h[0] <= body.h && col_h[1] <= body.h)
+					break;
+			}
+			if (size >= t->body)
 				break;
 		}
-		k->law_size = size;
+		k->law_size = size < t->body ? t->body : size;
+		k->law_cols = ncol > 2 ? 2 : ncol;
 		k->law_key = key;
 	}
-	int size = k->law_size;
+	ui_rect in = k->law_cols == 1 ? one : cols[0];
 	for (int i = 0; i < 4; i++) {
-		int h = ui_text(c, in, T(paras[i]), size, t->fg, UI_ALIGN_START);
+		if (k->law_cols == 2 && i == 2)
+			in = cols[1];
+		int h = ui_text(c, in, T(paras[i]), k->law_size, t->fg, UI_ALIGN_START);
 		ui_cut_top(&in, h + t->gap * 2);
 	}
 }
@@ -1094,17 +1119,22 @@ void kiosk_draw_warning(kiosk *k, int seconds)
 	 * citizen who walked away typed; and a full-screen blend would cost the software
 	 * renderer more than the rest of the frame */
 	ui_draw_rect(c, c->screen, (ui_color){ 38, 42, 48, 255 }, 0);
-	ui_rect p = ui_center(c->screen, c->screen.w * 3 / 4, c->screen.h / 2);
+	/* the panel as high as what it says: title, body, the countdown, the button */
+	int w = c->screen.w * 3 / 4, iw = w - t->pad * 4;
+	int th = ui_text_height(c, iw, T("idle.title"), t->title, UI_TEXT_BOLD);
+	int bh = ui_text_height(c, iw, T("idle.body"), t->body, 0);
+	int nh = ui_line_height(c, UI_FONT_BOLD, t->title * 2);
+	ui_rect p = ui_center(c->screen, w, th + bh + nh + t->primary + t->gap * 3 + t->pad * 4);
 	ui_draw_rect(c, p, t->panel, t->radius);
 	ui_draw_frame(c, p, t->focus, t->radius, t->border * 2);
 	ui_rect in = ui_inset(p, t->pad * 2);
 	ui_rect go = ui_cut_bottom(&in, t->primary);
-	int h = ui_text(c, in, T("idle.title"), t->title, t->fg, UI_ALIGN_CENTER | UI_TEXT_BOLD);
-	ui_cut_top(&in, h + t->gap);
-	h = ui_text(c, in, T("idle.body"), t->body, t->fg, UI_ALIGN_CENTER);
-	ui_cut_top(&in, h);
+	ui_text(c, ui_cut_top(&in, th), T("idle.title"), t->title, t->fg, UI_ALIGN_CENTER | UI_TEXT_BOLD);
+	ui_cut_top(&in, t->gap);
+	ui_text(c, ui_cut_top(&in, bh), T("idle.body"), t->body, t->fg, UI_ALIGN_CENTER);
+	ui_cut_top(&in, t->gap);
 	snprintf(num, sizeof num, "%d", seconds);
-	ui_text(c, in, num, t->title * 2, t->fg, UI_ALIGN_CENTER | UI_TEXT_VCENTER | UI_TEXT_BOLD);
+	ui_text(c, ui_cut_top(&in, nh), num, t->title * 2, t->fg, UI_ALIGN_CENTER | UI_TEXT_VCENTER | UI_TEXT_BOLD);
 	if (ui_button(c, ID("idle.continue"), go, T("idle.continue"), UI_BTN_PRIMARY) & UI_RES_CLICK) {
 		k->last_input = k->now;
 		k->warning = 0;

@@ -556,6 +556,21 @@ int ui_button(ui_ctx *ctx, ui_id id, ui_rect r, const char *label, int style)
 	return res;
 }
 
+int ui_text_height(ui_ctx *ctx, int w, const char *s, int size, int flags)
+{
+	int starts[64], lens[64];
+	int font = (flags & UI_TEXT_BOLD) ? UI_FONT_BOLD : UI_FONT_REGULAR;
+	int n = ui_wrap(ctx, s, font, size, base_dir(ctx, flags), w, starts, lens, 64);
+	return n * ui_line_height(ctx, font, size);
+}
+
+int ui_checkbox_height(ui_ctx *ctx, int w, const char *label)
+{
+	const ui_theme *t = &ctx->theme;
+	int h = ui_text_height(ctx, w - t->pad - t->touch - t->pad, label, t->body, 0) + t->pad;
+	return h > t->touch + t->pad ? h : t->touch + t->pad;
+}
+
 int ui_checkbox(ui_ctx *ctx, ui_id id, ui_rect r, const char *label, int *value)
 {
 	const ui_theme *t = &ctx->theme;

@@ -247,6 +247,10 @@ int ui_hit(ui_ctx *ctx, ui_id id, ui_rect r, int *state);
 int ui_button(ui_ctx *ctx, ui_id id, ui_rect r, const char *label, int style);
 /* A check box with its label: toggles *value on a click, returns UI_RES_CHANGE. */
 int ui_checkbox(ui_ctx *ctx, ui_id id, ui_rect r, const char *label, int *value);
+/* The height a check box of width w needs for its label (a touch target at least). */
+int ui_checkbox_height(ui_ctx *ctx, int w, const char *label);
+/* The height of s wrapped at width w (ui_text's result, without drawing). */
+int ui_text_height(ui_ctx *ctx, int w, const char *s, int size, int flags);
 
 /* ---- text fields (ui_field.c) ---- */
 enum ui_field_kind {

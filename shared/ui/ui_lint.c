@@ -128,7 +128,8 @@ static void text_checks(const ui_ctx *ctx, const ui_lint_rules *rl, const ui_cmd
 {
 	const char *s = ui_cmd_text(ctx, c);
 	ui_rect k = ink(c);
-	if (!inside(k, ctx->screen))
+	int field = c->box.w == 0 && c->lang == UI_LANG_DATA;  /* a text box's own line */
+	if (!field && !inside(k, ctx->screen))
 		say(rl, n, "offscreen", "\"%.*s\" at %d,%d %dx%d is off the screen", c->len, s, c->r.x, c->r.y, c->r.w, c->r.h);
 	if (c->box.w > 0) {
 		ui_rect b = c->box;
@@ -140,7 +141,7 @@ static void text_checks(const ui_ctx *ctx, const ui_lint_rules *rl, const ui_cmd
 	}
 	/* a text box's own lines (bare lines of data) slide under its clip to keep the caret
 	 * in view: that is scrolling, not a cut */
-	if (clip.w > 0 && !(c->box.w == 0 && c->lang == UI_LANG_DATA)) {
+	if (clip.w > 0 && !field) {
 		int iw, ih;
 		if (!inter(k, clip, &iw, &ih)) {
 			/* wholly clipped away: drawn for nothing, but nothing shows cut */

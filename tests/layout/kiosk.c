@@ -85,7 +85,12 @@ static void flow(kstate *s, int kind)
 
 /* ---- the states: each sets the kiosk up; the driver then builds the frame ---- */
 
-static void st_welcome(kstate *s) { kiosk_wipe(s->k); kiosk_set_lang(s->k, s->lang); }
+static void st_welcome(kstate *s)
+{
+	kiosk_wipe(s->k);
+	kiosk_set_lang(s->k, s->lang);
+	s->k->last_input = 1000000;
+}
 static void st_home(kstate *s) { st_welcome(s); kiosk_goto(s->k, KS_HOME); }
 static void st_admin(kstate *s) { flow(s, BW_KIND_COMPLAINT); }
 static void st_admin_none(kstate *s)
