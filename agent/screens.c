@@ -384,6 +384,7 @@ void ag_console_set_lang(ag_console *c, int lang)
 	c->lang = (unsigned)lang < AG_LANG_COUNT ? lang : AG_LANG_AR;
 	bw_i18n_set_lang(ag_lang_code(c->lang));
 	c->ui->rtl = ag_lang_is_rtl(c->lang);
+	c->ui->lang = c->lang + 1;  /* text is tagged with its language (the layout check) */
 }
 
 void ag_console_resize(ag_console *c, int w, int h)

@@ -363,9 +363,3 @@ int lay_kiosk(lay *L)
 	bw_store_close(st);
 	return 0;
 }
-
-int lay_agent(lay *L)
-{
-	(void)L;
-	return 0;
-}
