@@ -101,6 +101,17 @@ static void foreign_run(const char *s, int len, int want, int *at, int *n)
 			depth -= depth > 0;
 			continue;
 		}
+		/* an acronym in parentheses, "(ADII)", is how a catalogue marks a name's
+		 * abbreviation: capitals up to the closing parenthesis count as a code */
+		if (c == '(' && depth == 0) {
+			const char *r = p;
+			while (r < end && *r >= 'A' && *r <= 'Z')
+				r++;
+			if (r > p && r < end && *r == ')') {
+				p = r + 1;
+				continue;
+			}
+		}
 		int sc = depth ? 0 : script_of(c);
 		if (sc && sc != want && (run0 < 0 || sc == script)) {
 			if (run0 < 0) {
