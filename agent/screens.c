@@ -303,8 +303,9 @@ static void theme_for(ag_console *c, ui_theme *t, int h)
 	/* a desk console: denser than the kiosk (it is read at arm's length, with a mouse),
 	 * yet every target stays above 40 px at 1080p and 32 px at 768p */
 	c->scale = h * 1000 / 1080;
-	if (c->scale < 700)
-		c->scale = 700;
+	/* a floor that keeps every control (rows, buttons) at 32 px or more on 768 lines */
+	if (c->scale < 850)
+		c->scale = 850;
 	if (c->scale > 1400)
 		c->scale = 1400;
 	ui_theme_get(t, UI_THEME_NORMAL);
@@ -770,7 +771,11 @@ static int filter_button(ag_console *c, ui_rect *in, const char *id, int width, 
 {
 	char buf[200];
 	snprintf(buf, sizeof buf, "%s: %s", label, value);
-	ui_rect b = ui_cut_start(c->ui, in, S(c, width));
+	/* the six share the row in proportion when it is narrower than their widths */
+	int total = S(c, 270 + 300 + 230 + 240 + 260 + 260 + 6 * 8), w = S(c, width);
+	if (total > c->ui->screen.w - S(c, 20))
+		w = (int)((long)w * (c->ui->screen.w - S(c, 20)) / total);
+	ui_rect b = ui_cut_start(c->ui, in, w);
 	ui_cut_start(c->ui, in, S(c, 8));
 	return btn(c, ui_id_str(id), b, buf, on ? UI_BTN_SELECTED : UI_BTN_NORMAL) & UI_RES_CLICK;
 }
@@ -784,7 +789,7 @@ static void filter_row(ag_console *c, ui_rect r)
 		f->kind = f->kind + 1 < BW_KIND_COUNT ? f->kind + 1 : -1;
 		changed = 1;
 	}
-	if (filter_button(c, &in, "f.admin", 300, T("agent.filter.admin"), f->admin[0] ? f->admin : T("agent.any"), f->admin[0])) {
+	if (filter_button(c, &in, "f.admin", 300, T("agent.filter.admin"), f->admin[0] ? admin_name(c, f->admin) : T("agent.any"), f->admin[0])) {
 		cycle_code(c, 0, f->admin, sizeof f->admin);
 		changed = 1;
 	}
@@ -792,7 +797,8 @@ static void filter_row(ag_console *c, ui_rect r)
 		f->channel = f->channel + 1 < BW_CHANNEL_COUNT ? f->channel + 1 : -1;
 		changed = 1;
 	}
-	if (filter_button(c, &in, "f.device", 240, T("agent.filter.device"), f->device[0] ? f->device : T("agent.any"), f->device[0])) {
+	char dev[64];
+	if (filter_button(c, &in, "f.device", 240, T("agent.filter.device"), f->device[0] ? iso(dev, sizeof dev, f->device) : T("agent.any"), f->device[0])) {
 		cycle_code(c, 1, f->device, sizeof f->device);
 		changed = 1;
 	}
@@ -1029,9 +1035,13 @@ static void detail(ag_console *c, ui_rect r)
 	ui_cut_top(&r, S(c, 6));
 	line(c, &r, T("agent.detail.timeline"), t->small, t->muted, UI_TEXT_BOLD);
 	int lh = ui_line_height(ctx, UI_FONT_REGULAR, t->small) + S(c, 2);
-	int room = (r.h - 3 * lh) / lh;   /* keep three lines for the text */
+	/* keep the text's label and three of its lines: the latest events that fit above */
+	int need = S(c, 6) + ui_line_height(ctx, UI_FONT_BOLD, t->small) + S(c, 2) + 3 * ui_line_height(ctx, UI_FONT_REGULAR, t->body);
+	int room = (r.h - need) / lh;
+	if (room < 0)
+		room = 0;
 	int first = d->nevents > room && room > 0 ? d->nevents - room : 0;
-	for (int i = first; i < d->nevents && r.h > 0; i++) {
+	for (int i = first; i < d->nevents && i - first < room; i++) {
 		const ag_event *ev = &d->events[i];
 		char when[32], mv[200];
 		local_time(ev->at, when, sizeof when, 1);

@@ -435,6 +435,8 @@ static void text_line(ui_ctx *ctx, ui_rect box, int y, const char *s, int len, i
 		fit = ui_fit(ctx, s, len, font, size, dir,
 			     box.w - ctx->ops.width(ctx->ops.arg, font, size, dir, UI_ELLIPSIS, 3));
 	if (fit < len || cut == 2) {
+		if (fit == 0 && ctx->ops.width(ctx->ops.arg, font, size, dir, UI_ELLIPSIS, 3) > box.w)
+			return;  /* not even the ellipsis fits: nothing rather than a mark over the next */
 		if (fit > (int)sizeof buf - 4)
 			fit = (int)sizeof buf - 4;
 		memcpy(buf, s, (size_t)fit);
