@@ -90,6 +90,9 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: layout-check LOCALE_DIR FONTS_DIR [STATE-FILTER] [LOG]\n");
 		return 2;
 	}
+	/* as bawaba-agent does: gettext switches languages only under a named locale (the
+	 * programs' own set-up; under env -i LC_MESSAGES would be "C") */
+	setenv("LC_ALL", "C.UTF-8", 1);
 	L.locale_dir = argv[1];
 	L.fonts_dir = argv[2];
 	L.only = argc > 3 ? argv[3] : "";
