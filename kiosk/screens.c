@@ -329,14 +329,24 @@ static int card(kiosk *k, ui_id id, ui_rect r, const char *glyph, const char *la
 	ui_draw_rect(c, r, down ? t->sel : t->panel, t->radius);
 	ui_draw_frame(c, r, t->border_c, t->radius, t->border);
 	ui_rect in = ui_inset(r, t->pad);
-	int side = in.h / 3 < in.w / 2 ? in.h / 3 : in.w / 2;
-	if (side > t->primary * 3 / 2)
-		side = t->primary * 3 / 2;
+	/* the words first: the badge takes what they leave (the theme's size at most) */
+	int lh = ui_text_height(c, in.w, label, t->big, UI_TEXT_BOLD);
+	int dh = ui_text_height(c, in.w, desc, t->body, 0);
+	int side = in.h - t->pad - t->gap - t->gap / 2 - lh - dh;
+	if (side > t->primary)
+		side = t->primary;
+	if (side > in.w / 2)
+		side = in.w / 2;
+	if (side < 0)
+		side = 0;
 	ui_cut_top(&in, t->pad);
 	ui_rect badge_row = ui_cut_top(&in, side);
 	ui_rect badge = ui_center(badge_row, side, side);
-	ui_draw_rect(c, badge, down ? t->sel_fg : t->primary_bg, side / 2);
-	ui_text(c, badge, glyph, side * 3 / 5, down ? t->sel : t->primary_fg, UI_ALIGN_CENTER | UI_TEXT_VCENTER | UI_TEXT_BOLD | UI_TEXT_NOWRAP);
+	if (side >= t->small) {
+		ui_draw_rect(c, badge, down ? t->sel_fg : t->primary_bg, side / 2);
+		ui_text(c, badge, glyph, side * 3 / 5, down ? t->sel : t->primary_fg,
+			UI_ALIGN_CENTER | UI_TEXT_VCENTER | UI_TEXT_BOLD | UI_TEXT_NOWRAP | UI_TEXT_DATA);
+	}
 	ui_cut_top(&in, t->gap);
 	int h = ui_text(c, in, label, t->big, fg, UI_ALIGN_CENTER | UI_TEXT_BOLD);
 	ui_cut_top(&in, h + t->gap / 2);
@@ -1023,7 +1033,8 @@ static void s_status_result(kiosk *k)
 		ui_cut_top(&body, t->gap);
 		h = ui_text(c, body, T("status.answer"), t->body, t->muted, UI_ALIGN_START | UI_TEXT_BOLD);
 		ui_cut_top(&body, h);
-		ui_text(c, body, answer, t->body, t->fg, UI_ALIGN_START | UI_TEXT_AUTO);
+		/* the agent's words (data), as much as the screen holds */
+		ui_text(c, body, answer, t->body, t->fg, UI_ALIGN_START | UI_TEXT_AUTO | UI_TEXT_DATA | UI_TEXT_CLAMP);
 	} else if (locked) {
 		ui_cut_top(&body, t->gap);
 		ui_text(c, body, T("status.code.locked"), t->body, t->muted, UI_ALIGN_START);
@@ -1074,10 +1085,16 @@ static void s_pin(kiosk *k)
 	ui_rect body = chrome(k, T("pin.title"));
 	if (k->screen != KS_PIN)
 		return;
-	ui_rect pad = ui_center(body, t->touch * 7, body.h - t->touch * 3);
+	/* as wide as a key with its label at the theme's largest size needs, centred */
+	int pw = ui_measure(c, T("pin.ok"), UI_FONT_BOLD, t->big) + t->pad * 2;
+	pw = pw * 3 + t->gap;
+	if (pw < t->touch * 7)
+		pw = t->touch * 7;
+	ui_rect pad = ui_center(body, pw, body.h);
 	ui_rect shown = ui_cut_top(&pad, t->touch + t->pad);
 	ui_cut_top(&pad, t->gap);
 	ui_rect msg = ui_cut_top(&pad, msg_height(k, pad.w));
+	ui_cut_top(&pad, t->gap);
 	char dots[64] = "";
 	for (int i = 0; i < k->f_pin.len && i < 16; i++)
 		strcat(dots, "\xe2\x80\xa2 ");  /* a bullet per digit, never the digits */

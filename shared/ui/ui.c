@@ -541,17 +541,20 @@ int ui_button(ui_ctx *ctx, ui_id id, ui_rect r, const char *label, int style)
 	int size = style == UI_BTN_PRIMARY ? t->big : t->body;
 	ui_rect in = ui_inset(r, t->pad / 2);
 	int font = style == UI_BTN_PRIMARY ? UI_FONT_BOLD : UI_FONT_REGULAR;
-	/* the label on one line, else wrapped at spaces when the lines fit the button, else
-	 * one line ending with an ellipsis (never a word cut in the middle, never a smaller
-	 * size than the theme's: large text stays large) */
+	/* the label on one line, else wrapped at spaces when the lines fit the button (a
+	 * large theme's text stays large), else on one line at the body size, else one line
+	 * ending with an ellipsis: never a word cut in the middle */
 	int starts[8], lens[8], nowrap = 0;
 	int n = ui_wrap(ctx, label, font, size, ctx->rtl, in.w, starts, lens, 8);
 	if (n > 1) {
 		int words = 1;
 		for (const char *p = label; *p; p++)
 			words += *p == ' ';
-		if (n > words || n * ui_line_height(ctx, font, size) > in.h)
+		if (n > words || n * ui_line_height(ctx, font, size) > in.h) {
 			nowrap = UI_TEXT_NOWRAP;
+			if (size != t->body && ctx->ops.width(ctx->ops.arg, font, t->body, ctx->rtl, label, (int)strlen(label)) <= in.w)
+				size = t->body;
+		}
 	}
 	ui_text(ctx, in, label, size, fg,
 		UI_ALIGN_CENTER | UI_TEXT_VCENTER | nowrap | (style == UI_BTN_PRIMARY ? UI_TEXT_BOLD : 0));
