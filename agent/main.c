@@ -13,6 +13,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bw_files.h"
+#include "bw_clock.h"
 #include "bw_conf.h"
 #include "bw_i18n.h"
 #include "bw_log.h"
@@ -36,6 +38,7 @@ typedef struct ag_conf {
 	char lang[4];
 	int width, height, sound, backlog_alert;
 	char locale_dir[1024], fonts_dir[1024];
+	char time_zone[64];   /* legal time (bw_clock_init) */
 } ag_conf;
 
 /* The file `bawaba agent add --broker DIR` writes, and what the console adds to it. */
@@ -62,6 +65,7 @@ static const bw_conf_key conf_keys[] = {
 		  "longest wait between connection attempts"),
 	BW_CONF_P("console", "locale_dir", ag_conf, locale_dir, BW_LOCALEDIR, "translation catalogues"),
 	BW_CONF_P("console", "fonts_dir", ag_conf, fonts_dir, "/usr/share/fonts/truetype/noto", "Noto fonts"),
+	BW_CLOCK_CONF("console", ag_conf, time_zone),
 	BW_CONF_END,
 };
 
@@ -222,7 +226,7 @@ static void draw(app *a)
 /* Builds a frame; returns 1 when it differs from the one on screen. */
 static int frame(app *a, uint64_t *shown)
 {
-	ag_console_frame(&a->con, mono_ms(), (int64_t)time(NULL));
+	ag_console_frame(&a->con, mono_ms(), bw_now());
 	if (a->dump)
 		dump_state(a);
 	return a->con.ui->hash != *shown || a->shot_pending;
@@ -301,6 +305,7 @@ static int bench_scroll(app *a, int frames)
 
 int main(int argc, char **argv)
 {
+	bw_files_private();  /* before anything is created: personal data stays 0600 */
 	ag_conf conf;
 	const char *conf_path = NULL, *id_file = NULL, *bench_log = NULL;
 	const char *o_lang = NULL, *o_locale = NULL, *o_fonts = NULL;
@@ -363,7 +368,10 @@ int main(int argc, char **argv)
 		fprintf(stderr, "bawaba-agent: %s: not an agent's file (username agent-NAME, [device] id the same)\n", conf_path);
 		return 2;
 	}
-	setenv("LC_ALL", "C.UTF-8", 1);
+	if (bw_clock_init(conf.time_zone, &e) != BW_OK) {
+		fprintf(stderr, "bawaba-agent: [console] %s\n", e.msg);
+		return 2;
+	}
 	if (bw_i18n_init("agent", conf.locale_dir, &e) != BW_OK) {
 		fprintf(stderr, "bawaba-agent: %s\n", e.msg);
 		return 2;
@@ -375,7 +383,7 @@ int main(int argc, char **argv)
 	/* the shipped catalogue, for the administrations' names: an agent's PC has no hub
 	 * database, and the catalogue is part of the program */
 	bw_store *cat;
-	if (bw_store_open(&cat, ":memory:", 0, &e) != BW_OK || bw_store_seed(cat, &e) != BW_OK) {
+	if (bw_store_open(&cat, ":memory:", BW_STORE_SCRATCH, &e) != BW_OK || bw_store_seed(cat, &e) != BW_OK) {
 		fprintf(stderr, "bawaba-agent: catalogue: %s\n", e.msg);
 		return 1;
 	}

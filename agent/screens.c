@@ -3,6 +3,7 @@
  * what 30 do), the open request with its timeline and actions, devices, indicators,
  * the status line, toasts, and the dialogs of each action. Layout cuts from the "start"
  * side, so Arabic mirrors it; every text comes from the "agent" catalogue. */
+#include "bw_clock.h"
 #include "console.h"
 
 #include <stdarg.h>
@@ -137,16 +138,15 @@ static const char *admin_name(const ag_console *c, const char *code)
 	return c->lang == AG_LANG_AR ? a->name_ar : a->name_fr;
 }
 
-/* "2026-11-27 10:02" (with_date) or "10:02", local time. */
+/* "2026-11-27 10:02" (with_date) or "10:02", Morocco's legal time. */
 static void local_time(int64_t t, char *out, size_t n, int with_date)
 {
-	struct tm tm;
-	time_t tt = (time_t)t;
-	localtime_r(&tt, &tm);
+	char day[11], hm[6];
+	bw_legal_hm(t, hm);
 	if (with_date)
-		strftime(out, n, "%Y-%m-%d %H:%M", &tm);
+		snprintf(out, n, "%s %s", bw_day_format(bw_legal_day(t), day), hm);
 	else
-		strftime(out, n, "%H:%M", &tm);
+		snprintf(out, n, "%s", hm);
 }
 
 /* One line of text in r, clipped to it (cells of the table, labels). */
@@ -329,7 +329,7 @@ int ag_console_init(ag_console *c, const ui_text_ops *ops, int w, int h, const c
 {
 	memset(c, 0, sizeof *c);
 	char today[11];
-	bw_day_format(bw_day_of_time(time(NULL), 60), today);
+	bw_day_format(bw_legal_day(bw_now()), today);
 	ag_model_init(&c->model, today);
 	ui_theme t;
 	theme_for(c, &t, h);
@@ -1481,7 +1481,7 @@ void ag_console_frame(ag_console *c, int64_t now_ms, int64_t wall)
 	c->now_ms = now_ms;
 	c->wall = wall;
 	char today[11];
-	bw_day_format(bw_day_of_time(wall, 60), today);
+	bw_day_format(bw_legal_day(wall), today);
 	if (strcmp(today, c->model.today) != 0) {
 		ag_model_set_today(&c->model, today, now_ms);
 		if (c->net == AG_SHOW_ONLINE)

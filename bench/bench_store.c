@@ -52,13 +52,13 @@ static void fill(bw_request *r, unsigned i)
 
 /* bawaba: bw_store_insert (validation, idempotency check, catalogue check, deadline,
  * request row, event row) in transactions of BATCH. */
-static double bench_store_insert(const char *path, unsigned n)
+static double bench_store_insert(const char *path, unsigned n, int flags)
 {
 	bw_store *s;
 	bw_err e;
 	bw_request *r = malloc(sizeof *r);
 	rm_db(path);
-	if (bw_store_open(&s, path, 0, &e) || bw_store_seed(s, &e))
+	if (bw_store_open(&s, path, flags, &e) || bw_store_seed(s, &e))
 		die("open", e.msg);
 	double t0 = now_s();
 	for (unsigned i = 0; i < n; i += BATCH) {
@@ -79,9 +79,32 @@ static double bench_store_insert(const char *path, unsigned n)
 	return n / t;
 }
 
+/* One request per transaction, as a kiosk files or the CLI acts: the durable commit's
+ * fsync is paid by every request. */
+static double bench_store_single(const char *path, unsigned n, int flags)
+{
+	bw_store *s;
+	bw_err e;
+	bw_request *r = malloc(sizeof *r);
+	rm_db(path);
+	if (bw_store_open(&s, path, flags, &e) || bw_store_seed(s, &e))
+		die("open", e.msg);
+	double t0 = now_s();
+	for (unsigned i = 0; i < n; i++) {
+		fill(r, i);
+		if (bw_store_begin(s, &e) || bw_uuid_v7(r->uid, &e) || bw_store_next_ref(s, 1, r->ref, &e) ||
+		    bw_store_insert(s, r, "device:kiosk-01", &e) || bw_store_commit(s, &e))
+			die("insert", e.msg);
+	}
+	double t = now_s() - t0;
+	bw_store_close(s);
+	free(r);
+	return n / t;
+}
+
 /* Reference: the same two rows per request (request + event) and the same counter
- * update, with prepared statements, the same schema, WAL and synchronous=NORMAL, the
- * same batch size: what SQLite alone costs. */
+ * update, with prepared statements, the same schema, WAL and the same durability
+ * (synchronous=FULL, the store's rule), the same batch size: what SQLite alone costs. */
 static double bench_bare_insert(const char *path, unsigned n)
 {
 	bw_store *s;
@@ -209,21 +232,35 @@ int main(int argc, char **argv)
 
 	/* warm-up run of each so the page cache and CPU frequency are comparable */
 	bench_bare_insert(path, 2000);
-	bench_store_insert(path, 2000);
+	bench_store_insert(path, 2000, 0);
 	/* alternate the two and keep each one's best of three, so neither pays for the
 	 * other's checkpoints or a busy moment of the machine */
 	double bare = 0, store = 0;
 	for (int round = 0; round < 3; round++) {
-		double b = bench_bare_insert(path, n), s = bench_store_insert(path, n);
+		double b = bench_bare_insert(path, n), s = bench_store_insert(path, n, 0);
 		if (getenv("BENCH_VERBOSE"))
 			printf("    round %d: bare %.0f/s, store %.0f/s\n", round, b, s);
 		bare = b > bare ? b : bare;
 		store = s > store ? s : store;
 	}
-	printf("  insert, %u requests in batches of %d (WAL, synchronous=NORMAL):\n", n, BATCH);
+	printf("  insert, %u requests in batches of %d (WAL, synchronous=FULL):\n", n, BATCH);
 	printf("    bare SQLite loop (same rows): %8.0f requests/s\n", bare);
 	printf("    bw_store_insert:              %8.0f requests/s  = %.0f%% of bare (goal >= 70%%: %s)\n",
 	       store, 100 * store / bare, store >= 0.7 * bare ? "met" : "MISSED");
+	/* what durability at a power cut costs (issue 9): the same inserts with
+	 * synchronous=NORMAL, and one request per commit (a kiosk's filing, the CLI) both ways */
+	double normal = 0, one_full = 0, one_normal = 0;
+	for (int round = 0; round < 3; round++) {
+		double f = bench_store_insert(path, n, BW_STORE_SCRATCH);
+		normal = f > normal ? f : normal;
+	}
+	one_full = bench_store_single(path, 500, 0);
+	one_normal = bench_store_single(path, 500, BW_STORE_SCRATCH);
+	printf("  durability cost (FULL: an fsync of the WAL per commit, against NORMAL):\n");
+	printf("    batches of %d:   FULL %8.0f requests/s, NORMAL %8.0f/s (FULL = %.0f%%)\n", BATCH, store, normal,
+	       100 * store / normal);
+	printf("    one per commit:  FULL %8.0f requests/s, NORMAL %8.0f/s (FULL = %.0f%%, %.2f ms per durable commit)\n",
+	       one_full, one_normal, 100 * one_full / one_normal, 1000 / one_full);
 	bench_lookup(path, big, 100000);
 	rm_db(path);
 	return 0;

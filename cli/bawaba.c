@@ -6,17 +6,21 @@
 #include <string.h>
 #include <time.h>
 
+#include "bw_files.h"
+#include "bw_clock.h"
 #include "bw_conf.h"
 #include "cli.h"
 
 /* The config file of `bawaba` (-c FILE, else /etc/bawaba/bawaba.conf when it exists). */
 typedef struct cli_settings {
 	char database[512];
+	char time_zone[64];
 } cli_settings;
 
 static const bw_conf_key conf_keys[] = {
 	BW_CONF_P("store", "database", cli_settings, database, "/var/lib/bawaba/hub.db",
 		  "the hub database (overridden by $BAWABA_DB, then by -d)"),
+	BW_CLOCK_CONF("store", cli_settings, time_zone),
 	BW_CONF_END,
 };
 
@@ -99,11 +103,12 @@ int cli_copy(char *dst, size_t size, const char *v, const char *name)
 
 const char *cli_today(const cli *c, char out[11])
 {
-	return bw_day_format(bw_day_of_time(c->now, 60), out);
+	return bw_day_format(bw_legal_day(c->now), out);
 }
 
 int main(int argc, char **argv)
 {
+	bw_files_private();  /* before anything is created: personal data stays 0600 */
 	cli c = { 0 };
 	cli_settings set;
 	bw_err e;
@@ -113,7 +118,7 @@ int main(int argc, char **argv)
 	snprintf(c.actor_buf, sizeof c.actor_buf, "operator:%s", user && *user ? user : "unknown");
 	c.actor = c.actor_buf;
 	/* BAWABA_NOW lets tests and paper-entry scripts pin the clock (UTC seconds) */
-	c.now = getenv("BAWABA_NOW") ? strtoll(getenv("BAWABA_NOW"), NULL, 10) : (int64_t)time(NULL);
+	c.now = bw_now();
 
 	for (; i < argc && argv[i][0] == '-'; i++) {
 		if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
@@ -141,6 +146,8 @@ int main(int argc, char **argv)
 	/* an explicit -c must exist; the default file is optional */
 	int rc = bw_conf_load(conf ? conf : "/etc/bawaba/bawaba.conf", conf_keys, &set, &e);
 	if (rc != BW_OK && !(rc == BW_ENOTFOUND && !conf))
+		return cli_die("%s", e.msg);
+	if (bw_clock_init(set.time_zone, &e) != BW_OK)
 		return cli_die("%s", e.msg);
 	if (check_only) {
 		printf("configuration OK\n");

@@ -6,8 +6,11 @@
 #include <sqlite3.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <time.h>
 
+#include "bw_clock.h"
 #include "cli.h"
 
 /* --from/--to shared by both commands; returns 0 or an exit status. */
@@ -153,15 +156,14 @@ static int csv_row(const bw_request *r, void *arg)
 static int open311_row(const bw_request *r, void *arg)
 {
 	struct export *x = arg;
-	char when[32], id[24];
-	time_t t = (time_t)r->received_at;
-	struct tm tm;
-	gmtime_r(&t, &tm);
-	/* anonymous: the day only; to the second, with the site, it tells who stood there */
-	if (x->anon)
-		snprintf(when, sizeof when, "%sT00:00:00Z", r->received_on);
+	char when[BW_ISO_LEN + 1], id[24];
+	bw_day day;
+	/* anonymous: the day only; to the second, with the site, it tells who stood there.
+	 * Both in legal time with the offset in force (GeoReport v2 wants w3c datetimes). */
+	if (x->anon && bw_day_parse(r->received_on, &day, NULL) == BW_OK)
+		bw_legal_iso(bw_legal_day_start(day), when);
 	else
-		strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+		bw_legal_iso(r->received_at, when);
 	if (!export_id(x, r, id)[0] && x->anon)
 		return BW_EDB;
 	json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}",
@@ -174,15 +176,29 @@ static int open311_row(const bw_request *r, void *arg)
 		"requested_datetime", when);
 	if (!o)
 		return BW_ENOMEM;
-	char due[24];
-	snprintf(due, sizeof due, "%sT23:59:59Z", r->deadline);
-	json_object_set_new(o, "expected_datetime", json_string(due));
+	/* the deadline's last second in legal time: an answer that day is in time */
+	char due[BW_ISO_LEN + 1];
+	bw_day dl;
+	if (bw_day_parse(r->deadline, &dl, NULL) == BW_OK) {
+		bw_legal_iso(bw_legal_day_start(dl + 1) - 1, due);
+		json_object_set_new(o, "expected_datetime", json_string(due));
+	}
 	if (r->site[0])
 		json_object_set_new(o, "address", json_string(r->site));
 	if (!x->anon)
 		json_object_set_new(o, "description", json_string(r->text));
 	json_array_append_new(x->arr, o);
 	return 0;
+}
+
+/* An export with personal data written to a file (`> out.csv`, a file the shell made
+ * with its own umask) is made private: citizens' names, phones and ID numbers. */
+static void private_stdout(void)
+{
+	struct stat st;
+	if (fstat(STDOUT_FILENO, &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 077) &&
+	    st.st_uid == geteuid())
+		fchmod(STDOUT_FILENO, st.st_mode & 0700);
 }
 
 int cmd_export(cli *c, int argc, char **argv)
@@ -208,6 +224,8 @@ int cmd_export(cli *c, int argc, char **argv)
 	f.from = from;
 	f.to = to;
 	bw_err_clear(&e);
+	if (!x.anon)
+		private_stdout();
 	if (strcmp(argv[1], "csv") == 0) {
 		fputs(x.anon ? "id,kind,channel,admin,category,site,lang,state,received_on,deadline,overdue,urgent,extended\r\n"
 			     : "ref,kind,channel,admin,category,site,device,lang,state,received_on,deadline,overdue,urgent,extended"

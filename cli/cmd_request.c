@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "bw_clock.h"
 #include "bw_phone.h"
 #include "bw_ref.h"
 #include "bw_uuid.h"
@@ -146,12 +147,10 @@ static int read_ref(const char *in, char ref[13])
 
 static int print_event(const bw_event *ev, void *arg)
 {
-	char when[32];
-	time_t t = (time_t)ev->at;
-	struct tm tm;
-	gmtime_r(&t, &tm);
-	strftime(when, sizeof when, "%Y-%m-%d %H:%M", &tm);
-	printf("  %s UTC  %-13s %-13s %s%s%s\n", when,
+	char when[BW_ISO_LEN + 1];
+	/* legal time with its offset: "2026-03-01T23:30:00+00:00" (Ramadan) */
+	bw_legal_iso(ev->at, when);
+	printf("  %s  %-13s %-13s %s%s%s\n", when,
 	       ev->old_state < 0 ? "" : bw_state_name(ev->old_state), bw_state_name(ev->new_state),
 	       ev->actor, ev->note[0] ? "  " : "", ev->note);
 	return 0;

@@ -1,5 +1,6 @@
 /* agent.c: the hub's answers to agents' commands: identity and scope checks first, then
  * the store does the work (the lifecycle and deadline rules live there, not here). */
+#include "bw_clock.h"
 #include "agent.h"
 
 #include <jansson.h>
@@ -297,7 +298,7 @@ static json_t *do_file(bw_store *s, const hub_agent *a, bw_agent_cmd *c, int64_t
 	bw_strlcpy(r->site, a->site, sizeof r->site);
 	bw_strlcpy(r->device, a->id, sizeof r->device);
 	r->received_at = now;
-	bw_day_format(bw_day_of_time(now, 60), r->received_on);
+	bw_day_format(bw_legal_day(now), r->received_on);
 	if (r->phone[0])
 		r->consent = 1;   /* given in person at the desk */
 	if (a->admin[0] && strcmp(r->admin, a->admin) != 0)
@@ -389,7 +390,7 @@ int hub_agent_handle(bw_store *s, const char *user, const char *json, size_t len
 	bw_err_clear(e);
 	if (changed_ref)
 		changed_ref[0] = '\0';
-	bw_day_format(bw_day_of_time(now, 60), today);
+	bw_day_format(bw_legal_day(now), today);
 	bw_agent_cmd_init(&c);
 	if (hub_agent_lookup(s, user, &a, &why) != BW_OK || !a.active) {
 		o = refuse(op, "not an active agent: ask the site's administrator");

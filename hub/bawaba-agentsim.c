@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bw_files.h"
 #include "bw_err.h"
 #include "bw_proto.h"
 #include "bw_sync.h"
@@ -167,6 +168,7 @@ static int64_t now_ms(void)
 
 int main(int argc, char **argv)
 {
+	bw_files_private();  /* before anything is created: personal data stays 0600 */
 	const char *conf = NULL;
 	double wait_s = 60;
 	bw_sync_settings set;

@@ -11,6 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "bw_files.h"
 #include "broker.h"
 #include "bw_err.h"
 
@@ -322,6 +323,7 @@ static int cmd_port(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+	bw_files_private();  /* before anything is created: personal data stays 0600 */
 	static const struct {
 		const char *name;
 		int (*fn)(int, char **);

@@ -10,6 +10,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bw_files.h"
+#include "bw_clock.h"
 #include "bw_err.h"
 #include "bw_log.h"
 #include "bw_state.h"
@@ -163,6 +165,7 @@ static double pct(double *v, size_t n, double p)
 
 int main(int argc, char **argv)
 {
+	bw_files_private();  /* before anything is created: personal data stays 0600 */
 	const char *codes = NULL;
 	const char *conf = NULL, *dbpath = NULL, *admin = "MRAFP", *query = NULL, *event = NULL,
 		   *fault = NULL;
@@ -301,7 +304,7 @@ int main(int argc, char **argv)
 			r.channel = strcmp(set.kind, "gateway") == 0 ? BW_CHANNEL_SMS : BW_CHANNEL_KIOSK;
 			bw_strlcpy(r.admin, admin, sizeof r.admin);
 			if (back_days)
-				r.received_at = (int64_t)time(NULL) - back_days * 86400;
+				r.received_at = bw_now() - back_days * 86400;
 			snprintf(r.text, sizeof r.text, "طلب تجريبي رقم %ld من %s", submitted + 1, set.device);
 			if (r.channel == BW_CHANNEL_SMS)
 				strcpy(r.phone, "+212612345678");

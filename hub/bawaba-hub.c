@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bw_files.h"
+#include "bw_clock.h"
 #include "bw_err.h"
 #include "bw_log.h"
 #include "hub.h"
@@ -73,6 +75,7 @@ static int enroll(const char *db, int argc, char **argv, int i)
 
 int main(int argc, char **argv)
 {
+	bw_files_private();  /* before anything is created: personal data stays 0600 */
 	hub_settings set;
 	bw_err e;
 	bw_log log = { .prog = "bawaba-hub", .level = BW_LOG_INFO };
@@ -127,6 +130,10 @@ int main(int argc, char **argv)
 		}
 	if (db && bw_strlcpy(set.db, db, sizeof set.db)) {
 		fprintf(stderr, "bawaba-hub: -d: path too long\n");
+		return 1;
+	}
+	if (bw_clock_init(set.time_zone, &e)) {
+		fprintf(stderr, "bawaba-hub: [hub] %s\n", e.msg);
 		return 1;
 	}
 	if (i < argc) {

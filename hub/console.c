@@ -1,6 +1,7 @@
 /* console.c: the hub's side of the agents' consoles over MQTT: topic and identity checks,
  * request/response plumbing around agent.c, and the live queue and presence pushes to the
  * agents whose scope holds what changed. */
+#include "bw_clock.h"
 #include "console.h"
 
 #include <jansson.h>
@@ -135,7 +136,7 @@ int hub_console_command(hub_console *c, const char *topic, const void *payload, 
 		return -1;
 	}
 	reply_topic(user, props, rt, sizeof rt);
-	int rc = hub_agent_handle(c->st, user, payload, (size_t)len, (int64_t)time(NULL), &reply, ref, &e);
+	int rc = hub_agent_handle(c->st, user, payload, (size_t)len, bw_now(), &reply, ref, &e);
 	if (rc != BW_OK) {
 		log_error(c->log, "command of %s: %s", user, e.msg);
 		reply = bw_xstrdup("{\"v\":1,\"type\":\"result\",\"op\":\"?\",\"ok\":false,"
@@ -178,7 +179,7 @@ int hub_console_request(hub_console *c, const char *uid)
 	int n = 0;
 	if (bw_store_get_uid(c->st, uid, r, NULL) != BW_OK)
 		goto out;
-	bw_day_format(bw_day_of_time((int64_t)time(NULL), 60), today);
+	bw_day_format(bw_legal_day(bw_now()), today);
 	char *row = hub_agent_row(r, today), *msg = NULL;
 	if (!row)
 		goto out;

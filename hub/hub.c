@@ -3,6 +3,7 @@
  * status replies, notifications from the event log with replay on a device's cursor,
  * presence in the devices table, the agents' live queue (console.c), retained catalogue
  * and holidays, the daily overdue count. */
+#include "bw_clock.h"
 #include "hub.h"
 
 #include <errno.h>
@@ -54,6 +55,7 @@ static const bw_conf_key keys[] = {
 	BW_CONF_I("hub", "session_expiry", hub_settings, session_expiry, 0, 2147483647, "604800",
 		  "s the broker keeps the hub's session (and queues requests) while it is away"),
 	BW_CONF_S("hub", "log_level", hub_settings, log_level, "info", "error, warn, info or debug"),
+	BW_CLOCK_CONF("hub", hub_settings, time_zone),
 	BW_CONF_END
 };
 
@@ -454,7 +456,7 @@ static void claims_check(const struct hdev *d, const bw_request *r, int64_t now,
 {
 	int want = strcmp(d->kind, "kiosk") == 0 ? BW_CHANNEL_KIOSK
 		 : strcmp(d->kind, "gateway") == 0 ? BW_CHANNEL_SMS : -1;
-	bw_day on, today = bw_day_of_time(now, 60);
+	bw_day on, today = bw_legal_day(now);
 	char a[BW_DATE_LEN + 1], b[BW_DATE_LEN + 1];
 	why[0] = '\0';
 	if (d->site[0] && strcmp(r->site, d->site) != 0)
@@ -471,9 +473,9 @@ static void claims_check(const struct hdev *d, const bw_request *r, int64_t now,
 		snprintf(why, size, "received_on: %s is outside %s..%s (at most %d days back)", r->received_on,
 			 bw_day_format(today - RECEIPT_PAST_DAYS, a), bw_day_format(today + RECEIPT_FUTURE_DAYS, b),
 			 RECEIPT_PAST_DAYS);
-	else if (on < bw_day_of_time(r->received_at, 60) - 1 || on > bw_day_of_time(r->received_at, 60) + 1)
+	else if (on < bw_legal_day(r->received_at) - 1 || on > bw_legal_day(r->received_at) + 1)
 		snprintf(why, size, "received_on: %s is not the day of received_at (%s)", r->received_on,
-			 bw_day_format(bw_day_of_time(r->received_at, 60), a));
+			 bw_day_format(bw_legal_day(r->received_at), a));
 }
 
 static void on_req(hub *h, struct hdev *d, const char *payload, int len)
@@ -501,7 +503,7 @@ static void on_req(hub *h, struct hdev *d, const char *payload, int len)
 	}
 	memcpy(it->dev, d->id, sizeof it->dev);
 	/* refused in the batch's order, after its commit, like the store's refusals */
-	claims_check(d, &it->r, (int64_t)time(NULL), it->reject, sizeof it->reject);
+	claims_check(d, &it->r, bw_now(), it->reject, sizeof it->reject);
 	if (h->nbatch++ == 0)
 		h->batch_since = now_ms();
 	if (h->nbatch >= (size_t)h->set.batch_max)
@@ -519,7 +521,7 @@ static void on_evt(hub *h, struct hdev *d, const char *payload, int len)
 	char ref[BW_REF_LEN + 1], why[BW_ERRMSG + 64];
 	bw_ack a;
 	bw_err e;
-	int64_t now = (int64_t)time(NULL);
+	int64_t now = bw_now();
 	h->stats.events++;
 	memset(&a, 0, sizeof a);
 	if (bw_wire_event_decode(payload, (size_t)len, ev, ref, &e)) {
@@ -876,7 +878,7 @@ static void on_presence(hub *h, struct hdev *d, const char *payload, int len)
 	sqlite3_bind_text(st, 1, d->id, -1, SQLITE_STATIC);
 	if (p.online) {
 		/* a device's clock may be wrong: last seen is the hub's time */
-		sqlite3_bind_int64(st, 2, (int64_t)time(NULL));
+		sqlite3_bind_int64(st, 2, bw_now());
 		sqlite3_bind_int64(st, 3, p.outbox < 0 ? 0 : p.outbox);
 		if (p.signal >= 0)
 			sqlite3_bind_int(st, 4, p.signal);
@@ -1069,7 +1071,7 @@ static void publish_public(hub *h, int force)
  * same message with online false is the connection's will and is sent on a clean exit. */
 static int hub_presence(int online, char **json, size_t *len)
 {
-	bw_presence p = { .online = online, .at = online ? (int64_t)time(NULL) : 0,
+	bw_presence p = { .online = online, .at = online ? bw_now() : 0,
 			  .outbox = -1, .signal = -1, .queue = -1 };
 	return bw_presence_encode(&p, json, len, NULL);
 }
@@ -1094,7 +1096,7 @@ static int count_one(const bw_request *r, void *arg)
 static void count_overdue(hub *h)
 {
 	char today[BW_DATE_LEN + 1];
-	bw_day_format(bw_day_of_time((int64_t)time(NULL), 60), today);
+	bw_day_format(bw_legal_day(bw_now()), today);
 	if (strcmp(today, h->overdue_day) == 0)
 		return;
 	bw_filter f;
@@ -1522,7 +1524,7 @@ int hub_enroll(const char *dbpath, const char *conf, int want, int *num_out, bw_
 		sqlite3_bind_text(q, 2, d.kind, -1, SQLITE_STATIC);
 		sqlite3_bind_text(q, 3, d.site, -1, SQLITE_STATIC);
 		sqlite3_bind_int(q, 4, num);
-		sqlite3_bind_int64(q, 5, (int64_t)time(NULL));
+		sqlite3_bind_int64(q, 5, bw_now());
 		int s = sqlite3_step(q);
 		sqlite3_finalize(q);
 		if (s == SQLITE_CONSTRAINT_UNIQUE || s == SQLITE_CONSTRAINT_PRIMARYKEY) {

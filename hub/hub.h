@@ -28,6 +28,7 @@ typedef struct hub_settings {
 	int keepalive;
 	int session_expiry;
 	char log_level[16];
+	char time_zone[64];     /* legal time (bw_clock_init) */
 } hub_settings;
 
 /* Defaults: port 1883, user "hub", batch 256 / 3 ms, events every 200 ms, replay 500,

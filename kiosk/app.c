@@ -1,6 +1,7 @@
 /* app.c: the kiosk's model: settings table, catalogue, language and theme, the citizen's
  * input and its wipe, the inactivity timer, filing through the filer interface (the local
  * store here), reference checking as typed, and printing the receipt. */
+#include "bw_clock.h"
 #include "kiosk.h"
 
 #include <stdlib.h>
@@ -37,6 +38,7 @@ static const bw_conf_key conf_keys[] = {
 	BW_CONF_I("kiosk", "device_num", kiosk_conf, device_num, 1, 9999, "1", "reference prefix when there is no sync config"),
 	BW_CONF_P("printer", "device", kiosk_conf, printer, NULL, "receipt printer (ESC/POS): device path; empty: none"),
 	BW_CONF_P("sync", "config", kiosk_conf, sync_conf, NULL, "device config of the edge sync; empty: local store only"),
+	BW_CLOCK_CONF("kiosk", kiosk_conf, time_zone),
 	BW_CONF_END
 };
 
@@ -86,10 +88,6 @@ void kiosk_conf_print(FILE *fp)
 
 /* ---- the local filer ---- */
 
-static int64_t now_s(const kiosk_local *l)
-{
-	return l->now ? l->now : (int64_t)time(NULL);
-}
 
 static int local_submit(void *arg, bw_request *r, bw_err *e)
 {
@@ -101,9 +99,9 @@ static int local_submit(void *arg, bw_request *r, bw_err *e)
 	if (!r->site[0])
 		bw_strlcpy(r->site, l->site, sizeof r->site);
 	if (!r->received_at)
-		r->received_at = now_s(l);
+		r->received_at = bw_now();
 	if (!r->received_on[0])
-		bw_day_format(bw_day_of_time(r->received_at, 60), r->received_on);  /* Morocco, UTC+1 */
+		bw_day_format(bw_legal_day(r->received_at), r->received_on);
 	/* the reference and the row in one transaction: a failed insert uses no number */
 	if ((rc = bw_store_begin(l->st, e)))
 		return rc;

@@ -26,6 +26,7 @@ typedef struct kiosk_conf {
 	char locale_dir[1024], fonts_dir[1024], database[1024], printer[1024], sync_conf[1024];
 	char device[BW_CODE_MAX + 1], site[BW_CODE_MAX + 1];
 	int device_num;             /* reference prefix when no sync config gives one */
+	char time_zone[64];         /* legal time (bw_clock_init) */
 } kiosk_conf;
 
 /* Fills c with the defaults; kiosk_conf_load reads an INI file over them (errors as
@@ -56,7 +57,6 @@ typedef struct kiosk_local {
 	bw_store *st;
 	unsigned device_num;
 	char device[BW_CODE_MAX + 1], site[BW_CODE_MAX + 1];
-	int64_t now;                /* fixed clock (tests, BAWABA_NOW); 0 = time() */
 } kiosk_local;
 kiosk_filer kiosk_local_filer(kiosk_local *l);
 

@@ -12,6 +12,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "bw_files.h"
+#include "bw_clock.h"
 #include "bw_i18n.h"
 #include "bw_log.h"
 #include "bw_ref.h"
@@ -314,6 +316,7 @@ static int walk(kr *r, kiosk *k, walker *dir)
 
 int main(int argc, char **argv)
 {
+	bw_files_private();  /* before anything is created: personal data stays 0600 */
 	kiosk_conf conf;
 	const char *conf_path = NULL, *walk_dir = NULL, *id_file = NULL;
 	int check = 0, bench = 0;
@@ -362,8 +365,10 @@ int main(int argc, char **argv)
 		}
 	}
 
-	/* gettext switches languages only under a UTF-8 locale (RECIPES.md) */
-	setenv("LC_ALL", "C.UTF-8", 1);
+	if (bw_clock_init(conf.time_zone, &e) != BW_OK) {
+		fprintf(stderr, "bawaba-kiosk: [kiosk] %s\n", e.msg);
+		return 2;
+	}
 	if (bw_i18n_init("kiosk", conf.locale_dir, &e) != BW_OK) {
 		fprintf(stderr, "bawaba-kiosk: %s\n", e.msg);
 		return 2;
@@ -381,9 +386,6 @@ int main(int argc, char **argv)
 	kiosk_local local = { .st = st, .device_num = (unsigned)conf.device_num };
 	bw_strlcpy(local.device, conf.device, sizeof local.device);
 	bw_strlcpy(local.site, conf.site, sizeof local.site);
-	/* BAWABA_NOW pins the clock of the filed requests (tests), as for the CLI */
-	if (getenv("BAWABA_NOW"))
-		local.now = strtoll(getenv("BAWABA_NOW"), NULL, 10);
 	kiosk_filer filer = kiosk_local_filer(&local);
 	/* with a device config, requests go through the local outbox to the hub */
 	bw_sync *sync = NULL;

@@ -2,6 +2,7 @@
  * (back, languages, title, progress, offline indicator), the guided flows, receipt (with
  * its receipt code), status (the answer behind the receipt code), the agent's PIN and the
  * inactivity warning. All text comes from bw_tr keys. */
+#include "bw_clock.h"
 #include "kiosk.h"
 
 #include <qrencode.h>
@@ -1017,7 +1018,7 @@ static void s_status_result(kiosk *k)
 	const char *answer = NULL;
 	for (size_t i = 0; i < st->nsteps; i++) {
 		char day[11];
-		bw_day_format(bw_day_of_time(st->steps[i].at, 60), day);
+		bw_day_format(bw_legal_day(st->steps[i].at), day);
 		snprintf(key, sizeof key, "state.%s", bw_state_name(st->steps[i].state));
 		snprintf(line, sizeof line, LRI "%s" PDI "  %s", day, T(key));
 		ui_rect r = ui_cut_top(&body, ui_line_height(c, UI_FONT_REGULAR, t->body));

@@ -5,11 +5,11 @@
 set -eu
 what=${1:-check}
 
-BUILD="build-essential pkg-config gettext libsqlite3-dev sqlite3 libjansson-dev
+BUILD="build-essential pkg-config gettext tzdata libsqlite3-dev sqlite3 libjansson-dev
 libmosquitto-dev mosquitto mosquitto-clients libgammu-dev gammu libsdl2-dev
 libsdl2-ttf-dev libfribidi-dev libharfbuzz-dev libqrencode-dev check
 fonts-noto-core"
-CHECK="$BUILD xvfb xauth xdotool x11-utils imagemagick"
+CHECK="$BUILD xvfb xauth xdotool x11-utils imagemagick strace"
 case "$what" in
   build) PKGS=$BUILD ;;
   check|run) PKGS=$CHECK ;;

@@ -10,7 +10,12 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 RUN=${BAWABA_RUN:-$top/run}
 bin=$BUILD/bin
 SITE=RABAT-IMMAT
+# the site's databases and logs hold citizens' phones, names and ID numbers: private
+# files (0600) in private directories (0700), whatever umask the shell had
+umask 077
 mkdir -p "$RUN/logs"
+chmod 700 "$RUN" "$RUN/logs"
+for f in "$RUN"/logs/*.log "$RUN"/*.db "$RUN"/*.db-wal "$RUN"/*.db-shm; do if [ -e "$f" ]; then chmod 600 "$f"; fi; done
 db=$RUN/hub.db
 broker=$RUN/broker
 pids=""

@@ -83,11 +83,10 @@ int bw_day_weekday(bw_day d)
 	return w < 0 ? w + 7 : w;
 }
 
-bw_day bw_day_of_time(int64_t t, int utc_offset_minutes)
+bw_day bw_day_of_utc(int64_t t)
 {
-	int64_t s = t + (int64_t)utc_offset_minutes * 60;
-	int64_t d = s / 86400;
-	if (s % 86400 < 0)
+	int64_t d = t / 86400;
+	if (t % 86400 < 0)
 		d--;
 	return (bw_day)d;
 }

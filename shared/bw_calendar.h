@@ -15,10 +15,9 @@ char *bw_day_format(bw_day d, char out[11]);
 bw_day bw_day_from_ymd(int y, int m, int d);
 void bw_day_to_ymd(bw_day day, int *y, int *m, int *d);
 int bw_day_weekday(bw_day d);          /* 0 = Monday ... 6 = Sunday */
-/* Local civil date of a UTC time in Morocco (UTC+1; the Ramadan UTC+0 switch is ignored
- * by design: a day boundary one hour off never moves a deadline by more than a day,
- * and devices send the date they saw, which is what counts). */
-bw_day bw_day_of_time(int64_t unix_seconds, int utc_offset_minutes);
+/* The UTC civil date of a time. Not Morocco's legal day: for that, bw_legal_day
+ * (bw_clock.h), which follows tzdata (UTC+0 during Ramadan). */
+bw_day bw_day_of_utc(int64_t unix_seconds);
 
 /* The holidays known to the calculation: sorted unique day numbers. */
 typedef struct bw_holidays {

@@ -1,5 +1,6 @@
-/* bw_i18n.c: gettext set-up and per-call language switching (see RECIPES.md: LANGUAGE +
- * setlocale(LC_MESSAGES) under C.UTF-8 switches catalogues at run time). */
+/* bw_i18n.c: gettext set-up and per-call language switching, the same under any
+ * environment (RECIPES.md: under the literal locale C.UTF-8 glibc honours LANGUAGE, and
+ * _nl_msg_cat_cntr tells gettext that the choice changed). */
 #include "bw_i18n.h"
 
 #include <libintl.h>
@@ -15,8 +16,10 @@ int bw_i18n_init(const char *domain, const char *localedir, bw_err *e)
 	struct stat st;
 	if (stat(localedir, &st) != 0 || !S_ISDIR(st.st_mode))
 		return bw_fail(e, BW_EIO, "translations: no directory %s", localedir);
+	/* whatever LC_ALL, LANG or LANGUAGE the caller had: the program chooses the language */
 	if (!setlocale(LC_ALL, "C.UTF-8"))
 		return bw_fail(e, BW_EIO, "translations: locale C.UTF-8 not available");
+	unsetenv("LANGUAGE");
 	snprintf(name, sizeof name, "bawaba-%s", domain);
 	bindtextdomain(name, localedir);
 	bind_textdomain_codeset(name, "UTF-8");
@@ -24,10 +27,18 @@ int bw_i18n_init(const char *domain, const char *localedir, bw_err *e)
 	return BW_OK;
 }
 
+/* GNU gettext's documented way to make a change of LANGUAGE take effect ("Being a
+ * gettext grok", in the gettext manual): its catalogue cache is keyed on this counter. */
+extern int _nl_msg_cat_cntr;
+
 void bw_i18n_set_lang(const char *lang)
 {
 	setenv("LANGUAGE", lang, 1);
-	setlocale(LC_MESSAGES, "");
+	/* Never setlocale(..., ""): that reads LANG/LC_* from the environment, and under an
+	 * empty one (systemd) gives plain "C", where glibc ignores LANGUAGE and every
+	 * message comes out as its key. The literal name does not depend on the caller. */
+	setlocale(LC_MESSAGES, "C.UTF-8");
+	++_nl_msg_cat_cntr;
 }
 
 const char *bw_tr(const char *key)

@@ -1,7 +1,9 @@
 /* bw_store.c: the SQLite store: migrations at open, cached prepared statements, requests
  * with their append-only events, the catalogue, the holiday table and the deadlines
  * derived from it. */
+#include "bw_clock.h"
 #include "bw_store.h"
+#include "bw_files.h"
 
 #include <sqlite3.h>
 #include <stdio.h>
@@ -183,6 +185,18 @@ int bw_store_schema_version(bw_store *s)
 	return v;
 }
 
+int bw_store_synchronous(bw_store *s)
+{
+	sqlite3_stmt *st;
+	int v = -1;
+	if (sqlite3_prepare_v2(s->db, "PRAGMA synchronous", -1, &st, NULL) == SQLITE_OK) {
+		if (sqlite3_step(st) == SQLITE_ROW)
+			v = sqlite3_column_int(st, 0);
+		sqlite3_finalize(st);
+	}
+	return v;
+}
+
 static int migrate(bw_store *s, bw_err *e)
 {
 	int have = bw_store_schema_version(s), latest = bw_store_schema_latest();
@@ -218,6 +232,11 @@ int bw_store_open(bw_store **out, const char *path, int flags, bw_err *e)
 	                                         : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
 	int rc;
 	*out = NULL;
+	/* the file exists 0600 before SQLite opens it, so its -wal and -shm, which SQLite
+	 * creates with the main file's mode, are private too */
+	if (!(flags & BW_STORE_READONLY) && path[0] && strcmp(path, ":memory:") != 0 &&
+	    strncmp(path, "file:", 5) != 0 && (rc = bw_file_private(path, e)))
+		goto err;
 	if (sqlite3_open_v2(path, &s->db, oflags, NULL) != SQLITE_OK) {
 		rc = bw_fail(e, BW_EIO, "%s: %s", path, s->db ? sqlite3_errmsg(s->db) : "cannot open");
 		goto err;
@@ -226,12 +245,16 @@ int bw_store_open(bw_store **out, const char *path, int flags, bw_err *e)
 	sqlite3_extended_result_codes(s->db, 1);
 	if (!(flags & BW_STORE_READONLY)) {
 		/* WAL: readers (the agent console, `bawaba list`) never block the writer.
-		 * NORMAL is durable across application crashes in WAL mode; FULL also
-		 * survives power loss at the cost of an fsync per commit. */
+		 * Durability: the rule in bw_store.h (FULL unless scratch). */
+		int want = (flags & BW_STORE_SCRATCH) ? 1 : 2;
 		if ((rc = exec(s, "PRAGMA journal_mode = WAL", e)) ||
-		    (rc = exec(s, (flags & BW_STORE_SYNC_FULL) ? "PRAGMA synchronous = FULL"
-		                                                : "PRAGMA synchronous = NORMAL", e)))
+		    (rc = exec(s, want == 2 ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL", e)))
 			goto err;
+		if (bw_store_synchronous(s) != want) {
+			rc = bw_fail(e, BW_EDB, "%s: SQLite did not take synchronous=%s", path,
+				     want == 2 ? "FULL" : "NORMAL");
+			goto err;
+		}
 	}
 	/* Savepoints (one per request inside a group commit) keep their undo pages in a
 	 * statement journal; in memory it costs no file writes. */
@@ -657,7 +680,7 @@ static int recompute_open(bw_store *s, const char *why, int *changed, bw_err *e)
 			break;
 		}
 		snprintf(note, sizeof note, "deadline %s -> %s (%s)", old, due, why);
-		rc = append_event(s, uid, (int64_t)time(NULL), "system:calendar", state, state, note, NULL, NULL, e);
+		rc = append_event(s, uid, bw_now(), "system:calendar", state, state, note, NULL, NULL, e);
 		n++;
 	}
 	sqlite3_finalize(sel);
@@ -1003,7 +1026,7 @@ int bw_store_appeal_window(bw_store *s, const bw_request *r, bw_day *since, bw_d
 			return db_fail(s, e, "events");
 	}
 	if (answered)
-		*since = bw_day_of_time(at, 60);
+		*since = bw_legal_day(at);
 	else if ((rc = bw_day_parse(r->deadline, since, e)))
 		return rc;
 	if ((rc = bw_store_holidays(s, &h, e)))
@@ -1022,7 +1045,7 @@ static int transition(bw_store *s, const char *ref, enum bw_state to, const char
 	char rule[32], from[BW_DATE_LEN + 1], today[11], due[11];
 	bw_deadline d;
 	int rc, reopened = 0;
-	bw_day day = bw_day_of_time(at, 60);
+	bw_day day = bw_legal_day(at);
 
 	if ((unsigned)to >= BW_ST_COUNT) {
 		rc = bw_fail(e, BW_EINVAL, "state: unknown (%d)", (int)to);

@@ -13,15 +13,31 @@
 typedef struct bw_store bw_store;
 struct sqlite3;
 
-/* Opens (creating if needed) the database at path, sets WAL, synchronous=NORMAL in WAL
- * (FULL with BW_STORE_SYNC_FULL), foreign keys, a busy timeout, and applies every
- * migration newer than the file's PRAGMA user_version, each in its own transaction.
- * BW_ESCHEMA if the file is newer than this program. *out is owned by the caller. */
-enum { BW_STORE_SYNC_FULL = 1, BW_STORE_READONLY = 2 };
+/* Opens (creating if needed) the database at path, sets WAL, the durability below,
+ * foreign keys, a busy timeout, and applies every migration newer than the file's
+ * PRAGMA user_version, each in its own transaction. BW_ESCHEMA if the file is newer than
+ * this program. *out is owned by the caller.
+ *
+ * Durability, the one rule: every commit is durable at a power cut (WAL with
+ * synchronous=FULL: the WAL is fsynced at each commit), because every bawaba database
+ * holds commits the outside world relies on as soon as they return: the hub acks after
+ * its commit (the device then forgets the request), the kiosk shows and prints the
+ * receipt after its commit, the gateway sends the confirmation SMS and deletes the SMS
+ * from the modem after its commit, the CLI tells the operator "done". In WAL mode
+ * synchronous=NORMAL survives a crash of the program but may roll back the last
+ * commits at a power cut. The open fails if SQLite does not confirm FULL, and
+ * bw_store_synchronous says what the connection uses (tests check every program).
+ * BW_STORE_SCRATCH is only for data nobody relies on and that is rebuilt at start (an
+ * in-memory catalogue, a benchmark's reference run): synchronous=NORMAL.
+ * Files are created 0600 (personal data), whatever the umask; see bw_private_dir. */
+enum { BW_STORE_SCRATCH = 1, BW_STORE_READONLY = 2 };
 int bw_store_open(bw_store **out, const char *path, int flags, bw_err *e);
 void bw_store_close(bw_store *s);
 
 int bw_store_schema_version(bw_store *s);   /* the PRAGMA user_version */
+/* The connection's PRAGMA synchronous: 2 (FULL, the rule), 1 (NORMAL, scratch only),
+ * -1 if it cannot be read. */
+int bw_store_synchronous(bw_store *s);
 int bw_store_schema_latest(void);           /* highest migration compiled in */
 struct sqlite3 *bw_store_db(bw_store *s);   /* for tests and benchmarks only */
 

@@ -1,6 +1,7 @@
 /* bw_sync.c: the edge sync engine: local commit + outbox, a windowed sender that retires
  * rows on the hub's ack, status queries, notifications into the local store, presence;
  * libmosquitto driven from the caller's poll loop (socket, loop_read/write/misc). */
+#include "bw_clock.h"
 #include "bw_sync.h"
 
 #include <errno.h>
@@ -279,7 +280,7 @@ int bw_sync_hub_is_online(bw_sync *s)
 
 static void publish_presence(bw_sync *s, int online)
 {
-	bw_presence p = { .online = online, .at = online ? (int64_t)time(NULL) : 0,
+	bw_presence p = { .online = online, .at = online ? bw_now() : 0,
 	                  .outbox = -1, .cursor = s->cursor, .signal = -1, .queue = -1 };
 	char *json;
 	size_t len;
@@ -328,7 +329,7 @@ static void publish_row(bw_sync *s, struct pend *p, const char *payload, int len
 				       "WHERE seq = ?1");
 		if (st) {
 			sqlite3_bind_int64(st, 1, p->seq);
-			sqlite3_bind_int64(st, 2, (int64_t)time(NULL) + (p->due_ms - now_ms()) / 1000);
+			sqlite3_bind_int64(st, 2, bw_now() + (p->due_ms - now_ms()) / 1000);
 			sqlite3_step(st);
 			sqlite3_finalize(st);
 		}
@@ -443,7 +444,7 @@ static void on_ack(bw_sync *s, const char *payload, int len, const mosquitto_pro
 		if (!st)
 			break;
 		sqlite3_bind_text(st, 1, a->uid, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 2, (int64_t)time(NULL));
+		sqlite3_bind_int64(st, 2, bw_now());
 		sqlite3_bind_text(st, 3, bw_ack_status_name(a->status), -1, SQLITE_STATIC);
 		if (a->reason[0])
 			sqlite3_bind_text(st, 4, a->reason, -1, SQLITE_STATIC);
@@ -1073,9 +1074,9 @@ int bw_sync_submit(bw_sync *s, bw_request *r, bw_err *e)
 	if (!r->site[0])
 		bw_strlcpy(r->site, s->set.site, sizeof r->site);
 	if (!r->received_at)
-		r->received_at = (int64_t)time(NULL);
+		r->received_at = bw_now();
 	if (!r->received_on[0])
-		bw_day_format(bw_day_of_time(r->received_at, 60), r->received_on);
+		bw_day_format(bw_legal_day(r->received_at), r->received_on);
 	snprintf(actor, sizeof actor, "device:%s", s->set.device);
 
 	if ((rc = bw_store_begin(s->st, e)))
@@ -1125,7 +1126,7 @@ int bw_sync_event(bw_sync *s, const char *ref_in, int to, const char *note, bw_e
 	snprintf(actor, sizeof actor, "citizen:%s", s->set.device);
 	if ((rc = bw_store_begin(s->st, e)))
 		goto out;
-	if ((rc = bw_store_transition(s->st, ref, to, actor, note, (int64_t)time(NULL), ev, e)) ||
+	if ((rc = bw_store_transition(s->st, ref, to, actor, note, bw_now(), ev, e)) ||
 	    (rc = bw_wire_event_encode(ev, ref, &json, &len, e)))
 		goto fail;
 	sqlite3_stmt *st = cached(s, Q_INSERT_EVT);

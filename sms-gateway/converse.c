@@ -2,6 +2,7 @@
  * state (conversation, opt-out, abuse counters) to a filed request and a queued reply.
  * Order of the rules: a sender we cannot answer, STOP (always wins), opt-out, abuse
  * (muted, rate, loops, oversize/binary), then the intent within the conversation. */
+#include "bw_clock.h"
 #include "converse.h"
 
 #include <ctype.h>
@@ -28,7 +29,6 @@ void sms_conv_settings_default(sms_conv_settings *s)
 	strcpy(s->info_phone, "0537000000");
 	strcpy(s->quiet_start, "21:00");
 	strcpy(s->quiet_end, "08:00");
-	s->utc_offset = 60;
 	s->rate_max = 10;
 	s->rate_window = 3600;
 	s->junk_max = 5;
@@ -255,7 +255,7 @@ int sms_submit_local(void *arg, bw_request *r, bw_err *e)
 	if (!r->site[0])
 		bw_strlcpy(r->site, f->site, sizeof r->site);
 	if (!r->received_on[0])
-		bw_day_format(bw_day_of_time(r->received_at, 60), r->received_on);
+		bw_day_format(bw_legal_day(r->received_at), r->received_on);
 	if ((rc = bw_store_begin(f->st, e)))
 		return rc;
 	if ((rc = bw_store_next_ref(f->st, f->num, r->ref, e)) ||
@@ -282,13 +282,19 @@ int64_t sms_conv_not_before(const sms_conv_settings *s, int64_t now)
 	int qs = hhmm(s->quiet_start), qe = hhmm(s->quiet_end);
 	if (qs < 0 || qe < 0 || qs == qe)
 		return now;
-	int64_t local = now + (int64_t)s->utc_offset * 60;
-	int m = (int)((local / 60) % 1440);
+	bw_legal_time lt;
+	bw_legal_at(now, &lt);
+	int m = lt.hour * 60 + lt.minute;
 	int quiet = qs > qe ? (m >= qs || m < qe) : (m >= qs && m < qe);
 	if (!quiet)
 		return now;
-	int wait = (qe - m + 1440) % 1440;
-	return now + (int64_t)wait * 60 - local % 60;
+	/* the end of the quiet hours, in legal time: today's or tomorrow's qe; a switch of
+	 * offset (at 02:00/03:00, inside the night) is corrected by reading the result back */
+	bw_day end_day = m < qe ? lt.day : lt.day + 1;
+	int64_t end = bw_legal_day_start(end_day) + (int64_t)qe * 60;
+	bw_legal_at(end, &lt);
+	end -= (int64_t)((lt.hour * 60 + lt.minute) - qe) * 60;
+	return end > now ? end : now;
 }
 
 /* ---- one message ---- */

@@ -28,7 +28,6 @@ typedef struct sms_conv_settings {
 	char info_url[SMS_URL_MAX + 1];      /* where a long answer can be read */
 	char info_phone[SMS_PHONE_MAX + 1];  /* and the number to call */
 	char quiet_start[6], quiet_end[6];   /* "21:00", "08:00": no notification between */
-	int utc_offset;            /* minutes, local time (Morocco: 60) */
 	int rate_max, rate_window; /* at most rate_max messages per rate_window s per number */
 	int junk_max, junk_window; /* unparseable messages before a number is muted */
 	int repeat_max;            /* identical messages in a row before a number is muted */

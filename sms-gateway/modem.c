@@ -1,6 +1,7 @@
 /* modem.c: one GSM modem through libGammu (see RECIPES.md for the facts this relies on):
  * connection and reset, the receive pass (read, link, decode, hand over, delete), the
  * multipart encoder, sending with a per-SIM token bucket, and time spent in libGammu. */
+#include "bw_clock.h"
 #include "modem.h"
 
 #include <gammu.h>
@@ -245,7 +246,7 @@ static void decode(sms_modem *m, GSM_MultiSMSMessage *g, sms_in *out)
 	 * first part's location, > 0; the row gives it up once deleted). */
 	if (out->sent_at <= 0)
 		out->sent_at = -(int64_t)(g->SMS[0].Location > 0 ? g->SMS[0].Location : 1);
-	out->received_at = (int64_t)time(NULL);
+	out->received_at = bw_now();
 	out->parts = g->Number;
 	out->parts_total = parts_total(g);
 	int bin = 0, ucs = 0;

@@ -7,6 +7,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "bw_files.h"
+#include "bw_clock.h"
 #include "bw_err.h"
 #include "dummy.h"
 
@@ -35,7 +37,7 @@ static int cmd_send(const char *dir, const char *number, int argc, char **argv)
 	}
 	int parts;
 	if (sms_dummy_open(&w, dir, &e) ||
-	    sms_dummy_inject(&w, number, text, (int64_t)time(NULL), NULL, 0, &parts, &e)) {
+	    sms_dummy_inject(&w, number, text, bw_now(), NULL, 0, &parts, &e)) {
 		fprintf(stderr, "bawaba-phone: %s\n", e.msg);
 		return 1;
 	}
@@ -58,7 +60,7 @@ static int cmd_load(const char *dir, const char *file)
 		fprintf(stderr, "bawaba-phone: %s\n", e.msg);
 		return 1;
 	}
-	int64_t now = (int64_t)time(NULL);
+	int64_t now = bw_now();
 	while (fgets(line, sizeof line, f)) {
 		lineno++;
 		line[strcspn(line, "\n")] = '\0';
@@ -118,6 +120,7 @@ static int cmd_sent(const char *db_path, const char *number)
 
 int main(int argc, char **argv)
 {
+	bw_files_private();  /* before anything is created: personal data stays 0600 */
 	const char *db = NULL;
 	char marked[1100];
 	int i = 1;

@@ -11,6 +11,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bw_files.h"
+#include "bw_clock.h"
 #include "bw_conf.h"
 #include "bw_err.h"
 #include "bw_i18n.h"
@@ -48,6 +50,7 @@ struct settings {
 	char site[BW_CODE_MAX + 1];
 	char localedir[1024];
 	char log_level[16];
+	char time_zone[64];   /* legal time (bw_clock_init): quiet hours, days of receipt */
 	int poll_ms;
 	int batch;
 	int send_retries;
@@ -114,8 +117,7 @@ static const bw_conf_key keys[] = {
 	BW_CONF_S("notify", "quiet_start", ST, conv.quiet_start, "21:00",
 		  "local time from which notifications wait for the morning"),
 	BW_CONF_S("notify", "quiet_end", ST, conv.quiet_end, "08:00", "local time they go out again"),
-	BW_CONF_I("notify", "utc_offset", ST, conv.utc_offset, -720, 840, "60",
-		  "minutes east of UTC of local time (Morocco: 60)"),
+	BW_CLOCK_CONF("notify", ST, time_zone),
 	BW_CONF_I("abuse", "rate_max", ST, conv.rate_max, 1, 100000, "10",
 		  "messages a number may send per rate_window; the rest is stored, not answered"),
 	BW_CONF_I("abuse", "rate_window", ST, conv.rate_window, 60, 86400, "3600", "s"),
@@ -154,6 +156,9 @@ static int settings_check(const struct settings *s, bw_err *e)
 				       i ? "quiet_end" : "quiet_start", t[i]);
 	if (!s->nmodems)
 		return bw_fail(e, BW_EINVAL, "no [modem NAME] section");
+	int rc = bw_clock_init(s->time_zone, e);
+	if (rc)
+		return rc;
 	if (bw_log_level_parse(s->log_level) < 0)
 		return bw_fail(e, BW_EINVAL, "[gateway] log_level: unknown \"%s\"", s->log_level);
 	return BW_OK;
@@ -194,7 +199,7 @@ static void crash_point(const gw *g, const char *where)
 
 static int64_t now_s(void)
 {
-	return (int64_t)time(NULL);
+	return bw_now();
 }
 
 /* Receive callback: the message is committed before the modem is told to delete it. */
@@ -674,6 +679,7 @@ static void teardown(gw *g)
 
 int main(int argc, char **argv)
 {
+	bw_files_private();  /* before anything is created: personal data stays 0600 */
 	static struct settings set;
 	gw g = { .set = &set, .log = { .prog = "bawaba-smsd", .level = BW_LOG_INFO } };
 	bw_err e;

@@ -29,11 +29,13 @@ ids=$(sed 1d "$dir/anon.csv" | cut -d, -f1 | sort -n | tr '\n' ' ')
 [ "$ids" = "1 2 " ] || fail "anonymous csv ids: '$ids', want the row ids 1 and 2"
 echo "ok: anonymous csv: row ids, no reference, no device, no personal data"
 python3 - "$dir/anon.json" <<'PY' || fail "anonymous open311"
-import json, sys
+import json, re, sys
 d = json.load(open(sys.argv[1]))
 assert len(d) == 2, d
 assert sorted(x["service_request_id"] for x in d) == ["1", "2"], d
-assert all(x["requested_datetime"].endswith("T00:00:00Z") for x in d), d
+# the day only, at legal midnight with its offset (+00:00 or +01:00 as tzdata says)
+assert all(re.fullmatch(r"\d{4}-\d\d-\d\dT00:00:00\+0[01]:00", x["requested_datetime"]) for x in d), d
+assert all(re.fullmatch(r"\d{4}-\d\d-\d\dT23:59:59\+0[01]:00", x["expected_datetime"]) for x in d), d
 assert all("description" not in x for x in d), d
 PY
 echo "ok: anonymous open311: row ids, the day only, no description"

@@ -14,8 +14,10 @@ trap 'stop_xvfb; rm -rf "$dir"' EXIT
 start_xvfb "$dir/xvfb.log" || exit 1
 
 # a fixed clock (Friday 2026-11-27 10:00 UTC) and a fresh store: the same reference
-# numbers and deadlines on every run
-BAWABA_NOW=1795773600 "$K" -o kiosk.locale_dir="$BW_BUILD/locale" -o kiosk.database="$dir/kiosk.db" \
+# numbers and deadlines on every run. An empty environment, as systemd gives (only the
+# display and the sanitizers' settings): the text must still come from the catalogues.
+env -i DISPLAY="$DISPLAY" ASAN_OPTIONS="${ASAN_OPTIONS:-}" UBSAN_OPTIONS="${UBSAN_OPTIONS:-}" \
+  LSAN_OPTIONS="${LSAN_OPTIONS:-}" BAWABA_NOW=1795773600 "$K" -o kiosk.locale_dir="$BW_BUILD/locale" -o kiosk.database="$dir/kiosk.db" \
   -o kiosk.site=RABAT-IMMAT --walk "$dir" >"$dir/list" 2>"$dir/err" || { echo "FAIL: walk"; cat "$dir/err"; exit 1; }
 count=$(wc -l <"$dir/list")
 [ "$count" -eq 54 ] || { echo "FAIL: $count screenshots, want 54 (18 screens x 3 languages)"; exit 1; }

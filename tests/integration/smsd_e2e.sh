@@ -50,7 +50,9 @@ printf '[modem x]\ndevice = /tmp\nrate_per_minute = 99999\n' > "$BW_TMP/bad.conf
 grep -q "bad.conf:3" "$BW_TMP/bad.err" || bw_fail "bad config message: $(cat "$BW_TMP/bad.err")"
 
 bw_hub_start
-"$SMSD" -c "$BW_TMP/smsd.conf" > "$BW_TMP/smsd.log" 2>&1 &
+# under an empty environment, as systemd starts it: replies must still come out in
+# Arabic and French, never as message keys (issue 9)
+$BW_EMPTY_ENV "$SMSD" -c "$BW_TMP/smsd.conf" > "$BW_TMP/smsd.log" 2>&1 &
 SMSD_PID=$!
 i=0
 until [ -f "$PHONE/.bawaba-smsd" ]; do    # the gateway marks the phone with its database
@@ -191,4 +193,6 @@ bw_expect "phone inbox emptied" "$(find "$PHONE/sms/1" -type f -name '[0-9]*' | 
 kill "$SMSD_PID"; wait "$SMSD_PID"; st=$?; SMSD_PID=
 bw_expect "clean exit on SIGTERM" "$st" 0
 ! grep -q "Sanitizer\|runtime error" "$BW_TMP/smsd.log" || bw_fail "sanitizer report"
+# no reply was a message key ("sms.filed") instead of its text
+! "$PHONE_BIN" "$PHONE" sent | cut -f 5 | grep -q '^sms\.' || bw_fail "a reply went out as a message key"
 echo PASS

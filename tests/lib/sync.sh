@@ -45,7 +45,7 @@ bw_on_exit() { bw_sync__exit; }
 # bw_hub_start [options]: starts bawaba-hub in the background; returns once it is connected.
 bw_hub_start() {
   bw_n0=$(grep -c "connected to" "$BW_HUB_LOG")
-  "$BW_HUB_BIN" -b "$BW_BROKER_DIR" -d "$BW_HUB_DB" -o hub.events_ms=50 "$@" >>"$BW_HUB_LOG" 2>&1 &
+  $BW_EMPTY_ENV ${BAWABA_NOW:+BAWABA_NOW=$BAWABA_NOW} "$BW_HUB_BIN" -b "$BW_BROKER_DIR" -d "$BW_HUB_DB" -o hub.events_ms=50 "$@" >>"$BW_HUB_LOG" 2>&1 &
   BW_HUB_PID=$!
   bw_i=0
   while [ "$(grep -c "connected to" "$BW_HUB_LOG")" -le "$bw_n0" ]; do

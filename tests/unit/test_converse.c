@@ -326,6 +326,13 @@ START_TEST(notifications_wait_for_the_morning)
 	ck_assert_int_eq(sms_conv_not_before(&SET, evening), T0 + 21 * 3600);
 	ck_assert_int_eq(sms_conv_not_before(&SET, T0), T0);            /* 11:00: now */
 	ck_assert_int_eq(sms_conv_not_before(&SET, T0 - 4 * 3600), T0 - 3 * 3600);  /* 07:00 -> 08:00 */
+	/* Ramadan 2026 (UTC+0 from tzdata): 20:30 UTC is 20:30 legal, not yet quiet (a fixed
+	 * UTC+1 would hold it); 21:30 UTC waits for 08:00 legal = 08:00 UTC */
+	ck_assert_int_eq(sms_conv_not_before(&SET, 1772397000), 1772397000);           /* 03-01 20:30Z */
+	ck_assert_int_eq(sms_conv_not_before(&SET, 1772400600), 1772438400);           /* -> 03-02 08:00Z */
+	/* the last night of Ramadan: 22:00 legal (+0) on 03-21 to 08:00 legal (+1) on the 22nd,
+	 * 07:00 UTC: the switch at 02:00Z falls inside the night */
+	ck_assert_int_eq(sms_conv_not_before(&SET, 1774130400), 1774162800);           /* 03-21 22:00Z */
 	bw_request r;
 	bw_event ev;
 	bw_err e;

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "bw_clock.h"
 #include "bw_ref.h"
 #include "bw_store.h"
 #include "hw/escpos.h"
@@ -51,7 +52,7 @@ static void setup(void)
 	local.st = st;
 	local.device_num = 42;
 	strcpy(local.device, "kiosk-test");
-	local.now = 1795773600;  /* Friday 2026-11-27 */
+	setenv("BAWABA_NOW", "1795773600", 1);  /* Friday 2026-11-27 */
 	kiosk_conf conf;
 	kiosk_conf_default(&conf);
 	conf.idle_timeout = 60;
@@ -434,7 +435,7 @@ START_TEST(answer_shown_only_with_the_receipt_code)
 	tap("receipt.done");
 
 	/* answered: the timeline, no answer, and the offer to type the code */
-	ck_assert_int_eq(bw_store_transition(st, r->ref, BW_ST_ANSWERED, "agent:amina", answer, local.now + 3600, NULL, NULL), BW_OK);
+	ck_assert_int_eq(bw_store_transition(st, r->ref, BW_ST_ANSWERED, "agent:amina", answer, bw_now() + 3600, NULL, NULL), BW_OK);
 	search(r->ref);
 	ck_assert_ptr_nonnull(find("state.answered"));
 	ck_assert_int_eq(kiosk_status_locked(&k.in.status), 1);

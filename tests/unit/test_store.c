@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "bw_store.h"
@@ -610,6 +611,58 @@ START_TEST(refs_are_sequential_per_device)
 }
 END_TEST
 
+static unsigned mode_of(const char *p)
+{
+	struct stat st;
+	ck_assert_msg(stat(p, &st) == 0, "%s missing", p);
+	return st.st_mode & 0777;
+}
+
+/* Durable at a power cut and private (issue 9): one rule at open, checked here; the
+ * integration test durable_private checks it for every program. */
+START_TEST(durable_and_private)
+{
+	char p[64], side[80];
+	bw_store *d;
+	bw_err e;
+	ck_assert_int_eq(bw_store_synchronous(S), 2);   /* FULL, the fixture's connection */
+	umask(022);                                      /* what a shell hands a program */
+	snprintf(p, sizeof p, "/tmp/bw-test-priv-XXXXXX");
+	int fd = mkstemp(p);
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	chmod(p, 0644);                                  /* as an older version left it */
+	ck_assert_msg(bw_store_open(&d, p, 0, &e) == BW_OK, "%s", e.msg);
+	ck_assert_int_eq(bw_store_synchronous(d), 2);
+	ck_assert_int_eq(bw_store_begin(d, &e), BW_OK);  /* a write makes the -wal and -shm */
+	ck_assert_int_eq(bw_store_commit(d, &e), BW_OK);
+	ck_assert_int_eq(sqlite3_exec(bw_store_db(d), "CREATE TABLE t(x); INSERT INTO t VALUES (1)", 0, 0, 0),
+			 SQLITE_OK);
+	ck_assert_uint_eq(mode_of(p), 0600);
+	snprintf(side, sizeof side, "%s-wal", p);
+	ck_assert_uint_eq(mode_of(side), 0600);
+	snprintf(side, sizeof side, "%s-shm", p);
+	ck_assert_uint_eq(mode_of(side), 0600);
+	bw_store_close(d);
+	unlink(p);
+	unlink(side);
+	snprintf(side, sizeof side, "%s-wal", p);
+	unlink(side);
+	/* a new file, and scratch data that nobody relies on */
+	snprintf(p, sizeof p, "/tmp/bw-test-priv-new-%d.db", (int)getpid());
+	unlink(p);
+	ck_assert_msg(bw_store_open(&d, p, BW_STORE_SCRATCH, &e) == BW_OK, "%s", e.msg);
+	ck_assert_int_eq(bw_store_synchronous(d), 1);
+	ck_assert_uint_eq(mode_of(p), 0600);
+	bw_store_close(d);
+	unlink(p);
+	/* a symlink where the database goes is not followed */
+	ck_assert_int_eq(symlink("/etc/passwd", p), 0);
+	ck_assert_int_eq(bw_store_open(&d, p, 0, &e), BW_EIO);
+	unlink(p);
+}
+END_TEST
+
 Suite *suite_store(void)
 {
 	Suite *s = suite_create("store");
@@ -632,6 +685,7 @@ Suite *suite_store(void)
 	tcase_add_test(t, indicators);
 	tcase_add_test(t, group_commit_isolates_failures);
 	tcase_add_test(t, refs_are_sequential_per_device);
+	tcase_add_test(t, durable_and_private);
 	suite_add_tcase(s, t);
 	return s;
 }
