@@ -9,6 +9,7 @@
 
 #include "agent/console.h"
 #include "bw_agentproto.h"
+#include "bw_clock.h"
 #include "bw_i18n.h"
 #include "bw_uuid.h"
 #include "hub/agent.h"
@@ -98,7 +99,7 @@ static int add_request(bw_store *st, int kind, const char *admin, int channel, c
 	strcpy(r->phone, "0612345678");
 	r->consent = 1;
 	r->received_at = at;
-	bw_day_format(bw_day_of_time(at, 60), r->received_on);
+	bw_day_format(bw_legal_day(at), r->received_on);
 	if (kind == BW_KIND_INFO) {
 		strcpy(r->name, "Fatima-Zahra El Idrissi El Alaoui");
 		strcpy(r->id_number, "AB123456");

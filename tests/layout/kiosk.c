@@ -319,7 +319,7 @@ int lay_kiosk(lay *L)
 	strcpy(conf.site, "RABAT-IMMAT");
 	strcpy(conf.pin, "1234");
 	strcpy(conf.printer, "/nonexistent/printer");
-	kiosk_local loc = { .st = st, .device_num = 1, .device = "kiosk-01", .site = "RABAT-IMMAT", .now = NOW };
+	kiosk_local loc = { .st = st, .device_num = 1, .device = "kiosk-01", .site = "RABAT-IMMAT" };
 	kiosk_filer f = kiosk_local_filer(&loc);
 	ui_text_ops ops = kr_text_ops(L->r);
 	if (kiosk_init(&k, &conf, st, &f, &ops, 1920, 1080, NULL, &e) != BW_OK) {

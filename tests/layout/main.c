@@ -4,6 +4,8 @@
  * Usage: layout-check LOCALE_DIR FONTS_DIR [STATE-FILTER] [LOG] */
 #include "layout.h"
 
+#include "bw_clock.h"
+
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -90,9 +92,12 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: layout-check LOCALE_DIR FONTS_DIR [STATE-FILTER] [LOG]\n");
 		return 2;
 	}
-	/* as bawaba-agent does: gettext switches languages only under a named locale (the
-	 * programs' own set-up; under env -i LC_MESSAGES would be "C") */
-	setenv("LC_ALL", "C.UTF-8", 1);
+	/* a pinned clock (Friday 2026-11-27 10:00 UTC): the same dates on every run */
+	setenv("BAWABA_NOW", "1795773600", 1);
+	if (bw_clock_init(NULL, &e) != BW_OK) {
+		fprintf(stderr, "layout-check: %s\n", e.msg);
+		return 2;
+	}
 	L.locale_dir = argv[1];
 	L.fonts_dir = argv[2];
 	L.only = argc > 3 ? argv[3] : "";
