@@ -256,6 +256,35 @@ static int next_button(kiosk *k, ui_rect *r, const char *key)
 
 /* ---- welcome and home ---- */
 
+/* An accessibility switch of the welcome screen: its icon, then its name in each of the
+ * three languages (the citizen has not chosen one yet), each line in its own direction;
+ * drawn selected while on. Returns 1 when tapped. */
+static int a11y_switch(kiosk *k, ui_rect r, int icon, const char *key, int on)
+{
+	ui_ctx *c = k->ui;
+	const ui_theme *t = &c->theme;
+	int down, rtl = c->rtl;
+	int res = ui_hit(c, ID(key), r, &down);
+	ui_color bg = down || on ? t->sel : t->btn, fg = down || on ? t->sel_fg : t->btn_fg;
+	ui_draw_rect(c, r, bg, t->radius);
+	ui_draw_frame(c, r, on ? t->focus : t->border_c, t->radius, on ? 2 * t->border : t->border);
+	ui_rect in = ui_inset(r, t->pad / 2);
+	ui_rect ic = ui_cut_start(c, &in, t->touch);
+	ui_icon(c, ui_center(ic, t->touch * 3 / 4, t->touch * 3 / 4), icon, fg);
+	ui_cut_start(c, &in, t->gap / 2);
+	ui_rect lines[KL_COUNT];
+	ui_rows(in, KL_COUNT, 0, lines);
+	for (int i = 0; i < KL_COUNT; i++) {
+		c->rtl = i == KL_AR;
+		c->lang = i + 1;
+		ui_text(c, lines[i], bw_tr_lang(lang_code[i], key), t->small, fg,
+			UI_ALIGN_START | UI_TEXT_VCENTER | UI_TEXT_NOWRAP);
+	}
+	c->rtl = rtl;
+	c->lang = k->lang + 1;
+	return (res & UI_RES_CLICK) != 0;
+}
+
 static void s_welcome(kiosk *k)
 {
 	ui_ctx *c = k->ui;
@@ -263,7 +292,8 @@ static void s_welcome(kiosk *k)
 	ui_rect all = ui_inset(c->screen, t->pad * 2);
 	int rtl = c->rtl;
 
-	ui_rect a11y = ui_cut_bottom(&all, t->touch + t->pad);
+	int sl = ui_line_height(c, UI_FONT_REGULAR, t->small);
+	ui_rect a11y = ui_cut_bottom(&all, sl * KL_COUNT + t->pad);
 	ui_rect top = ui_cut_top(&all, all.h * 2 / 5);
 	/* the greeting in the three languages, each in its own direction */
 	ui_rect lines[KL_COUNT];
@@ -309,14 +339,13 @@ static void s_welcome(kiosk *k)
 			return;
 		}
 	}
+	/* the two switches work together (large text and high contrast) */
 	ui_rect ab[2];
-	ui_columns(c, ui_center(a11y, a11y.w * 2 / 3, a11y.h), 2, t->gap * 2, ab);
-	if (ui_button(c, ID("a11y.large"), ab[0], T("a11y.large"),
-		      k->theme_kind == UI_THEME_LARGE ? UI_BTN_SELECTED : UI_BTN_NORMAL) & UI_RES_CLICK)
-		kiosk_set_theme(k, k->theme_kind == UI_THEME_LARGE ? UI_THEME_NORMAL : UI_THEME_LARGE);
-	if (ui_button(c, ID("a11y.contrast"), ab[1], T("a11y.contrast"),
-		      k->theme_kind == UI_THEME_CONTRAST ? UI_BTN_SELECTED : UI_BTN_NORMAL) & UI_RES_CLICK)
-		kiosk_set_theme(k, k->theme_kind == UI_THEME_CONTRAST ? UI_THEME_NORMAL : UI_THEME_CONTRAST);
+	ui_columns(c, ui_center(a11y, portrait(k) ? a11y.w : a11y.w * 2 / 3, a11y.h), 2, t->gap * 2, ab);
+	if (a11y_switch(k, ab[0], UI_ICON_LARGE_TEXT, "a11y.large", k->theme_kind & UI_THEME_LARGE))
+		kiosk_set_theme(k, k->theme_kind ^ UI_THEME_LARGE);
+	if (a11y_switch(k, ab[1], UI_ICON_CONTRAST, "a11y.contrast", k->theme_kind & UI_THEME_CONTRAST))
+		kiosk_set_theme(k, k->theme_kind ^ UI_THEME_CONTRAST);
 }
 
 /* An action card: a round badge with a glyph, the action in bold, one line under it. */

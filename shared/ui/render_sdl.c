@@ -19,11 +19,13 @@
 
 #include "bw_text.h"
 
-enum { F_LATIN, F_LATIN_B, F_ARAB, F_ARAB_B, F_TFNG, NFACE };
+enum { F_LATIN, F_LATIN_B, F_ARAB, F_ARAB_B, F_TFNG, F_TFNG_B, NFACE };
 
+/* Noto has no bold Tifinagh: F_TFNG_B is the regular face emboldened by SDL_ttf, so a
+ * Tamazight heading is bold as its Latin and Arabic neighbours are. */
 static const char *const face_file[NFACE] = {
 	"NotoSans-Regular.ttf", "NotoSans-Bold.ttf", "NotoSansArabic-Regular.ttf",
-	"NotoSansArabic-Bold.ttf", "NotoSansTifinagh-Regular.ttf",
+	"NotoSansArabic-Bold.ttf", "NotoSansTifinagh-Regular.ttf", "NotoSansTifinagh-Regular.ttf",
 };
 
 #define MAX_FONTS 96
@@ -83,6 +85,8 @@ static TTF_Font *font(kr *r, int face, int size)
 	TTF_Font *f = TTF_OpenFont(path, size);
 	if (!f)
 		return NULL;
+	if (face == F_TFNG_B)
+		TTF_SetFontStyle(f, TTF_STYLE_BOLD);
 	if (r->nfonts == MAX_FONTS) {
 		/* sizes come from a theme: a handful; if ever exceeded, recycle the oldest */
 		TTF_CloseFont(r->fonts[0].f);
@@ -135,7 +139,7 @@ static int pick_face(kr *r, uint32_t c, int prev, int bold, int size)
 	if (is_arabic(c))
 		return bold ? F_ARAB_B : F_ARAB;
 	if (c >= 0x2D30 && c <= 0x2D7F)
-		return F_TFNG;
+		return bold ? F_TFNG_B : F_TFNG;
 	int letter = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= 0xC0 && c <= 0x24F);
 	if (!letter && prev >= 0 && prev != F_LATIN && prev != F_LATIN_B) {
 		TTF_Font *f = font(r, prev, size);
@@ -148,7 +152,7 @@ static int pick_face(kr *r, uint32_t c, int prev, int bold, int size)
 static void prep(TTF_Font *f, int face, int level)
 {
 	TTF_SetFontDirection(f, (level & 1) ? TTF_DIRECTION_RTL : TTF_DIRECTION_LTR);
-	TTF_SetFontScriptName(f, face == F_ARAB || face == F_ARAB_B ? "Arab" : face == F_TFNG ? "Tfng" : "Latn");
+	TTF_SetFontScriptName(f, face == F_ARAB || face == F_ARAB_B ? "Arab" : face == F_TFNG || face == F_TFNG_B ? "Tfng" : "Latn");
 }
 
 static int run_width(kr *r, const char *s, int b0, int b1, int face, int level, int size)
