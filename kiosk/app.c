@@ -207,6 +207,9 @@ static void fields_init(kiosk *k)
 	ui_field_init(&k->f_ref, in->refq, sizeof in->refq, BW_REF_LEN, UI_FIELD_DIGITS);
 	ui_field_init(&k->f_pin, in->pin, sizeof in->pin, 12, UI_FIELD_DIGITS);
 	ui_field_init(&k->f_code, in->codeq, sizeof in->codeq, BW_RCODE_LEN, UI_FIELD_DIGITS);
+	/* on a public screen a code is masked as typed; the citizen may show it */
+	k->f_code.masked = 1;
+	k->f_pin.masked = 1;
 	in->kind = in->admin = in->category = -1;
 }
 

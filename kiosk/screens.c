@@ -1071,6 +1071,8 @@ static void s_status_result(kiosk *k)
 	}
 }
 
+static void show_switch(kiosk *k, ui_rect r, ui_field *f);
+
 /* The receipt code: the numeric keypad again, then the same question with the code. */
 static void s_status_code(kiosk *k)
 {
@@ -1085,9 +1087,12 @@ static void s_status_code(kiosk *k)
 	int res = ui_keypad(c, ID("code.pad"), keys, &k->f_code, T("status.read"));
 	int h = ui_text(c, form, T("status.code.hint"), t->body, t->muted, UI_ALIGN_START);
 	ui_cut_top(&form, h + t->gap);
-	/* the digits as typed, like the reference (a physical keyboard works too): whoever
-	 * could read them over a shoulder could read the answer as well */
-	res |= ui_textbox(c, ID("status.code"), ui_cut_top(&form, t->touch + t->pad * 2), &k->f_code, NULL);
+	/* masked as typed (whoever could read the code over a shoulder could read the
+	 * answer as well), with a switch to show it */
+	ui_rect row = ui_cut_top(&form, t->touch + t->pad * 2);
+	show_switch(k, ui_cut_end(c, &row, row.w / 3), &k->f_code);
+	ui_cut_end(c, &row, t->gap);
+	res |= ui_textbox(c, ID("status.code"), row, &k->f_code, NULL);
 	ui_cut_top(&form, t->gap);
 	ui_rect msg = ui_cut_top(&form, msg_height(k, form.w));
 	if (res & UI_RES_CHANGE)
@@ -1104,6 +1109,23 @@ static void s_status_code(kiosk *k)
 	}
 	if (k->screen == KS_STATUS_CODE)
 		message(k, msg);
+}
+
+/* The "show" switch beside a masked field: an eye and the word; shows or masks it. */
+static void show_switch(kiosk *k, ui_rect r, ui_field *f)
+{
+	ui_ctx *c = k->ui;
+	const ui_theme *t = &c->theme;
+	int down, on = !f->masked;
+	if (ui_hit(c, ID("field.show"), r, &down) & UI_RES_CLICK)
+		f->masked = !f->masked;
+	ui_color fg = down || on ? t->sel_fg : t->btn_fg;
+	ui_draw_rect(c, r, down || on ? t->sel : t->btn, t->radius);
+	ui_draw_frame(c, r, t->border_c, t->radius, t->border);
+	ui_rect in = ui_inset(r, t->pad / 2);
+	ui_rect ic = ui_cut_start(c, &in, in.h < t->touch ? in.h : t->touch);
+	ui_icon(c, ic, UI_ICON_EYE, fg);
+	ui_text(c, in, T(on ? "field.hide" : "field.show"), t->body, fg, UI_ALIGN_CENTER | UI_TEXT_VCENTER | UI_TEXT_NOWRAP);
 }
 
 /* ---- agents ---- */
@@ -1127,7 +1149,11 @@ static void s_pin(kiosk *k)
 	ui_cut_top(&pad, t->gap);
 	char dots[64] = "";
 	for (int i = 0; i < k->f_pin.len && i < 16; i++)
-		strcat(dots, "\xe2\x80\xa2 ");  /* a bullet per digit, never the digits */
+		strcat(dots, "\xe2\x80\xa2 ");  /* a bullet per digit, unless shown */
+	show_switch(k, ui_cut_end(c, &shown, shown.w / 3), &k->f_pin);
+	ui_cut_end(c, &shown, t->gap);
+	if (!k->f_pin.masked)
+		snprintf(dots, sizeof dots, "%s", k->in.pin);
 	ui_draw_rect(c, shown, t->field, t->radius / 2);
 	ui_draw_frame(c, shown, t->focus, t->radius / 2, t->border * 2);
 	ui_text(c, shown, dots, t->big, t->field_fg, UI_ALIGN_CENTER | UI_TEXT_VCENTER | UI_TEXT_NOWRAP);

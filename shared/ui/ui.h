@@ -268,6 +268,7 @@ typedef struct ui_field {
 	int max_chars;        /* code points; 0 = up to cap */
 	int kind;             /* enum ui_field_kind */
 	int multiline;
+	int masked;           /* one line shown as a bullet per character (codes, PINs) */
 } ui_field;
 
 void ui_field_init(ui_field *f, char *buf, int cap, int max_chars, int kind);
