@@ -291,6 +291,7 @@ void kiosk_goto(kiosk *k, int screen)
 	k->msg = NULL;
 	k->list.top = 0;
 	k->shift = 0;
+	k->letters = 0;
 	k->ui->focus = 0;
 	if (screen == KS_CATEGORY)
 		load_categories(k);

@@ -115,6 +115,7 @@ struct kiosk {
 	ui_field f_search, f_text, f_phone, f_name, f_id, f_contact, f_address, f_ref, f_pin, f_code;
 	ui_list list;
 	int kbd, shift;             /* keyboard shown (enum kiosk_lang), its shift state */
+	int letters;                /* the contact screen shows letters, not its keypad */
 	const char *msg;            /* key of the message shown (validation, printer) */
 	int msg_error;
 	int64_t now;                /* ms, monotonic: the current frame's time */

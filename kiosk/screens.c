@@ -245,6 +245,29 @@ static int keyboard(kiosk *k, ui_rect r, ui_field *f)
 	return ui_keyboard(c, ID("kbd"), r, layouts[k->kbd], &k->shift, f);
 }
 
+/* A contact (a phone number most often, or an e-mail address): the numeric keypad with
+ * "+", "@" and "." and a switch to the letters; the letters keyboard with a switch back
+ * to the digits where the keyboard's script choice leaves room. */
+static int contact_keys(kiosk *k, ui_rect r, ui_field *f)
+{
+	static const char *const extra[] = { "+", "@", ".", NULL };
+	ui_ctx *c = k->ui;
+	const ui_theme *t = &c->theme;
+	if (!k->letters) {
+		if (!portrait(k))
+			r = ui_center(r, r.w * 3 / 4, r.h);
+		int res = ui_keypad_ex(c, ID("contact.pad"), r, f, T("nav.next"), extra, T("kbd.letters"));
+		if (res & UI_RES_SWITCH)
+			k->letters = 1;
+		return res;
+	}
+	ui_rect top = { r.x, r.y, r.w, t->touch };
+	ui_rect back = ui_cut_end(c, &top, top.w / 4 - t->gap / 2);
+	if (ui_button(c, ID("kbd.digits"), back, T("kbd.digits"), UI_BTN_NORMAL) & UI_RES_CLICK)
+		k->letters = 0;
+	return keyboard(k, r, f);
+}
+
 /* A primary "next" button at the bottom of r; returns 1 when tapped. */
 static int next_button(kiosk *k, ui_rect *r, const char *key)
 {
@@ -478,9 +501,10 @@ static void field_screen(kiosk *k, const char *title, const char *hint, ui_field
 	if (k->screen != scr)
 		return;
 	split(k, body, &form, &keys, 45);
-	if (keyboard(k, keys, f) & UI_RES_CHANGE)
+	int kr = f == &k->f_contact ? contact_keys(k, keys, f) : keyboard(k, keys, f);
+	if (kr & UI_RES_CHANGE)
 		k->msg = NULL;
-	int go = next_button(k, &form, "nav.next");
+	int go = next_button(k, &form, "nav.next") || (kr & UI_RES_SUBMIT);
 	ui_rect msg = ui_cut_bottom(&form, msg_height(k, form.w));
 	int h = ui_text(c, form, T(hint), t->body, t->muted, UI_ALIGN_START);
 	ui_cut_top(&form, h + t->gap);

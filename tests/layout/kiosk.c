@@ -229,6 +229,12 @@ static void st_info_contact(kstate *s)
 	kiosk_goto(s->k, KS_INFO_CONTACT);
 	ui_field_set(&s->k->f_contact, "0612345678");
 }
+static void st_info_contact_letters(kstate *s)
+{
+	st_info_contact(s);
+	ui_field_set(&s->k->f_contact, "fatima-zahra.el-idrissi.benabdeslam@exemple-administration.ma");
+	s->k->letters = 1;
+}
 static void st_info_text(kstate *s)
 {
 	flow(s, BW_KIND_INFO);
@@ -274,7 +280,8 @@ static const struct { const char *name; void (*set)(kstate *); } states[] = {
 	{ "review", st_review }, { "review-info", st_review_info }, { "receipt", st_receipt },
 	{ "status", st_status }, { "status-result", st_status_result }, { "status-code", st_status_code },
 	{ "status-answer", st_status_answer }, { "info-law", st_law }, { "info-name", st_info_name },
-	{ "info-id", st_info_id }, { "info-contact", st_info_contact }, { "info-text", st_info_text },
+	{ "info-id", st_info_id }, { "info-contact", st_info_contact },
+	{ "info-contact-letters", st_info_contact_letters }, { "info-text", st_info_text },
 	{ "info-form", st_info_form }, { "info-address", st_info_address }, { "idle", st_idle },
 	{ "pin", st_pin },
 };

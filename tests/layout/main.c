@@ -72,7 +72,8 @@ void lay_compare_sizes(lay *L, const ui_ctx *ctx)
 {
 	for (int i = 0; i < ctx->ncmds; i++) {
 		const ui_cmd *c = &ctx->cmds[i];
-		if (c->type != UI_CMD_TEXT)
+		/* symbols (keys, badges) and data are sized by their room, not by the theme */
+		if (c->type != UI_CMD_TEXT || c->lang == UI_LANG_DATA)
 			continue;
 		unsigned long long h = text_hash(ctx, c);
 		for (int k = 0; k < L->nnorm; k++)
