@@ -1033,13 +1033,19 @@ static void detail(ag_console *c, ui_rect r)
 	line(c, &r, buf, t->small, t->fg, 0);
 	/* the timeline first (who did what), the text in the space left */
 	ui_cut_top(&r, S(c, 6));
-	line(c, &r, T("agent.detail.timeline"), t->small, t->muted, UI_TEXT_BOLD);
 	int lh = ui_line_height(ctx, UI_FONT_REGULAR, t->small) + S(c, 2);
-	/* keep the text's label and three of its lines: the latest events that fit above */
-	int need = S(c, 6) + ui_line_height(ctx, UI_FONT_BOLD, t->small) + S(c, 2) + 3 * ui_line_height(ctx, UI_FONT_REGULAR, t->body);
-	int room = (r.h - need) / lh;
+	int label_h = ui_line_height(ctx, UI_FONT_BOLD, t->small) + S(c, 2);
+	/* keep the text's label and three of its lines (fewer on a small screen): the latest
+	 * events that fit above, under their label, or none */
+	int body_lh = ui_line_height(ctx, UI_FONT_REGULAR, t->body);
+	int need = S(c, 6) + label_h + 3 * body_lh;
+	if (need > r.h)
+		need = r.h;
+	int room = (r.h - need - label_h) / lh;
 	if (room < 0)
 		room = 0;
+	if (room > 0)
+		line(c, &r, T("agent.detail.timeline"), t->small, t->muted, UI_TEXT_BOLD);
 	int first = d->nevents > room && room > 0 ? d->nevents - room : 0;
 	for (int i = first; i < d->nevents && i - first < room; i++) {
 		const ag_event *ev = &d->events[i];
@@ -1059,6 +1065,10 @@ static void detail(ag_console *c, ui_rect r)
 		line(c, &r, buf, t->small, t->fg, UI_TEXT_AUTO);
 	}
 	ui_cut_top(&r, S(c, 6));
+	if (r.h < label_h + body_lh) {
+		ui_set_clip(ctx, saved);
+		return;  /* no room for a line of the text: the card says no more */
+	}
 	line(c, &r, T("agent.detail.text"), t->small, t->muted, UI_TEXT_BOLD);
 	ui_set_clip(ctx, r);
 	ui_text(ctx, r, d->req.text, t->body, t->fg, own_align(c, d->req.text) | UI_TEXT_AUTO | UI_TEXT_DATA | UI_TEXT_CLAMP);
@@ -1257,8 +1267,10 @@ static void modal_note(ag_console *c, const char *title_key, const char *hint_ke
 	char buf[300];
 	subst(buf, sizeof buf, T(title_key), "ref", c->model.selected, NULL);
 	line(c, &r, buf, t->title, t->fg, UI_TEXT_BOLD);
-	ui_rect hint = ui_cut_top(&r, S(c, 64));
+	/* the hint as high as it wraps to */
+	ui_rect hint = ui_cut_top(&r, ui_text_height(ctx, r.w, T(hint_key), t->body, 0));
 	ui_text(ctx, hint, T(hint_key), t->body, t->muted, UI_ALIGN_START);
+	ui_cut_top(&r, S(c, 6));
 	int ok, cancel;
 	modal_buttons(c, &r, ok_key, !note_required || ui_field_chars(&c->f_note) > 0, &ok, &cancel);
 	ui_cut_bottom(&r, S(c, 6));

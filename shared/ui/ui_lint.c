@@ -181,11 +181,14 @@ int ui_lint(const ui_ctx *ctx, const ui_lint_rules *rl)
 		if (c->type == UI_CMD_CLIP) {
 			clip = c->r;
 		} else if (c->type == UI_CMD_RECT && !c->border && c->color.a == 255) {
-			/* an opaque cover (a dialog, the idle warning) hides the text under it */
-			for (int k = 0; k < nvis; k++)
-				if (vis[k] >= 0 && inside(ctx->cmds[vis[k]].r, c->r) &&
-				    (c->r.w * c->r.h > ctx->cmds[vis[k]].r.w * ctx->cmds[vis[k]].r.h * 2))
+			/* an opaque cover (a dialog, the idle warning) hides the text under it, even
+			 * a line it covers in part: a dialog over the page is not text over text
+			 * (a line spilling out of its own box is still found by its box) */
+			for (int k = 0; k < nvis; k++) {
+				int iw, ih;
+				if (vis[k] >= 0 && inter(ink(&ctx->cmds[vis[k]]), c->r, &iw, &ih))
 					vis[k] = -1;
+			}
 		} else if (c->type == UI_CMD_TEXT) {
 			text_checks(ctx, rl, c, clip, &n);
 			if (clip.w == 0 || inside(ink(c), clip))
