@@ -885,19 +885,26 @@ static void s_receipt(kiosk *k)
 		kiosk_wipe(k);
 		return;
 	}
-	ui_rect msg = ui_cut_bottom(&body, msg_height(k, body.w));
-	int starts[8], lens[8], lh = ui_line_height(c, UI_FONT_REGULAR, t->body);
-	/* what the code is for, then what the number is for, under the panel */
-	int kl = ui_wrap(c, T("receipt.keep"), UI_FONT_REGULAR, t->body, c->rtl, body.w, starts, lens, 8);
-	ui_rect keep = ui_cut_bottom(&body, kl * lh);
-	ui_text(c, keep, T("receipt.keep"), t->body, t->fg, UI_ALIGN_START);
-	if (k->in.code[0]) {
-		int hl = ui_wrap(c, T("receipt.code_hint"), UI_FONT_REGULAR, t->body, c->rtl, body.w, starts, lens, 8);
-		ui_rect hint = ui_cut_bottom(&body, hl * lh);
-		ui_text(c, hint, T("receipt.code_hint"), t->body, t->fg, UI_ALIGN_START | UI_TEXT_BOLD);
+	ui_rect msg = { 0, 0, 0, 0 };
+	if (k->msg) {
+		msg = ui_cut_bottom(&body, msg_height(k, body.w));
+		ui_cut_bottom(&body, t->gap);
 	}
-	ui_cut_bottom(&body, t->gap);
-	ui_rect code = portrait(k) ? ui_cut_bottom(&body, body.h * 2 / 5) : ui_cut_end(c, &body, body.h < body.w / 3 ? body.h : body.w / 3);
+	/* what the code is for and what the number is for: under the panel in portrait, in
+	 * the QR code's column in landscape (the panel keeps its height for the number) */
+	ui_rect side = portrait(k) ? body : ui_cut_end(c, &body, body.w * 2 / 5);
+	if (!portrait(k))
+		ui_cut_end(c, &body, t->gap * 2);
+	int kh = ui_text_height(c, side.w, T("receipt.keep"), t->body, 0);
+	ui_text(c, ui_cut_bottom(&side, kh), T("receipt.keep"), t->body, t->fg, UI_ALIGN_START);
+	if (k->in.code[0]) {
+		int hh = ui_text_height(c, side.w, T("receipt.code_hint"), t->body, UI_TEXT_BOLD);
+		ui_text(c, ui_cut_bottom(&side, hh), T("receipt.code_hint"), t->body, t->fg, UI_ALIGN_START | UI_TEXT_BOLD);
+	}
+	ui_cut_bottom(&side, t->gap);
+	if (portrait(k))
+		body = side;
+	ui_rect code = portrait(k) ? ui_cut_bottom(&body, body.h * 2 / 5) : side;
 	qr(k, ui_inset(code, t->pad), k->in.ref);
 
 	ui_draw_rect(c, body, t->panel, t->radius);
@@ -930,7 +937,8 @@ static void s_receipt(kiosk *k)
 				 ui_line_height(c, UI_FONT_BOLD, big) > in.h))
 		big -= 2;
 	ui_text(c, in, shown, big, t->fg, UI_ALIGN_START | UI_TEXT_BOLD | UI_TEXT_NOWRAP | UI_TEXT_VCENTER);
-	message(k, msg);
+	if (msg.h > 0)
+		message(k, msg);
 }
 
 /* ---- status ---- */
