@@ -1056,8 +1056,9 @@ static void s_status_result(kiosk *k)
 	}
 	char key[48], line[96], grouped[40];
 	if (st->from_local) {
-		ui_rect lr = ui_cut_bottom(&body, t->touch);
-		ui_text(c, lr, T("status.local"), t->body, t->muted, UI_ALIGN_START | UI_TEXT_VCENTER);
+		ui_rect lr = ui_cut_bottom(&body, ui_text_height(c, body.w, T("status.local"), t->body, 0));
+		ui_cut_bottom(&body, t->gap / 2);
+		ui_text(c, lr, T("status.local"), t->body, t->muted, UI_ALIGN_START);
 	}
 	if (!st->found) {
 		ui_text(c, body, T("status.not_found"), t->big, t->fg, UI_ALIGN_CENTER | UI_TEXT_VCENTER);
@@ -1075,6 +1076,13 @@ static void s_status_result(kiosk *k)
 		h = ui_text(c, body, line, t->big, t->fg, UI_ALIGN_START);
 		ui_cut_top(&body, h + t->gap);
 	}
+	/* the answer (or why it is locked) beside the timeline in landscape, under it in
+	 * portrait: the timeline is found first, the answer drawn after it */
+	ui_rect side = body;
+	if (!portrait(k) && (locked || st->code == BW_CODE_OK)) {
+		side = ui_cut_end(c, &body, body.w / 2);
+		ui_cut_end(c, &body, t->gap * 2);
+	}
 	/* the timeline, oldest first, a dot per step along the start edge */
 	const char *answer = NULL;
 	for (size_t i = 0; i < st->nsteps; i++) {
@@ -1091,15 +1099,17 @@ static void s_status_result(kiosk *k)
 		    (st->steps[i].state == BW_ST_ANSWERED || st->steps[i].state == BW_ST_REJECTED))
 			answer = st->steps[i].note;
 	}
-	if (answer) {
-		ui_cut_top(&body, t->gap);
-		h = ui_text(c, body, T("status.answer"), t->body, t->muted, UI_ALIGN_START | UI_TEXT_BOLD);
-		ui_cut_top(&body, h);
+	if (side.x == body.x && side.w == body.w)
+		side = body;  /* portrait: what the timeline left */
+	if (answer && side.h > ui_line_height(c, UI_FONT_BOLD, t->body) * 2) {
+		ui_cut_top(&side, t->gap);
+		h = ui_text(c, side, T("status.answer"), t->body, t->muted, UI_ALIGN_START | UI_TEXT_BOLD | UI_TEXT_NOWRAP);
+		ui_cut_top(&side, h);
 		/* the agent's words (data), as much as the screen holds */
-		ui_text(c, body, answer, t->body, t->fg, UI_ALIGN_START | UI_TEXT_AUTO | UI_TEXT_DATA | UI_TEXT_CLAMP);
+		ui_text(c, side, answer, t->body, t->fg, UI_ALIGN_START | UI_TEXT_AUTO | UI_TEXT_DATA | UI_TEXT_CLAMP);
 	} else if (locked) {
-		ui_cut_top(&body, t->gap);
-		ui_text(c, body, T("status.code.locked"), t->body, t->muted, UI_ALIGN_START);
+		ui_cut_top(&side, t->gap);
+		ui_text(c, side, T("status.code.locked"), t->body, t->muted, UI_ALIGN_START | UI_TEXT_CLAMP);
 	}
 }
 
