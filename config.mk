@@ -9,7 +9,7 @@ UNITDIR  ?= $(PREFIX)/lib/systemd/system
 SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
 
 CC       ?= cc
-PKGS     := sqlite3 jansson libsystemd
+PKGS     := sqlite3 jansson libcrypt libsystemd
 CFLAGS   ?= -O2 -g
 CFLAGS   += -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Wall -Wextra \
             -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 \

@@ -9,6 +9,7 @@
 
 #include "../hub/agent.h"
 #include "../hub/broker.h"
+#include "../hub/guard.h"
 #include "cli.h"
 
 static void ago(int64_t now, sqlite3_stmt *st, int col, char *out, size_t size)
@@ -34,21 +35,30 @@ int cmd_devices(cli *c, int argc, char **argv)
 	if (cli_open(c))
 		return 1;
 	if (sqlite3_prepare_v2(bw_store_db(c->store), "SELECT id, kind, site, num, online, last_seen, outbox_depth, "
-			       "signal, send_queue, dropped FROM devices ORDER BY site, id", -1, &st, NULL) != SQLITE_OK)
+			       "signal, send_queue, dropped, throttled, clock_skew, clock_stamped FROM devices "
+			       "ORDER BY site, id", -1, &st, NULL) != SQLITE_OK)
 		return cli_die("devices: %s", sqlite3_errmsg(bw_store_db(c->store)));
-	printf("%-16s %-8s %-16s %4s %-8s %-12s %6s %6s %6s %7s\n", "device", "kind", "site", "num", "state",
-	       "last seen", "outbox", "signal", "queue", "dropped");
+	printf("%-16s %-8s %-16s %4s %-8s %-12s %6s %6s %6s %7s %9s %s\n", "device", "kind", "site", "num", "state",
+	       "last seen", "outbox", "signal", "queue", "dropped", "throttled", "clock");
 	while (sqlite3_step(st) == SQLITE_ROW) {
-		char seen[32], sig[8] = "-", q[8] = "-";
+		char seen[32], sig[8] = "-", q[8] = "-", clk[64] = "-";
 		ago(c->now, st, 5, seen, sizeof seen);
 		if (sqlite3_column_type(st, 7) != SQLITE_NULL)
 			snprintf(sig, sizeof sig, "%d%%", sqlite3_column_int(st, 7));
 		if (sqlite3_column_type(st, 8) != SQLITE_NULL)
 			snprintf(q, sizeof q, "%d", sqlite3_column_int(st, 8));
-		printf("%-16s %-8s %-16s %04d %-8s %-12s %6d %6s %6s %7d\n", sqlite3_column_text(st, 0),
+		/* the device's clock against the hub's at its last heartbeat, and how often the
+		 * hub replaced a time it stated (guard.h: more than 300 s off is WRONG) */
+		if (sqlite3_column_type(st, 11) != SQLITE_NULL) {
+			long long sk = sqlite3_column_int64(st, 11);
+			snprintf(clk, sizeof clk, "%+llds%s", sk, sk > GUARD_SKEW_MAX || sk < -GUARD_SKEW_MAX ? " WRONG" : "");
+		}
+		if (sqlite3_column_int(st, 12))
+			snprintf(clk + strlen(clk), sizeof clk - strlen(clk), " (%d times stamped)", sqlite3_column_int(st, 12));
+		printf("%-16s %-8s %-16s %04d %-8s %-12s %6d %6s %6s %7d %9d %s\n", sqlite3_column_text(st, 0),
 		       sqlite3_column_text(st, 1), sqlite3_column_text(st, 2), sqlite3_column_int(st, 3),
 		       sqlite3_column_int(st, 4) ? "online" : "OFFLINE", seen, sqlite3_column_int(st, 6), sig, q,
-		       sqlite3_column_int(st, 9));
+		       sqlite3_column_int(st, 9), sqlite3_column_int(st, 10), clk);
 	}
 	sqlite3_finalize(st);
 	return 0;

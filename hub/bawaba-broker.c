@@ -189,6 +189,12 @@ static int cmd_init(int argc, char **argv)
 			tls_path("--tls-certfile", o[3].value, s.certfile, sizeof s.certfile) ||
 			tls_path("--tls-keyfile", o[4].value, s.keyfile, sizeof s.keyfile)))
 		return 1;
+	/* issue 11: passwords and citizens' requests in clear beyond this machine */
+	if (ntls == 0 && strcmp(s.bind, "127.0.0.1") != 0 && strcmp(s.bind, "::1") != 0 &&
+	    strcmp(s.bind, "localhost") != 0)
+		fprintf(stderr, "bawaba-broker: warning: listening on %s without TLS: every device's "
+			"password and every citizen's request cross the network in clear "
+			"(give --tls-cafile, --tls-certfile and --tls-keyfile)\n", s.bind);
 
 	char conf[BW_BROKER_PATH_MAX];
 	snprintf(conf, sizeof conf, "%s/mosquitto.conf", dir);

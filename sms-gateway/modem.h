@@ -67,6 +67,13 @@ typedef int (*sms_modem_recv_fn)(void *arg, sms_in *msg);
 int sms_modem_receive(sms_modem *m, int max, int partial_wait_s, sms_modem_recv_fn cb,
                       sms_modem_recv_fn deleted, void *arg, int *more, bw_err *e);
 
+/* Group commit: with commit set, sms_modem_receive hands every whole message of a pass
+ * to cb (which stores it in an open transaction, not committed), then calls commit(arg)
+ * once, and deletes the parts of the accepted messages only when it returns BW_OK (each
+ * commit that survives a power cut costs an fsync: one per pass, not one per message).
+ * NULL (the default): cb commits each message and its parts go at once. */
+void sms_modem_set_group_commit(sms_modem *m, int (*commit)(void *arg));
+
 /* ---- sending ---- */
 
 #define SMS_PARTS_MAX 10

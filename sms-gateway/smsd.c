@@ -180,6 +180,7 @@ typedef struct gw {
 	bw_sync *sync;
 	sms_local_filer local;
 	sms_modem *modems[MODEMS_MAX];
+	int rx_open;                   /* a receive pass's transaction is open */
 	int64_t reset_at[MODEMS_MAX];     /* ns: next reconnect attempt of a modem that is down */
 	int reset_ms[MODEMS_MAX];
 	int next_modem;                   /* round robin over the modems for sending */
@@ -214,6 +215,14 @@ static int on_receive(void *arg, sms_in *m)
 	bw_err e;
 	char mask[20], e164[14];
 	crash_point(g, "before-commit");
+	/* the pass's transaction, begun here so a pass with nothing new takes no lock */
+	if (!g->rx_open) {
+		if (bw_store_begin(g->st, &e)) {
+			log_error(&g->log, "%s: inbox: %s", m->modem, e.msg);
+			return BW_EDB;
+		}
+		g->rx_open = 1;
+	}
 	int rc = sms_db_inbox_add(g->db, m, &e);
 	if (rc == BW_OK) {
 		g->received++;
@@ -225,8 +234,24 @@ static int on_receive(void *arg, sms_in *m)
 	} else {
 		log_error(&g->log, "%s: %s", m->modem, e.msg);
 	}
-	crash_point(g, "after-commit");
 	return rc;
+}
+
+/* The receive pass's one commit (sms_modem_set_group_commit): after it the messages may
+ * leave the modem. */
+static int on_group_commit(void *arg)
+{
+	gw *g = arg;
+	bw_err e;
+	int rc = bw_store_commit(g->st, &e);
+	g->rx_open = 0;
+	if (rc) {
+		bw_store_rollback(g->st);
+		log_error(&g->log, "inbox: %s (the messages stay on the modem)", e.msg);
+		return rc;
+	}
+	crash_point(g, "after-commit");
+	return BW_OK;
 }
 
 /* Deleted callback: a message without a network timestamp gives up its place-based
@@ -303,9 +328,15 @@ static void turn_receive(gw *g, int64_t now)
 			g->reset_ms[i] = 0;
 			log_info(&g->log, "%s: connected", sms_modem_name(m));
 		}
+		/* the pass's messages in one transaction (begun at the first, see on_receive),
+		 * committed once before any delete */
 		if (sms_modem_receive(m, g->set->batch, g->set->conv.partial_wait, on_receive,
 				      on_deleted, g, &more, &e))
 			log_warn(&g->log, "%s", e.msg);
+		if (g->rx_open) {   /* nothing new stored, or the pass failed: nothing deleted */
+			bw_store_rollback(g->st);
+			g->rx_open = 0;
+		}
 		g->busy |= more;
 	}
 }
@@ -426,6 +457,13 @@ static void turn_send(gw *g)
 	sms_out *o = bw_xmalloc(sizeof *o);
 	sms_encoding *enc = bw_xmalloc(sizeof *enc);
 	int64_t after = 0;
+	int held;
+	bw_err he;
+	/* quiet hours are decided now, when the SMS would leave, not when it was queued */
+	if (sms_conv_hold_quiet(&g->conv, now_s(), &held, &he))
+		log_error(&g->log, "send queue: %s", he.msg);
+	else if (held)
+		log_info(&g->log, "%d notification(s) held until the end of the quiet hours", held);
 	for (int k = 0; k < g->set->batch; k++) {
 		bw_err e;
 		if (sms_db_outbox_due(g->db, now_s(), after, o, &e) != BW_OK)
@@ -664,6 +702,7 @@ static int setup(gw *g, int check, bw_err *e)
 	}
 	for (int i = 0; i < g->set->nmodems; i++) {
 		g->modems[i] = sms_modem_new(&g->set->modems[i], &g->log);
+		sms_modem_set_group_commit(g->modems[i], on_group_commit);
 		if (check)
 			continue;
 		if (strcmp(g->set->modems[i].model, "dummy") == 0 &&

@@ -4,7 +4,7 @@
 set -u
 B="$BW_BUILD/bin/bawaba"
 dir=$(mktemp -d); trap 'rm -rf "$dir"' EXIT
-export BAWABA_DB="$dir/hub.db"
+export BAWABA_DB="$dir/hub.db" BAWABA_LOCALEDIR="$BW_BUILD/locale"
 # Friday 2026-11-27 10:00 UTC: a fixed clock so deadlines are known
 export BAWABA_NOW=1795773600
 fail() { echo "FAIL: $*"; exit 1; }
