@@ -94,7 +94,7 @@ typedef struct ag_toast {
 typedef struct ag_indicators {
 	int loaded;
 	char from[BW_DATE_LEN + 1], until[BW_DATE_LEN + 1];
-	long total, answered, in_time, reopened;
+	long total, answered, in_time, overdue, reopened;
 } ag_indicators;
 
 enum ag_sort { AG_SORT_DEADLINE = 0, AG_SORT_RECEIVED, AG_SORT_REF, AG_SORT_STATE, AG_SORT_COUNT };
@@ -193,8 +193,8 @@ void ag_model_select(ag_model *m, const char *ref);
 /* Drops toasts past their time; returns how many remain. */
 int ag_model_expire_toasts(ag_model *m, int64_t now_ms);
 
-/* Site indicators as per-mille shares (answered/total, in_time/answered,
- * reopened/answered); -1 when the denominator is 0. */
+/* Site indicators as per-mille shares, as bw_indicator.h defines them (the same figures
+ * as `bawaba report`); -1 when the denominator is 0. */
 void ag_model_shares(const ag_model *m, int *answered, int *in_time, int *reopened);
 
 #endif

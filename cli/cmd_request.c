@@ -278,58 +278,60 @@ static int print_row(const bw_request *r, void *arg)
 	return 0;
 }
 
+int cli_filter_option(const char *cmd, int ch, const char *arg, const char *today, bw_filter *f)
+{
+	bw_day d;
+	bw_err e;
+	switch (ch) {
+	case 's':
+		if ((f->state = bw_state_parse(arg)) < 0)
+			return cli_usage(cmd, "--state: see `bawaba lifecycle` for the names");
+		return 0;
+	case 'k':
+		if ((f->kind = bw_kind_parse(arg)) < 0)
+			return cli_usage(cmd, "--kind: complaint, observation, suggestion or info");
+		return 0;
+	case 'c':
+		if ((f->channel = bw_channel_parse(arg)) < 0)
+			return cli_usage(cmd, "--channel: kiosk, sms, desk or paper");
+		return 0;
+	case 'a': f->admin = arg; return 0;
+	case 'S': f->site = arg; return 0;
+	case 'd': f->device = arg; return 0;
+	case 'o': f->overdue_on = today; return 0;
+	case 'f':
+	case 't':
+		if (bw_day_parse(arg, &d, &e))
+			return cli_die("--%s: %s", ch == 'f' ? "from" : "to", e.msg);
+		*(ch == 'f' ? &f->from : &f->to) = arg;
+		return 0;
+	case 'l':
+		f->limit = atoi(arg);
+		if (f->limit <= 0)
+			return cli_usage(cmd, "--limit: a positive number");
+		return 0;
+	default:
+		return -1;
+	}
+}
+
 int cmd_list(cli *c, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "state", required_argument, 0, 's' }, { "kind", required_argument, 0, 'k' },
-		{ "admin", required_argument, 0, 'a' }, { "site", required_argument, 0, 'S' },
-		{ "channel", required_argument, 0, 'c' }, { "device", required_argument, 0, 'd' },
-		{ "overdue", no_argument, 0, 'o' }, { "from", required_argument, 0, 'f' },
-		{ "to", required_argument, 0, 't' }, { "limit", required_argument, 0, 'l' },
-		{ 0, 0, 0, 0 },
-	};
+	static const struct option opts[] = { CLI_FILTER_OPTIONS, { 0, 0, 0, 0 } };
 	bw_filter f;
 	bw_err e;
 	char today[11];
-	int ch;
-	bw_day d;
+	int ch, rc;
 
 	bw_filter_init(&f);
 	cli_today(c, today);
 	optind = 1;
 	opterr = 0;
 	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (ch) {
-		case 's':
-			if ((f.state = bw_state_parse(optarg)) < 0)
-				return cli_usage("list", "--state: see `bawaba lifecycle` for the names");
-			break;
-		case 'k':
-			if ((f.kind = bw_kind_parse(optarg)) < 0)
-				return cli_usage("list", "--kind: complaint, observation, suggestion or info");
-			break;
-		case 'c':
-			if ((f.channel = bw_channel_parse(optarg)) < 0)
-				return cli_usage("list", "--channel: kiosk, sms, desk or paper");
-			break;
-		case 'a': f.admin = optarg; break;
-		case 'S': f.site = optarg; break;
-		case 'd': f.device = optarg; break;
-		case 'o': f.overdue_on = today; break;
-		case 'f':
-		case 't':
-			if (bw_day_parse(optarg, &d, &e))
-				return cli_die("--%s: %s", ch == 'f' ? "from" : "to", e.msg);
-			*(ch == 'f' ? &f.from : &f.to) = optarg;
-			break;
-		case 'l':
-			f.limit = atoi(optarg);
-			if (f.limit <= 0)
-				return cli_usage("list", "--limit: a positive number");
-			break;
-		default:
+		if ((rc = cli_filter_option("list", ch, optarg, today, &f)) < 0)
 			return cli_usage("list", "unknown option");
-		}
+		if (rc)
+			return rc;
 	}
 	if (optind != argc)
 		return cli_usage("list", "unexpected argument");

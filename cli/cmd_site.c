@@ -139,3 +139,60 @@ int cmd_agent(cli *c, int argc, char **argv)
 	}
 	return cli_usage("agent", "add or list");
 }
+
+/* `bawaba device add`: a kiosk or gateway gets broker credentials only for a site of the
+ * catalogue, so a typo cannot make a device whose requests belong to no site. The hub
+ * numbers it at `bawaba-hub enroll`; the broker side of its life (disable, remove, ...)
+ * is bawaba-broker's. */
+static int device_add(cli *c, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "kind", required_argument, 0, 'k' }, { "site", required_argument, 0, 's' },
+		{ "broker", required_argument, 0, 'b' }, { "host", required_argument, 0, 'h' },
+		{ 0, 0, 0, 0 },
+	};
+	const char *kind = NULL, *site = NULL, *broker = NULL, *host = NULL;
+	int ch;
+	optind = 1;
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'k': kind = optarg; break;
+		case 's': site = optarg; break;
+		case 'b': broker = optarg; break;
+		case 'h': host = optarg; break;
+		default: return cli_usage("device", "unknown option");
+		}
+	}
+	if (optind != argc - 1 || !kind || !site || !broker)
+		return cli_usage("device", "add ID --kind kiosk|gateway --site SITE --broker DIR [--host H]");
+	bw_err e;
+	bw_err_clear(&e);
+	int k = bw_broker_kind_parse(kind, &e);
+	if (k != BW_BROKER_KIOSK && k != BW_BROKER_GATEWAY)
+		return cli_die("--kind: '%s' is not kiosk or gateway", kind);
+	if (cli_open(c))
+		return 1;
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(bw_store_db(c->store), "SELECT 1 FROM sites WHERE code = ?1", -1, &st,
+			NULL) != SQLITE_OK)
+		return cli_die("sites: %s", sqlite3_errmsg(bw_store_db(c->store)));
+	sqlite3_bind_text(st, 1, site, -1, SQLITE_STATIC);
+	int found = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	if (!found)
+		return cli_die("site \"%.40s\": not in the catalogue (bawaba catalogue sites)", site);
+	bw_broker_device dev = { .site = site, .host = host };
+	if (bw_broker_register(broker, k, argv[optind], &dev, 0, NULL, 0, &e))
+		return cli_die("%s", e.msg);
+	printf("device %s: %s at site %s\ncredentials: %s/devices/%s.conf\n", argv[optind], kind, site,
+	       broker, argv[optind]);
+	return 0;
+}
+
+int cmd_device(cli *c, int argc, char **argv)
+{
+	if (argc >= 2 && strcmp(argv[1], "add") == 0)
+		return device_add(c, argc - 1, argv + 1);
+	return cli_usage("device", "add ID --kind kiosk|gateway --site SITE --broker DIR");
+}

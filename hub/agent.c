@@ -376,20 +376,23 @@ static json_t *do_devices(bw_store *s, const hub_agent *a, bw_err *e)
 	return o;
 }
 
+/* The counts, not shares: the console makes the shares with bw_indicator, as every
+ * other place that shows them. */
 static int report_row(const bw_report_row *row, void *arg)
 {
-	json_array_append_new(arg, json_pack("{s:s, s:s, s:I, s:I, s:I, s:I}", "admin", row->admin,
+	json_array_append_new(arg, json_pack("{s:s, s:s, s:I, s:I, s:I, s:I, s:I}", "admin", row->admin,
 		"kind", bw_kind_name(row->kind), "total", (json_int_t)row->total,
 		"answered", (json_int_t)row->answered, "in_time", (json_int_t)row->answered_in_time,
-		"reopened", (json_int_t)row->reopened));
+		"overdue", (json_int_t)row->overdue, "reopened", (json_int_t)row->reopened));
 	return 0;
 }
 
-static json_t *do_report(bw_store *s, const hub_agent *a, const bw_agent_cmd *c, bw_err *e)
+static json_t *do_report(bw_store *s, const hub_agent *a, const bw_agent_cmd *c, const char *today,
+                         bw_err *e)
 {
 	json_t *rows = json_array();
 	/* the agent's scope, as for the queue: their site, and their administration if any */
-	if (bw_store_report(s, c->from[0] ? c->from : NULL, c->until[0] ? c->until : NULL, a->site,
+	if (bw_store_report(s, c->from[0] ? c->from : NULL, c->until[0] ? c->until : NULL, today, a->site,
 			    a->admin[0] ? a->admin : NULL, report_row, rows, e)) {
 		json_decref(rows);
 		return NULL;
@@ -427,7 +430,7 @@ int hub_agent_handle(bw_store *s, const char *user, const char *json, size_t len
 		case BW_AOP_MOVE: o = do_move(s, &a, &c, now, today, changed_ref, e); break;
 		case BW_AOP_FILE: o = do_file(s, &a, &c, now, today, changed_ref, e); break;
 		case BW_AOP_DEVICES: o = do_devices(s, &a, e); break;
-		case BW_AOP_REPORT: o = do_report(s, &a, &c, e); break;
+		case BW_AOP_REPORT: o = do_report(s, &a, &c, today, e); break;
 		}
 	}
 	bw_agent_cmd_clear(&c);

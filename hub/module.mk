@@ -2,13 +2,15 @@
 
 # ---- bawaba-broker: the site's mosquitto broker (hub/broker.c, hub/bawaba-broker.c) ----
 # BROKER_OBJ is the broker module for any program (or test) that sets up or runs a broker.
-BROKER_OBJ := $(BUILD)/hub/broker.o
+# It speaks to the broker's security plugin (libmosquitto) and hashes passwords (libcrypto).
+BROKER_OBJ := $(BUILD)/hub/broker.o $(BUILD)/hub/broker_users.o
+BROKER_LIBS = $(shell pkg-config --libs libmosquitto libcrypto)
 PROGS += $(BUILD)/bin/bawaba-broker
 MANS += man/bawaba-broker.1
 
 $(BUILD)/bin/bawaba-broker: $(BUILD)/hub/bawaba-broker.o $(BROKER_OBJ) $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $(BUILD)/hub/bawaba-broker.o $(BROKER_OBJ) $(LIB) $(LDLIBS_BASE)
+	$(CC) $(LDFLAGS) -o $@ $(BUILD)/hub/bawaba-broker.o $(BROKER_OBJ) $(LIB) $(LDLIBS_BASE) $(BROKER_LIBS)
 # ---- end bawaba-broker ----
 
 # ---- bawaba-hub and bawaba-devsim: the hub daemon and a simulated device (hub/hub.c,

@@ -1294,13 +1294,15 @@ int bw_store_events(bw_store *s, const char *request_uid,
 
 /* ---- indicators ---- */
 
-int bw_store_report(bw_store *s, const char *from, const char *to, const char *site, const char *admin,
+int bw_store_report(bw_store *s, const char *from, const char *to, const char *today,
+                    const char *site, const char *admin,
                     int (*cb)(const bw_report_row *, void *), void *arg, bw_err *e)
 {
 	sqlite3_stmt *st;
 	int rc = BW_OK;
 	if (sqlite3_prepare_v2(s->db, "SELECT admin, kind, count(*), count(answered_on), "
-			       "sum(answered_in_time IS 1), sum(reopened > 0) FROM requests "
+			       "sum(answered_in_time IS 1), sum(reopened > 0), "
+			       "sum(answered_on IS NULL AND deadline < ?5) FROM requests "
 			       "WHERE (?1 IS NULL OR received_on >= ?1) AND (?2 IS NULL OR received_on <= ?2) "
 			       "AND (?3 IS NULL OR site = ?3) AND (?4 IS NULL OR admin = ?4) "
 			       "GROUP BY admin, kind ORDER BY admin, kind", -1, &st, NULL) != SQLITE_OK)
@@ -1313,6 +1315,8 @@ int bw_store_report(bw_store *s, const char *from, const char *to, const char *s
 		bind_text(st, 1, from);
 	if (to)
 		bind_text(st, 2, to);
+	if (today)
+		bind_text(st, 5, today);
 	int step = SQLITE_DONE;
 	while (rc == BW_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
 		bw_report_row row;
@@ -1322,6 +1326,7 @@ int bw_store_report(bw_store *s, const char *from, const char *to, const char *s
 		row.answered = sqlite3_column_int64(st, 3);
 		row.answered_in_time = sqlite3_column_int64(st, 4);
 		row.reopened = sqlite3_column_int64(st, 5);
+		row.overdue = sqlite3_column_int64(st, 6);
 		rc = cb(&row, arg);
 	}
 	/* a table read only in part must not pass for the whole table */

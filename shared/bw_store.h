@@ -211,13 +211,17 @@ typedef struct bw_report_row {
 	long total;             /* received in the period */
 	long answered;          /* reached answered (or rejected with a reason) */
 	long answered_in_time;  /* ... on or before the deadline */
+	long overdue;           /* not answered, and the deadline passed before today */
 	long reopened;          /* reopened at least once */
 } bw_report_row;
 
 /* Rows per administration and kind of the requests received in [from, to] (NULL = open),
  * of one site when site is not NULL, of one administration when admin is not NULL (an
- * agent restricted to one administration sees only its figures). */
-int bw_store_report(bw_store *s, const char *from, const char *to, const char *site, const char *admin,
+ * agent restricted to one administration sees only its figures). today ("YYYY-MM-DD",
+ * legal time) says which deadlines have passed (NULL: overdue stays 0). The indicators
+ * made of these counts are defined once, in bw_indicator.h. */
+int bw_store_report(bw_store *s, const char *from, const char *to, const char *today,
+                    const char *site, const char *admin,
                     int (*cb)(const bw_report_row *, void *), void *arg, bw_err *e);
 
 #endif

@@ -542,6 +542,7 @@ static int report_cb(const bw_report_row *row, void *arg)
 	sum->total += row->total;
 	sum->answered += row->answered;
 	sum->answered_in_time += row->answered_in_time;
+	sum->overdue += row->overdue;
 	sum->reopened += row->reopened;
 	return 0;
 }
@@ -561,19 +562,28 @@ START_TEST(indicators)
 	ck_assert_int_eq(bw_store_transition(S, b.ref, BW_ST_ANSWERED, "agent:a", "on time", 1796000000, NULL, &e), BW_OK);
 	ck_assert_int_eq(bw_store_transition(S, b.ref, BW_ST_REOPENED, "citizen", "no", 1796000100, NULL, &e), BW_OK);
 	bw_report_row sum = { 0 };
-	ck_assert_int_eq(bw_store_report(S, NULL, NULL, NULL, NULL, report_cb, &sum, &e), BW_OK);
+	ck_assert_int_eq(bw_store_report(S, NULL, NULL, NULL, NULL, NULL, report_cb, &sum, &e), BW_OK);
 	ck_assert_int_eq(sum.total, 3);
 	ck_assert_int_eq(sum.answered, 2);
 	ck_assert_int_eq(sum.answered_in_time, 1);
 	ck_assert_int_eq(sum.reopened, 1);
 	memset(&sum, 0, sizeof sum);
-	bw_store_report(S, "2026-11-01", "2026-11-30", NULL, NULL, report_cb, &sum, &e);
+	bw_store_report(S, "2026-11-01", "2026-11-30", NULL, NULL, NULL, report_cb, &sum, &e);
 	ck_assert_int_eq(sum.total, 2);
 	/* one administration's figures only */
 	memset(&sum, 0, sizeof sum);
-	ck_assert_int_eq(bw_store_report(S, NULL, NULL, NULL, "OTHER", report_cb, &sum, &e), BW_OK);
+	ck_assert_int_eq(bw_store_report(S, NULL, NULL, NULL, NULL, "OTHER", report_cb, &sum, &e), BW_OK);
 	ck_assert_int_eq(sum.total, 1);
 	ck_assert_int_eq(sum.answered, 0);
+	ck_assert_int_eq(sum.overdue, 0);       /* no today: nothing counted overdue */
+	/* seen from later: the unanswered request's deadline passed, the answered ones are
+	 * never overdue */
+	memset(&sum, 0, sizeof sum);
+	ck_assert_int_eq(bw_store_report(S, NULL, NULL, "2027-12-01", NULL, NULL, report_cb, &sum, &e), BW_OK);
+	ck_assert_int_eq(sum.overdue, 1);
+	memset(&sum, 0, sizeof sum);
+	ck_assert_int_eq(bw_store_report(S, NULL, NULL, "2026-11-28", NULL, NULL, report_cb, &sum, &e), BW_OK);
+	ck_assert_int_eq(sum.overdue, 0);
 }
 END_TEST
 
