@@ -442,6 +442,10 @@ static void device_update(ag_model *m, json_t *o)
 		d->signal = (int)json_integer_value(v);
 	if (json_is_integer(v = json_object_get(o, "queue")))
 		d->queue = (int)json_integer_value(v);
+	if (json_is_integer(v = json_object_get(o, "clock_skew"))) {
+		d->clock_known = 1;
+		d->clock_skew = json_integer_value(v);
+	}
 	if (!known || !m->devices_loaded)
 		return;
 	if (old.online && !d->online)

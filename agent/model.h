@@ -73,6 +73,8 @@ typedef struct ag_device {
 	int64_t last_seen;             /* UTC seconds, 0 = never */
 	long outbox;                   /* -1 = unknown */
 	int signal, queue;             /* -1 = unknown (gateways only) */
+	int clock_known;               /* the hub measured its clock (clock_skew is set) */
+	int64_t clock_skew;            /* its clock minus the hub's at its last heartbeat, s */
 } ag_device;
 
 enum ag_toast_kind { AG_TOAST_NEW = 0, AG_TOAST_OVERDUE, AG_TOAST_OFFLINE, AG_TOAST_BACKLOG,

@@ -51,6 +51,8 @@ static const struct {
 	{ "report", cmd_report, "report [--from D] [--to D] [--html DIR]  indicators (docs/indicators.md); --html: the static transparency site in ar and fr" },
 	{ "devices", cmd_devices, "devices                    kiosks and gateways: online or not, last seen, outbox, modem signal and queue" },
 	{ "agent", cmd_agent, "agent add agent-NAME --site SITE [--admin A] [--name N] [--broker DIR] [--disable] [--update] | agent list" },
+	{ "device", cmd_device, "device add ID --kind kiosk|gateway --site SITE --broker DIR [--host H]   broker credentials for a device of a catalogued site" },
+	{ "backup", cmd_backup, "backup FILE                an online copy of the hub database (while the hub runs), checked" },
 	{ "export", cmd_export, "export csv [--anonymous] [--excel] [FILTERS] | export open311 [--anonymous] [--lang ar|fr] [--xml] [--services] [FILTERS] | export open311 --dir DIR [--lang ar|fr] [--named] [FILTERS]   FILTERS as for list" },
 };
 

@@ -71,5 +71,7 @@ int cmd_report(cli *c, int argc, char **argv);
 int cmd_export(cli *c, int argc, char **argv);
 int cmd_devices(cli *c, int argc, char **argv);
 int cmd_agent(cli *c, int argc, char **argv);
+int cmd_device(cli *c, int argc, char **argv);
+int cmd_backup(cli *c, int argc, char **argv);
 
 #endif

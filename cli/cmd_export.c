@@ -6,12 +6,14 @@
 #include <getopt.h>
 #include <jansson.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "bw_i18n.h"
 #include "bw_state.h"
+#include "bw_text.h"
 #include "cli.h"
 #include "open311.h"
 
@@ -24,19 +26,29 @@ typedef struct export_opts {
 
 /* ---- CSV ---- */
 
+/* s with every '"' doubled; control characters and broken UTF-8 escaped (bw_text_fput):
+ * the file may well be read on a terminal. */
+static void put_escaped(FILE *fp, const char *s)
+{
+	for (const char *q; (q = strchr(s, '"')); s = q + 1) {
+		char *part = bw_xstrdup(s);
+		part[q - s] = '\0';
+		bw_text_fput(fp, part, 1);
+		free(part);
+		fputs("\"\"", fp);
+	}
+	bw_text_fput(fp, s, 1);
+}
+
 /* RFC 4180 field: quoted when it holds a comma, quote or line break. */
 static void csv_put(FILE *fp, const char *s)
 {
 	if (strpbrk(s, ",\"\r\n")) {
 		fputc('"', fp);
-		for (; *s; s++) {
-			if (*s == '"')
-				fputc('"', fp);
-			fputc(*s, fp);
-		}
+		put_escaped(fp, s);
 		fputc('"', fp);
 	} else {
-		fputs(s, fp);
+		bw_text_fput(fp, s, 1);
 	}
 }
 
@@ -52,11 +64,7 @@ static void csv_field(FILE *fp, const char *s, int as_text, int excel, int last)
 		csv_put(fp, buf);
 	} else if (excel && strchr("=+-@\t\r", s[0]) && s[0]) {
 		fputs("\"'", fp);
-		for (; *s; s++) {
-			if (*s == '"')
-				fputc('"', fp);
-			fputc(*s, fp);
-		}
+		put_escaped(fp, s);
 		fputc('"', fp);
 	} else {
 		csv_put(fp, s);

@@ -9,6 +9,7 @@
 #include "bw_phone.h"
 #include "bw_ref.h"
 #include "bw_uuid.h"
+#include "bw_text.h"
 #include "cli.h"
 
 /* Joins argv[from..argc) with spaces into out (the free text of a command line). */
@@ -145,14 +146,29 @@ static int read_ref(const char *in, char ref[13])
 	return 0;
 }
 
+/* A label and a citizen's text, escaped for the terminal, line feeds kept. */
+static void text_line(const char *label, const char *v)
+{
+	fputs(label, stdout);
+	bw_text_fput(stdout, v, 1);
+	putchar('\n');
+}
+
 static int print_event(const bw_event *ev, void *arg)
 {
 	char when[BW_ISO_LEN + 1];
 	/* legal time with its offset: "2026-03-01T23:30:00+00:00" (Ramadan) */
 	bw_legal_iso(ev->at, when);
-	printf("  %s  %-13s %-13s %s%s%s\n", when,
-	       ev->old_state < 0 ? "" : bw_state_name(ev->old_state), bw_state_name(ev->new_state),
-	       ev->actor, ev->note[0] ? "  " : "", ev->note);
+	printf("  %s  %-13s %-13s ", when,
+	       ev->old_state < 0 ? "" : bw_state_name(ev->old_state), bw_state_name(ev->new_state));
+	/* stored text reaches a terminal escaped (bw_text_fput): a note or an actor from a
+	 * device or an older store may hold an escape sequence */
+	bw_text_fput(stdout, ev->actor, 0);
+	if (ev->note[0]) {
+		fputs("  ", stdout);
+		bw_text_fput(stdout, ev->note, 0);
+	}
+	putchar('\n');
 	return 0;
 }
 
@@ -218,15 +234,15 @@ int cmd_show(cli *c, int argc, char **argv)
 		printf("phone       %s%s\n", r->phone, r->consent ? " (consent given)" : "");
 	(void)phone;
 	if (r->kind == BW_KIND_INFO) {
-		printf("name        %s\n", r->name);
+		text_line("name        ", r->name);
 		printf("id number   %s\n", r->id_number);
 		if (r->address[0])
-			printf("address     %s\n", r->address);
+			text_line("address     ", r->address);
 		if (r->contact[0])
-			printf("contact     %s\n", r->contact);
+			text_line("contact     ", r->contact);
 		printf("form        %s\n", bw_form_name(r->form));
 	}
-	printf("text        %s\n", r->text);
+	text_line("text        ", r->text);
 	printf("timeline\n");
 	if (bw_store_events(c->store, r->uid, print_event, NULL, &e)) {
 		rc = cli_die("%s", e.msg);
@@ -254,9 +270,11 @@ static int print_row(const bw_request *r, void *arg)
 	for (char *p = text; *p; p++)
 		if (*p == '\n' || *p == '\t')
 			*p = ' ';
-	printf("%-14s %-11s %-12s %-10s %-6s %-10s%s %s\n", bw_ref_format(r->ref, " ", grouped, sizeof grouped),
+	printf("%-14s %-11s %-12s %-10s %-6s %-10s%s ", bw_ref_format(r->ref, " ", grouped, sizeof grouped),
 	       bw_kind_name(r->kind), bw_state_name(r->state), r->admin, bw_channel_name(r->channel), r->deadline,
-	       bw_state_is_open(r->state) && strcmp(r->deadline, today) < 0 ? "!" : " ", text);
+	       bw_state_is_open(r->state) && strcmp(r->deadline, today) < 0 ? "!" : " ");
+	bw_text_fput(stdout, text, 0);
+	putchar('\n');
 	return 0;
 }
 

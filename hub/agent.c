@@ -303,9 +303,30 @@ static json_t *do_file(bw_store *s, const hub_agent *a, bw_agent_cmd *c, int64_t
 		r->consent = 1;   /* given in person at the desk */
 	if (a->admin[0] && strcmp(r->admin, a->admin) != 0)
 		return refuse("file", "admin: outside your scope");
-	if (bw_uuid_v7(uid, e))
-		return NULL;
-	memcpy(r->uid, uid, sizeof uid);
+	/* the console's uid makes a filing idempotent (issue 11): the same command delivered
+	 * twice (MQTT QoS 1 may, a console may send again after a lost result) files once and
+	 * answers with the same row. The zero uid of older consoles: the hub makes one. */
+	if (strcmp(r->uid, "00000000-0000-7000-8000-000000000000") == 0) {
+		if (bw_uuid_v7(uid, e))
+			return NULL;
+		memcpy(r->uid, uid, sizeof uid);
+	} else {
+		bw_request *old = bw_xmalloc(sizeof *old);
+		int g = bw_store_get_uid(s, r->uid, old, &why);
+		json_t *o = NULL;
+		if (g == BW_OK && strcmp(old->device, a->id) == 0) {
+			o = result("file", 1);
+			json_object_set_new(o, "row", row_obj(old, today));
+			json_object_set_new(o, "duplicate", json_true());
+		} else if (g == BW_OK) {
+			o = refuse("file", "uid: belongs to another request");
+		} else if (g != BW_ENOTFOUND) {
+			bw_fail(e, g, "%s", why.msg);
+		}
+		free(old);
+		if (o || g != BW_ENOTFOUND)
+			return o;
+	}
 	if (bw_store_begin(s, e))
 		return NULL;
 	int rc = bw_store_next_ref(s, 0, r->ref, &why);
@@ -329,8 +350,8 @@ static json_t *do_file(bw_store *s, const hub_agent *a, bw_agent_cmd *c, int64_t
 static json_t *do_devices(bw_store *s, const hub_agent *a, bw_err *e)
 {
 	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(bw_store_db(s), "SELECT id, kind, online, last_seen, outbox_depth, signal, send_queue "
-			       "FROM devices WHERE site = ?1 ORDER BY id", -1, &st, NULL) != SQLITE_OK) {
+	if (sqlite3_prepare_v2(bw_store_db(s), "SELECT id, kind, online, last_seen, outbox_depth, signal, send_queue, "
+			       "clock_skew FROM devices WHERE site = ?1 ORDER BY id", -1, &st, NULL) != SQLITE_OK) {
 		bw_fail(e, BW_EDB, "devices: %s", sqlite3_errmsg(bw_store_db(s)));
 		return NULL;
 	}
@@ -345,6 +366,8 @@ static json_t *do_devices(bw_store *s, const hub_agent *a, bw_err *e)
 			json_object_set_new(d, "signal", json_integer(sqlite3_column_int(st, 5)));
 		if (sqlite3_column_type(st, 6) != SQLITE_NULL)
 			json_object_set_new(d, "queue", json_integer(sqlite3_column_int(st, 6)));
+		if (sqlite3_column_type(st, 7) != SQLITE_NULL)
+			json_object_set_new(d, "clock_skew", json_integer(sqlite3_column_int64(st, 7)));
 		json_array_append_new(arr, d);
 	}
 	sqlite3_finalize(st);

@@ -3,6 +3,7 @@
  * multipart encoder, sending with a per-SIM token bucket, and time spent in libGammu. */
 #include "bw_clock.h"
 #include "modem.h"
+#include "sim.h"
 
 #include <gammu.h>
 #include <stdio.h>
@@ -31,6 +32,7 @@ struct sms_modem {
 	int connected;
 	int failures;                /* in a row */
 	int hanging;                 /* test hook: fault_hangs has started (see modem.h) */
+	int pin_refused;             /* the SIM refused our PIN once: never entered again */
 	/* receive pass */
 	int restart;                 /* next read starts at the first message */
 	int cursor;                  /* location of the last message read */
@@ -154,12 +156,26 @@ int sms_modem_connect(sms_modem *m, bw_err *e)
 	GSM_Error err = G(m, GSM_InitConnection(m->sm, 1));
 	if (err != ERR_NONE)
 		return failed(m, e, "connect", err);
+	/* the SIM's PIN before anything else asks the SIM (a PIN-locked SIM reads no SMS) */
+	int rc = sms_sim_unlock(m->sm, m->conf.name, m->conf.pin_file, m->conf.fault_pin,
+	                        &m->pin_refused, e);
+	if (rc) {
+		G(m, GSM_TerminateConnection(m->sm));
+		m->failures++;
+		return rc;
+	}
 	/* after the init, which resets the callbacks */
 	GSM_SetSendSMSStatusCallback(m->sm, send_status_cb, m);
 	m->connected = 1;
 	m->failures = 0;
 	m->restart = 1;
 	return BW_OK;
+}
+
+int sms_modem_probe(sms_modem *m, FILE *out)
+{
+	fprintf(out, "modem: %s (%s)\n", m->conf.name, m->conf.device);
+	return m->connected ? sms_sim_probe(m->sm, out) : BW_EIO;
 }
 
 int sms_modem_reset(sms_modem *m, bw_err *e)
