@@ -7,11 +7,11 @@
 enum bw_loglevel { BW_LOG_ERROR, BW_LOG_WARN, BW_LOG_INFO, BW_LOG_DEBUG };
 
 /* A warning or error that repeats (the same format string: the same failing condition,
- * a full disk, a modem that does not answer) is written BW_LOG_REPEAT_LINES times per
+ * a full disk, a modem that does not answer) is written BW_LOG_REPEAT_LINES (20) times per
  * BW_LOG_REPEAT_MS; what is held back is counted and said in one line ("... 700 more
  * times in the last 60 s") when the condition next occurs after the interval. */
 #define BW_LOG_REPEAT_SLOTS 8
-#define BW_LOG_REPEAT_LINES 5
+#define BW_LOG_REPEAT_LINES 20
 #define BW_LOG_REPEAT_MS 60000
 struct bw_log_repeat {
 	const char *fmt;     /* the condition: its format string; NULL = free slot */
