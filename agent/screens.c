@@ -984,7 +984,7 @@ static void detail(ag_console *c, ui_rect r)
 	ui_cut_bottom(&r, S(c, 8));
 	ui_rect saved = ctx->clip;
 	ui_set_clip(ctx, r);
-	char buf[700];
+	char buf[1024];   /* when + who + move + note, each bounded */
 	/* heading: reference, state, flags */
 	snprintf(buf, sizeof buf, "\xe2\x81\xa6%s\xe2\x81\xa9  ·  %s", row->ref, state_text(row->state));
 	line(c, &r, buf, t->title, t->fg, UI_TEXT_BOLD);
