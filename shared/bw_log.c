@@ -53,10 +53,9 @@ static int repeat_allow(const bw_log *cl, const char *fmt, long *held)
 		if (!l->rep[i].fmt || l->rep[i].since_ms < oldest->since_ms)
 			oldest = &l->rep[i];
 	}
-	if (!r) { /* a new condition takes a free slot, or the one quiet the longest */
+	if (!r) { /* a new condition takes a free slot, or the one quiet the longest (its
+		           * held-back count, if any, is dropped with it) */
 		r = oldest;
-		if (r->fmt && r->held)
-			*held = -r->held;   /* lost count of another condition: said as such */
 		memset(r, 0, sizeof *r);
 		r->fmt = fmt;
 		r->since_ms = now;
@@ -83,7 +82,7 @@ void bw_log_msg(const bw_log *l, int level, const char *fmt, ...)
 	long held = 0;
 	if (l && level <= BW_LOG_WARN && !repeat_allow(l, fmt, &held))
 		return;
-	if (held > 0)
+	if (held)
 		bw_log_msg(l, BW_LOG_INFO, "the next line's condition was held back %ld more times in the last %d s",
 			   held, BW_LOG_REPEAT_MS / 1000);
 	FILE *fp = (l && l->fp) ? l->fp : stderr;
