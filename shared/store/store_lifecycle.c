@@ -9,7 +9,7 @@
 
 #include "bw_clock.h"
 #include "bw_ref.h"
-#include "bw_proto.h"
+#include "bw_rcode.h"
 #include "bw_text.h"
 #include "bw_uuid.h"
 
