@@ -76,6 +76,38 @@ int bw_store_get_uid(bw_store *s, const char *uid, bw_request *out, bw_err *e)
 	return store_get_by(s, Q_GET_UID, uid, out, NULL, NULL, e);
 }
 
+int bw_store_request_number(bw_store *s, const char *uid, int64_t *n, bw_err *e)
+{
+	static const char sql[] = "SELECT id FROM requests WHERE uid = ?1";
+	sqlite3_stmt *st = store_cached(s, sql, e);
+	if (!st)
+		return BW_EDB;
+	store_bind_text(st, 1, uid);
+	int rc = sqlite3_step(st);
+	*n = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		return BW_OK;
+	return rc == SQLITE_DONE ? bw_fail(e, BW_ENOTFOUND, "uid %s: no such request", uid)
+	                         : store_fail(s, e, "export");
+}
+
+int bw_store_code_set(bw_store *s, const char *ref, const char *code, bw_err *e)
+{
+	static const char sql[] = "UPDATE requests SET code = ?2 WHERE ref = ?1";
+	if (!code || !bw_rcode_valid(code))
+		return bw_fail(e, BW_EINVAL, "code: not %d digits", BW_RCODE_LEN);
+	sqlite3_stmt *st = store_cached(s, sql, e);
+	if (!st)
+		return BW_EDB;
+	store_bind_text(st, 1, ref);
+	store_bind_text(st, 2, code);
+	int rc = store_done(s, st, "code", e);
+	if (rc == BW_OK && sqlite3_changes(s->db) == 0)
+		rc = bw_fail(e, BW_ENOTFOUND, "ref %s: no such request", ref);
+	return rc;
+}
+
 /* given_uid: the event's uid when it was made elsewhere (bw_store_apply_event), NULL for
  * a new one. */
 int store_append_event(bw_store *s, const char *request_uid, int64_t at, const char *actor,
@@ -249,7 +281,7 @@ int bw_store_list(bw_store *s, const bw_filter *f,
 	static const char sql[] = "SELECT " REQ_COLS " FROM requests WHERE "
 		"(?1 < 0 OR state = ?1) AND (?2 < 0 OR kind = ?2) AND (?3 < 0 OR channel = ?3) "
 		"AND (?4 IS NULL OR admin = ?4) AND (?5 IS NULL OR site = ?5) AND (?6 IS NULL OR device = ?6) "
-		"AND (?7 IS NULL OR (state NOT IN (5, 6, 7) AND deadline < ?7)) "
+		"AND (?7 IS NULL OR (state NOT IN (?11, ?12, ?13) AND deadline < ?7)) "
 		"AND (?8 IS NULL OR received_on >= ?8) AND (?9 IS NULL OR received_on <= ?9) "
 		"ORDER BY deadline, id LIMIT ?10";
 	sqlite3_stmt *st;
@@ -272,6 +304,7 @@ int bw_store_list(bw_store *s, const bw_filter *f,
 	if (f->to)
 		store_bind_text(st, 9, f->to);
 	sqlite3_bind_int(st, 10, f->limit > 0 ? f->limit : -1);
+	store_bind_closed(st, 11);
 	bw_request *r = bw_xmalloc(sizeof *r);
 	int step;
 	while (rc == BW_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
@@ -558,44 +591,38 @@ int bw_store_events(bw_store *s, const char *request_uid,
 
 /* ---- indicators ---- */
 
+struct walk_report { int (*cb)(const bw_report_row *, void *); void *arg; };
+
+static int report_row(sqlite3_stmt *st, void *ctx)
+{
+	struct walk_report *w = ctx;
+	bw_report_row row;
+	store_col_text(st, 0, row.admin, sizeof row.admin);
+	row.kind = sqlite3_column_int(st, 1);
+	row.total = sqlite3_column_int64(st, 2);
+	row.answered = sqlite3_column_int64(st, 3);
+	row.answered_in_time = sqlite3_column_int64(st, 4);
+	row.reopened = sqlite3_column_int64(st, 5);
+	row.overdue = sqlite3_column_int64(st, 6);
+	return w->cb(&row, w->arg);
+}
+
 int bw_store_report(bw_store *s, const char *from, const char *to, const char *today,
                     const char *site, const char *admin,
                     int (*cb)(const bw_report_row *, void *), void *arg, bw_err *e)
 {
+	struct walk_report w = { cb, arg };
 	sqlite3_stmt *st;
-	int rc = BW_OK;
-	if (sqlite3_prepare_v2(s->db, "SELECT admin, kind, count(*), count(answered_on), "
-			       "sum(answered_in_time IS 1), sum(reopened > 0), "
-			       "sum(answered_on IS NULL AND deadline < ?5) FROM requests "
-			       "WHERE (?1 IS NULL OR received_on >= ?1) AND (?2 IS NULL OR received_on <= ?2) "
-			       "AND (?3 IS NULL OR site = ?3) AND (?4 IS NULL OR admin = ?4) "
-			       "GROUP BY admin, kind ORDER BY admin, kind", -1, &st, NULL) != SQLITE_OK)
-		return store_fail(s, e, "report");
-	if (site)
-		store_bind_text(st, 3, site);
-	if (admin)
-		store_bind_text(st, 4, admin);
-	if (from)
-		store_bind_text(st, 1, from);
-	if (to)
-		store_bind_text(st, 2, to);
-	if (today)
-		store_bind_text(st, 5, today);
-	int step = SQLITE_DONE;
-	while (rc == BW_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
-		bw_report_row row;
-		store_col_text(st, 0, row.admin, sizeof row.admin);
-		row.kind = sqlite3_column_int(st, 1);
-		row.total = sqlite3_column_int64(st, 2);
-		row.answered = sqlite3_column_int64(st, 3);
-		row.answered_in_time = sqlite3_column_int64(st, 4);
-		row.reopened = sqlite3_column_int64(st, 5);
-		row.overdue = sqlite3_column_int64(st, 6);
-		rc = cb(&row, arg);
-	}
-	/* a table read only in part must not pass for the whole table */
-	if (rc == BW_OK && step != SQLITE_DONE)
-		rc = store_fail(s, e, "read");
-	sqlite3_finalize(st);
-	return rc;
+	if (store_prepare(s, "SELECT admin, kind, count(*), count(answered_on), "
+			  "sum(answered_in_time IS 1), sum(reopened > 0), "
+			  "sum(answered_on IS NULL AND deadline < ?5) FROM requests "
+			  "WHERE (?1 IS NULL OR received_on >= ?1) AND (?2 IS NULL OR received_on <= ?2) "
+			  "AND (?3 IS NULL OR site = ?3) AND (?4 IS NULL OR admin = ?4) "
+			  "GROUP BY admin, kind ORDER BY admin, kind", &st, "report", e))
+		return BW_EDB;
+	const char *v[5] = { from, to, site, admin, today };
+	for (int i = 0; i < 5; i++)
+		if (v[i])
+			store_bind_text(st, i + 1, v[i]);
+	return store_walk(s, st, "read", report_row, &w, e);
 }
