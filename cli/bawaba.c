@@ -81,6 +81,25 @@ int cli_die(const char *fmt, ...)
 	return 1;
 }
 
+void cli_markup_text(FILE *fp, const char *s, int apos)
+{
+	for (; *s; s++) {
+		switch (*s) {
+		case '&': fputs("&amp;", fp); break;
+		case '<': fputs("&lt;", fp); break;
+		case '>': fputs("&gt;", fp); break;
+		case '"': fputs("&quot;", fp); break;
+		case '\'':
+			if (apos) {
+				fputs("&apos;", fp);
+				break;
+			}
+			/* fall through */
+		default: fputc(*s, fp);
+		}
+	}
+}
+
 int cli_usage(const char *cmd, const char *msg)
 {
 	if (msg)

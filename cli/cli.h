@@ -25,6 +25,9 @@ int cli_open(cli *c);
 /* Prints "bawaba: <msg>" on stderr and returns 1 (the exit status of every failure). */
 int cli_die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Usage error for a sub-command: prints the message and its usage line, returns 2. */
+/* Text in HTML or XML: & < > " escaped, and ' when apos (XML element text, where it is
+ * harmless; HTML keeps the apostrophes of French text as they are). */
+void cli_markup_text(FILE *fp, const char *s, int apos);
 int cli_usage(const char *cmd, const char *msg);
 /* Copies the value v of option `name` ("--site", "NAME_AR") into dst[size]. A value that
  * does not fit is refused, never cut (a cut name can end in half a UTF-8 character):

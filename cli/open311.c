@@ -7,6 +7,7 @@
 #include "bw_clock.h"
 #include "bw_i18n.h"
 #include "bw_state.h"
+#include "cli.h"
 
 static const char *tr(const o311 *o, const char *key)
 {
@@ -228,21 +229,6 @@ json_t *o311_request(o311 *o, const bw_request *r, bw_err *e)
 	return v;
 }
 
-/* XML text: & < > escaped (", ' too, harmless in element text). */
-static void xml_text(FILE *fp, const char *s)
-{
-	for (; *s; s++) {
-		switch (*s) {
-		case '&': fputs("&amp;", fp); break;
-		case '<': fputs("&lt;", fp); break;
-		case '>': fputs("&gt;", fp); break;
-		case '"': fputs("&quot;", fp); break;
-		case '\'': fputs("&apos;", fp); break;
-		default: fputc(*s, fp);
-		}
-	}
-}
-
 int o311_write(FILE *fp, json_t *arr, int xml, int services)
 {
 	size_t i;
@@ -263,7 +249,7 @@ int o311_write(FILE *fp, json_t *arr, int xml, int services)
 		json_object_foreach(item, k, v) {
 			fprintf(fp, "    <%s>", k);
 			if (json_is_string(v))
-				xml_text(fp, json_string_value(v));
+				cli_markup_text(fp, json_string_value(v), 1);
 			else if (json_is_boolean(v))
 				fputs(json_is_true(v) ? "true" : "false", fp);
 			else if (json_is_integer(v))

@@ -40,15 +40,14 @@ static const char *T(const site *s, const char *key)
 /* HTML text: & < > " escaped. */
 static void H(FILE *fp, const char *t)
 {
-	for (; *t; t++) {
-		switch (*t) {
-		case '&': fputs("&amp;", fp); break;
-		case '<': fputs("&lt;", fp); break;
-		case '>': fputs("&gt;", fp); break;
-		case '"': fputs("&quot;", fp); break;
-		default: fputc(*t, fp);
-		}
-	}
+	cli_markup_text(fp, t, 0);
+}
+
+/* The catalogue text key, escaped, then the markup after it */
+static void HT(const site *s, const char *key, const char *after)
+{
+	H(s->fp, T(s, key));
+	fputs(after, s->fp);
 }
 
 /* A catalogue text with {name} placeholders filled (values escaped). */
@@ -168,8 +167,7 @@ static void chart_answered(site *s)
 	int h = 30 + n * step;
 	fprintf(s->fp, "<figure><svg role=\"img\" viewBox=\"0 0 %d %d\" width=\"%d\" height=\"%d\">"
 		"<title>", W, h, W, h);
-	H(s->fp, T(s, "site.chart.answered"));
-	fprintf(s->fp, "</title>\n");
+	HT(s, "site.chart.answered", "</title>\n");
 	int y = 10;
 	for (int i = 0; i < s->nadmins; i++) {
 		const site_admin *a = &s->admins[i];
@@ -195,8 +193,7 @@ static void chart_answered(site *s)
 		"<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" class=\"goaltxt\">", gx, gx, h - 14, gx, h - 2);
 	H(s->fp, T(s, "site.goal"));
 	fprintf(s->fp, " \u206670%%\u2069</text></svg><figcaption>");
-	H(s->fp, T(s, "site.chart.answered"));
-	fprintf(s->fp, "</figcaption></figure>\n");
+	HT(s, "site.chart.answered", "</figcaption></figure>\n");
 }
 
 /* Vertical bars per month: received and answered side by side; months run right to left
@@ -229,12 +226,9 @@ static void chart_months(site *s)
 	}
 	/* the legend in HTML, which lays it out in the page's direction */
 	fprintf(s->fp, "</svg><figcaption><span class=\"key recv\"></span> ");
-	H(s->fp, T(s, "site.legend.received"));
-	fprintf(s->fp, " <span class=\"key bar\"></span> ");
-	H(s->fp, T(s, "site.legend.answered"));
-	fprintf(s->fp, " — ");
-	H(s->fp, T(s, "site.chart.month"));
-	fprintf(s->fp, "</figcaption></figure>\n");
+	HT(s, "site.legend.received", " <span class=\"key bar\"></span> ");
+	HT(s, "site.legend.answered", " — ");
+	HT(s, "site.chart.month", "</figcaption></figure>\n");
 }
 
 static void row(site *s, const char *label, const bw_report_row *r)
@@ -312,12 +306,9 @@ static int page(site *s, const char *path, bw_err *e)
 	H(s->fp, T(s, "site.title"));
 	fprintf(s->fp, "</title><style>%s</style></head><body>\n<header><a class=\"lang\" href=\"../%s/index.html\" "
 		"lang=\"%s\">", CSS, rtl ? "fr" : "ar", rtl ? "fr" : "ar");
-	H(s->fp, T(s, "site.lang.other"));
-	fprintf(s->fp, "</a><h1>");
-	H(s->fp, T(s, "site.title"));
-	fprintf(s->fp, "</h1><p>");
-	H(s->fp, T(s, "site.subtitle"));
-	fprintf(s->fp, "<br>");
+	HT(s, "site.lang.other", "</a><h1>");
+	HT(s, "site.title", "</h1><p>");
+	HT(s, "site.subtitle", "<br>");
 	HF(s, "site.period", period, 3);
 	fprintf(s->fp, "</p></header>\n<main><section class=\"cards\">\n");
 	for (int i = 0; i < BW_IND_COUNT; i++)
@@ -327,14 +318,10 @@ static int page(site *s, const char *path, bw_err *e)
 	chart_months(s);
 	tables(s);
 	fprintf(s->fp, "<h2>");
-	H(s->fp, T(s, "site.data"));
-	fprintf(s->fp, "</h2><p>");
-	H(s->fp, T(s, "site.data.text"));
-	fprintf(s->fp, "</p><ul><li><a href=\"../data/requests.csv\" download>");
-	H(s->fp, T(s, "site.data.csv"));
-	fprintf(s->fp, "</a></li><li><a href=\"../data/indicators.csv\" download>");
-	H(s->fp, T(s, "site.data.indicators"));
-	fprintf(s->fp, "</a></li><li>");
+	HT(s, "site.data", "</h2><p>");
+	HT(s, "site.data.text", "</p><ul><li><a href=\"../data/requests.csv\" download>");
+	HT(s, "site.data.csv", "</a></li><li><a href=\"../data/indicators.csv\" download>");
+	HT(s, "site.data.indicators", "</a></li><li>");
 	H(s->fp, T(s, "site.data.open311"));
 	fprintf(s->fp, ": <a href=\"../open311/%s/services.json\">services.json</a>, "
 		"<a href=\"../open311/%s/requests.json\">requests.json</a>, "

@@ -107,6 +107,37 @@ bad:
 	return BW_EINVAL;
 }
 
+static int put_admin(bw_store *s, const void *x, bw_err *e)
+{
+	return bw_store_admin_put(s, x, e);
+}
+
+static int put_category(bw_store *s, const void *x, bw_err *e)
+{
+	return bw_store_category_put(s, x, e);
+}
+
+static int put_site(bw_store *s, const void *x, bw_err *e)
+{
+	return bw_store_site_put(s, x, e);
+}
+
+/* Reads each object of the array `what` of o into item (through its fields f) and puts it
+ * in the store; *n counts them. */
+static int apply_array(bw_store *s, json_t *o, const char *what, const struct field *f, size_t nf,
+                       int (*put)(bw_store *, const void *, bw_err *), const void *item, int *n, bw_err *e)
+{
+	size_t i;
+	json_t *v;
+	int rc = BW_OK;
+	json_array_foreach(json_object_get(o, what), i, v) {
+		if ((rc = read_obj(v, f, nf, what, i, e)) || (rc = put(s, item, e)))
+			break;
+		(*n)++;
+	}
+	return rc;
+}
+
 int bw_pub_apply_catalogue(bw_store *s, const char *json, size_t len, int *n_out, bw_err *e)
 {
 	static const char *const arrays[] = { "administrations", "categories", "sites", NULL };
@@ -117,37 +148,22 @@ int bw_pub_apply_catalogue(bw_store *s, const char *json, size_t len, int *n_out
 	bw_admin *a = bw_xcalloc(1, sizeof *a);
 	bw_category *c = bw_xmalloc(sizeof *c);
 	bw_site *t = bw_xmalloc(sizeof *t);
-	rc = bw_store_begin(s, e);
-	size_t i;
-	json_t *v;
+	const struct field fa[] = { { "code", 's', a->code, sizeof a->code },
+		{ "name_ar", 's', a->name_ar, sizeof a->name_ar }, { "name_fr", 's', a->name_fr, sizeof a->name_fr },
+		{ "name_zgh", 's', a->name_zgh, sizeof a->name_zgh } };
+	const struct field fc[] = { { "code", 's', c->code, sizeof c->code },
+		{ "admin", 's', c->admin, sizeof c->admin }, { "kinds", 'i', &c->kinds, 0 },
+		{ "name_ar", 's', c->name_ar, sizeof c->name_ar }, { "name_fr", 's', c->name_fr, sizeof c->name_fr },
+		{ "name_zgh", 's', c->name_zgh, sizeof c->name_zgh } };
+	const struct field fs[] = { { "code", 's', t->code, sizeof t->code },
+		{ "admin", 's', t->admin, sizeof t->admin }, { "city", 's', t->city, sizeof t->city },
+		{ "name_ar", 's', t->name_ar, sizeof t->name_ar }, { "name_fr", 's', t->name_fr, sizeof t->name_fr },
+		{ "name_zgh", 's', t->name_zgh, sizeof t->name_zgh } };
 	/* administrations first: sites refer to them */
-	json_array_foreach(json_object_get(o, "administrations"), i, v) {
-		const struct field f[] = { { "code", 's', a->code, sizeof a->code },
-			{ "name_ar", 's', a->name_ar, sizeof a->name_ar }, { "name_fr", 's', a->name_fr, sizeof a->name_fr },
-			{ "name_zgh", 's', a->name_zgh, sizeof a->name_zgh } };
-		if (rc || (rc = read_obj(v, f, 4, "administrations", i, e)) || (rc = bw_store_admin_put(s, a, e)))
-			break;
-		n++;
-	}
-	json_array_foreach(json_object_get(o, "categories"), i, v) {
-		const struct field f[] = { { "code", 's', c->code, sizeof c->code },
-			{ "admin", 's', c->admin, sizeof c->admin }, { "kinds", 'i', &c->kinds, 0 },
-			{ "name_ar", 's', c->name_ar, sizeof c->name_ar }, { "name_fr", 's', c->name_fr, sizeof c->name_fr },
-			{ "name_zgh", 's', c->name_zgh, sizeof c->name_zgh } };
-		if (rc || (rc = read_obj(v, f, 6, "categories", i, e)) || (rc = bw_store_category_put(s, c, e)))
-			break;
-		n++;
-	}
-	json_array_foreach(json_object_get(o, "sites"), i, v) {
-		const struct field f[] = { { "code", 's', t->code, sizeof t->code },
-			{ "admin", 's', t->admin, sizeof t->admin }, { "city", 's', t->city, sizeof t->city },
-			{ "name_ar", 's', t->name_ar, sizeof t->name_ar }, { "name_fr", 's', t->name_fr, sizeof t->name_fr },
-			{ "name_zgh", 's', t->name_zgh, sizeof t->name_zgh } };
-		if (rc || (rc = read_obj(v, f, 6, "sites", i, e)) || (rc = bw_store_site_put(s, t, e)))
-			break;
-		n++;
-	}
-	if (rc == BW_OK)
+	if ((rc = bw_store_begin(s, e)) == BW_OK &&
+	    (rc = apply_array(s, o, "administrations", fa, 4, put_admin, a, &n, e)) == BW_OK &&
+	    (rc = apply_array(s, o, "categories", fc, 6, put_category, c, &n, e)) == BW_OK &&
+	    (rc = apply_array(s, o, "sites", fs, 6, put_site, t, &n, e)) == BW_OK)
 		rc = bw_store_commit(s, e);
 	if (rc != BW_OK)
 		bw_store_rollback(s);

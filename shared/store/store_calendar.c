@@ -257,9 +257,6 @@ int bw_store_holiday_list(bw_store *s, const char *from, const char *to,
 			  "WHERE (?1 IS NULL OR day >= ?1) AND (?2 IS NULL OR day <= ?2) ORDER BY day",
 			  &st, "holidays", e))
 		return BW_EDB;
-	if (from)
-		store_bind_text(st, 1, from);
-	if (to)
-		store_bind_text(st, 2, to);
+	store_bind_texts(st, 1, (const char *[]){ from, to }, 2);
 	return store_walk(s, st, "read", holiday_row, &w, e);
 }

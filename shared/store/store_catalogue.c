@@ -178,10 +178,7 @@ int bw_store_admin_put(bw_store *s, const bw_admin *a, bw_err *e)
 	sqlite3_stmt *st = store_cached(s, sql, e);
 	if (!st)
 		return BW_EDB;
-	store_bind_text(st, 1, a->code);
-	store_bind_text(st, 2, a->name_ar);
-	store_bind_text(st, 3, a->name_fr);
-	store_bind_text(st, 4, a->name_zgh);
+	store_bind_texts(st, 1, (const char *[]){ a->code, a->name_ar, a->name_fr, a->name_zgh }, 4);
 	return store_done(s, st, "administrations", e);
 }
 
@@ -193,12 +190,9 @@ int bw_store_category_put(bw_store *s, const bw_category *c, bw_err *e)
 	sqlite3_stmt *st = store_cached(s, sql, e);
 	if (!st)
 		return BW_EDB;
-	store_bind_text(st, 1, c->code);
-	store_bind_text(st, 2, c->admin);
+	store_bind_texts(st, 1, (const char *[]){ c->code, c->admin }, 2);
 	sqlite3_bind_int(st, 3, (int)c->kinds);
-	store_bind_text(st, 4, c->name_ar);
-	store_bind_text(st, 5, c->name_fr);
-	store_bind_text(st, 6, c->name_zgh);
+	store_bind_texts(st, 4, (const char *[]){ c->name_ar, c->name_fr, c->name_zgh }, 3);
 	return store_done(s, st, "categories", e);
 }
 
@@ -210,11 +204,7 @@ int bw_store_site_put(bw_store *s, const bw_site *x, bw_err *e)
 	sqlite3_stmt *st = store_cached(s, sql, e);
 	if (!st)
 		return BW_EDB;
-	store_bind_text(st, 1, x->code);
-	store_bind_text(st, 2, x->admin);
-	store_bind_text(st, 3, x->city);
-	store_bind_text(st, 4, x->name_ar);
-	store_bind_text(st, 5, x->name_fr);
-	store_bind_text(st, 6, x->name_zgh);
+	store_bind_texts(st, 1, (const char *[]){ x->code, x->admin, x->city, x->name_ar, x->name_fr,
+					     x->name_zgh }, 6);
 	return store_done(s, st, "sites", e);
 }

@@ -189,16 +189,22 @@ int bw_store_schema_latest(void)
 	return v;
 }
 
-int bw_store_schema_version(bw_store *s)
+/* An integer PRAGMA of the connection, or -1 if it cannot be read. */
+static int pragma_int(bw_store *s, const char *sql)
 {
 	sqlite3_stmt *st;
 	int v = -1;
-	if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK) {
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) == SQLITE_OK) {
 		if (sqlite3_step(st) == SQLITE_ROW)
 			v = sqlite3_column_int(st, 0);
 		sqlite3_finalize(st);
 	}
 	return v;
+}
+
+int bw_store_schema_version(bw_store *s)
+{
+	return pragma_int(s, "PRAGMA user_version");
 }
 
 int bw_store_counter_get(bw_store *s, const char *key, int64_t *v, bw_err *e)
@@ -230,14 +236,7 @@ int bw_store_counter_set(bw_store *s, const char *key, int64_t v, bw_err *e)
 
 int bw_store_synchronous(bw_store *s)
 {
-	sqlite3_stmt *st;
-	int v = -1;
-	if (sqlite3_prepare_v2(s->db, "PRAGMA synchronous", -1, &st, NULL) == SQLITE_OK) {
-		if (sqlite3_step(st) == SQLITE_ROW)
-			v = sqlite3_column_int(st, 0);
-		sqlite3_finalize(st);
-	}
-	return v;
+	return pragma_int(s, "PRAGMA synchronous");
 }
 
 static int migrate(bw_store *s, bw_err *e)
@@ -390,6 +389,13 @@ void store_col_text(sqlite3_stmt *st, int i, char *dst, size_t size)
 void store_bind_text(sqlite3_stmt *st, int i, const char *v)
 {
 	sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
+}
+
+void store_bind_texts(sqlite3_stmt *st, int first, const char *const *v, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (v[i])
+			store_bind_text(st, first + i, v[i]);
 }
 
 void store_bind_closed(sqlite3_stmt *st, int i)

@@ -73,6 +73,8 @@ int store_tx_end(bw_store *s, int rc, bw_err *e);
 
 void store_col_text(sqlite3_stmt *st, int i, char *dst, size_t size);
 void store_bind_text(sqlite3_stmt *st, int i, const char *v);
+/* Binds v[0..n) to parameters first .. first + n - 1; NULL leaves one unbound (NULL). */
+void store_bind_texts(sqlite3_stmt *st, int first, const char *const *v, int n);
 /* Binds the closed states (answered, rejected, closed) to parameters i, i+1, i+2, for
  * "state NOT IN (?i, ?i+1, ?i+2)": the SQL names no state by its number. */
 void store_bind_closed(sqlite3_stmt *st, int i);

@@ -302,18 +302,8 @@ int bw_store_list(bw_store *s, const bw_filter *f,
 	sqlite3_bind_int(st, 1, f->state);
 	sqlite3_bind_int(st, 2, f->kind);
 	sqlite3_bind_int(st, 3, f->channel);
-	if (f->admin)
-		store_bind_text(st, 4, f->admin);
-	if (f->site)
-		store_bind_text(st, 5, f->site);
-	if (f->device)
-		store_bind_text(st, 6, f->device);
-	if (f->overdue_on)
-		store_bind_text(st, 7, f->overdue_on);
-	if (f->from)
-		store_bind_text(st, 8, f->from);
-	if (f->to)
-		store_bind_text(st, 9, f->to);
+	store_bind_texts(st, 4, (const char *[]){ f->admin, f->site, f->device, f->overdue_on, f->from,
+						 f->to }, 6);
 	sqlite3_bind_int(st, 10, f->limit > 0 ? f->limit : -1);
 	store_bind_closed(st, 11);
 	bw_request *r = bw_xmalloc(sizeof *r);
@@ -518,6 +508,19 @@ int bw_store_transition(bw_store *s, const char *ref, enum bw_state to, const ch
 	return transition(s, ref, to, actor, note, at, NULL, ev, e);
 }
 
+/* An event from a row of (id, uid, request_uid, at, actor, old_state, new_state, note). */
+static void event_from(sqlite3_stmt *st, bw_event *ev)
+{
+	ev->id = sqlite3_column_int64(st, 0);
+	store_col_text(st, 1, ev->uid, sizeof ev->uid);
+	store_col_text(st, 2, ev->request_uid, sizeof ev->request_uid);
+	ev->at = sqlite3_column_int64(st, 3);
+	store_col_text(st, 4, ev->actor, sizeof ev->actor);
+	ev->old_state = sqlite3_column_int(st, 5);
+	ev->new_state = sqlite3_column_int(st, 6);
+	store_col_text(st, 7, ev->note, sizeof ev->note);
+}
+
 int bw_store_apply_event(bw_store *s, const bw_event *in, bw_event *out, bw_err *e)
 {
 	sqlite3_stmt *st;
@@ -528,16 +531,8 @@ int bw_store_apply_event(bw_store *s, const bw_event *in, bw_event *out, bw_err 
 	store_bind_text(st, 1, in->uid);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
-		if (out) {
-			out->id = sqlite3_column_int64(st, 0);
-			store_col_text(st, 1, out->uid, sizeof out->uid);
-			store_col_text(st, 2, out->request_uid, sizeof out->request_uid);
-			out->at = sqlite3_column_int64(st, 3);
-			store_col_text(st, 4, out->actor, sizeof out->actor);
-			out->old_state = sqlite3_column_int(st, 5);
-			out->new_state = sqlite3_column_int(st, 6);
-			store_col_text(st, 7, out->note, sizeof out->note);
-		}
+		if (out)
+			event_from(st, out);
 		sqlite3_finalize(st);
 		return bw_fail(e, BW_EEXIST, "event %s: stored already", in->uid);
 	}
@@ -593,14 +588,7 @@ int bw_store_events(bw_store *s, const char *request_uid,
 	store_bind_text(st, 1, request_uid);
 	bw_event *ev = bw_xmalloc(sizeof *ev);
 	while (rc == BW_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
-		ev->id = sqlite3_column_int64(st, 0);
-		store_col_text(st, 1, ev->uid, sizeof ev->uid);
-		store_col_text(st, 2, ev->request_uid, sizeof ev->request_uid);
-		ev->at = sqlite3_column_int64(st, 3);
-		store_col_text(st, 4, ev->actor, sizeof ev->actor);
-		ev->old_state = sqlite3_column_int(st, 5);
-		ev->new_state = sqlite3_column_int(st, 6);
-		store_col_text(st, 7, ev->note, sizeof ev->note);
+		event_from(st, ev);
 		rc = cb(ev, arg);
 	}
 	sqlite3_reset(st);
@@ -639,9 +627,6 @@ int bw_store_report(bw_store *s, const char *from, const char *to, const char *t
 			  "AND (?3 IS NULL OR site = ?3) AND (?4 IS NULL OR admin = ?4) "
 			  "GROUP BY admin, kind ORDER BY admin, kind", &st, "report", e))
 		return BW_EDB;
-	const char *v[5] = { from, to, site, admin, today };
-	for (int i = 0; i < 5; i++)
-		if (v[i])
-			store_bind_text(st, i + 1, v[i]);
+	store_bind_texts(st, 1, (const char *[]){ from, to, site, admin, today }, 5);
 	return store_walk(s, st, "read", report_row, &w, e);
 }
