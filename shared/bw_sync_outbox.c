@@ -1,0 +1,378 @@
+/* bw_sync_outbox.c: the device's outbox: a request or a citizen's event committed in the
+ * local store with its outbox row before the citizen gets the reference, and the windowed
+ * sender that publishes the rows to the hub and retires each on the hub's ack. */
+#include "bw_clock.h"
+#include "bw_sync_int.h"
+
+#include <mqtt_protocol.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bw_calendar.h"
+#include "bw_ref.h"
+#include "bw_uuid.h"
+#include "bw_wire.h"
+
+/* Acks arrive in bursts: one transaction per bw_sync_handle call holds them all. */
+void sync_tx_lazy(bw_sync *s)
+{
+	if (!s->in_tx && bw_store_begin(s->st, NULL) == BW_OK)
+		s->in_tx = 1;
+}
+
+/* Commits the acks of the open transaction. Only then do their rows leave the window:
+ * if the commit fails they are still unacknowledged on disk, so they stay in the window
+ * and go again at their next attempt (the hub answers "duplicate"), in this run. */
+void sync_tx_done(bw_sync *s)
+{
+	if (!s->in_tx)
+		return;
+	bw_err e;
+	int ok = bw_store_commit(s->st, &e) == BW_OK;
+	if (!ok) {
+		log_error(s->log, "local db: commit of acks: %s (those rows will be sent again)", e.msg);
+		bw_store_rollback(s->st);
+	}
+	s->in_tx = 0;
+	for (size_t i = 0; i < s->npend; i++) {
+		if (!s->pend[i].acked)
+			continue;
+		if (ok)
+			s->pend[i--] = s->pend[--s->npend];
+		else
+			s->pend[i].acked = 0;
+	}
+}
+
+long bw_sync_outbox_depth(bw_sync *s)
+{
+	sqlite3_stmt *st = sync_prep(s, "SELECT count(*) FROM outbox WHERE acked_at IS NULL");
+	long n = -1;
+	if (!st)
+		return -1;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = (long)sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return n;
+}
+
+/* ---- the sender ---- */
+
+static int64_t ack_wait(bw_sync *s, int attempts)
+{
+	int64_t ms = s->set.ack_timeout_ms;
+	for (int i = 1; i < attempts && ms < s->set.retry_max_ms; i++)
+		ms *= 2;
+	if (ms > s->set.retry_max_ms)
+		ms = s->set.retry_max_ms;
+	return bw_link_jitter(ms);
+}
+
+static void publish_row(bw_sync *s, struct pend *p, const char *payload, int len)
+{
+	int mid = 0;
+	bw_err e;
+	int rc = bw_link_publish(s->link, &mid, p->is_evt ? s->t_evt : s->t_req, payload, (size_t)len,
+				 0, NULL, &e);
+	p->attempts++;
+	p->due_ms = now_ms() + ack_wait(s, p->attempts);
+	if (rc != BW_OK) {
+		log_warn(s->log, "outbox %s: publish: %s", p->uid, e.msg);
+		p->mid = 0;
+		return;
+	}
+	p->mid = mid;
+	if (p->attempts > 1) {
+		sqlite3_stmt *st = sync_prep(s, "UPDATE outbox SET attempts = attempts + 1, next_try_at = ?2 "
+				       "WHERE seq = ?1");
+		if (st) {
+			sqlite3_bind_int64(st, 1, p->seq);
+			sqlite3_bind_int64(st, 2, bw_now() + (p->due_ms - now_ms()) / 1000);
+			sqlite3_step(st);
+			sqlite3_finalize(st);
+		}
+	}
+}
+
+/* Publishes what is due: first the rows already in the window whose wait ran out (the
+ * oldest first, they were taken in order), then new rows while the window has room.
+ * Nothing while the hub is known to be away (its retained presence or will said so):
+ * sending would only fill the broker's queue for it, over and over; on_hub sends it all
+ * when the hub is back. A hub not heard of yet (no retained presence) is tried. */
+void sync_pump(bw_sync *s)
+{
+	if (!bw_link_online(s->link) || s->hub == 0)
+		return;
+	int64_t now = now_ms();
+	for (size_t i = 0; i < s->npend; i++) {
+		struct pend *p = &s->pend[i];
+		if (p->acked || p->due_ms > now)
+			continue;
+		sqlite3_stmt *st = sync_cached(s, Q_PAYLOAD);
+		if (!st)
+			return;
+		sqlite3_bind_int64(st, 1, p->seq);
+		if (sqlite3_step(st) == SQLITE_ROW) {
+			if (p->attempts > 0)
+				log_info(s->log, "outbox %s: no ack from the hub, sending again (attempt %d)",
+					 p->uid, p->attempts + 1);
+			publish_row(s, p, (const char *)sqlite3_column_text(st, 0), sqlite3_column_bytes(st, 0));
+			sync_done(st);
+		} else {
+			/* acked meanwhile (by an earlier run's ack): drop it from the window */
+			sync_done(st);
+			s->pend[i--] = s->pend[--s->npend];
+		}
+	}
+	if (s->npend >= (size_t)s->set.window)
+		return;
+	sqlite3_stmt *st = sync_cached(s, Q_NEXT);
+	if (!st)
+		return;
+	sqlite3_bind_int64(st, 1, s->scan_from);
+	sqlite3_bind_int(st, 2, s->set.window - (int)s->npend);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		struct pend *p = &s->pend[s->npend++];
+		memset(p, 0, sizeof *p);
+		p->seq = sqlite3_column_int64(st, 0);
+		bw_strlcpy(p->uid, (const char *)sqlite3_column_text(st, 1), sizeof p->uid);
+		p->is_evt = strcmp((const char *)sqlite3_column_text(st, 2), "evt") == 0;
+		s->scan_from = p->seq;
+		publish_row(s, p, (const char *)sqlite3_column_text(st, 3), sqlite3_column_bytes(st, 3));
+	}
+	sync_done(st);
+}
+
+/* The hub's deadline of the requests an ack message acknowledges: user properties
+ * "deadline" = "UID YYYY-MM-DD" (the device's holiday table may differ from the hub's,
+ * and the hub's is the one that counts). Taken only while the device has heard of no
+ * event of that request (then its notifications carry the deadline). In the acks'
+ * transaction. */
+static void ack_deadlines(bw_sync *s, const mosquitto_property *props)
+{
+	char *k = NULL, *v = NULL, uid[BW_UID_LEN + 1], day[BW_DATE_LEN + 1];
+	const mosquitto_property *p = props;
+	sqlite3_stmt *st = NULL;
+	int skip = 0;
+	bw_day d;
+	while ((p = mosquitto_property_read_string_pair(p, MQTT_PROP_USER_PROPERTY, &k, &v, skip))) {
+		skip = 1;
+		int ok = strcmp(k, "deadline") == 0 && strlen(v) == BW_UID_LEN + 1 + BW_DATE_LEN &&
+			 v[BW_UID_LEN] == ' ';
+		if (ok) {
+			memcpy(uid, v, BW_UID_LEN);
+			uid[BW_UID_LEN] = '\0';
+			memcpy(day, v + BW_UID_LEN + 1, sizeof day);
+			ok = bw_day_parse(day, &d, NULL) == BW_OK;
+		}
+		free(k);
+		free(v);
+		k = v = NULL;
+		if (!ok)
+			continue;
+		if (!st && !(st = sync_prep(s, "UPDATE requests SET deadline = ?2 WHERE uid = ?1 AND deadline <> ?2 "
+				       "AND NOT EXISTS (SELECT 1 FROM notify_log WHERE request_uid = ?1)")))
+			return;
+		sqlite3_reset(st);
+		sqlite3_bind_text(st, 1, uid, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 2, day, -1, SQLITE_TRANSIENT);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			log_error(s->log, "outbox %s: the hub's deadline: %s", uid, sqlite3_errmsg(s->db));
+		else if (sqlite3_changes(s->db))
+			log_info(s->log, "request %s: deadline %s, as the hub counts it", uid, day);
+	}
+	sqlite3_finalize(st);
+}
+
+/* The hub holds it now (issue 11): the device keeps only what offline status needs. The
+ * outbox row's payload (the whole request or event, receipt code in clear) is emptied;
+ * the request's personal fields go (bw_store_forget; a gateway keeps the phone its SMS
+ * notifications go to). In the same transaction as the ack; the freed pages are zeroed
+ * (secure_delete) and the WAL truncated at the next quiet moment (wal_checkpoint). */
+static void forget(bw_sync *s, const char *uid)
+{
+	bw_err e;
+	sqlite3_stmt *st = sync_prep(s, "UPDATE outbox SET payload = '' WHERE uid = ?1");
+	if (st) {
+		sqlite3_bind_text(st, 1, uid, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			log_error(s->log, "outbox %s: cannot empty: %s", uid, sqlite3_errmsg(s->db));
+		sqlite3_finalize(st);
+	}
+	if (bw_store_forget(s->st, uid, strcmp(s->set.kind, "gateway") == 0, &e))
+		log_error(s->log, "request %s: cannot forget its personal fields: %s", uid, e.msg);
+	s->forgot = 1;
+}
+
+void sync_on_ack(bw_sync *s, const char *payload, int len, const mosquitto_property *props)
+{
+	bw_ack *acks;
+	size_t n;
+	bw_err e;
+	if (bw_ack_decode(payload, (size_t)len, &acks, &n, &e)) {
+		log_warn(s->log, "down/ack: dropped: %s", e.msg);
+		return;
+	}
+	/* the acks of one hub commit: marked done in one local transaction */
+	sync_tx_lazy(s);
+	ack_deadlines(s, props);
+	for (size_t k = 0; k < n; k++) {
+		bw_ack *a = &acks[k];
+		sqlite3_stmt *st = sync_cached(s, Q_ACK);
+		if (!st)
+			break;
+		sqlite3_bind_text(st, 1, a->uid, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 2, bw_now());
+		sqlite3_bind_text(st, 3, bw_ack_status_name(a->status), -1, SQLITE_STATIC);
+		if (a->reason[0])
+			sqlite3_bind_text(st, 4, a->reason, -1, SQLITE_STATIC);
+		int rc = sqlite3_step(st);
+		int changed = sqlite3_changes(s->db);
+		sync_done(st);
+		if (rc != SQLITE_DONE) {
+			log_error(s->log, "outbox %s: cannot mark acked: %s", a->uid, sqlite3_errmsg(s->db));
+			continue;
+		}
+		for (size_t i = 0; i < s->npend; i++)
+			if (strcmp(s->pend[i].uid, a->uid) == 0) {
+				if (s->in_tx)
+					s->pend[i].acked = 1;   /* leaves the window at the commit */
+				else
+					s->pend[i] = s->pend[--s->npend];
+				break;
+			}
+		if (!changed)
+			continue;   /* an ack for a row done already (a re-sent duplicate's) */
+		if (a->status == BW_ACK_REJECTED)
+			log_error(s->log, "outbox %s: the hub rejected it: %s (kept for an operator)", a->uid,
+				  a->reason);
+		else
+			forget(s, a->uid);
+		if (s->cb.acked)
+			s->cb.acked(s->cb.arg, a);
+	}
+	free(acks);
+}
+
+/* The broker refused a publish (PUBACK reason >= 0x80; 0x10 "no matching subscribers" is
+ * not a refusal: the ack wait covers it). */
+void sync_on_refused(void *arg, int mid, int reason)
+{
+	bw_sync *s = arg;
+	for (size_t i = 0; i < s->npend; i++) {
+		struct pend *p = &s->pend[i];
+		if (p->mid != mid)
+			continue;
+		log_error(s->log, "outbox %s: the broker refused the publish (reason 0x%02x, %s); "
+			  "will retry", p->uid, reason, mosquitto_reason_string(reason));
+		p->mid = 0;
+		p->due_ms = now_ms() + ack_wait(s, p->attempts + 1);
+		sqlite3_stmt *st = sync_prep(s, "UPDATE outbox SET error = ?2 WHERE seq = ?1");
+		if (st) {
+			char why[96];
+			snprintf(why, sizeof why, "broker refused: 0x%02x %s", reason,
+				 mosquitto_reason_string(reason));
+			sqlite3_bind_int64(st, 1, p->seq);
+			sqlite3_bind_text(st, 2, why, -1, SQLITE_TRANSIENT);
+			sqlite3_step(st);
+			sqlite3_finalize(st);
+		}
+		return;
+	}
+}
+
+/* ---- submit ---- */
+
+int bw_sync_submit(bw_sync *s, bw_request *r, bw_err *e)
+{
+	char actor[BW_ACTOR_MAX + 1], *json = NULL;
+	size_t len;
+	int rc;
+	sync_tx_done(s);
+	if (!r->uid[0] && (rc = bw_uuid_v7(r->uid, e)))
+		return rc;
+	bw_strlcpy(r->device, s->set.device, sizeof r->device);
+	if (!r->site[0])
+		bw_strlcpy(r->site, s->set.site, sizeof r->site);
+	if (!r->received_at)
+		r->received_at = bw_now();
+	if (!r->received_on[0])
+		bw_day_format(bw_legal_day(r->received_at), r->received_on);
+	snprintf(actor, sizeof actor, "device:%s", s->set.device);
+
+	if ((rc = bw_store_begin(s->st, e)))
+		return rc;
+	if ((rc = bw_store_next_ref(s->st, (unsigned)s->set.num, r->ref, e)) ||
+	    (rc = bw_store_insert(s->st, r, actor, e)) ||
+	    (rc = bw_wire_request_encode(r, &json, &len, e)))
+		goto fail;
+	sqlite3_stmt *st = sync_cached(s, Q_INSERT);
+	if (!st) {
+		rc = bw_fail(e, BW_EDB, "outbox: %s", sqlite3_errmsg(s->db));
+		goto fail;
+	}
+	sqlite3_bind_text(st, 1, r->uid, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, json, (int)len, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, r->received_at);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		rc = bw_fail(e, BW_EDB, "outbox: %s", sqlite3_errmsg(s->db));
+	sync_done(st);
+	if (rc || (rc = bw_store_commit(s->st, e)))
+		goto fail;
+	free(json);
+	sync_pump(s);   /* online: on its way before the citizen has read the reference */
+	return BW_OK;
+fail:
+	free(json);
+	bw_store_rollback(s->st);
+	return rc;
+}
+
+/* ---- citizen-made events ---- */
+
+int bw_sync_event(bw_sync *s, const char *ref_in, int to, const char *note, bw_event *out, bw_err *e)
+{
+	char ref[BW_REF_LEN + 1], actor[BW_ACTOR_MAX + 1], *json = NULL;
+	size_t len;
+	bw_event *ev = bw_xmalloc(sizeof *ev);
+	int rc;
+	sync_tx_done(s);
+	if ((rc = bw_ref_parse(ref_in, ref, e)))
+		goto out;
+	if (to != BW_ST_REOPENED && to != BW_ST_CLOSED && to != BW_ST_UNDER_APPEAL) {
+		rc = bw_fail(e, BW_EINVAL, "state: a citizen may only reopen, withdraw (closed) or appeal, "
+			     "not move to %s", bw_state_name(to));
+		goto out;
+	}
+	snprintf(actor, sizeof actor, "citizen:%s", s->set.device);
+	if ((rc = bw_store_begin(s->st, e)))
+		goto out;
+	if ((rc = bw_store_transition(s->st, ref, to, actor, note, bw_now(), ev, e)) ||
+	    (rc = bw_wire_event_encode(ev, ref, &json, &len, e)))
+		goto fail;
+	sqlite3_stmt *st = sync_cached(s, Q_INSERT_EVT);
+	if (!st) {
+		rc = bw_fail(e, BW_EDB, "outbox: %s", sqlite3_errmsg(s->db));
+		goto fail;
+	}
+	sqlite3_bind_text(st, 1, ev->uid, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, json, (int)len, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, ev->at);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		rc = bw_fail(e, BW_EDB, "outbox: %s", sqlite3_errmsg(s->db));
+	sync_done(st);
+	if (rc || (rc = bw_store_commit(s->st, e)))
+		goto fail;
+	if (out)
+		*out = *ev;
+	sync_pump(s);
+	goto out;
+fail:
+	bw_store_rollback(s->st);
+out:
+	free(json);
+	free(ev);
+	return rc;
+}
+
