@@ -16,48 +16,6 @@
 
 /* ---- notifications ---- */
 
-static int64_t prop_int(const mosquitto_property *props, const char *name, int *found)
-{
-	char *k = NULL, *v = NULL;
-	const mosquitto_property *p = props;
-	int skip = 0;
-	*found = 0;
-	while ((p = mosquitto_property_read_string_pair(p, MQTT_PROP_USER_PROPERTY, &k, &v, skip))) {
-		skip = 1;
-		int match = strcmp(k, name) == 0;
-		char *end;
-		errno = 0;
-		long long x = strtoll(v, &end, 10);
-		int ok = match && !errno && end != v && !*end;
-		free(k);
-		free(v);
-		k = v = NULL;
-		if (match) {
-			*found = ok;
-			return ok ? x : 0;
-		}
-	}
-	return 0;
-}
-
-static void prop_str(const mosquitto_property *props, const char *name, char *out, size_t size)
-{
-	char *k = NULL, *v = NULL;
-	const mosquitto_property *p = props;
-	int skip = 0;
-	out[0] = '\0';
-	while ((p = mosquitto_property_read_string_pair(p, MQTT_PROP_USER_PROPERTY, &k, &v, skip))) {
-		skip = 1;
-		int match = strcmp(k, name) == 0;
-		if (match)
-			bw_strlcpy(out, v, size);
-		free(k);
-		free(v);
-		if (match)
-			return;
-	}
-}
-
 /* Applies one notification in its own transaction: the notification log row (its
  * uniqueness makes a replay harmless), the event, the request's state if this is its
  * newest event, the cursor over every row now joined without a gap, and the program's
@@ -69,16 +27,17 @@ void sync_on_notify(bw_sync *s, const char *payload, int len, const mosquitto_pr
 	char ref[BW_REF_LEN + 1], deadline[BW_DATE_LEN + 1], rule[32], from[BW_DATE_LEN + 1];
 	bw_err e;
 	bw_day day;
-	int has_id, has_prev, has_ext, fresh = 0, have_req = 0;
-	int64_t id = prop_int(props, "event-id", &has_id), prev = prop_int(props, "prev", &has_prev);
-	int64_t extended = prop_int(props, "extended", &has_ext);
+	int fresh = 0, have_req = 0;
+	int64_t id, prev, extended;
+	int has_id = bw_link_prop_int(props, "event-id", &id), has_prev = bw_link_prop_int(props, "prev", &prev);
+	int has_ext = bw_link_prop_int(props, "extended", &extended);
 	sqlite3_stmt *st;
 
-	prop_str(props, "deadline", deadline, sizeof deadline);
+	bw_link_prop_str(props, "deadline", deadline, sizeof deadline);
 	/* what the deadline is computed from, so a holiday change recomputes it as the hub
 	 * does; taken as a whole or not at all (a hub before this sends none of it) */
-	prop_str(props, "deadline-rule", rule, sizeof rule);
-	prop_str(props, "deadline-from", from, sizeof from);
+	bw_link_prop_str(props, "deadline-rule", rule, sizeof rule);
+	bw_link_prop_str(props, "deadline-from", from, sizeof from);
 	int has_rule = rule[0] && bw_rule_get(rule) && bw_day_parse(from, &day, NULL) == BW_OK &&
 		       has_ext && (extended == 0 || extended == 1);
 	if (rule[0] && !has_rule)

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "bw_calendar.h"
+#include "bw_edge.h"
 #include "bw_ref.h"
 #include "bw_uuid.h"
 #include "bw_wire.h"
@@ -284,48 +285,44 @@ void sync_on_refused(void *arg, int mid, int reason)
 
 /* ---- submit ---- */
 
-int bw_sync_submit(bw_sync *s, bw_request *r, bw_err *e)
+/* The outbox row of a request or an event, in the caller's transaction. */
+static int outbox_add(bw_sync *s, int is_evt, const char *uid, const char *json, size_t len,
+                      int64_t at, bw_err *e)
 {
-	char actor[BW_ACTOR_MAX + 1], *json = NULL;
-	size_t len;
-	int rc;
-	sync_tx_done(s);
-	if (!r->uid[0] && (rc = bw_uuid_v7(r->uid, e)))
-		return rc;
-	bw_strlcpy(r->device, s->set.device, sizeof r->device);
-	if (!r->site[0])
-		bw_strlcpy(r->site, s->set.site, sizeof r->site);
-	if (!r->received_at)
-		r->received_at = bw_now();
-	if (!r->received_on[0])
-		bw_day_format(bw_legal_day(r->received_at), r->received_on);
-	snprintf(actor, sizeof actor, "device:%s", s->set.device);
-
-	if ((rc = bw_store_begin(s->st, e)))
-		return rc;
-	if ((rc = bw_store_next_ref(s->st, (unsigned)s->set.num, r->ref, e)) ||
-	    (rc = bw_store_insert(s->st, r, actor, e)) ||
-	    (rc = bw_wire_request_encode(r, &json, &len, e)))
-		goto fail;
-	sqlite3_stmt *st = sync_cached(s, Q_INSERT);
-	if (!st) {
-		rc = bw_fail(e, BW_EDB, "outbox: %s", sqlite3_errmsg(s->db));
-		goto fail;
-	}
-	sqlite3_bind_text(st, 1, r->uid, -1, SQLITE_STATIC);
+	int rc = BW_OK;
+	sqlite3_stmt *st = sync_cached(s, is_evt ? Q_INSERT_EVT : Q_INSERT);
+	if (!st)
+		return bw_fail(e, BW_EDB, "outbox: %s", sqlite3_errmsg(s->db));
+	sqlite3_bind_text(st, 1, uid, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, json, (int)len, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 3, r->received_at);
+	sqlite3_bind_int64(st, 3, at);
 	if (sqlite3_step(st) != SQLITE_DONE)
 		rc = bw_fail(e, BW_EDB, "outbox: %s", sqlite3_errmsg(s->db));
 	sync_done(st);
-	if (rc || (rc = bw_store_commit(s->st, e)))
-		goto fail;
+	return rc;
+}
+
+/* bw_edge_file's step inside its transaction: the request's outbox row. */
+static int outbox_add_request(void *arg, const bw_request *r, bw_err *e)
+{
+	char *json = NULL;
+	size_t len;
+	int rc = bw_wire_request_encode(r, &json, &len, e);
+	if (rc == BW_OK)
+		rc = outbox_add(arg, 0, r->uid, json, len, r->received_at, e);
 	free(json);
-	sync_pump(s);   /* online: on its way before the citizen has read the reference */
-	return BW_OK;
-fail:
-	free(json);
-	bw_store_rollback(s->st);
+	return rc;
+}
+
+int bw_sync_submit(bw_sync *s, bw_request *r, bw_err *e)
+{
+	char actor[BW_ACTOR_MAX + 1];
+	bw_edge_device dev = { s->set.device, s->set.site, (unsigned)s->set.num };
+	sync_tx_done(s);
+	snprintf(actor, sizeof actor, "device:%s", s->set.device);
+	int rc = bw_edge_file(s->st, &dev, actor, r, outbox_add_request, s, e);
+	if (rc == BW_OK)
+		sync_pump(s);   /* online: on its way before the citizen has read the reference */
 	return rc;
 }
 
@@ -351,18 +348,7 @@ int bw_sync_event(bw_sync *s, const char *ref_in, int to, const char *note, bw_e
 	if ((rc = bw_store_transition(s->st, ref, to, actor, note, bw_now(), ev, e)) ||
 	    (rc = bw_wire_event_encode(ev, ref, &json, &len, e)))
 		goto fail;
-	sqlite3_stmt *st = sync_cached(s, Q_INSERT_EVT);
-	if (!st) {
-		rc = bw_fail(e, BW_EDB, "outbox: %s", sqlite3_errmsg(s->db));
-		goto fail;
-	}
-	sqlite3_bind_text(st, 1, ev->uid, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, json, (int)len, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 3, ev->at);
-	if (sqlite3_step(st) != SQLITE_DONE)
-		rc = bw_fail(e, BW_EDB, "outbox: %s", sqlite3_errmsg(s->db));
-	sync_done(st);
-	if (rc || (rc = bw_store_commit(s->st, e)))
+	if ((rc = outbox_add(s, 1, ev->uid, json, len, ev->at, e)) || (rc = bw_store_commit(s->st, e)))
 		goto fail;
 	if (out)
 		*out = *ev;
