@@ -12,16 +12,6 @@
 #include "bw_conf.h"
 #include "bw_ref.h"
 
-static const char *const q_sql[Q_COUNT] = {
-	[Q_PAYLOAD] = "SELECT payload FROM outbox WHERE seq = ?1 AND acked_at IS NULL",
-	[Q_NEXT] = "SELECT seq, uid, type, payload FROM outbox WHERE acked_at IS NULL "
-		"AND seq > ?1 ORDER BY seq LIMIT ?2",
-	[Q_ACK] = "UPDATE outbox SET acked_at = ?2, status = ?3, error = ?4 "
-		"WHERE uid = ?1 AND acked_at IS NULL",
-	[Q_INSERT] = "INSERT INTO outbox (type, uid, payload, created_at) VALUES ('req', ?1, ?2, ?3)",
-	[Q_INSERT_EVT] = "INSERT INTO outbox (type, uid, payload, created_at) VALUES ('evt', ?1, ?2, ?3)",
-};
-
 /* ---- settings ---- */
 
 static const bw_conf_key conf_keys[] = {
@@ -69,60 +59,6 @@ int bw_sync_settings_load(const char *path, bw_sync_settings *s, bw_err *e)
 		return bw_fail(e, BW_EINVAL, "%s: [device] num is not set (bawaba-hub enroll %s)", path,
 			       s->device);
 	return BW_OK;
-}
-
-/* ---- local database helpers ---- */
-
-sqlite3_stmt *sync_prep(bw_sync *s, const char *sql)
-{
-	sqlite3_stmt *st = NULL;
-	if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK)
-		log_error(s->log, "local db: prepare: %s", sqlite3_errmsg(s->db));
-	return st;
-}
-
-/* A cached statement, reset and unbound; give it back with sync_done(). */
-sqlite3_stmt *sync_cached(bw_sync *s, int which)
-{
-	if (!s->stmts[which])
-		s->stmts[which] = sync_prep(s, q_sql[which]);
-	return s->stmts[which];
-}
-
-void sync_done(sqlite3_stmt *st)
-{
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-}
-
-int64_t sync_state_get(bw_sync *s, const char *key)
-{
-	sqlite3_stmt *st = sync_prep(s, "SELECT value FROM sync_state WHERE key = ?1");
-	int64_t v = 0;
-	if (!st)
-		return 0;
-	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return v;
-}
-
-int sync_state_set(bw_sync *s, const char *key, int64_t v)
-{
-	sqlite3_stmt *st = sync_prep(s, "INSERT INTO sync_state (key, value) VALUES (?1, ?2) "
-				"ON CONFLICT (key) DO UPDATE SET value = ?2");
-	int rc = BW_OK;
-	if (!st)
-		return BW_EDB;
-	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, v);
-	if (sqlite3_step(st) != SQLITE_DONE) {
-		log_error(s->log, "local db: %s: %s", key, sqlite3_errmsg(s->db));
-		rc = BW_EDB;
-	}
-	sqlite3_finalize(st);
-	return rc;
 }
 
 int64_t bw_sync_notify_cursor(bw_sync *s)
@@ -207,6 +143,12 @@ static int link_open(bw_sync *s, bw_err *e)
 	return rc;
 }
 
+/* bw_store_admins' callback: one is enough to know the catalogue is there. */
+static int any_admin(const bw_admin *a, void *arg)
+{
+	return 1;
+}
+
 int bw_sync_new(bw_sync **out, const bw_sync_settings *set, bw_store *st,
                 const bw_sync_callbacks *cb, const bw_log *log, bw_err *e)
 {
@@ -218,7 +160,6 @@ int bw_sync_new(bw_sync **out, const bw_sync_settings *set, bw_store *st,
 	int rc;
 	s->set = *set;
 	s->st = st;
-	s->db = bw_store_db(st);
 	if (cb)
 		s->cb = *cb;
 	s->log = log;
@@ -231,13 +172,12 @@ int bw_sync_new(bw_sync **out, const bw_sync_settings *set, bw_store *st,
 	    (rc = bw_proto_topic(s->t_down, sizeof s->t_down, set->device, "down/", e)))
 		goto err;
 
-	/* the catalogue is needed to validate requests offline */
-	sqlite3_stmt *q = sync_prep(s, "SELECT count(*) FROM administrations");
-	int empty = q && sqlite3_step(q) == SQLITE_ROW && sqlite3_column_int(q, 0) == 0;
-	sqlite3_finalize(q);
-	if (empty && (rc = bw_store_seed(st, e)))
+	/* the catalogue is needed to validate requests offline: an empty one (no
+	 * administration read, and no error) gets the shipped one */
+	if (bw_store_admins(st, any_admin, NULL, NULL) == BW_OK && (rc = bw_store_seed(st, e)))
 		goto err;
-	s->cursor = sync_state_get(s, "sync.notify_cursor");
+	if ((rc = bw_store_counter_get(st, "sync.notify_cursor", &s->cursor, e)))
+		goto err;
 
 	if ((rc = link_open(s, e)))
 		goto err;
@@ -256,8 +196,6 @@ void bw_sync_free(bw_sync *s)
 	if (s->link && bw_link_online(s->link))
 		sync_publish_presence(s, 0);   /* the goodbye makes the broker drop the will */
 	bw_link_free(s->link, 1000);
-	for (int i = 0; i < Q_COUNT; i++)
-		sqlite3_finalize(s->stmts[i]);
 	free(s->pend);
 	free(s);
 }
@@ -282,8 +220,9 @@ void bw_sync_handle(bw_sync *s, short revents)
 	if (s->forgot && !s->in_tx && now >= s->truncate_at) {
 		s->forgot = 0;
 		s->truncate_at = now + 5000;
-		if (sqlite3_exec(s->db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL) != SQLITE_OK)
-			log_warn(s->log, "local db: wal_checkpoint: %s", sqlite3_errmsg(s->db));
+		bw_err e;
+		if (bw_store_wal_truncate(s->st, &e))
+			log_warn(s->log, "local db: wal_checkpoint: %s", e.msg);
 	}
 	bw_link_handle_in(s->link, revents);
 	sync_tx_done(s);   /* the acks of what was read, in one commit */

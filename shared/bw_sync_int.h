@@ -4,7 +4,6 @@
 #define BW_SYNC_INT_H
 
 #include <mosquitto.h>
-#include <sqlite3.h>
 #include <stdint.h>
 
 #include "bw_link.h"
@@ -35,14 +34,9 @@ struct query {
 	void *arg;
 };
 
-/* Statements on the hot path (one per request sent, acked or submitted), prepared once. */
-enum { Q_PAYLOAD, Q_NEXT, Q_ACK, Q_INSERT, Q_INSERT_EVT, Q_COUNT };
-
 struct bw_sync {
-	sqlite3_stmt *stmts[Q_COUNT];
 	bw_sync_settings set;
-	bw_store *st;
-	sqlite3 *db;
+	bw_store *st;           /* the device's own store (borrowed) */
 	bw_sync_callbacks cb;
 	const bw_log *log;
 	bw_link *link;          /* the MQTT connection (bw_link.h) */
@@ -68,13 +62,6 @@ struct bw_sync {
 
 
 #define now_ms bw_link_now_ms
-
-/* bw_sync.c: the local database's statements and the sync_state table */
-sqlite3_stmt *sync_prep(bw_sync *s, const char *sql);
-sqlite3_stmt *sync_cached(bw_sync *s, int which);
-void sync_done(sqlite3_stmt *st);
-int64_t sync_state_get(bw_sync *s, const char *key);
-int sync_state_set(bw_sync *s, const char *key, int64_t v);
 
 /* bw_sync_outbox.c: the outbox and its sender */
 void sync_tx_lazy(bw_sync *s);

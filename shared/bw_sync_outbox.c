@@ -48,14 +48,7 @@ void sync_tx_done(bw_sync *s)
 
 long bw_sync_outbox_depth(bw_sync *s)
 {
-	sqlite3_stmt *st = sync_prep(s, "SELECT count(*) FROM outbox WHERE acked_at IS NULL");
-	long n = -1;
-	if (!st)
-		return -1;
-	if (sqlite3_step(st) == SQLITE_ROW)
-		n = (long)sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return n;
+	return bw_store_outbox_depth(s->st);
 }
 
 /* ---- the sender ---- */
@@ -84,16 +77,39 @@ static void publish_row(bw_sync *s, struct pend *p, const char *payload, int len
 		return;
 	}
 	p->mid = mid;
-	if (p->attempts > 1) {
-		sqlite3_stmt *st = sync_prep(s, "UPDATE outbox SET attempts = attempts + 1, next_try_at = ?2 "
-				       "WHERE seq = ?1");
-		if (st) {
-			sqlite3_bind_int64(st, 1, p->seq);
-			sqlite3_bind_int64(st, 2, bw_now() + (p->due_ms - now_ms()) / 1000);
-			sqlite3_step(st);
-			sqlite3_finalize(st);
-		}
-	}
+	if (p->attempts > 1)
+		bw_store_outbox_retry(s->st, p->seq, bw_now() + (p->due_ms - now_ms()) / 1000, NULL);
+}
+
+struct due {
+	bw_sync *s;
+	struct pend *p;
+};
+
+/* bw_store_outbox_get's callback: a row of the window whose wait ran out goes again. */
+static int resend(const bw_outbox_row *row, void *arg)
+{
+	bw_sync *s = ((struct due *)arg)->s;
+	struct pend *p = ((struct due *)arg)->p;
+	if (p->attempts > 0)
+		log_info(s->log, "outbox %s: no ack from the hub, sending again (attempt %d)", p->uid,
+			 p->attempts + 1);
+	publish_row(s, p, row->payload, (int)row->len);
+	return 0;
+}
+
+/* bw_store_outbox_next's callback: a new row enters the window. */
+static int take(const bw_outbox_row *row, void *arg)
+{
+	bw_sync *s = arg;
+	struct pend *p = &s->pend[s->npend++];
+	memset(p, 0, sizeof *p);
+	p->seq = row->seq;
+	memcpy(p->uid, row->uid, sizeof p->uid);
+	p->is_evt = row->is_evt;
+	s->scan_from = p->seq;
+	publish_row(s, p, row->payload, (int)row->len);
+	return 0;
 }
 
 /* Publishes what is due: first the rows already in the window whose wait ran out (the
@@ -110,39 +126,15 @@ void sync_pump(bw_sync *s)
 		struct pend *p = &s->pend[i];
 		if (p->acked || p->due_ms > now)
 			continue;
-		sqlite3_stmt *st = sync_cached(s, Q_PAYLOAD);
-		if (!st)
-			return;
-		sqlite3_bind_int64(st, 1, p->seq);
-		if (sqlite3_step(st) == SQLITE_ROW) {
-			if (p->attempts > 0)
-				log_info(s->log, "outbox %s: no ack from the hub, sending again (attempt %d)",
-					 p->uid, p->attempts + 1);
-			publish_row(s, p, (const char *)sqlite3_column_text(st, 0), sqlite3_column_bytes(st, 0));
-			sync_done(st);
-		} else {
-			/* acked meanwhile (by an earlier run's ack): drop it from the window */
-			sync_done(st);
+		struct due d = { s, p };
+		int rc = bw_store_outbox_get(s->st, p->seq, resend, &d, NULL);
+		if (rc == BW_ENOTFOUND)   /* acked meanwhile (by an earlier run's ack): drop it */
 			s->pend[i--] = s->pend[--s->npend];
-		}
+		else if (rc != BW_OK)
+			return;
 	}
-	if (s->npend >= (size_t)s->set.window)
-		return;
-	sqlite3_stmt *st = sync_cached(s, Q_NEXT);
-	if (!st)
-		return;
-	sqlite3_bind_int64(st, 1, s->scan_from);
-	sqlite3_bind_int(st, 2, s->set.window - (int)s->npend);
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		struct pend *p = &s->pend[s->npend++];
-		memset(p, 0, sizeof *p);
-		p->seq = sqlite3_column_int64(st, 0);
-		bw_strlcpy(p->uid, (const char *)sqlite3_column_text(st, 1), sizeof p->uid);
-		p->is_evt = strcmp((const char *)sqlite3_column_text(st, 2), "evt") == 0;
-		s->scan_from = p->seq;
-		publish_row(s, p, (const char *)sqlite3_column_text(st, 3), sqlite3_column_bytes(st, 3));
-	}
-	sync_done(st);
+	if (s->npend < (size_t)s->set.window)
+		bw_store_outbox_next(s->st, s->scan_from, s->set.window - (int)s->npend, take, s, NULL);
 }
 
 /* The hub's deadline of the requests an ack message acknowledges: user properties
@@ -154,9 +146,9 @@ static void ack_deadlines(bw_sync *s, const mosquitto_property *props)
 {
 	char *k = NULL, *v = NULL, uid[BW_UID_LEN + 1], day[BW_DATE_LEN + 1];
 	const mosquitto_property *p = props;
-	sqlite3_stmt *st = NULL;
-	int skip = 0;
+	int skip = 0, changed;
 	bw_day d;
+	bw_err e;
 	while ((p = mosquitto_property_read_string_pair(p, MQTT_PROP_USER_PROPERTY, &k, &v, skip))) {
 		skip = 1;
 		int ok = strcmp(k, "deadline") == 0 && strlen(v) == BW_UID_LEN + 1 + BW_DATE_LEN &&
@@ -172,18 +164,11 @@ static void ack_deadlines(bw_sync *s, const mosquitto_property *props)
 		k = v = NULL;
 		if (!ok)
 			continue;
-		if (!st && !(st = sync_prep(s, "UPDATE requests SET deadline = ?2 WHERE uid = ?1 AND deadline <> ?2 "
-				       "AND NOT EXISTS (SELECT 1 FROM notify_log WHERE request_uid = ?1)")))
-			return;
-		sqlite3_reset(st);
-		sqlite3_bind_text(st, 1, uid, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(st, 2, day, -1, SQLITE_TRANSIENT);
-		if (sqlite3_step(st) != SQLITE_DONE)
-			log_error(s->log, "outbox %s: the hub's deadline: %s", uid, sqlite3_errmsg(s->db));
-		else if (sqlite3_changes(s->db))
+		if (bw_store_hub_deadline(s->st, uid, day, &changed, &e))
+			log_error(s->log, "outbox %s: the hub's deadline: %s", uid, e.msg);
+		else if (changed)
 			log_info(s->log, "request %s: deadline %s, as the hub counts it", uid, day);
 	}
-	sqlite3_finalize(st);
 }
 
 /* The hub holds it now (issue 11): the device keeps only what offline status needs. The
@@ -194,13 +179,8 @@ static void ack_deadlines(bw_sync *s, const mosquitto_property *props)
 static void forget(bw_sync *s, const char *uid)
 {
 	bw_err e;
-	sqlite3_stmt *st = sync_prep(s, "UPDATE outbox SET payload = '' WHERE uid = ?1");
-	if (st) {
-		sqlite3_bind_text(st, 1, uid, -1, SQLITE_STATIC);
-		if (sqlite3_step(st) != SQLITE_DONE)
-			log_error(s->log, "outbox %s: cannot empty: %s", uid, sqlite3_errmsg(s->db));
-		sqlite3_finalize(st);
-	}
+	if (bw_store_outbox_forget(s->st, uid, &e))
+		log_error(s->log, "outbox %s: cannot empty: %s", uid, e.msg);
 	if (bw_store_forget(s->st, uid, strcmp(s->set.kind, "gateway") == 0, &e))
 		log_error(s->log, "request %s: cannot forget its personal fields: %s", uid, e.msg);
 	s->forgot = 1;
@@ -220,19 +200,10 @@ void sync_on_ack(bw_sync *s, const char *payload, int len, const mosquitto_prope
 	ack_deadlines(s, props);
 	for (size_t k = 0; k < n; k++) {
 		bw_ack *a = &acks[k];
-		sqlite3_stmt *st = sync_cached(s, Q_ACK);
-		if (!st)
-			break;
-		sqlite3_bind_text(st, 1, a->uid, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 2, bw_now());
-		sqlite3_bind_text(st, 3, bw_ack_status_name(a->status), -1, SQLITE_STATIC);
-		if (a->reason[0])
-			sqlite3_bind_text(st, 4, a->reason, -1, SQLITE_STATIC);
-		int rc = sqlite3_step(st);
-		int changed = sqlite3_changes(s->db);
-		sync_done(st);
-		if (rc != SQLITE_DONE) {
-			log_error(s->log, "outbox %s: cannot mark acked: %s", a->uid, sqlite3_errmsg(s->db));
+		int changed;
+		if (bw_store_outbox_ack(s->st, a->uid, bw_now(), bw_ack_status_name(a->status), a->reason,
+					&changed, &e)) {
+			log_error(s->log, "outbox %s: cannot mark acked: %s", a->uid, e.msg);
 			continue;
 		}
 		for (size_t i = 0; i < s->npend; i++)
@@ -269,38 +240,14 @@ void sync_on_refused(void *arg, int mid, int reason)
 			  "will retry", p->uid, reason, mosquitto_reason_string(reason));
 		p->mid = 0;
 		p->due_ms = now_ms() + ack_wait(s, p->attempts + 1);
-		sqlite3_stmt *st = sync_prep(s, "UPDATE outbox SET error = ?2 WHERE seq = ?1");
-		if (st) {
-			char why[96];
-			snprintf(why, sizeof why, "broker refused: 0x%02x %s", reason,
-				 mosquitto_reason_string(reason));
-			sqlite3_bind_int64(st, 1, p->seq);
-			sqlite3_bind_text(st, 2, why, -1, SQLITE_TRANSIENT);
-			sqlite3_step(st);
-			sqlite3_finalize(st);
-		}
+		char why[96];
+		snprintf(why, sizeof why, "broker refused: 0x%02x %s", reason, mosquitto_reason_string(reason));
+		bw_store_outbox_error(s->st, p->seq, why, NULL);
 		return;
 	}
 }
 
 /* ---- submit ---- */
-
-/* The outbox row of a request or an event, in the caller's transaction. */
-static int outbox_add(bw_sync *s, int is_evt, const char *uid, const char *json, size_t len,
-                      int64_t at, bw_err *e)
-{
-	int rc = BW_OK;
-	sqlite3_stmt *st = sync_cached(s, is_evt ? Q_INSERT_EVT : Q_INSERT);
-	if (!st)
-		return bw_fail(e, BW_EDB, "outbox: %s", sqlite3_errmsg(s->db));
-	sqlite3_bind_text(st, 1, uid, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, json, (int)len, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 3, at);
-	if (sqlite3_step(st) != SQLITE_DONE)
-		rc = bw_fail(e, BW_EDB, "outbox: %s", sqlite3_errmsg(s->db));
-	sync_done(st);
-	return rc;
-}
 
 /* bw_edge_file's step inside its transaction: the request's outbox row. */
 static int outbox_add_request(void *arg, const bw_request *r, bw_err *e)
@@ -309,7 +256,7 @@ static int outbox_add_request(void *arg, const bw_request *r, bw_err *e)
 	size_t len;
 	int rc = bw_wire_request_encode(r, &json, &len, e);
 	if (rc == BW_OK)
-		rc = outbox_add(arg, 0, r->uid, json, len, r->received_at, e);
+		rc = bw_store_outbox_add(((bw_sync *)arg)->st, 0, r->uid, json, len, r->received_at, e);
 	free(json);
 	return rc;
 }
@@ -348,7 +295,7 @@ int bw_sync_event(bw_sync *s, const char *ref_in, int to, const char *note, bw_e
 	if ((rc = bw_store_transition(s->st, ref, to, actor, note, bw_now(), ev, e)) ||
 	    (rc = bw_wire_event_encode(ev, ref, &json, &len, e)))
 		goto fail;
-	if ((rc = outbox_add(s, 1, ev->uid, json, len, ev->at, e)) || (rc = bw_store_commit(s->st, e)))
+	if ((rc = bw_store_outbox_add(s->st, 1, ev->uid, json, len, ev->at, e)) || (rc = bw_store_commit(s->st, e)))
 		goto fail;
 	if (out)
 		*out = *ev;
