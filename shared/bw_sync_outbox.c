@@ -293,16 +293,15 @@ int bw_sync_event(bw_sync *s, const char *ref_in, int to, const char *note, bw_e
 	if ((rc = bw_store_begin(s->st, e)))
 		goto out;
 	if ((rc = bw_store_transition(s->st, ref, to, actor, note, bw_now(), ev, e)) ||
-	    (rc = bw_wire_event_encode(ev, ref, &json, &len, e)))
-		goto fail;
-	if ((rc = bw_store_outbox_add(s->st, 1, ev->uid, json, len, ev->at, e)) || (rc = bw_store_commit(s->st, e)))
-		goto fail;
+	    (rc = bw_wire_event_encode(ev, ref, &json, &len, e)) ||
+	    (rc = bw_store_outbox_add(s->st, 1, ev->uid, json, len, ev->at, e)) ||
+	    (rc = bw_store_commit(s->st, e))) {
+		bw_store_rollback(s->st);
+		goto out;
+	}
 	if (out)
 		*out = *ev;
 	sync_pump(s);
-	goto out;
-fail:
-	bw_store_rollback(s->st);
 out:
 	free(json);
 	free(ev);
