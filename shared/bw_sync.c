@@ -143,12 +143,6 @@ static int link_open(bw_sync *s, bw_err *e)
 	return rc;
 }
 
-/* bw_store_admins' callback: one is enough to know the catalogue is there. */
-static int any_admin(const bw_admin *a, void *arg)
-{
-	return 1;
-}
-
 int bw_sync_new(bw_sync **out, const bw_sync_settings *set, bw_store *st,
                 const bw_sync_callbacks *cb, const bw_log *log, bw_err *e)
 {
@@ -172,9 +166,9 @@ int bw_sync_new(bw_sync **out, const bw_sync_settings *set, bw_store *st,
 	    (rc = bw_proto_topic(s->t_down, sizeof s->t_down, set->device, "down/", e)))
 		goto err;
 
-	/* the catalogue is needed to validate requests offline: an empty one (no
-	 * administration read, and no error) gets the shipped one */
-	if (bw_store_admins(st, any_admin, NULL, NULL) == BW_OK && (rc = bw_store_seed(st, e)))
+	/* the catalogue is needed to validate requests offline */
+	bw_catalogue_size cs;
+	if (bw_store_catalogue_size(st, &cs, NULL) == BW_OK && cs.admins == 0 && (rc = bw_store_seed(st, e)))
 		goto err;
 	if ((rc = bw_store_counter_get(st, "sync.notify_cursor", &s->cursor, e)))
 		goto err;

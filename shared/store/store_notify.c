@@ -22,14 +22,6 @@ static const char sql_state[] =
 static const char sql_next[] =
 	"SELECT event_id FROM notify_log WHERE device = ?1 AND prev = ?2 ORDER BY event_id LIMIT 1";
 
-/* Steps st (no row wanted) and resets it; BW_OK or BW_EDB naming what. */
-static int run(bw_store *s, sqlite3_stmt *st, const char *what, bw_err *e)
-{
-	int rc = sqlite3_step(st) == SQLITE_DONE ? BW_OK : store_fail(s, e, what);
-	sqlite3_reset(st);
-	return rc;
-}
-
 /* The notification's event, and the request's state and deadline after it. */
 static int apply(bw_store *s, const bw_notice *n, bw_err *e)
 {
@@ -45,7 +37,7 @@ static int apply(bw_store *s, const bw_notice *n, bw_err *e)
 	sqlite3_bind_int(st, 5, ev->old_state);
 	sqlite3_bind_int(st, 6, ev->new_state);
 	sqlite3_bind_text(st, 7, ev->note, -1, SQLITE_STATIC);
-	if ((rc = run(s, st, "notification: event", e)))
+	if ((rc = store_done(s, st, "notification: event", e)))
 		return rc;
 	if (!(st = store_cached(s, sql_state, e)))
 		return BW_EDB;
@@ -59,7 +51,7 @@ static int apply(bw_store *s, const bw_notice *n, bw_err *e)
 		sqlite3_bind_text(st, 6, n->from, -1, SQLITE_STATIC);
 		sqlite3_bind_int(st, 7, n->extended);
 	}
-	return run(s, st, "notification: request", e);
+	return store_done(s, st, "notification: request", e);
 }
 
 int bw_store_notice_record(bw_store *s, const bw_notice *n, int *fresh, int *held, bw_err *e)
@@ -78,7 +70,7 @@ int bw_store_notice_record(bw_store *s, const bw_notice *n, int *fresh, int *hel
 	sqlite3_bind_text(st, 2, n->device, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 3, n->prev);
 	sqlite3_bind_text(st, 4, n->ev->request_uid, -1, SQLITE_STATIC);
-	if ((rc = run(s, st, "notification log", e)))
+	if ((rc = store_done(s, st, "notification log", e)))
 		return rc;
 	*fresh = sqlite3_changes(s->db) == 1;
 	return *fresh && *held ? apply(s, n, e) : BW_OK;

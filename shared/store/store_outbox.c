@@ -26,12 +26,6 @@ static const char sql_deadline[] =
 	"UPDATE requests SET deadline = ?2 WHERE uid = ?1 AND deadline <> ?2 "
 	"AND NOT EXISTS (SELECT 1 FROM notify_log WHERE request_uid = ?1)";
 
-/* Steps a statement that returns no row; BW_OK or BW_EDB naming what. */
-static int run(bw_store *s, sqlite3_stmt *st, const char *what, bw_err *e)
-{
-	return sqlite3_step(st) == SQLITE_DONE ? BW_OK : store_fail(s, e, what);
-}
-
 int bw_store_outbox_add(bw_store *s, int is_evt, const char *uid, const char *payload, size_t len,
                         int64_t at, bw_err *e)
 {
@@ -41,9 +35,7 @@ int bw_store_outbox_add(bw_store *s, int is_evt, const char *uid, const char *pa
 	sqlite3_bind_text(st, 1, uid, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, payload, (int)len, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 3, at);
-	int rc = run(s, st, "outbox", e);
-	sqlite3_reset(st);
-	return rc;
+	return store_done(s, st, "outbox", e);
 }
 
 /* Calls cb with each row st gives, until it returns non-zero; the payload is valid during
@@ -107,10 +99,9 @@ int bw_store_outbox_ack(bw_store *s, const char *uid, int64_t at, const char *st
 	sqlite3_bind_text(st, 3, status, -1, SQLITE_STATIC);
 	if (reason && reason[0])
 		sqlite3_bind_text(st, 4, reason, -1, SQLITE_STATIC);
-	int rc = run(s, st, "outbox: ack", e);
+	int rc = store_done(s, st, "outbox: ack", e);
 	if (rc == BW_OK)
 		*changed = sqlite3_changes(s->db) > 0;
-	sqlite3_reset(st);
 	return rc;
 }
 
@@ -126,9 +117,7 @@ static int update_seq(bw_store *s, const char *sql, int64_t seq, const int64_t *
 		sqlite3_bind_int64(st, 2, *num);
 	else
 		sqlite3_bind_text(st, 2, text, -1, SQLITE_TRANSIENT);
-	int rc = run(s, st, what, e);
-	sqlite3_reset(st);
-	return rc;
+	return store_done(s, st, what, e);
 }
 
 int bw_store_outbox_retry(bw_store *s, int64_t seq, int64_t next_try_at, bw_err *e)
@@ -147,9 +136,7 @@ int bw_store_outbox_forget(bw_store *s, const char *uid, bw_err *e)
 	if (!st)
 		return BW_EDB;
 	sqlite3_bind_text(st, 1, uid, -1, SQLITE_STATIC);
-	int rc = run(s, st, "outbox: empty the payload", e);
-	sqlite3_reset(st);
-	return rc;
+	return store_done(s, st, "outbox: empty the payload", e);
 }
 
 long bw_store_outbox_depth(bw_store *s)
@@ -171,10 +158,9 @@ int bw_store_hub_deadline(bw_store *s, const char *uid, const char *day, int *ch
 		return BW_EDB;
 	sqlite3_bind_text(st, 1, uid, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, day, -1, SQLITE_STATIC);
-	int rc = run(s, st, "the hub's deadline", e);
+	int rc = store_done(s, st, "the hub's deadline", e);
 	if (rc == BW_OK)
 		*changed = sqlite3_changes(s->db) > 0;
-	sqlite3_reset(st);
 	return rc;
 }
 
