@@ -32,5 +32,11 @@ typedef int (*bw_edge_tx_fn)(void *arg, const bw_request *r, bw_err *e);
  * or what tx returned. */
 int bw_edge_file(bw_store *st, const bw_edge_device *dev, const char *actor, bw_request *r,
                  bw_edge_tx_fn tx, void *arg, bw_err *e);
+/* The same inside the caller's open transaction (bw_store_begin on the same store: the SMS
+ * gateway files a batch of messages and commits once): neither begins, commits nor rolls
+ * back. On an error (BW_EEXIST included) the caller rolls back what this call wrote (a
+ * savepoint, or the whole transaction): the reference it took may have been used. */
+int bw_edge_file_tx(bw_store *st, const bw_edge_device *dev, const char *actor, bw_request *r,
+                    bw_edge_tx_fn tx, void *arg, bw_err *e);
 
 #endif

@@ -261,16 +261,35 @@ static int outbox_add_request(void *arg, const bw_request *r, bw_err *e)
 	return rc;
 }
 
+/* What this device files with: its id, site and reference prefix; the actor of the
+ * request's first event. */
+static bw_edge_device edge_device(bw_sync *s, char actor[BW_ACTOR_MAX + 1])
+{
+	snprintf(actor, BW_ACTOR_MAX + 1, "device:%s", s->set.device);
+	return (bw_edge_device){ s->set.device, s->set.site, (unsigned)s->set.num };
+}
+
 int bw_sync_submit(bw_sync *s, bw_request *r, bw_err *e)
 {
 	char actor[BW_ACTOR_MAX + 1];
-	bw_edge_device dev = { s->set.device, s->set.site, (unsigned)s->set.num };
 	sync_tx_done(s);
-	snprintf(actor, sizeof actor, "device:%s", s->set.device);
+	bw_edge_device dev = edge_device(s, actor);
 	int rc = bw_edge_file(s->st, &dev, actor, r, outbox_add_request, s, e);
 	if (rc == BW_OK)
 		sync_pump(s);   /* online: on its way before the citizen has read the reference */
 	return rc;
+}
+
+int bw_sync_submit_tx(bw_sync *s, bw_request *r, bw_err *e)
+{
+	char actor[BW_ACTOR_MAX + 1];
+	bw_edge_device dev = edge_device(s, actor);
+	return bw_edge_file_tx(s->st, &dev, actor, r, outbox_add_request, s, e);
+}
+
+void bw_sync_pump(bw_sync *s)
+{
+	sync_pump(s);
 }
 
 /* ---- citizen-made events ---- */
