@@ -10,6 +10,7 @@
 
 #include "bw_calendar.h"
 #include "bw_conf.h"
+#include "bw_edge.h"
 #include "bw_i18n.h"
 #include "bw_phone.h"
 #include "bw_ref.h"
@@ -92,25 +93,8 @@ void kiosk_conf_print(FILE *fp)
 static int local_submit(void *arg, bw_request *r, bw_err *e)
 {
 	kiosk_local *l = arg;
-	int rc;
-	if (!r->uid[0] && (rc = bw_uuid_v7(r->uid, e)))
-		return rc;
-	bw_strlcpy(r->device, l->device, sizeof r->device);
-	if (!r->site[0])
-		bw_strlcpy(r->site, l->site, sizeof r->site);
-	if (!r->received_at)
-		r->received_at = bw_now();
-	if (!r->received_on[0])
-		bw_day_format(bw_legal_day(r->received_at), r->received_on);
-	/* the reference and the row in one transaction: a failed insert uses no number */
-	if ((rc = bw_store_begin(l->st, e)))
-		return rc;
-	if ((rc = bw_store_next_ref(l->st, l->device_num, r->ref, e)) ||
-	    ((rc = bw_store_insert(l->st, r, "citizen", e)) && rc != BW_EEXIST)) {
-		bw_store_rollback(l->st);
-		return rc;
-	}
-	return bw_store_commit(l->st, e);
+	return bw_edge_file(l->st, &(bw_edge_device){ l->device, l->site, l->device_num }, "citizen", r,
+			    NULL, NULL, e);
 }
 
 static int local_query(void *arg, const char *ref, const char *code, kiosk_status_fn done,

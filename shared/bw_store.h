@@ -252,4 +252,65 @@ int bw_store_report(bw_store *s, const char *from, const char *to, const char *t
                     const char *site, const char *admin,
                     int (*cb)(const bw_report_row *, void *), void *arg, bw_err *e);
 
+/* ---- a device's outbox and the hub's notifications (store_outbox.c, store_notify.c;
+ * the edge sync, bw_sync*.c, is their user) ---- */
+
+/* An outbox row: a request or a citizen's event, as sent on the wire, waiting for the
+ * hub's acknowledgement. */
+typedef struct bw_outbox_row {
+	int64_t seq;                 /* its order */
+	char uid[BW_UID_LEN + 1];    /* the request's or the event's uid */
+	int is_evt;
+	const char *payload;         /* valid during the callback only */
+	size_t len;
+} bw_outbox_row;
+
+/* Adds the row of a request (is_evt 0) or an event, made at `at`; in the caller's
+ * transaction (bw_edge_file's), so it commits with what it carries. BW_EDB. */
+int bw_store_outbox_add(bw_store *s, int is_evt, const char *uid, const char *payload, size_t len,
+                        int64_t at, bw_err *e);
+/* Calls cb for the unacknowledged rows after seq `after`, in order, at most limit, until
+ * it returns non-zero. BW_OK or BW_EDB. */
+int bw_store_outbox_next(bw_store *s, int64_t after, int limit,
+                         int (*cb)(const bw_outbox_row *, void *), void *arg, bw_err *e);
+/* Calls cb for the row seq if it is still unacknowledged; BW_ENOTFOUND if it is not. */
+int bw_store_outbox_get(bw_store *s, int64_t seq, int (*cb)(const bw_outbox_row *, void *),
+                        void *arg, bw_err *e);
+/* Marks the row uid acknowledged at `at` with the hub's status and reason ("" or NULL:
+ * none); *changed is 0 when it was acknowledged already (a re-sent duplicate's ack). */
+int bw_store_outbox_ack(bw_store *s, const char *uid, int64_t at, const char *status,
+                        const char *reason, int *changed, bw_err *e);
+/* One more attempt of row seq, the next one due at next_try_at (s, epoch): for operators. */
+int bw_store_outbox_retry(bw_store *s, int64_t seq, int64_t next_try_at, bw_err *e);
+/* Why the last attempt of row seq failed (the broker refused it). */
+int bw_store_outbox_error(bw_store *s, int64_t seq, const char *why, bw_err *e);
+/* Empties the payload of row uid: the hub holds it now (issue 11). */
+int bw_store_outbox_forget(bw_store *s, const char *uid, bw_err *e);
+/* Rows not yet acknowledged; -1 on error. */
+long bw_store_outbox_depth(bw_store *s);
+/* The hub's deadline for request uid (YYYY-MM-DD), taken only while the device has
+ * recorded no notification of it (then notifications carry the deadline); *changed 1 if
+ * the stored one differed. */
+int bw_store_hub_deadline(bw_store *s, const char *uid, const char *day, int *changed, bw_err *e);
+/* Truncates the WAL, so pages of forgotten fields do not linger in it. */
+int bw_store_wal_truncate(bw_store *s, bw_err *e);
+
+/* A status change the hub notified to a device (down/notify). */
+typedef struct bw_notice {
+	int64_t id, prev;         /* the hub's event id, and the one before it for this device */
+	const char *device;       /* this device */
+	const bw_event *ev;
+	const char *deadline;     /* the request's deadline after it; NULL or "": not said */
+	const char *rule, *from;  /* what the deadline is computed from; NULL: not said */
+	int extended;             /* 0 or 1, with rule */
+} bw_notice;
+/* In the caller's transaction: records n in the notification log (*fresh 0 when it was
+ * recorded already: a replay changes nothing); *held 1 when the device holds the
+ * request. When fresh and held: appends the event and moves the request's state and
+ * deadline, unless a later notification of that request is recorded already (an older
+ * one replayed late must not move it back). BW_OK or BW_EDB. */
+int bw_store_notice_record(bw_store *s, const bw_notice *n, int *fresh, int *held, bw_err *e);
+/* The cursor from `from` over every notification of device joined to it without a gap. */
+int bw_store_notice_cursor(bw_store *s, const char *device, int64_t from, int64_t *to, bw_err *e);
+
 #endif

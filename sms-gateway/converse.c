@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "bw_calendar.h"
+#include "bw_edge.h"
 #include "bw_i18n.h"
 #include "bw_phone.h"
 #include "bw_ref.h"
@@ -250,21 +251,7 @@ void sms_conv_menu(const sms_conv *c, const char *lang, char *out, size_t size)
 int sms_submit_local(void *arg, bw_request *r, bw_err *e)
 {
 	sms_local_filer *f = arg;
-	int rc;
-	bw_strlcpy(r->device, f->device, sizeof r->device);
-	if (!r->site[0])
-		bw_strlcpy(r->site, f->site, sizeof r->site);
-	if (!r->received_on[0])
-		bw_day_format(bw_legal_day(r->received_at), r->received_on);
-	if ((rc = bw_store_begin(f->st, e)))
-		return rc;
-	if ((rc = bw_store_next_ref(f->st, f->num, r->ref, e)) ||
-	    (rc = bw_store_insert(f->st, r, "citizen", e)) ||
-	    (rc = bw_store_commit(f->st, e))) {
-		bw_store_rollback(f->st);
-		return rc;
-	}
-	return BW_OK;
+	return bw_edge_file(f->st, &(bw_edge_device){ f->device, f->site, f->num }, "citizen", r, NULL, NULL, e);
 }
 
 /* ---- quiet hours ---- */
