@@ -19,7 +19,7 @@ MOSQ_LIBS = $(shell pkg-config --libs libmosquitto)
 PROGS += $(BUILD)/bin/bawaba-hub $(BUILD)/bin/bawaba-devsim
 MANS += man/bawaba-hub.1
 
-HUB_OBJ := $(BUILD)/hub/hub.o $(BUILD)/hub/console.o $(BUILD)/hub/agent.o $(BUILD)/hub/guard.o
+HUB_OBJ := $(patsubst %,$(BUILD)/hub/%.o,settings devices ingest notify publish loop console agent guard)
 
 $(BUILD)/bin/bawaba-hub: $(BUILD)/hub/bawaba-hub.o $(HUB_OBJ) $(LIB)
 	@mkdir -p $(dir $@)
