@@ -1,7 +1,7 @@
 #!/bin/sh
 # sync.sh: issue 3's figures, in one run on one broker:
 #  (a) reference: the rate at which one libmosquitto subscriber receives QoS 1 messages of
-#      the size of a request from P publishers (bench/tools/mqtt_raw);
+#      the size of a request from P publishers (tools/mqtt_raw);
 #  (b) bawaba: the rate at which bawaba-hub ingests, commits and acknowledges requests from
 #      P simulated devices (bawaba-devsim) draining a backlog of fresh requests, over the
 #      hub's span from its first request received to its last batch acknowledged, and the
@@ -18,7 +18,7 @@ BW_BUILD=${BW_BUILD:-$BW_TOP/build/rel}
 P=${BW_BENCH_DEVICES:-4}
 N=${BW_BENCH_PER_DEVICE:-5000}
 STEADY=${BW_BENCH_STEADY:-10000}
-RAW=$BW_BUILD/bench/tools/mqtt_raw
+RAW=$BW_BUILD/tools/mqtt_raw
 [ -x "$RAW" ] || bw_fail "$RAW is not built (make benches)"
 
 # a device with the shipped timings (not the tests' fast retries)

@@ -7,9 +7,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "../hub/agent.h"
-#include "../hub/broker.h"
-#include "../hub/guard.h"
+#include "desk_cmds.h"
+#include "broker.h"
+#include "guard.h"
 #include "cli.h"
 
 static void ago(int64_t now, sqlite3_stmt *st, int col, char *out, size_t size)

@@ -1,5 +1,5 @@
 /* bawaba-hub.c: the hub daemon (one thread, one poll loop) and its enrol command. Start
- * reading at main(); the work is in hub.c. */
+ * reading at main(); the work is in the engine (loop.c and the files it calls). */
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>

@@ -15,7 +15,7 @@
 #include "bw_ref.h"
 #include "bw_store.h"
 #include "bw_sync.h"
-#include "console.h"
+#include "desk_link.h"
 #include "hub_int.h"
 
 /* ---- devices ---- */

@@ -3,7 +3,7 @@
  * request's receipt, a heartbeat's clock) against what the hub knows, and the wrong
  * receipt codes tried through a device or on a request, counted in the hub's database
  * over sliding windows. The per-device budgets are token buckets (shared/bw_rate.h)
- * kept by hub.c with each device. */
+ * kept by the hub engine (devices.c) with each device. */
 #ifndef BW_GUARD_H
 #define BW_GUARD_H
 

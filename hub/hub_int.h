@@ -11,7 +11,7 @@
 
 #include "bw_rate.h"
 #include "bw_store.h"
-#include "console.h"
+#include "desk_link.h"
 #include "hub.h"
 
 /* The kinds of message a device sends, each with its own budget. */

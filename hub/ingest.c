@@ -14,7 +14,7 @@
 #include "bw_ref.h"
 #include "bw_store.h"
 #include "bw_wire.h"
-#include "console.h"
+#include "desk_link.h"
 #include "hub_int.h"
 
 /* One ack message for n acks. dl (may be NULL) holds the hub's deadline of each stored or

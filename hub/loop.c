@@ -18,7 +18,7 @@
 #include "bw_proto.h"
 #include "bw_store.h"
 #include "bw_wire.h"
-#include "console.h"
+#include "desk_link.h"
 #include "hub_int.h"
 
 sqlite3_stmt *hub_prep(hub *h, const char *sql)

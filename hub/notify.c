@@ -11,7 +11,7 @@
 #include "bw_proto.h"
 #include "bw_store.h"
 #include "bw_wire.h"
-#include "console.h"
+#include "desk_link.h"
 #include "hub_int.h"
 
 /* ---- notifications ---- */

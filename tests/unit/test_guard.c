@@ -8,7 +8,7 @@
 #include <unistd.h>
 
 #include "bw_store.h"
-#include "hub/guard.h"
+#include "guard.h"
 
 #define NOW 1800000000   /* 2027-01-15 */
 

@@ -1,4 +1,4 @@
-/* agent.h: the hub's side of the agent console: who an agent is, what they may see, and
+/* desk_cmds.h: the hub's side of the agent console: who an agent is, what they may see, and
  * the answer to each of their commands (bw_agentproto.h), computed from the store. */
 #ifndef HUB_AGENT_H
 #define HUB_AGENT_H

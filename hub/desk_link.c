@@ -1,8 +1,8 @@
-/* console.c: the hub's side of the agents' consoles over MQTT: topic and identity checks,
- * request/response plumbing around agent.c, and the live queue and presence pushes to the
+/* desk_link.c: the hub's side of the agents' consoles over MQTT: topic and identity checks,
+ * request/response plumbing around desk_cmds.c, and the live queue and presence pushes to the
  * agents whose scope holds what changed. */
 #include "bw_clock.h"
-#include "console.h"
+#include "desk_link.h"
 
 #include <jansson.h>
 #include <mqtt_protocol.h>
@@ -12,7 +12,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "agent.h"
+#include "desk_cmds.h"
 #include "bw_agentproto.h"
 #include "bw_calendar.h"
 #include "bw_proto.h"

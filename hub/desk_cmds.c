@@ -1,7 +1,7 @@
-/* agent.c: the hub's answers to agents' commands: identity and scope checks first, then
+/* desk_cmds.c: the hub's answers to agents' commands: identity and scope checks first, then
  * the store does the work (the lifecycle and deadline rules live there, not here). */
 #include "bw_clock.h"
-#include "agent.h"
+#include "desk_cmds.h"
 
 #include <jansson.h>
 #include <sqlite3.h>
