@@ -15,11 +15,10 @@ BW_TOP=${BW_TOP:-$(cd "$(dirname "$0")/.." && pwd)}
 BW_BUILD=${BW_BUILD:-$BW_TOP/build/rel}
 . "$BW_TOP/tests/lib/broker.sh"
 . "$BW_TOP/tests/lib/sync.sh"
+. "$BW_TOP/bench/lib/devices.sh"
 
 N=${BW_BENCH_FLOOD_N:-2000}
 BIG=${BW_BENCH_BIG:-200}
-dev() { id=$1; shift; "$BW_DEVSIM" -c "$BW_BROKER_DIR/devices/$id.conf" -d "$BW_TMP/$id.db" "$@" 2>>"$BW_TMP/$id.log"; }
-field() { sed -n "s/.* $2 \([0-9.]*\).*/\1/p" "$1" | tail -n 1; }
 rss() { awk '/^VmRSS:/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"; }
 
 bw_sync_setup k1:kiosk k2:kiosk

@@ -2,6 +2,7 @@
  * sites) and the holidays, published again only when they change, and the hub's own
  * presence on pub/hub. */
 #include <jansson.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -46,81 +47,82 @@ static int utf8_clean(const char *s, char *out, size_t size)
 	return cut;
 }
 
-/* The clean copy of field `name` of row `row` in table `what` (see struct pubwalk). */
-static const char *clean(struct pubwalk *w, const char *what, const char *row, const char *name,
-                         const char *s, char *buf, size_t size)
-{
-	if (utf8_clean(s, buf, size))
-		log_error(w->h->log, "publishing %s: %s of %s is not valid UTF-8 (cut inside a character?): "
-			  "published without the broken bytes; fix it in the hub database", what, name, row);
-	return buf;
-}
+/* A column of a published table: its JSON name, how it is held (a string, the unsigned
+ * kinds mask, an int flag), and where in the row struct. */
+struct col {
+	const char *name;
+	char type;      /* 's' char array, 'u' unsigned as an integer, 'b' int as a boolean */
+	size_t off, size;
+};
+#define COL_S(T, f) { #f, 's', offsetof(T, f), sizeof ((T *)0)->f }
+#define COL_U(T, f) { #f, 'u', offsetof(T, f), 0 }
+#define COL_B(T, f) { #f, 'b', offsetof(T, f), 0 }
 
-static void append(struct pubwalk *w, const char *what, const char *row, json_t *o)
+static const struct col admin_cols[] = {
+	COL_S(bw_admin, code), COL_S(bw_admin, name_ar), COL_S(bw_admin, name_fr),
+	COL_S(bw_admin, name_zgh), { NULL, 0, 0, 0 } };
+static const struct col category_cols[] = {
+	COL_S(bw_category, code), COL_S(bw_category, admin), COL_U(bw_category, kinds),
+	COL_S(bw_category, name_ar), COL_S(bw_category, name_fr), COL_S(bw_category, name_zgh),
+	{ NULL, 0, 0, 0 } };
+static const struct col site_cols[] = {
+	COL_S(bw_site, code), COL_S(bw_site, admin), COL_S(bw_site, city), COL_S(bw_site, name_ar),
+	COL_S(bw_site, name_fr), COL_S(bw_site, name_zgh), { NULL, 0, 0, 0 } };
+static const struct col holiday_cols[] = {
+	COL_S(bw_holiday, day), COL_S(bw_holiday, name_ar), COL_S(bw_holiday, name_fr),
+	COL_B(bw_holiday, islamic), COL_B(bw_holiday, confirmed), { NULL, 0, 0, 0 } };
+
+/* Appends row (a struct described by cols, named by its first column) to table `what`,
+ * each string cleaned first (see struct pubwalk). */
+static int append(struct pubwalk *w, const char *what, const void *row, const struct col *cols)
 {
+	const char *base = row, *key = base + cols[0].off;
+	char buf[256];
+	json_t *o = json_object();
+	for (const struct col *c = cols; o && c->name; c++) {
+		json_t *v;
+		if (c->type == 'u')
+			v = json_integer((int)*(const unsigned *)(base + c->off));
+		else if (c->type == 'b')
+			v = json_boolean(*(const int *)(base + c->off));
+		else {
+			if (utf8_clean(base + c->off, buf, sizeof buf))
+				log_error(w->h->log, "publishing %s: %s of %s is not valid UTF-8 (cut inside "
+					  "a character?): published without the broken bytes; fix it in the "
+					  "hub database", what, c->name, key);
+			v = json_string(buf);
+		}
+		if (!v || json_object_set_new(o, c->name, v) != 0) {
+			json_decref(o);
+			o = NULL;
+		}
+	}
 	if (!o || json_array_append_new(w->arr, o) != 0) {
 		log_error(w->h->log, "publishing %s: row %s cannot be encoded: the table is not published",
-			  what, row);
+			  what, key);
 		w->bad = 1;
 	}
+	return w->bad ? BW_EINVAL : BW_OK;
 }
 
 static int cat_admin(const bw_admin *a, void *arg)
 {
-	struct pubwalk *w = arg;
-	char c0[sizeof a->code], c1[sizeof a->name_ar], c2[sizeof a->name_fr], c3[sizeof a->name_zgh];
-	const char *t = "administrations";
-	append(w, t, a->code, json_pack("{s:s,s:s,s:s,s:s}",
-		"code", clean(w, t, a->code, "code", a->code, c0, sizeof c0),
-		"name_ar", clean(w, t, a->code, "name_ar", a->name_ar, c1, sizeof c1),
-		"name_fr", clean(w, t, a->code, "name_fr", a->name_fr, c2, sizeof c2),
-		"name_zgh", clean(w, t, a->code, "name_zgh", a->name_zgh, c3, sizeof c3)));
-	return w->bad ? BW_EINVAL : BW_OK;
+	return append(arg, "administrations", a, admin_cols);
 }
 
 static int cat_category(const bw_category *c, void *arg)
 {
-	struct pubwalk *w = arg;
-	char c0[sizeof c->code], c1[sizeof c->admin], c2[sizeof c->name_ar], c3[sizeof c->name_fr],
-	     c4[sizeof c->name_zgh];
-	const char *t = "categories";
-	append(w, t, c->code, json_pack("{s:s,s:s,s:i,s:s,s:s,s:s}",
-		"code", clean(w, t, c->code, "code", c->code, c0, sizeof c0),
-		"admin", clean(w, t, c->code, "admin", c->admin, c1, sizeof c1),
-		"kinds", (int)c->kinds,
-		"name_ar", clean(w, t, c->code, "name_ar", c->name_ar, c2, sizeof c2),
-		"name_fr", clean(w, t, c->code, "name_fr", c->name_fr, c3, sizeof c3),
-		"name_zgh", clean(w, t, c->code, "name_zgh", c->name_zgh, c4, sizeof c4)));
-	return w->bad ? BW_EINVAL : BW_OK;
+	return append(arg, "categories", c, category_cols);
 }
 
 static int cat_site(const bw_site *s, void *arg)
 {
-	struct pubwalk *w = arg;
-	char c0[sizeof s->code], c1[sizeof s->admin], c2[sizeof s->city], c3[sizeof s->name_ar],
-	     c4[sizeof s->name_fr], c5[sizeof s->name_zgh];
-	const char *t = "sites";
-	append(w, t, s->code, json_pack("{s:s,s:s,s:s,s:s,s:s,s:s}",
-		"code", clean(w, t, s->code, "code", s->code, c0, sizeof c0),
-		"admin", clean(w, t, s->code, "admin", s->admin, c1, sizeof c1),
-		"city", clean(w, t, s->code, "city", s->city, c2, sizeof c2),
-		"name_ar", clean(w, t, s->code, "name_ar", s->name_ar, c3, sizeof c3),
-		"name_fr", clean(w, t, s->code, "name_fr", s->name_fr, c4, sizeof c4),
-		"name_zgh", clean(w, t, s->code, "name_zgh", s->name_zgh, c5, sizeof c5)));
-	return w->bad ? BW_EINVAL : BW_OK;
+	return append(arg, "sites", s, site_cols);
 }
 
 static int cat_holiday(const bw_holiday *d, void *arg)
 {
-	struct pubwalk *w = arg;
-	char c0[sizeof d->day], c1[sizeof d->name_ar], c2[sizeof d->name_fr];
-	const char *t = "holidays";
-	append(w, t, d->day, json_pack("{s:s,s:s,s:s,s:b,s:b}",
-		"day", clean(w, t, d->day, "day", d->day, c0, sizeof c0),
-		"name_ar", clean(w, t, d->day, "name_ar", d->name_ar, c1, sizeof c1),
-		"name_fr", clean(w, t, d->day, "name_fr", d->name_fr, c2, sizeof c2),
-		"islamic", d->islamic, "confirmed", d->confirmed));
-	return w->bad ? BW_EINVAL : BW_OK;
+	return append(arg, "holidays", d, holiday_cols);
 }
 
 static void publish_if_changed(hub *h, const char *topic, json_t *root, char **last, int force)
