@@ -13,8 +13,6 @@
 set -u
 BW_TOP=${BW_TOP:-$(cd "$(dirname "$0")/.." && pwd)}
 BW_BUILD=${BW_BUILD:-$BW_TOP/build/rel}
-. "$BW_TOP/tests/lib/broker.sh"
-. "$BW_TOP/tests/lib/sync.sh"
 . "$BW_TOP/bench/lib/devices.sh"
 
 N=${BW_BENCH_FLOOD_N:-2000}
