@@ -4,7 +4,6 @@
  * and num= in the device's configuration file). */
 #include <errno.h>
 #include <fcntl.h>
-#include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -20,38 +19,42 @@
 
 /* ---- devices ---- */
 
+/* The registry being reread: what was known of each device (heartbeats, budgets) stays. */
+struct reload {
+	struct hdev *old, *d;
+	size_t nold, n, cap;
+};
+
+static int reload_one(const bw_device *dev, void *arg)
+{
+	struct reload *r = arg;
+	if (r->n == r->cap)
+		r->d = bw_xrealloc(r->d, (r->cap *= 2) * sizeof *r->d);
+	struct hdev *d = &r->d[r->n++];
+	memset(d, 0, sizeof *d);
+	for (size_t i = 0; i < r->nold; i++)   /* keep what we know of its heartbeats, budgets */
+		if (strcmp(r->old[i].id, dev->id) == 0)
+			*d = r->old[i];
+	memcpy(d->id, dev->id, sizeof d->id);
+	d->num = dev->num;
+	memcpy(d->kind, dev->kind, sizeof d->kind);
+	memcpy(d->site, dev->site, sizeof d->site);
+	return BW_OK;
+}
+
 void hub_reload_devices(hub *h)
 {
-	sqlite3_stmt *st = hub_prep(h, "SELECT id, num, kind, site FROM devices ORDER BY id");
-	if (!st)
+	struct reload r = { h->devs, NULL, h->ndevs, 0, 16 };
+	bw_err e;
+	r.d = bw_xcalloc(r.cap, sizeof *r.d);
+	if (bw_store_devices(h->st, NULL, reload_one, &r, &e)) {
+		log_error(h->log, "devices: %s", e.msg);
+		free(r.d);
 		return;
-	struct hdev *old = h->devs;
-	size_t nold = h->ndevs, cap = 16, n = 0;
-	struct hdev *d = bw_xcalloc(cap, sizeof *d);
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		if (n == cap)
-			d = bw_xrealloc(d, (cap *= 2) * sizeof *d);
-		memset(&d[n], 0, sizeof d[n]);
-		bw_strlcpy(d[n].id, (const char *)sqlite3_column_text(st, 0), sizeof d[n].id);
-		d[n].num = sqlite3_column_int(st, 1);
-		if (sqlite3_column_text(st, 2))
-			bw_strlcpy(d[n].kind, (const char *)sqlite3_column_text(st, 2), sizeof d[n].kind);
-		if (sqlite3_column_text(st, 3))
-			bw_strlcpy(d[n].site, (const char *)sqlite3_column_text(st, 3), sizeof d[n].site);
-		for (size_t i = 0; i < nold; i++)   /* keep what we know of its heartbeats, budgets */
-			if (strcmp(old[i].id, d[n].id) == 0) {
-				struct hdev keep = d[n];
-				d[n] = old[i];
-				d[n].num = keep.num;
-				memcpy(d[n].kind, keep.kind, sizeof d[n].kind);
-				memcpy(d[n].site, keep.site, sizeof d[n].site);
-			}
-		n++;
 	}
-	sqlite3_finalize(st);
-	free(old);
-	h->devs = d;
-	h->ndevs = n;
+	free(r.old);
+	h->devs = r.d;
+	h->ndevs = r.n;
 	h->devs_at = hub_now_ms();
 }
 
@@ -103,19 +106,11 @@ static void redact(const char *in, char *out, size_t size)
 /* Writes what a device's counters gathered in memory to its devices row. */
 void hub_dev_counts_flush(hub *h, struct hdev *d)
 {
+	bw_err e;
 	if (!d->drops_due && !d->throttled_due && !d->stamped_due)
 		return;
-	sqlite3_stmt *st = hub_prep(h, "UPDATE devices SET dropped = dropped + ?2, throttled = throttled + ?3, "
-				"clock_stamped = clock_stamped + ?4 WHERE id = ?1");
-	if (st) {
-		sqlite3_bind_text(st, 1, d->id, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 2, d->drops_due);
-		sqlite3_bind_int64(st, 3, d->throttled_due);
-		sqlite3_bind_int64(st, 4, d->stamped_due);
-		if (sqlite3_step(st) != SQLITE_DONE)
-			log_error(h->log, "devices: %s", sqlite3_errmsg(h->db));
-		sqlite3_finalize(st);
-	}
+	if (bw_store_device_count(h->st, d->id, d->drops_due, d->throttled_due, d->stamped_due, &e))
+		log_error(h->log, "devices: %s", e.msg);
 	d->drops_due = d->throttled_due = d->stamped_due = 0;
 }
 
@@ -183,14 +178,7 @@ static int clock_check(hub *h, struct hdev *d, int64_t at, int64_t now)
 {
 	int64_t skew = at - now;
 	int bad = skew > GUARD_SKEW_MAX || skew < -GUARD_SKEW_MAX;
-	sqlite3_stmt *st = hub_prep(h, "UPDATE devices SET clock_skew = ?2, clock_at = ?3 WHERE id = ?1");
-	if (st) {
-		sqlite3_bind_text(st, 1, d->id, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 2, skew);
-		sqlite3_bind_int64(st, 3, now);
-		sqlite3_step(st);
-		sqlite3_finalize(st);
-	}
+	(void)bw_store_device_clock(h->st, d->id, skew, now, NULL);
 	if (bad == d->clock_bad)
 		return 0;
 	d->clock_bad = bad;
@@ -214,33 +202,11 @@ void hub_on_presence(hub *h, struct hdev *d, const char *payload, int len, int r
 	}
 	h->stats.presence++;
 	int was_online = -1;
-	sqlite3_stmt *st = hub_prep(h, "SELECT online FROM devices WHERE id = ?1");
-	if (st) {
-		sqlite3_bind_text(st, 1, d->id, -1, SQLITE_STATIC);
-		if (sqlite3_step(st) == SQLITE_ROW)
-			was_online = sqlite3_column_int(st, 0);
-		sqlite3_finalize(st);
-	}
-	st = hub_prep(h, p.online
-		? "UPDATE devices SET online = 1, last_seen = ?2, outbox_depth = ?3, signal = ?4, "
-		  "send_queue = ?5, notify_cursor = max(notify_cursor, ?6) WHERE id = ?1"
-		: "UPDATE devices SET online = 0, notify_cursor = max(notify_cursor, ?6) WHERE id = ?1");
-	if (!st)
-		return;
-	sqlite3_bind_text(st, 1, d->id, -1, SQLITE_STATIC);
-	if (p.online) {
-		/* a device's clock may be wrong: last seen is the hub's time */
-		sqlite3_bind_int64(st, 2, bw_now());
-		sqlite3_bind_int64(st, 3, p.outbox < 0 ? 0 : p.outbox);
-		if (p.signal >= 0)
-			sqlite3_bind_int(st, 4, p.signal);
-		if (p.queue >= 0)
-			sqlite3_bind_int(st, 5, p.queue);
-	}
-	sqlite3_bind_int64(st, 6, p.cursor);
-	if (sqlite3_step(st) != SQLITE_DONE)
-		log_error(h->log, "presence of %s: %s", d->id, sqlite3_errmsg(h->db));
-	sqlite3_finalize(st);
+	/* a device's clock may be wrong: last seen is the hub's time */
+	bw_device seen = { .online = p.online, .last_seen = bw_now(), .outbox = p.outbox,
+			   .signal = p.signal, .queue = p.queue };
+	if (bw_store_device_presence(h->st, d->id, &seen, p.cursor, &was_online, &e))
+		log_error(h->log, "presence of %s: %s", d->id, e.msg);
 	/* a retained heartbeat is old news (the broker keeps it): its clock says nothing */
 	int clock_changed = p.online && !retained && p.at > 0 && clock_check(h, d, p.at, bw_now());
 	if (was_online != p.online || clock_changed)   /* a change, not a heartbeat: agents see it */
@@ -315,7 +281,6 @@ int hub_enroll(const char *dbpath, const char *conf, int want, int *num_out, bw_
 {
 	bw_sync_settings d;
 	bw_store *st = NULL;
-	sqlite3_stmt *q = NULL;
 	int rc, num = 0;
 	bw_sync_settings_default(&d);
 	if ((rc = bw_sync_settings_read(conf, &d, e)))
@@ -329,48 +294,9 @@ int hub_enroll(const char *dbpath, const char *conf, int want, int *num_out, bw_
 		return bw_fail(e, BW_EINVAL, "num %d: 1..%u", want, BW_REF_DEVICE_MAX);
 	if ((rc = bw_store_open(&st, dbpath, 0, e)))
 		return rc;
-	sqlite3 *db = bw_store_db(st);
-	if ((rc = bw_store_begin(st, e)))
+	if ((rc = bw_store_begin(st, e)) ||
+	    (rc = bw_store_device_enroll(st, d.device, d.kind, d.site, want, bw_now(), &num, e)))
 		goto out;
-	sqlite3_prepare_v2(db, "SELECT num FROM devices WHERE id = ?1", -1, &q, NULL);
-	sqlite3_bind_text(q, 1, d.device, -1, SQLITE_STATIC);
-	if (sqlite3_step(q) == SQLITE_ROW)
-		num = sqlite3_column_int(q, 0);
-	sqlite3_finalize(q);
-	if (num && want && want != num) {
-		rc = bw_fail(e, BW_EEXIST, "%s is enrolled with number %04d already", d.device, num);
-		goto out;
-	}
-	if (!num) {
-		if (want) {
-			num = want;
-		} else {
-			sqlite3_prepare_v2(db, "SELECT COALESCE(max(num), 0) + 1 FROM devices", -1, &q, NULL);
-			num = sqlite3_step(q) == SQLITE_ROW ? sqlite3_column_int(q, 0) : 0;
-			sqlite3_finalize(q);
-		}
-		if (num < 1 || num > (int)BW_REF_DEVICE_MAX) {
-			rc = bw_fail(e, BW_ETOOBIG, "no device number left");
-			goto out;
-		}
-		sqlite3_prepare_v2(db, "INSERT INTO devices (id, kind, site, num, registered_at) "
-				   "VALUES (?1, ?2, ?3, ?4, ?5)", -1, &q, NULL);
-		sqlite3_bind_text(q, 1, d.device, -1, SQLITE_STATIC);
-		sqlite3_bind_text(q, 2, d.kind, -1, SQLITE_STATIC);
-		sqlite3_bind_text(q, 3, d.site, -1, SQLITE_STATIC);
-		sqlite3_bind_int(q, 4, num);
-		sqlite3_bind_int64(q, 5, bw_now());
-		int s = sqlite3_step(q);
-		sqlite3_finalize(q);
-		if (s == SQLITE_CONSTRAINT_UNIQUE || s == SQLITE_CONSTRAINT_PRIMARYKEY) {
-			rc = bw_fail(e, BW_EEXIST, "number %04d belongs to another device", num);
-			goto out;
-		}
-		if (s != SQLITE_DONE) {
-			rc = bw_fail(e, BW_EDB, "devices: %s", sqlite3_errmsg(db));
-			goto out;
-		}
-	}
 	/* the file first: if it cannot be written the enrolment is rolled back */
 	if ((rc = write_num(conf, num, e)))
 		goto out;

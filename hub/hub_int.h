@@ -5,7 +5,6 @@
 #define HUB_INT_H
 
 #include <mosquitto.h>
-#include <sqlite3.h>
 #include <stdint.h>
 #include <time.h>
 
@@ -48,7 +47,6 @@ struct hub {
 	double rates[HL_COUNT][2];   /* budgets from set: per second, burst */
 	const bw_log *log;
 	bw_store *st;
-	sqlite3 *db;
 	struct mosquitto *m;
 	int sock_open, online;
 	int64_t reconnect_at, misc_at, events_at, pub_at, overdue_at, devs_at, dv_at;
@@ -82,9 +80,6 @@ static inline int64_t hub_now_ms(void)
 }
 
 /* loop.c */
-sqlite3_stmt *hub_prep(hub *h, const char *sql);
-int64_t hub_state_get(sqlite3 *db, const char *key);
-int hub_state_set(sqlite3 *db, const char *key, int64_t v);
 void hub_publish(hub *h, const char *topic, const char *payload, size_t len, int retain,
                  const mosquitto_property *props);
 

@@ -4,7 +4,6 @@
  * queries answered under the receipt-code guessing limits. */
 #include <mosquitto.h>
 #include <mqtt_protocol.h>
-#include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -44,73 +43,115 @@ static void send_acks(hub *h, const char *dev, const bw_ack *a, char (*dl)[BW_DA
 
 /* ---- ingest: group commit, then acks ---- */
 
+/* What one batch's items came to: a status (and the hub's deadline, "" for none) for
+ * each, and the counts. */
+struct outcome {
+	bw_ack *acks;
+	char (*dl)[BW_DATE_LEN + 1];
+	long stored, dup, rej;
+	int live;       /* an agent sees one of the stored requests */
+};
+
+/* A request the device sent before (its ack lost) or another device's uid: duplicate or
+ * rejected by what is stored under the uid. */
+static void known_uid(hub *h, const struct item *it, const bw_request *stored, bw_ack *a,
+                      char *dl, struct outcome *o)
+{
+	if (strcmp(stored->device, it->dev) != 0) {
+		/* another device's uid: say nothing about that request */
+		a->status = BW_ACK_REJECTED;
+		snprintf(a->reason, sizeof a->reason, "uid: belongs to another device");
+		log_warn(h->log, "rejected request %s from %s: uid of a request of %s",
+			 it->r.uid, it->dev, stored->device);
+		o->rej++;
+		return;
+	}
+	a->status = BW_ACK_DUPLICATE;
+	memcpy(a->ref, stored->ref, sizeof a->ref);
+	memcpy(dl, stored->deadline, BW_DATE_LEN + 1);
+	o->dup++;
+}
+
+static void rejected(hub *h, const struct item *it, bw_ack *a, const char *why, struct outcome *o)
+{
+	a->status = BW_ACK_REJECTED;
+	bw_strlcpy(a->reason, why, sizeof a->reason);
+	log_warn(h->log, "rejected request %s from %s: %s", it->r.uid, it->dev, why);
+	o->rej++;
+}
+
+/* Stores batch item i inside the batch's transaction and says what its ack will be;
+ * BW_OK, or the store's error that fails the whole batch. */
+static int store_item(hub *h, size_t i, bw_request *stored, struct outcome *o, bw_err *e)
+{
+	struct item *it = &h->batch[i];
+	bw_ack *a = &o->acks[i];
+	char actor[BW_ACTOR_MAX + 1];
+	memcpy(a->uid, it->r.uid, sizeof a->uid);
+	snprintf(actor, sizeof actor, "device:%s", it->dev);
+	if (it->reject[0]) {
+		/* a request stored before (its ack lost) is a duplicate even if what it
+		 * claims would no longer pass (a backlog older than the window now) */
+		int g = bw_store_get_uid(h->st, it->r.uid, stored, e);
+		if (g == BW_OK && strcmp(stored->device, it->dev) == 0)
+			known_uid(h, it, stored, a, o->dl[i], o);
+		else if (g == BW_OK || g == BW_ENOTFOUND)
+			rejected(h, it, a, it->reject, o);
+		else
+			return g;
+		return BW_OK;
+	}
+	int r = bw_store_insert(h->st, &it->r, actor, e);
+	if (r == BW_OK) {
+		a->status = BW_ACK_STORED;
+		memcpy(a->ref, it->r.ref, sizeof a->ref);
+		memcpy(o->dl[i], it->r.deadline, sizeof o->dl[i]);
+		o->stored++;
+		o->live = o->live || hub_console_wants(h->con, it->r.site, it->r.admin);
+	} else if (r == BW_EEXIST && bw_store_get_uid(h->st, it->r.uid, stored, NULL) == BW_OK) {
+		known_uid(h, it, stored, a, o->dl[i], o);
+	} else if (r == BW_EINVAL || r == BW_ETOOBIG || r == BW_EEXIST) {
+		rejected(h, it, a, e->msg, o);
+	} else {
+		return r;
+	}
+	return BW_OK;
+}
+
+/* One ack message per device per commit (split at BW_PROTO_ACKS_MAX): the broker and
+ * each device handle one message for a whole batch. */
+static void send_batch_acks(hub *h, const struct outcome *o)
+{
+	bw_ack *group = bw_xmalloc(BW_PROTO_ACKS_MAX * sizeof *group);
+	char (*gdl)[BW_DATE_LEN + 1] = bw_xmalloc(BW_PROTO_ACKS_MAX * sizeof *gdl);
+	char *sent = bw_xcalloc(h->nbatch, 1);
+	for (size_t i = 0; i < h->nbatch; i++) {
+		size_t n = 0;
+		for (size_t j = i; j < h->nbatch && n < BW_PROTO_ACKS_MAX; j++)
+			if (!sent[j] && strcmp(h->batch[j].dev, h->batch[i].dev) == 0) {
+				memcpy(gdl[n], o->dl[j], sizeof gdl[n]);
+				group[n++] = o->acks[j];
+				sent[j] = 1;
+			}
+		if (n)
+			send_acks(h, h->batch[i].dev, group, gdl, n);
+	}
+	free(sent);
+	free(gdl);
+	free(group);
+}
 
 void hub_flush(hub *h)
 {
 	if (!h->nbatch)
 		return;
 	bw_err e;
-	bw_ack *acks = bw_xcalloc(h->nbatch, sizeof *acks);
-	char (*dl)[BW_DATE_LEN + 1] = bw_xcalloc(h->nbatch, sizeof *dl);   /* hub's deadline of each */
-	char actor[BW_ACTOR_MAX + 1];
+	struct outcome o = { bw_xcalloc(h->nbatch, sizeof *o.acks), bw_xcalloc(h->nbatch, sizeof *o.dl),
+			     0, 0, 0, 0 };
 	bw_request *stored = bw_xmalloc(sizeof *stored);
 	int rc = bw_store_begin(h->st, &e);
-	long n_stored = 0, n_dup = 0, n_rej = 0;
-	int live = 0;
-	for (size_t i = 0; i < h->nbatch && rc == BW_OK; i++) {
-		struct item *it = &h->batch[i];
-		bw_ack *a = &acks[i];
-		memcpy(a->uid, it->r.uid, sizeof a->uid);
-		snprintf(actor, sizeof actor, "device:%s", it->dev);
-		if (it->reject[0]) {
-			/* a request stored before (its ack lost) is a duplicate even if what it
-			 * claims would no longer pass (a backlog older than the window now) */
-			int g = bw_store_get_uid(h->st, it->r.uid, stored, &e);
-			if (g == BW_OK && strcmp(stored->device, it->dev) == 0) {
-				a->status = BW_ACK_DUPLICATE;
-				memcpy(a->ref, stored->ref, sizeof a->ref);
-				memcpy(dl[i], stored->deadline, sizeof dl[i]);
-				n_dup++;
-			} else if (g == BW_OK || g == BW_ENOTFOUND) {
-				a->status = BW_ACK_REJECTED;
-				bw_strlcpy(a->reason, it->reject, sizeof a->reason);
-				log_warn(h->log, "rejected request %s from %s: %s", it->r.uid, it->dev, it->reject);
-				n_rej++;
-			} else {
-				rc = g;
-			}
-			continue;
-		}
-		int r = bw_store_insert(h->st, &it->r, actor, &e);
-		if (r == BW_OK) {
-			a->status = BW_ACK_STORED;
-			memcpy(a->ref, it->r.ref, sizeof a->ref);
-			memcpy(dl[i], it->r.deadline, sizeof dl[i]);
-			n_stored++;
-			live = live || hub_console_wants(h->con, it->r.site, it->r.admin);
-		} else if (r == BW_EEXIST && bw_store_get_uid(h->st, it->r.uid, stored, NULL) == BW_OK) {
-			if (strcmp(stored->device, it->dev) != 0) {
-				/* another device's uid: say nothing about that request */
-				a->status = BW_ACK_REJECTED;
-				snprintf(a->reason, sizeof a->reason, "uid: belongs to another device");
-				log_warn(h->log, "rejected request %s from %s: uid of a request of %s",
-					 it->r.uid, it->dev, stored->device);
-				n_rej++;
-			} else {
-				a->status = BW_ACK_DUPLICATE;
-				memcpy(a->ref, stored->ref, sizeof a->ref);
-				memcpy(dl[i], stored->deadline, sizeof dl[i]);
-				n_dup++;
-			}
-		} else if (r == BW_EINVAL || r == BW_ETOOBIG || r == BW_EEXIST) {
-			a->status = BW_ACK_REJECTED;
-			bw_strlcpy(a->reason, e.msg, sizeof a->reason);
-			log_warn(h->log, "rejected request %s from %s: %s", it->r.uid, it->dev, e.msg);
-			n_rej++;
-		} else {
-			rc = r;
-		}
-	}
+	for (size_t i = 0; i < h->nbatch && rc == BW_OK; i++)
+		rc = store_item(h, i, stored, &o, &e);
 	if (rc == BW_OK)
 		rc = bw_store_commit(h->st, &e);
 	if (rc != BW_OK) {
@@ -119,37 +160,19 @@ void hub_flush(hub *h)
 		bw_store_rollback(h->st);
 	} else {
 		h->stats.batches++;
-		h->stats.stored += n_stored;
-		h->stats.duplicates += n_dup;
-		h->stats.rejected += n_rej;
-		/* one ack message per device per commit (split at BW_PROTO_ACKS_MAX): the
-		 * broker and each device handle one message for a whole batch */
-		bw_ack *group = bw_xmalloc(BW_PROTO_ACKS_MAX * sizeof *group);
-		char (*gdl)[BW_DATE_LEN + 1] = bw_xmalloc(BW_PROTO_ACKS_MAX * sizeof *gdl);
-		char *sent = bw_xcalloc(h->nbatch, 1);
-		for (size_t i = 0; i < h->nbatch; i++) {
-			size_t n = 0;
-			for (size_t j = i; j < h->nbatch && n < BW_PROTO_ACKS_MAX; j++)
-				if (!sent[j] && strcmp(h->batch[j].dev, h->batch[i].dev) == 0) {
-					memcpy(gdl[n], dl[j], sizeof gdl[n]);
-					group[n++] = acks[j];
-					sent[j] = 1;
-				}
-			if (n)
-				send_acks(h, h->batch[i].dev, group, gdl, n);
-		}
-		free(sent);
-		free(gdl);
-		free(group);
+		h->stats.stored += o.stored;
+		h->stats.duplicates += o.dup;
+		h->stats.rejected += o.rej;
+		send_batch_acks(h, &o);
 		h->stats.last_ack_ms = hub_now_ms();
-		if (live)
+		if (o.live)
 			h->events_at = 0;   /* an agent is watching: push the new rows now */
 		log_debug(h->log, "batch: %zu requests, %ld stored, %ld duplicates, %ld rejected",
-			  h->nbatch, n_stored, n_dup, n_rej);
+			  h->nbatch, o.stored, o.dup, o.rej);
 	}
 	free(stored);
-	free(acks);
-	free(dl);
+	free(o.acks);
+	free(o.dl);
 	h->nbatch = 0;
 }
 
@@ -242,13 +265,7 @@ static void event_time(hub *h, struct hdev *d, bw_event *ev, const bw_request *r
 {
 	int64_t last = 0;
 	char why[128];
-	sqlite3_stmt *st = hub_prep(h, "SELECT COALESCE(max(at), 0) FROM events WHERE request_uid = ?1");
-	if (st) {
-		sqlite3_bind_text(st, 1, r->uid, -1, SQLITE_STATIC);
-		if (sqlite3_step(st) == SQLITE_ROW)
-			last = sqlite3_column_int64(st, 0);
-		sqlite3_finalize(st);
-	}
+	(void)bw_store_last_event_at(h->st, r->uid, &last, NULL);
 	int64_t at = guard_event_time(ev->at, r->received_at, last, now, why, sizeof why);
 	if (at == ev->at)
 		return;
@@ -359,7 +376,7 @@ void hub_on_query(hub *h, struct hdev *d, const char *payload, int len,
 	 * query is answered as without one: states and dates only */
 	int64_t now = bw_now();
 	char why[128];
-	if (code[0] && guard_code_allowed(h->db, &h->set.codes, d->id, ref, now, why, sizeof why) != 1) {
+	if (code[0] && guard_code_allowed(h->st, &h->set.codes, d->id, ref, now, why, sizeof why) != 1) {
 		if (hub_dev_log_allow(h, d))
 			log_warn(h->log, "%s: query for %s: %s: the code is not checked", d->id, ref, why);
 		code[0] = '\0';
@@ -373,8 +390,8 @@ void hub_on_query(hub *h, struct hdev *d, const char *payload, int len,
 		log_error(h->log, "status %s for %s: %s", ref, d->id, e.msg);
 		goto out;
 	}
-	if (st->code == BW_CODE_WRONG && guard_code_wrong(h->db, &h->set.codes, d->id, ref, now) != BW_OK)
-		log_error(h->log, "code_tries: %s", sqlite3_errmsg(h->db));
+	if (st->code == BW_CODE_WRONG && guard_code_wrong(h->st, &h->set.codes, d->id, ref, now, &e) != BW_OK)
+		log_error(h->log, "%s", e.msg);
 	mosquitto_property_add_binary(&out, MQTT_PROP_CORRELATION_DATA, corr, clen);
 	hub_publish(h, rt, json, jlen, 0, out);
 out:

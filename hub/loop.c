@@ -7,7 +7,6 @@
 #include <mosquitto.h>
 #include <mqtt_protocol.h>
 #include <poll.h>
-#include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
@@ -20,51 +19,6 @@
 #include "bw_wire.h"
 #include "desk_link.h"
 #include "hub_int.h"
-
-sqlite3_stmt *hub_prep(hub *h, const char *sql)
-{
-	sqlite3_stmt *st = NULL;
-	if (sqlite3_prepare_v3(h->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK)
-		log_error(h->log, "db: prepare: %s", sqlite3_errmsg(h->db));
-	return st;
-}
-
-int64_t hub_state_get(sqlite3 *db, const char *key)
-{
-	sqlite3_stmt *st;
-	int64_t v = 0;
-	if (sqlite3_prepare_v2(db, "SELECT value FROM sync_state WHERE key = ?1", -1, &st, NULL) != SQLITE_OK)
-		return 0;
-	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return v;
-}
-
-int hub_state_set(sqlite3 *db, const char *key, int64_t v)
-{
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(db, "INSERT INTO sync_state (key, value) VALUES (?1, ?2) "
-			       "ON CONFLICT (key) DO UPDATE SET value = ?2", -1, &st, NULL) != SQLITE_OK)
-		return BW_EDB;
-	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, v);
-	int rc = sqlite3_step(st) == SQLITE_DONE ? BW_OK : BW_EDB;
-	sqlite3_finalize(st);
-	return rc;
-}
-
-/* PRAGMA data_version of the hub's connection; -1 on error. */
-static int data_version(hub *h)
-{
-	sqlite3_stmt *st = hub_prep(h, "PRAGMA data_version");
-	int v = -1;
-	if (st && sqlite3_step(st) == SQLITE_ROW)
-		v = sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
-	return v;
-}
 
 /* ---- publishing ---- */
 
@@ -248,6 +202,13 @@ static void try_connect(hub *h)
 	h->misc_at = hub_now_ms() + 1000;
 }
 
+/* bw_store_admins' walk, stopped at the first: the catalogue is not empty */
+static int any_admin(const bw_admin *a, void *arg)
+{
+	*(int *)arg = 1;
+	return 1;
+}
+
 int hub_new(hub **out, const hub_settings *s, const bw_log *log, bw_err *e)
 {
 	hub *h = bw_xcalloc(1, sizeof *h);
@@ -264,19 +225,17 @@ int hub_new(hub **out, const hub_settings *s, const bw_log *log, bw_err *e)
 	h->batch = bw_xmalloc((size_t)s->batch_max * sizeof *h->batch);
 	if ((rc = bw_store_open(&h->st, s->db, 0, e)))
 		goto err;
-	h->db = bw_store_db(h->st);
-	sqlite3_stmt *q = hub_prep(h, "SELECT count(*) FROM administrations");
-	int empty = q && sqlite3_step(q) == SQLITE_ROW && sqlite3_column_int(q, 0) == 0;
-	sqlite3_finalize(q);
-	if (empty) {
+	int any = 0;
+	if (bw_store_admins(h->st, any_admin, &any, NULL) == BW_OK && !any) {
 		if ((rc = bw_store_seed(h->st, e)))
 			goto err;
 		log_info(log, "%s: a fresh database, loaded the shipped catalogue and holidays", s->db);
 	}
-	h->event_cursor = hub_state_get(h->db, "hub.event_cursor");
+	if ((rc = bw_store_counter_get(h->st, "hub.event_cursor", &h->event_cursor, e)))
+		goto err;
 	hub_reload_devices(h);
 	h->con = hub_console_new(h->st, log, console_pub, h);
-	h->data_version = data_version(h);
+	h->data_version = bw_store_data_version(h->st);
 
 	mosquitto_lib_init();
 	h->m = mosquitto_new(s->username, false, h);
@@ -397,7 +356,7 @@ void hub_handle(hub *h, short revents)
 	 * have changed; looked at every second, cheaply */
 	if (now >= h->dv_at) {
 		h->dv_at = now + 1000;
-		int dv = data_version(h);
+		int dv = bw_store_data_version(h->st);
 		if (dv != h->data_version) {
 			h->data_version = dv;
 			hub_console_reload(h->con);
