@@ -163,7 +163,7 @@ static int serve(hub *h, const hub_settings *set, const bw_log *log)
 	sigaction(SIGUSR1, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	log_info(log, "started: database %s, broker %s:%d", set->db, set->host, set->port);
+	log_info(log, "started: database %s, broker %s:%d", set->db, set->link.host, set->link.port);
 	bw_notify nt;
 	bw_notify_init(&nt);
 	bw_notify_ready("serving");
@@ -220,7 +220,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	log.level = a.verbose ? BW_LOG_DEBUG : lvl;
-	if (!set.password[0]) {
+	if (!set.link.password[0]) {
 		fprintf(stderr, "bawaba-hub: no broker password (give -c FILE or -b BROKERDIR)\n");
 		return 1;
 	}

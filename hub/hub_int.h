@@ -6,8 +6,8 @@
 
 #include <mosquitto.h>
 #include <stdint.h>
-#include <time.h>
 
+#include "bw_link.h"
 #include "bw_rate.h"
 #include "bw_store.h"
 #include "desk_link.h"
@@ -47,12 +47,10 @@ struct hub {
 	double rates[HL_COUNT][2];   /* budgets from set: per second, burst */
 	const bw_log *log;
 	bw_store *st;
-	struct mosquitto *m;
-	int sock_open, online;
-	int64_t reconnect_at, misc_at, events_at, pub_at, overdue_at, devs_at, dv_at;
+	bw_link *link;               /* the MQTT connection to the site's broker */
+	int64_t events_at, pub_at, overdue_at, devs_at, dv_at;
 	int data_version;     /* PRAGMA data_version: moves when another process commits */
 	hub_console *con;
-	int reconnect_ms;
 
 	struct hdev *devs;
 	size_t ndevs;
@@ -72,11 +70,10 @@ struct hub {
 /* A batch smaller than this when the socket runs dry is committed without waiting. */
 #define TRICKLE 8
 
+/* the link's monotonic clock, ms: the hub's timers and the link's are one */
 static inline int64_t hub_now_ms(void)
 {
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	return bw_link_now_ms();
 }
 
 /* loop.c */

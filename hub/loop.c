@@ -1,19 +1,15 @@
-/* loop.c: the hub engine's life and loop: the MQTT v5 client "hub" on
- * bawaba/v1/dev/+/up/# and bawaba/v1/agent/+/up/cmd (connect, subscribe, lost, back-off
- * with jitter, goodbye), each message routed by topic after the device's budget, the
- * poll()-driven timers (group commit, event polling, other processes' commits, retained
- * messages, counters, the daily overdue count), the hub's database state. */
-#include <errno.h>
+/* loop.c: the hub engine's life and loop: its link to the broker (bw_link, as user "hub",
+ * subscribed to bawaba/v1/dev/+/up/# and bawaba/v1/agent/+/up/cmd; the link connects,
+ * backs off and says goodbye), each message routed by topic after the device's budget,
+ * the poll()-driven timers (group commit, event polling, other processes' commits, retained
+ * messages, counters, the daily overdue count). */
 #include <mosquitto.h>
 #include <mqtt_protocol.h>
-#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 
 #include "bw_calendar.h"
 #include "bw_clock.h"
-#include "bw_mqtt.h"
 #include "bw_proto.h"
 #include "bw_store.h"
 #include "bw_wire.h"
@@ -25,16 +21,16 @@
 void hub_publish(hub *h, const char *topic, const char *payload, size_t len, int retain,
                     const mosquitto_property *props)
 {
-	int rc = mosquitto_publish_v5(h->m, NULL, topic, (int)len, payload, 1, retain, props);
-	if (rc != MOSQ_ERR_SUCCESS)
-		log_warn(h->log, "publish %s: %s", topic, mosquitto_strerror(rc));
+	bw_err e;
+	if (bw_link_publish(h->link, NULL, topic, payload, len, retain, props, &e))
+		log_warn(h->log, "publish %s: %s", topic, e.msg);
 }
 
 static void console_pub(void *arg, const char *topic, const char *payload, size_t len,
                         const mosquitto_property *props)
 {
 	hub *h = arg;
-	if (h->online)
+	if (bw_link_online(h->link))
 		hub_publish(arg, topic, payload, len, 0, props);
 }
 
@@ -72,8 +68,7 @@ static void count_overdue(hub *h)
 
 /* ---- MQTT ---- */
 
-static void on_message(struct mosquitto *m, void *arg, const struct mosquitto_message *msg,
-                       const mosquitto_property *props)
+static void on_message(void *arg, const struct mosquitto_message *msg, const mosquitto_property *props)
 {
 	hub *h = arg;
 	char dev[BW_CODE_MAX + 1];
@@ -136,70 +131,19 @@ static void on_message(struct mosquitto *m, void *arg, const struct mosquitto_me
 		drop(h, dev, leaf, "unknown topic");
 }
 
-static void on_connect(struct mosquitto *m, void *arg, int rc, int flags,
-                       const mosquitto_property *props)
+/* The connection came (the link subscribed again) or went. */
+static void on_state(void *arg, int state, const char *why)
 {
 	hub *h = arg;
-	if (rc) {
-		log_error(h->log, "broker %s:%d refused the hub: %s", h->set.host, h->set.port,
-			  mosquitto_reason_string(rc));
-		h->reconnect_ms = 15000;
+	if (state == BW_LINK_ONLINE) {
+		/* the broker may have lost its retained copies in a crash: publish them again */
+		hub_publish_public(h, 1);
+		hub_publish_presence(h, 1);
 		return;
 	}
-	h->online = 1;
-	h->reconnect_ms = 0;
-	log_info(h->log, "connected to %s:%d as %s%s", h->set.host, h->set.port, h->set.username,
-		 flags ? " (session resumed)" : "");
-	mosquitto_subscribe_v5(m, NULL, BW_PROTO_ROOT "/dev/+/up/#", 1, 0, NULL);
-	mosquitto_subscribe_v5(m, NULL, BW_PROTO_ROOT "/agent/+/up/cmd", 1, 0, NULL);
-	/* the broker may have lost its retained copies in a crash: publish them again */
-	hub_publish_public(h, 1);
-	hub_publish_presence(h, 1);
-}
-
-static int64_t jitter(int64_t ms)
-{
-	unsigned r = 0;
-	if (getrandom(&r, sizeof r, GRND_NONBLOCK) != (ssize_t)sizeof r)
-		r = (unsigned)hub_now_ms();
-	return ms * 3 / 4 + (int64_t)(r % (unsigned)(ms / 2 + 1));
-}
-
-static void lost(hub *h, int rc)
-{
-	if (!h->sock_open)
-		return;
-	if (h->online)
-		log_warn(h->log, "connection to the broker lost: %s",
-			 rc == MOSQ_ERR_ERRNO ? strerror(errno) : mosquitto_strerror(rc));
 	/* commit what arrived; its acks may be lost with the connection, and then the
 	 * devices send again and get "duplicate" */
 	hub_flush(h);
-	mosquitto_disconnect(h->m);
-	h->online = 0;
-	h->sock_open = 0;
-	h->reconnect_ms = h->reconnect_ms ? h->reconnect_ms * 2 : 200;
-	if (h->reconnect_ms > 5000)
-		h->reconnect_ms = 5000;
-	h->reconnect_at = hub_now_ms() + jitter(h->reconnect_ms);
-}
-
-static void try_connect(hub *h)
-{
-	mosquitto_property *props = NULL;
-	mosquitto_property_add_int32(&props, MQTT_PROP_SESSION_EXPIRY_INTERVAL, (uint32_t)h->set.session_expiry);
-	int rc = mosquitto_connect_bind_v5(h->m, h->set.host, h->set.port, h->set.keepalive, NULL, props);
-	mosquitto_property_free_all(&props);
-	if (rc != MOSQ_ERR_SUCCESS) {
-		if (h->reconnect_ms == 0 || h->reconnect_ms >= 5000)
-			log_warn(h->log, "cannot reach the broker at %s:%d: %s", h->set.host, h->set.port,
-				 rc == MOSQ_ERR_ERRNO ? strerror(errno) : mosquitto_strerror(rc));
-		h->sock_open = 1;   /* so lost() schedules the next attempt */
-		lost(h, rc);
-		return;
-	}
-	h->sock_open = 1;
-	h->misc_at = hub_now_ms() + 1000;
 }
 
 /* bw_store_admins' walk, stopped at the first: the catalogue is not empty */
@@ -237,33 +181,28 @@ int hub_new(hub **out, const hub_settings *s, const bw_log *log, bw_err *e)
 	h->con = hub_console_new(h->st, log, console_pub, h);
 	h->data_version = bw_store_data_version(h->st);
 
-	mosquitto_lib_init();
-	h->m = mosquitto_new(s->username, false, h);
-	if (!h->m) {
-		rc = bw_fail(e, BW_ENOMEM, "mosquitto_new: %s", strerror(errno));
-		goto err;
-	}
-	mosquitto_int_option(h->m, MOSQ_OPT_PROTOCOL_VERSION, MQTT_PROTOCOL_V5);
-	mosquitto_int_option(h->m, MOSQ_OPT_TCP_NODELAY, 1);
-	/* accept many requests in flight from the broker at once: the acks wait for a commit */
-	mosquitto_int_option(h->m, MOSQ_OPT_RECEIVE_MAXIMUM, 1000);
-	mosquitto_int_option(h->m, MOSQ_OPT_SEND_MAXIMUM, 1000);
-	if (mosquitto_username_pw_set(h->m, s->username, s->password) != MOSQ_ERR_SUCCESS ||
-	    (s->cafile[0] && mosquitto_tls_set(h->m, s->cafile, NULL, NULL, NULL, NULL) != MOSQ_ERR_SUCCESS)) {
-		rc = bw_fail(e, BW_EINVAL, "broker credentials or cafile refused");
-		goto err;
-	}
+	/* the hub's timings: back soon after a loss, many requests in flight from the
+	 * broker at once (their acks wait for a commit), a burst read in one go so its
+	 * requests share a commit */
+	bw_link_settings ls = s->link;
+	ls.reconnect_min_ms = 200;
+	ls.reconnect_max_ms = 5000;
+	ls.inflight_max = 1000;
+	ls.read_max = 4096;
+	bw_link_callbacks cb = { .arg = h, .state = on_state, .message = on_message };
 	char *will = NULL;
 	size_t wlen = 0;
+	if ((rc = bw_link_new(&h->link, &ls, &cb, log, e)))
+		goto err;
 	if (hub_presence(0, &will, &wlen) ||
-	    mosquitto_will_set_v5(h->m, BW_PROTO_ROOT "/pub/hub", (int)wlen, will, 1, true, NULL) != MOSQ_ERR_SUCCESS) {
+	    bw_link_will(h->link, BW_PROTO_ROOT "/pub/hub", will, wlen, 1, NULL) ||
+	    bw_link_subscribe(h->link, BW_PROTO_ROOT "/dev/+/up/#", NULL) ||
+	    bw_link_subscribe(h->link, BW_PROTO_ROOT "/agent/+/up/cmd", NULL)) {
 		free(will);
-		rc = bw_fail(e, BW_EINVAL, "broker: the hub's will refused");
+		rc = bw_fail(e, BW_EINVAL, "broker: the hub's will or subscriptions refused");
 		goto err;
 	}
 	free(will);
-	mosquitto_connect_v5_callback_set(h->m, on_connect);
-	mosquitto_message_v5_callback_set(h->m, on_message);
 	*out = h;
 	return BW_OK;
 err:
@@ -278,13 +217,9 @@ void hub_free(hub *h)
 	hub_flush(h);
 	for (size_t i = 0; h->st && i < h->ndevs; i++)
 		hub_dev_counts_flush(h, &h->devs[i]);
-	if (h->m && h->online) {
-		/* a clean DISCONNECT discards the will: say goodbye ourselves */
-		hub_publish_presence(h, 0);
-		bw_mqtt_goodbye(h->m, 1000);
-	}
-	if (h->m)
-		mosquitto_destroy(h->m);
+	if (h->link && bw_link_online(h->link))
+		hub_publish_presence(h, 0);   /* a clean DISCONNECT discards the will: say it ourselves */
+	bw_link_free(h->link, 1000);
 	hub_console_free(h->con);
 	bw_store_close(h->st);
 	free(h->devs);
@@ -296,12 +231,12 @@ void hub_free(hub *h)
 
 int hub_fd(hub *h)
 {
-	return h->sock_open ? mosquitto_socket(h->m) : -1;
+	return bw_link_fd(h->link);
 }
 
 int hub_want_write(hub *h)
 {
-	return h->sock_open && mosquitto_want_write(h->m);
+	return bw_link_want_write(h->link);
 }
 
 const hub_stats *hub_get_stats(hub *h)
@@ -322,26 +257,9 @@ void hub_log_stats(hub *h)
 
 void hub_handle(hub *h, short revents)
 {
+	/* connect, or read everything that is there: the requests of a burst share a commit */
+	int idle = bw_link_handle_in(h->link, revents);
 	int64_t now = hub_now_ms();
-	int rc = MOSQ_ERR_SUCCESS, idle = 1;
-	if (!h->sock_open && now >= h->reconnect_at)
-		try_connect(h);
-	if (h->sock_open && (revents & (POLLIN | POLLHUP | POLLERR))) {
-		/* read everything that is there (one packet per loop_read): the requests of a
-		 * burst then share one commit */
-		idle = 0;
-		for (int i = 0; i < 4096 && rc == MOSQ_ERR_SUCCESS; i++) {
-			errno = 0;
-			rc = mosquitto_loop_read(h->m, 1);
-			if (errno == EAGAIN || errno == EWOULDBLOCK) {
-				idle = 1;
-				break;
-			}
-		}
-		if (rc != MOSQ_ERR_SUCCESS)
-			lost(h, rc);
-	}
-	now = hub_now_ms();
 	/* group commit. Under load the broker hands the hub ~20 requests at a time (its
 	 * in-flight limit) and the socket is empty between them: committing at each pause
 	 * would make many tiny commits, so a batch waits batch_ms for more. A trickle (a
@@ -367,7 +285,7 @@ void hub_handle(hub *h, short revents)
 	}
 	if (now >= h->pub_at) {
 		h->pub_at = now + 60000;
-		if (h->online)
+		if (bw_link_online(h->link))
 			hub_publish_public(h, 0);
 	}
 	if (now >= h->tick_at) {
@@ -378,33 +296,18 @@ void hub_handle(hub *h, short revents)
 		h->overdue_at = now + 60000;
 		count_overdue(h);
 	}
-	if (!h->sock_open)
-		return;
-	if (mosquitto_want_write(h->m) && (rc = mosquitto_loop_write(h->m, 1)) != MOSQ_ERR_SUCCESS) {
-		lost(h, rc);
-		return;
-	}
-	if (now >= h->misc_at) {
-		h->misc_at = now + 1000;
-		if ((rc = mosquitto_loop_misc(h->m)) != MOSQ_ERR_SUCCESS)
-			lost(h, rc);
-	}
-	if (h->sock_open && mosquitto_socket(h->m) < 0)
-		lost(h, MOSQ_ERR_NO_CONN);
+	/* what the work above published (acks, notifications) goes out now */
+	bw_link_handle_out(h->link);
 }
 
 int hub_timeout_ms(hub *h)
 {
-	int64_t now = hub_now_ms(), next = now + 1000;
+	int64_t now = hub_now_ms(), next = now + bw_link_timeout_ms(h->link);
 	if (h->nbatch && h->batch_since + h->set.batch_ms < next)
 		next = h->batch_since + h->set.batch_ms;
 	if (h->events_at < next)
 		next = h->events_at;
 	if (h->dv_at < next)
 		next = h->dv_at;
-	if (!h->sock_open && h->reconnect_at < next)
-		next = h->reconnect_at;
-	if (h->sock_open && h->misc_at < next)
-		next = h->misc_at;
 	return next <= now ? 0 : (int)(next - now);
 }

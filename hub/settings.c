@@ -10,11 +10,7 @@
 /* ---- settings ---- */
 
 static const bw_conf_key keys[] = {
-	BW_CONF_S("broker", "host", hub_settings, host, "127.0.0.1", "broker host"),
-	BW_CONF_I("broker", "port", hub_settings, port, 1, 65535, "1883", "broker port"),
-	BW_CONF_S("broker", "username", hub_settings, username, "hub", "broker user of the hub"),
-	BW_CONF_S("broker", "password", hub_settings, password, NULL, "its password"),
-	BW_CONF_P("broker", "cafile", hub_settings, cafile, NULL, "CA certificate; empty = plain TCP"),
+	BW_LINK_CONF(hub_settings, link, "hub", "broker user of the hub"),
 	BW_CONF_S("device", "id", hub_settings, dev_id, NULL, "written by bawaba-broker; unused"),
 	BW_CONF_S("device", "kind", hub_settings, dev_kind, NULL, "written by bawaba-broker; unused"),
 	BW_CONF_S("device", "site", hub_settings, dev_site, NULL, "written by bawaba-broker; unused"),
@@ -27,8 +23,8 @@ static const bw_conf_key keys[] = {
 		  "event log polled every N ms for status changes"),
 	BW_CONF_I("hub", "replay_max", hub_settings, replay_max, 1, 100000, "500",
 		  "notifications re-sent to a device per heartbeat at most"),
-	BW_CONF_I("hub", "keepalive", hub_settings, keepalive, 5, 3600, "30", "MQTT keepalive, s"),
-	BW_CONF_I("hub", "session_expiry", hub_settings, session_expiry, 0, 2147483647, "604800",
+	BW_CONF_I("hub", "keepalive", hub_settings, link.keepalive, 5, 3600, "30", "MQTT keepalive, s"),
+	BW_CONF_I("hub", "session_expiry", hub_settings, link.session_expiry, 0, 2147483647, "604800",
 		  "s the broker keeps the hub's session (and queues requests) while it is away"),
 	BW_CONF_S("hub", "log_level", hub_settings, log_level, "info", "error, warn, info or debug"),
 	BW_CLOCK_CONF("hub", hub_settings, time_zone),
