@@ -20,7 +20,7 @@ int hub_agent_add(bw_store *s, const hub_agent *a, int replace, int64_t now, bw_
 {
 	if (strncmp(a->id, "agent-", 6) != 0 || strlen(a->id) < 7)
 		return bw_fail(e, BW_EINVAL, "agent id \"%.40s\": must start with agent-", a->id);
-	if (!bw_store_site_exists(s, a->site))
+	if (bw_store_site_get(s, a->site, NULL, NULL) != BW_OK)
 		return bw_fail(e, BW_EINVAL, "site \"%.40s\": not in the catalogue", a->site);
 	if (a->admin[0] && bw_store_admin_get(s, a->admin, NULL, NULL) != BW_OK)
 		return bw_fail(e, BW_EINVAL, "admin \"%.40s\": not in the catalogue", a->admin);

@@ -42,6 +42,11 @@ static int reload_one(const bw_device *dev, void *arg)
 	return BW_OK;
 }
 
+static int by_id(const void *a, const void *b)
+{
+	return strcmp(((const struct hdev *)a)->id, ((const struct hdev *)b)->id);
+}
+
 void hub_reload_devices(hub *h)
 {
 	struct reload r = { h->devs, NULL, h->ndevs, 0, 16 };
@@ -52,6 +57,7 @@ void hub_reload_devices(hub *h)
 		free(r.d);
 		return;
 	}
+	qsort(r.d, r.n, sizeof *r.d, by_id);   /* hub_find_dev looks them up by id */
 	free(r.old);
 	h->devs = r.d;
 	h->ndevs = r.n;

@@ -271,10 +271,12 @@ typedef struct bw_device {
 	int signal, queue;          /* a gateway's signal and send queue; -1 = not said */
 	int has_skew;               /* clock_skew below holds a measure */
 	int64_t clock_skew;         /* its clock minus the hub's at its last live heartbeat, s */
+	int64_t dropped, throttled; /* messages the hub dropped: all, and over its budget */
+	int64_t stamped;            /* times it stated that the hub replaced by its own */
 } bw_device;
 
-/* The enrolled devices in id order, of one site when site is not NULL; cb returns 0 to go
- * on, anything else stops the walk and is returned. */
+/* The enrolled devices by site then id, of one site when site is not NULL; cb returns 0 to go
+ * on, anything else stops the walk and is returned (a walk may call the store again). */
 int bw_store_devices(bw_store *s, const char *site, int (*cb)(const bw_device *, void *),
                      void *arg, bw_err *e);
 /* One device; BW_ENOTFOUND if not enrolled. */
@@ -307,14 +309,12 @@ typedef struct bw_agent {
 
 /* One agent; BW_ENOTFOUND if not registered. */
 int bw_store_agent_get(bw_store *s, const char *id, bw_agent *out, bw_err *e);
-/* The agents in id order (only the active ones when active_only); cb as bw_store_devices. */
+/* The agents by site then id (only the active ones when active_only); cb as bw_store_devices. */
 int bw_store_agents(bw_store *s, int active_only, int (*cb)(const bw_agent *, void *), void *arg,
                     bw_err *e);
 /* Registers an agent (with replace, registers or updates); an empty name is stored as
  * the id without "agent-". BW_EEXIST if registered already and not replace. */
 int bw_store_agent_put(bw_store *s, const bw_agent *a, int replace, int64_t now, bw_err *e);
-/* 1 if site is a site of the catalogue, 0 if not (or it cannot be read). */
-int bw_store_site_exists(bw_store *s, const char *site);
 
 /* A notification of an event to a device: the event, its request's reference, device,
  * site and administration, and the request's deadline as held now with what it is

@@ -1,13 +1,13 @@
 /* store_agents.c: the reception agents in the SQLite store: one by id, all (or the
- * active ones) for the hub's live pushes, registration, and whether a site exists. */
+ * active ones) for the hub's live pushes and the CLI, registration. */
 #include <string.h>
 
 #include "store_int.h"
 
 #define AGENT_COLS "id, name, site, admin, active"
 static const char sql_agent[] = "SELECT " AGENT_COLS " FROM agents WHERE id = ?1";
-static const char sql_agents[] = "SELECT " AGENT_COLS " FROM agents ORDER BY id";
-static const char sql_agents_active[] = "SELECT " AGENT_COLS " FROM agents WHERE active = ?1 ORDER BY id";
+static const char sql_agents[] = "SELECT " AGENT_COLS " FROM agents ORDER BY site, id";
+static const char sql_agents_active[] = "SELECT " AGENT_COLS " FROM agents WHERE active = ?1 ORDER BY site, id";
 
 static void row_agent(sqlite3_stmt *st, bw_agent *a)
 {
@@ -37,24 +37,30 @@ int bw_store_agent_get(bw_store *s, const char *id, bw_agent *out, bw_err *e)
 	return rc;
 }
 
+/* the walk's caller's callback */
+struct agent_walk {
+	int (*cb)(const bw_agent *, void *);
+	void *arg;
+};
+
+static int agent_row(sqlite3_stmt *st, void *ctx)
+{
+	struct agent_walk *w = ctx;
+	bw_agent a;
+	row_agent(st, &a);
+	return w->cb(&a, w->arg);
+}
+
 int bw_store_agents(bw_store *s, int active_only, int (*cb)(const bw_agent *, void *), void *arg,
                     bw_err *e)
 {
-	sqlite3_stmt *st = store_cached(s, active_only ? sql_agents_active : sql_agents, e);
-	bw_agent a;
-	int rc = BW_OK, step = SQLITE_DONE;
-	if (!st)
+	struct agent_walk w = { cb, arg };
+	sqlite3_stmt *st;
+	if (store_prepare(s, active_only ? sql_agents_active : sql_agents, &st, "agents", e))
 		return BW_EDB;
 	if (active_only)
 		sqlite3_bind_int(st, 1, 1);
-	while (rc == BW_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
-		row_agent(st, &a);
-		rc = cb(&a, arg);
-	}
-	if (rc == BW_OK && step != SQLITE_DONE)
-		rc = store_fail(s, e, "agents");
-	sqlite3_reset(st);
-	return rc;
+	return store_walk(s, st, "agents", agent_row, &w, e);
 }
 
 static const char sql_add[] = "INSERT INTO agents (id, name, site, admin, active, created_at) "
@@ -78,17 +84,4 @@ int bw_store_agent_put(bw_store *s, const bw_agent *a, int replace, int64_t now,
 	if (step == SQLITE_CONSTRAINT_PRIMARYKEY || step == SQLITE_CONSTRAINT)
 		return bw_fail(e, BW_EEXIST, "agent %s: already registered", a->id);
 	return step == SQLITE_DONE ? BW_OK : store_fail(s, e, "agents");
-}
-
-static const char sql_site[] = "SELECT 1 FROM sites WHERE code = ?1";
-
-int bw_store_site_exists(bw_store *s, const char *site)
-{
-	sqlite3_stmt *st = store_cached(s, sql_site, NULL);
-	if (!st)
-		return 0;
-	store_bind_text(st, 1, site);
-	int ok = sqlite3_step(st) == SQLITE_ROW;
-	sqlite3_reset(st);
-	return ok;
 }

@@ -20,8 +20,9 @@ int bw_store_data_version(bw_store *s)
 	return v;
 }
 
-#define DEV_COLS "id, num, kind, site, online, last_seen, outbox_depth, signal, send_queue, clock_skew"
-static const char sql_devices[] = "SELECT " DEV_COLS " FROM devices ORDER BY id";
+#define DEV_COLS "id, num, kind, site, online, last_seen, outbox_depth, signal, send_queue, clock_skew, " \
+	"dropped, throttled, clock_stamped"
+static const char sql_devices[] = "SELECT " DEV_COLS " FROM devices ORDER BY site, id";
 static const char sql_devices_site[] = "SELECT " DEV_COLS " FROM devices WHERE site = ?1 ORDER BY id";
 static const char sql_device[] = "SELECT " DEV_COLS " FROM devices WHERE id = ?1";
 
@@ -39,26 +40,35 @@ static void row_device(sqlite3_stmt *st, bw_device *d)
 	d->queue = sqlite3_column_type(st, 8) == SQLITE_NULL ? -1 : sqlite3_column_int(st, 8);
 	d->has_skew = sqlite3_column_type(st, 9) != SQLITE_NULL;
 	d->clock_skew = sqlite3_column_int64(st, 9);
+	d->dropped = sqlite3_column_int64(st, 10);
+	d->throttled = sqlite3_column_int64(st, 11);
+	d->stamped = sqlite3_column_int64(st, 12);
+}
+
+/* the walk's caller's callback */
+struct dev_walk {
+	int (*cb)(const bw_device *, void *);
+	void *arg;
+};
+
+static int dev_row(sqlite3_stmt *st, void *ctx)
+{
+	struct dev_walk *w = ctx;
+	bw_device d;
+	row_device(st, &d);
+	return w->cb(&d, w->arg);
 }
 
 int bw_store_devices(bw_store *s, const char *site, int (*cb)(const bw_device *, void *),
                      void *arg, bw_err *e)
 {
-	sqlite3_stmt *st = store_cached(s, site ? sql_devices_site : sql_devices, e);
-	bw_device d;
-	int rc = BW_OK, step = SQLITE_DONE;
-	if (!st)
+	struct dev_walk w = { cb, arg };
+	sqlite3_stmt *st;
+	if (store_prepare(s, site ? sql_devices_site : sql_devices, &st, "devices", e))
 		return BW_EDB;
 	if (site)
 		store_bind_text(st, 1, site);
-	while (rc == BW_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
-		row_device(st, &d);
-		rc = cb(&d, arg);
-	}
-	if (rc == BW_OK && step != SQLITE_DONE)
-		rc = store_fail(s, e, "devices");
-	sqlite3_reset(st);
-	return rc;
+	return store_walk(s, st, "devices", dev_row, &w, e);
 }
 
 int bw_store_device_get(bw_store *s, const char *id, bw_device *out, bw_err *e)
@@ -138,9 +148,7 @@ static int dev_update(bw_store *s, const char *sql, const char *id, const int64_
 	store_bind_text(st, 1, id);
 	for (int i = 0; i < n; i++)
 		sqlite3_bind_int64(st, i + 2, v[i]);
-	int step = sqlite3_step(st);
-	sqlite3_reset(st);
-	return step == SQLITE_DONE ? BW_OK : store_fail(s, e, "devices");
+	return store_done(s, st, "devices", e);
 }
 
 int bw_store_device_count(bw_store *s, const char *id, long dropped, long throttled, long stamped,
@@ -180,7 +188,5 @@ int bw_store_device_presence(bw_store *s, const char *id, const bw_device *d, in
 			sqlite3_bind_int(st, 5, d->queue);
 	}
 	sqlite3_bind_int64(st, 6, cursor);
-	int step = sqlite3_step(st);
-	sqlite3_reset(st);
-	return step == SQLITE_DONE ? BW_OK : store_fail(s, e, "devices");
+	return store_done(s, st, "devices", e);
 }

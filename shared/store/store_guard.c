@@ -32,13 +32,11 @@ int bw_store_code_try_add(bw_store *s, const char *device, const char *ref, int6
 	sqlite3_bind_int64(st, 1, at);
 	store_bind_text(st, 2, device);
 	store_bind_text(st, 3, ref);
-	int rc = sqlite3_step(st) == SQLITE_DONE ? BW_OK : store_fail(s, e, "code_tries");
-	sqlite3_reset(st);
+	int rc = store_done(s, st, "code_tries", e);
 	/* forgetting is housekeeping: a failure leaves old rows, counted outside the windows */
 	if (rc == BW_OK && (st = store_cached(s, sql_forget, NULL))) {
 		sqlite3_bind_int64(st, 1, forget);
-		sqlite3_step(st);
-		sqlite3_reset(st);
+		(void)store_done(s, st, "code_tries", NULL);
 	}
 	return rc;
 }

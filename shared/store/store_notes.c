@@ -66,28 +66,35 @@ static void row_note(sqlite3_stmt *st, bw_note *n)
 	n->prev = sqlite3_column_int64(st, 16);
 }
 
-/* Runs st (bound) and calls cb with each note until it returns non-zero. */
+/* the walk's caller's callback, and the note each row is read into */
+struct note_walk {
+	int (*cb)(const bw_note *, void *);
+	void *arg;
+	bw_note *n;
+};
+
+static int note_row(sqlite3_stmt *st, void *ctx)
+{
+	struct note_walk *w = ctx;
+	row_note(st, w->n);
+	return w->cb(w->n, w->arg);
+}
+
+/* Walks st (bound, prepared for this walk) with a note on the heap (a note is large). */
 static int walk(bw_store *s, sqlite3_stmt *st, int (*cb)(const bw_note *, void *), void *arg,
                 bw_err *e)
 {
-	bw_note *n = bw_xmalloc(sizeof *n);
-	int rc = BW_OK, step = SQLITE_DONE;
-	while (rc == BW_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
-		row_note(st, n);
-		rc = cb(n, arg);
-	}
-	if (rc == BW_OK && step != SQLITE_DONE)
-		rc = store_fail(s, e, "events");
-	sqlite3_reset(st);
-	free(n);
+	struct note_walk w = { cb, arg, bw_xmalloc(sizeof *w.n) };
+	int rc = store_walk(s, st, "events", note_row, &w, e);
+	free(w.n);
 	return rc;
 }
 
 int bw_store_events_after(bw_store *s, int64_t after, int limit,
                           int (*cb)(const bw_note *, void *), void *arg, bw_err *e)
 {
-	sqlite3_stmt *st = store_cached(s, sql_after, e);
-	if (!st)
+	sqlite3_stmt *st;
+	if (store_prepare(s, sql_after, &st, "events", e))
 		return BW_EDB;
 	sqlite3_bind_int64(st, 1, after);
 	sqlite3_bind_int(st, 2, limit);
@@ -97,8 +104,8 @@ int bw_store_events_after(bw_store *s, int64_t after, int limit,
 int bw_store_notes(bw_store *s, const char *device, int64_t after, int limit,
                    int (*cb)(const bw_note *, void *), void *arg, bw_err *e)
 {
-	sqlite3_stmt *st = store_cached(s, sql_notes, e);
-	if (!st)
+	sqlite3_stmt *st;
+	if (store_prepare(s, sql_notes, &st, "notify_log", e))
 		return BW_EDB;
 	store_bind_text(st, 1, device);
 	sqlite3_bind_int64(st, 2, after);
@@ -120,7 +127,5 @@ int bw_store_note_add(bw_store *s, const bw_note *n, int64_t *prev, bw_err *e)
 	store_bind_text(st, 2, n->device);
 	sqlite3_bind_int64(st, 3, *prev);
 	store_bind_text(st, 4, n->ev.request_uid);
-	rc = sqlite3_step(st) == SQLITE_DONE ? BW_OK : store_fail(s, e, "notify_log");
-	sqlite3_reset(st);
-	return rc;
+	return store_done(s, st, "notify_log", e);
 }
