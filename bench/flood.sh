@@ -13,13 +13,10 @@
 set -u
 BW_TOP=${BW_TOP:-$(cd "$(dirname "$0")/.." && pwd)}
 BW_BUILD=${BW_BUILD:-$BW_TOP/build/rel}
-. "$BW_TOP/tests/lib/broker.sh"
-. "$BW_TOP/tests/lib/sync.sh"
+. "$BW_TOP/bench/lib/devices.sh"
 
 N=${BW_BENCH_FLOOD_N:-2000}
 BIG=${BW_BENCH_BIG:-200}
-dev() { id=$1; shift; "$BW_DEVSIM" -c "$BW_BROKER_DIR/devices/$id.conf" -d "$BW_TMP/$id.db" "$@" 2>>"$BW_TMP/$id.log"; }
-field() { sed -n "s/.* $2 \([0-9.]*\).*/\1/p" "$1" | tail -n 1; }
 # the flooding loop and its mosquitto_pub: the loop is stopped first so it starts no new
 # one, then its child is killed (killing the loop alone left the child publishing)
 flood_stop() {

@@ -3,7 +3,7 @@
 # showing bench/kiosk-home.html (the kiosk's Arabic home screen as a static page, what a
 # ministry would otherwise deploy), in one run under Xvfb 1920x1080x24:
 #  (a) cold start: exec to the first complete frame on screen, measured the same way for
-#      both by bench/tools/xpaint (a screen grab every 3 ms; the first grab that is the
+#      both by tools/xpaint (a screen grab every 3 ms; the first grab that is the
 #      settled screen); median of BW_BENCH_KIOSK_RUNS (5) starts each; the kiosk's own
 #      log line (main() to its first present) beside it;
 #  (b) frame time: the kiosk's --bench mode shows every screen in the three languages,
@@ -23,7 +23,7 @@ BW_BUILD=${BW_BUILD:-$BW_TOP/build/rel}
 RUNS=${BW_BENCH_KIOSK_RUNS:-5}
 FRAMES=${BW_BENCH_FRAMES:-100}
 K=$BW_BUILD/bin/bawaba-kiosk
-XPAINT=$BW_BUILD/bench/tools/xpaint
+XPAINT=$BW_BUILD/tools/xpaint
 for p in "$K" "$XPAINT"; do [ -x "$p" ] || { echo "kiosk.sh: $p is not built (make benches)"; exit 1; }; done
 for c in Xvfb chromium unshare ip; do
   command -v "$c" >/dev/null 2>&1 || { echo "kiosk.sh: $c is missing (scripts/deps.sh bench)"; exit 1; }

@@ -1,7 +1,7 @@
 #!/bin/sh
 # sync.sh: issue 3's figures, in one run on one broker:
 #  (a) reference: the rate at which one libmosquitto subscriber receives QoS 1 messages of
-#      the size of a request from P publishers (bench/tools/mqtt_raw);
+#      the size of a request from P publishers (tools/mqtt_raw);
 #  (b) bawaba: the rate at which bawaba-hub ingests, commits and acknowledges requests from
 #      P simulated devices (bawaba-devsim) draining a backlog of fresh requests, over the
 #      hub's span from its first request received to its last batch acknowledged, and the
@@ -12,18 +12,13 @@
 set -u
 BW_TOP=${BW_TOP:-$(cd "$(dirname "$0")/.." && pwd)}
 BW_BUILD=${BW_BUILD:-$BW_TOP/build/rel}
-. "$BW_TOP/tests/lib/broker.sh"
-. "$BW_TOP/tests/lib/sync.sh"
+. "$BW_TOP/bench/lib/devices.sh"
 
 P=${BW_BENCH_DEVICES:-4}
 N=${BW_BENCH_PER_DEVICE:-5000}
 STEADY=${BW_BENCH_STEADY:-10000}
-RAW=$BW_BUILD/bench/tools/mqtt_raw
+RAW=$BW_BUILD/tools/mqtt_raw
 [ -x "$RAW" ] || bw_fail "$RAW is not built (make benches)"
-
-# a device with the shipped timings (not the tests' fast retries)
-dev() { id=$1; shift; "$BW_DEVSIM" -c "$BW_BROKER_DIR/devices/$id.conf" -d "$BW_TMP/$id.db" "$@" 2>>"$BW_TMP/$id.log"; }
-field() { sed -n "s/.* $2 \([0-9.]*\).*/\1/p" "$1" | tail -n 1; }
 
 ids=; devs=
 i=1; while [ $i -le "$P" ]; do ids="$ids d$i"; devs="$devs d$i:kiosk"; i=$((i + 1)); done

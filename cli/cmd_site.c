@@ -2,23 +2,22 @@
  * gateways, as the hub last heard) and `bawaba agent add|list` (reception agents, their
  * scope, and their broker credentials). */
 #include <getopt.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
-#include "../hub/agent.h"
-#include "../hub/broker.h"
-#include "../hub/guard.h"
+#include "desk_cmds.h"
+#include "broker.h"
+#include "guard.h"
 #include "cli.h"
 
-static void ago(int64_t now, sqlite3_stmt *st, int col, char *out, size_t size)
+static void ago(int64_t now, int64_t at, char *out, size_t size)
 {
-	if (sqlite3_column_type(st, col) == SQLITE_NULL) {
+	if (!at) {
 		snprintf(out, size, "never");
 		return;
 	}
-	int64_t d = now - sqlite3_column_int64(st, col);
+	int64_t d = now - at;
 	if (d < 120)
 		snprintf(out, size, "%llds ago", (long long)(d < 0 ? 0 : d));
 	else if (d < 7200)
@@ -27,40 +26,40 @@ static void ago(int64_t now, sqlite3_stmt *st, int col, char *out, size_t size)
 		snprintf(out, size, "%lldh ago", (long long)d / 3600);
 }
 
+static int device_line(const bw_device *d, void *arg)
+{
+	const cli *c = arg;
+	char seen[32], sig[16] = "-", q[16] = "-", clk[64] = "-";
+	ago(c->now, d->last_seen, seen, sizeof seen);
+	if (d->signal >= 0)
+		snprintf(sig, sizeof sig, "%d%%", d->signal);
+	if (d->queue >= 0)
+		snprintf(q, sizeof q, "%d", d->queue);
+	/* the device's clock against the hub's at its last heartbeat, and how often the
+	 * hub replaced a time it stated (guard.h: more than 300 s off is WRONG) */
+	if (d->has_skew) {
+		long long sk = d->clock_skew;
+		snprintf(clk, sizeof clk, "%+llds%s", sk, sk > GUARD_SKEW_MAX || sk < -GUARD_SKEW_MAX ? " WRONG" : "");
+	}
+	if (d->stamped)
+		snprintf(clk + strlen(clk), sizeof clk - strlen(clk), " (%d times stamped)", (int)d->stamped);
+	printf("%-16s %-8s %-16s %04d %-8s %-12s %6d %6s %6s %7d %9d %s\n", d->id, d->kind, d->site, d->num,
+	       d->online ? "online" : "OFFLINE", seen, (int)d->outbox, sig, q, (int)d->dropped,
+	       (int)d->throttled, clk);
+	return 0;
+}
+
 int cmd_devices(cli *c, int argc, char **argv)
 {
-	sqlite3_stmt *st;
+	bw_err e;
 	if (argc != 1)
 		return cli_usage("devices", "no arguments");
 	if (cli_open(c))
 		return 1;
-	if (sqlite3_prepare_v2(bw_store_db(c->store), "SELECT id, kind, site, num, online, last_seen, outbox_depth, "
-			       "signal, send_queue, dropped, throttled, clock_skew, clock_stamped FROM devices "
-			       "ORDER BY site, id", -1, &st, NULL) != SQLITE_OK)
-		return cli_die("devices: %s", sqlite3_errmsg(bw_store_db(c->store)));
 	printf("%-16s %-8s %-16s %4s %-8s %-12s %6s %6s %6s %7s %9s %s\n", "device", "kind", "site", "num", "state",
 	       "last seen", "outbox", "signal", "queue", "dropped", "throttled", "clock");
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		char seen[32], sig[8] = "-", q[8] = "-", clk[64] = "-";
-		ago(c->now, st, 5, seen, sizeof seen);
-		if (sqlite3_column_type(st, 7) != SQLITE_NULL)
-			snprintf(sig, sizeof sig, "%d%%", sqlite3_column_int(st, 7));
-		if (sqlite3_column_type(st, 8) != SQLITE_NULL)
-			snprintf(q, sizeof q, "%d", sqlite3_column_int(st, 8));
-		/* the device's clock against the hub's at its last heartbeat, and how often the
-		 * hub replaced a time it stated (guard.h: more than 300 s off is WRONG) */
-		if (sqlite3_column_type(st, 11) != SQLITE_NULL) {
-			long long sk = sqlite3_column_int64(st, 11);
-			snprintf(clk, sizeof clk, "%+llds%s", sk, sk > GUARD_SKEW_MAX || sk < -GUARD_SKEW_MAX ? " WRONG" : "");
-		}
-		if (sqlite3_column_int(st, 12))
-			snprintf(clk + strlen(clk), sizeof clk - strlen(clk), " (%d times stamped)", sqlite3_column_int(st, 12));
-		printf("%-16s %-8s %-16s %04d %-8s %-12s %6d %6s %6s %7d %9d %s\n", sqlite3_column_text(st, 0),
-		       sqlite3_column_text(st, 1), sqlite3_column_text(st, 2), sqlite3_column_int(st, 3),
-		       sqlite3_column_int(st, 4) ? "online" : "OFFLINE", seen, sqlite3_column_int(st, 6), sig, q,
-		       sqlite3_column_int(st, 9), sqlite3_column_int(st, 10), clk);
-	}
-	sqlite3_finalize(st);
+	if (bw_store_devices(c->store, NULL, device_line, c, &e))
+		return cli_die("%s", e.msg);
 	return 0;
 }
 
@@ -119,22 +118,23 @@ static int agent_add(cli *c, int argc, char **argv)
 	return 0;
 }
 
+static int agent_line(const bw_agent *a, void *arg)
+{
+	printf("%-20s %-20s %-16s %-10s %s\n", a->id, a->name, a->site, a->admin[0] ? a->admin : "(all)",
+	       a->active ? "active" : "disabled");
+	return 0;
+}
+
 int cmd_agent(cli *c, int argc, char **argv)
 {
 	if (argc >= 2 && strcmp(argv[1], "add") == 0)
 		return agent_add(c, argc - 1, argv + 1);
 	if (argc == 2 && strcmp(argv[1], "list") == 0) {
-		sqlite3_stmt *st;
+		bw_err e;
 		if (cli_open(c))
 			return 1;
-		if (sqlite3_prepare_v2(bw_store_db(c->store), "SELECT id, name, site, admin, active FROM agents ORDER BY site, id",
-				       -1, &st, NULL) != SQLITE_OK)
-			return cli_die("agents: %s", sqlite3_errmsg(bw_store_db(c->store)));
-		while (sqlite3_step(st) == SQLITE_ROW)
-			printf("%-20s %-20s %-16s %-10s %s\n", sqlite3_column_text(st, 0), sqlite3_column_text(st, 1),
-			       sqlite3_column_text(st, 2), *sqlite3_column_text(st, 3) ? (const char *)sqlite3_column_text(st, 3) : "(all)",
-			       sqlite3_column_int(st, 4) ? "active" : "disabled");
-		sqlite3_finalize(st);
+		if (bw_store_agents(c->store, 0, agent_line, NULL, &e))
+			return cli_die("%s", e.msg);
 		return 0;
 	}
 	return cli_usage("agent", "add or list");

@@ -1,5 +1,5 @@
 /* bawaba-hub.c: the hub daemon (one thread, one poll loop) and its enrol command. Start
- * reading at main(); the work is in hub.c. */
+ * reading at main(); the work is in the engine (loop.c and the files it calls). */
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
@@ -74,97 +74,86 @@ static int enroll(const char *db, int argc, char **argv, int i)
 	return rc;
 }
 
-int main(int argc, char **argv)
-{
-	bw_files_private();  /* before anything is created: personal data stays 0600 */
-	hub_settings set;
-	bw_err e;
-	bw_log log = { .prog = "bawaba-hub", .level = BW_LOG_INFO };
-	const char *conf = NULL, *bdir = NULL, *db = NULL;
-	const char *over[32];
-	int nover = 0, check = 0, verbose = 0, i;
-	char path[1100];
+/* The command line: what it asks for, before any file is read. */
+struct args {
+	const char *conf, *bdir, *db;
+	const char *over[32];   /* -o section.key=value, applied after the file */
+	int nover, check, verbose;
+	int cmd;                /* argv index of a command (enroll), or argc */
+};
 
-	hub_settings_default(&set);
+/* Reads the options into a; -1 to go on, else the exit status (--help, a bad option). */
+static int parse_args(int argc, char **argv, struct args *a)
+{
+	int i;
 	for (i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+		const char *o = argv[i];
+		if (strcmp(o, "--help") == 0 || strcmp(o, "-h") == 0) {
 			fputs(usage, stdout);
 			return 0;
-		} else if (strcmp(a, "--print-config") == 0) {
+		} else if (strcmp(o, "--print-config") == 0) {
 			hub_settings_print(stdout);
 			return 0;
-		} else if (strcmp(a, "-n") == 0) {
-			check = 1;
-		} else if (strcmp(a, "-v") == 0) {
-			verbose = 1;
-		} else if ((strcmp(a, "-c") == 0 || strcmp(a, "-b") == 0 || strcmp(a, "-d") == 0 ||
-			    strcmp(a, "-o") == 0) && i + 1 < argc) {
+		} else if (strcmp(o, "-n") == 0) {
+			a->check = 1;
+		} else if (strcmp(o, "-v") == 0) {
+			a->verbose = 1;
+		} else if ((strcmp(o, "-c") == 0 || strcmp(o, "-b") == 0 || strcmp(o, "-d") == 0 ||
+			    strcmp(o, "-o") == 0) && i + 1 < argc) {
 			const char *v = argv[++i];
-			if (a[1] == 'c')
-				conf = v;
-			else if (a[1] == 'b')
-				bdir = v;
-			else if (a[1] == 'd')
-				db = v;
-			else if (nover < 32)
-				over[nover++] = v;
-		} else if (a[0] == '-') {
-			fprintf(stderr, "bawaba-hub: unknown option %s\n%s", a, usage);
+			if (o[1] == 'c')
+				a->conf = v;
+			else if (o[1] == 'b')
+				a->bdir = v;
+			else if (o[1] == 'd')
+				a->db = v;
+			else if (a->nover < 32)
+				a->over[a->nover++] = v;
+		} else if (o[0] == '-') {
+			fprintf(stderr, "bawaba-hub: unknown option %s\n%s", o, usage);
 			return 2;
 		} else {
 			break;
 		}
 	}
-	if (!conf && bdir) {
-		snprintf(path, sizeof path, "%s/devices/hub.conf", bdir);
+	a->cmd = i;
+	return -1;
+}
+
+/* The settings: defaults, the file (-c, or the broker directory's hub.conf), then -o and
+ * -d; the legal clock set. BW_OK or 1 with the reason written. */
+static int load_settings(const struct args *a, hub_settings *set)
+{
+	char path[1100];
+	const char *conf = a->conf;
+	bw_err e;
+	if (!conf && a->bdir) {
+		snprintf(path, sizeof path, "%s/devices/hub.conf", a->bdir);
 		conf = path;
 	}
-	if (conf && hub_settings_load(conf, &set, &e)) {
+	if (conf && hub_settings_load(conf, set, &e)) {
 		fprintf(stderr, "bawaba-hub: %s\n", e.msg);
 		return 1;
 	}
-	for (int k = 0; k < nover; k++)
-		if (hub_settings_set(&set, over[k], &e)) {
+	for (int k = 0; k < a->nover; k++)
+		if (hub_settings_set(set, a->over[k], &e)) {
 			fprintf(stderr, "bawaba-hub: -o %s\n", e.msg);
 			return 1;
 		}
-	if (db && bw_strlcpy(set.db, db, sizeof set.db)) {
+	if (a->db && bw_strlcpy(set->db, a->db, sizeof set->db)) {
 		fprintf(stderr, "bawaba-hub: -d: path too long\n");
 		return 1;
 	}
-	if (bw_clock_init(set.time_zone, &e)) {
+	if (bw_clock_init(set->time_zone, &e)) {
 		fprintf(stderr, "bawaba-hub: [hub] %s\n", e.msg);
 		return 1;
 	}
-	if (i < argc) {
-		if (strcmp(argv[i], "enroll") == 0)
-			return enroll(set.db, argc, argv, i + 1);
-		fprintf(stderr, "bawaba-hub: unknown command %s\n%s", argv[i], usage);
-		return 2;
-	}
-	int lvl = bw_log_level_parse(set.log_level);
-	if (lvl < 0) {
-		fprintf(stderr, "bawaba-hub: [hub] log_level: unknown \"%s\"\n", set.log_level);
-		return 1;
-	}
-	log.level = verbose ? BW_LOG_DEBUG : lvl;
-	if (!set.password[0]) {
-		fprintf(stderr, "bawaba-hub: no broker password (give -c FILE or -b BROKERDIR)\n");
-		return 1;
-	}
+	return BW_OK;
+}
 
-	hub *h;
-	if (hub_new(&h, &set, &log, &e)) {
-		fprintf(stderr, "bawaba-hub: %s\n", e.msg);
-		return 1;
-	}
-	if (check) {
-		hub_free(h);
-		puts("configuration OK");
-		return 0;
-	}
-
+/* The daemon's loop until SIGTERM or SIGINT; commits what is batched and frees h. */
+static int serve(hub *h, const hub_settings *set, const bw_log *log)
+{
 	/* handlers only set flags; no SA_RESTART, so poll() returns at once with EINTR */
 	struct sigaction sa = { .sa_handler = on_signal };
 	sigemptyset(&sa.sa_mask);
@@ -174,7 +163,7 @@ int main(int argc, char **argv)
 	sigaction(SIGUSR1, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	log_info(&log, "started: database %s, broker %s:%d", set.db, set.host, set.port);
+	log_info(log, "started: database %s, broker %s:%d", set->db, set->link.host, set->link.port);
 	bw_notify nt;
 	bw_notify_init(&nt);
 	bw_notify_ready("serving");
@@ -184,13 +173,13 @@ int main(int argc, char **argv)
 			p.events |= POLLOUT;
 		int n = poll(&p, p.fd >= 0, bw_notify_timeout_ms(&nt, hub_timeout_ms(h)));
 		if (n < 0 && errno != EINTR) {
-			log_error(&log, "poll: %s", strerror(errno));
+			log_error(log, "poll: %s", strerror(errno));
 			break;
 		}
 		if (got_hup) {
 			got_hup = 0;
 			hub_reload_devices(h);
-			log_info(&log, "devices reread");
+			log_info(log, "devices reread");
 		}
 		if (got_usr1) {
 			got_usr1 = 0;
@@ -202,7 +191,49 @@ int main(int argc, char **argv)
 	bw_notify_stopping();
 	hub_flush(h);
 	hub_log_stats(h);
-	log_info(&log, "stopped");
+	log_info(log, "stopped");
 	hub_free(h);
 	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	bw_files_private();  /* before anything is created: personal data stays 0600 */
+	hub_settings set;
+	bw_err e;
+	bw_log log = { .prog = "bawaba-hub", .level = BW_LOG_INFO };
+	struct args a = { 0 };
+	int rc;
+
+	hub_settings_default(&set);
+	if ((rc = parse_args(argc, argv, &a)) >= 0 || (rc = load_settings(&a, &set)))
+		return rc;
+	if (a.cmd < argc) {
+		if (strcmp(argv[a.cmd], "enroll") == 0)
+			return enroll(set.db, argc, argv, a.cmd + 1);
+		fprintf(stderr, "bawaba-hub: unknown command %s\n%s", argv[a.cmd], usage);
+		return 2;
+	}
+	int lvl = bw_log_level_parse(set.log_level);
+	if (lvl < 0) {
+		fprintf(stderr, "bawaba-hub: [hub] log_level: unknown \"%s\"\n", set.log_level);
+		return 1;
+	}
+	log.level = a.verbose ? BW_LOG_DEBUG : lvl;
+	if (!set.link.password[0]) {
+		fprintf(stderr, "bawaba-hub: no broker password (give -c FILE or -b BROKERDIR)\n");
+		return 1;
+	}
+
+	hub *h;
+	if (hub_new(&h, &set, &log, &e)) {
+		fprintf(stderr, "bawaba-hub: %s\n", e.msg);
+		return 1;
+	}
+	if (a.check) {
+		hub_free(h);
+		puts("configuration OK");
+		return 0;
+	}
+	return serve(h, &set, &log);
 }

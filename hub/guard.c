@@ -2,7 +2,6 @@
  * tries counted in the hub's database over sliding windows (see guard.h). */
 #include "guard.h"
 
-#include <sqlite3.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -52,66 +51,33 @@ int guard_request_time(bw_request *r, int64_t now)
 
 /* ---- receipt codes ---- */
 
-static int count_since(sqlite3 *db, const char *sql, const char *key, int64_t since, int *n)
-{
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK)
-		return BW_EDB;
-	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, since);
-	int rc = sqlite3_step(st) == SQLITE_ROW ? BW_OK : BW_EDB;
-	*n = sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
-	return rc;
-}
-
-int guard_code_allowed(sqlite3 *db, const guard_codes *g, const char *device, const char *ref,
+int guard_code_allowed(bw_store *s, const guard_codes *g, const char *device, const char *ref,
                        int64_t now, char *why, size_t size)
 {
-	int n = 0, rc;
+	/* through this device, then on this reference: the window's unit for the reason */
+	const struct { const char *device, *ref, *what, *unit; int max, window, per; } lim[2] = {
+		{ device, NULL, "through this device", "minutes", g->device_max, g->device_window, 60 },
+		{ NULL, ref, "for this reference", "hours", g->request_max, g->request_window, 3600 },
+	};
 	if (why && size)
 		why[0] = '\0';
-	if ((rc = count_since(db, "SELECT count(*) FROM code_tries WHERE device = ?1 AND at > ?2",
-			      device, now - g->device_window, &n)))
-		return rc;
-	if (n >= g->device_max) {
-		if (why)
-			snprintf(why, size, "%d wrong receipt codes through this device in %d minutes",
-				 n, g->device_window / 60);
-		return 0;
-	}
-	if ((rc = count_since(db, "SELECT count(*) FROM code_tries WHERE ref = ?1 AND at > ?2",
-			      ref, now - g->request_window, &n)))
-		return rc;
-	if (n >= g->request_max) {
-		if (why)
-			snprintf(why, size, "%d wrong receipt codes for this reference in %d hours",
-				 n, g->request_window / 3600);
-		return 0;
+	for (int i = 0; i < 2; i++) {
+		int n = 0, rc = bw_store_code_tries(s, lim[i].device, lim[i].ref, now - lim[i].window, &n, NULL);
+		if (rc)
+			return rc;
+		if (n >= lim[i].max) {
+			if (why)
+				snprintf(why, size, "%d wrong receipt codes %s in %d %s", n, lim[i].what,
+					 lim[i].window / lim[i].per, lim[i].unit);
+			return 0;
+		}
 	}
 	return 1;
 }
 
-int guard_code_wrong(sqlite3 *db, const guard_codes *g, const char *device, const char *ref,
-                     int64_t now)
+int guard_code_wrong(bw_store *s, const guard_codes *g, const char *device, const char *ref,
+                     int64_t now, bw_err *e)
 {
-	sqlite3_stmt *st;
-	int rc = BW_OK;
 	int64_t keep = g->device_window > g->request_window ? g->device_window : g->request_window;
-	if (sqlite3_prepare_v3(db, "INSERT INTO code_tries (at, device, ref) VALUES (?1, ?2, ?3)", -1,
-			       SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK)
-		return BW_EDB;
-	sqlite3_bind_int64(st, 1, now);
-	sqlite3_bind_text(st, 2, device, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, ref, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_DONE)
-		rc = BW_EDB;
-	sqlite3_finalize(st);
-	if (rc == BW_OK && sqlite3_prepare_v3(db, "DELETE FROM code_tries WHERE at <= ?1", -1,
-					      SQLITE_PREPARE_PERSISTENT, &st, NULL) == SQLITE_OK) {
-		sqlite3_bind_int64(st, 1, now - keep);
-		sqlite3_step(st);
-		sqlite3_finalize(st);
-	}
-	return rc;
+	return bw_store_code_try_add(s, device, ref, now, now - keep, e);
 }

@@ -3,7 +3,7 @@
  * request's receipt, a heartbeat's clock) against what the hub knows, and the wrong
  * receipt codes tried through a device or on a request, counted in the hub's database
  * over sliding windows. The per-device budgets are token buckets (shared/bw_rate.h)
- * kept by hub.c with each device. */
+ * kept by the hub engine (devices.c) with each device. */
 #ifndef BW_GUARD_H
 #define BW_GUARD_H
 
@@ -11,8 +11,7 @@
 #include <stdint.h>
 
 #include "bw_request.h"
-
-struct sqlite3;
+#include "bw_store.h"
 
 /* How far a device's clock may be ahead of the hub's before a time it states is
  * replaced by the hub's (a heartbeat's round trip and ordinary drift fit in it). */
@@ -48,10 +47,10 @@ typedef struct guard_codes {
 /* Whether a code sent through `device` for `ref` may be checked now: 1 yes, 0 no (the
  * query is answered as without a code), negative BW_E* on a database error. *why (may
  * be NULL) says which limit when 0. */
-int guard_code_allowed(struct sqlite3 *db, const guard_codes *g, const char *device,
+int guard_code_allowed(bw_store *s, const guard_codes *g, const char *device,
                        const char *ref, int64_t now, char *why, size_t size);
 /* Records a wrong code (and deletes rows older than both windows). BW_OK or BW_EDB. */
-int guard_code_wrong(struct sqlite3 *db, const guard_codes *g, const char *device,
-                     const char *ref, int64_t now);
+int guard_code_wrong(bw_store *s, const guard_codes *g, const char *device,
+                     const char *ref, int64_t now, bw_err *e);
 
 #endif

@@ -10,24 +10,19 @@
 #include <stdio.h>
 
 #include "bw_err.h"
+#include "bw_link.h"
 #include "bw_log.h"
 #include "bw_request.h"
 #include "guard.h"
 
 typedef struct hub_settings {
-	char host[256];
-	int port;
-	char username[BW_CODE_MAX + 1];
-	char password[128];
-	char cafile[1024];
+	bw_link_settings link;  /* [broker], and [hub] keepalive and session_expiry */
 	char dev_id[BW_CODE_MAX + 1], dev_kind[16], dev_site[BW_CODE_MAX + 1];  /* [device], unused */
 	char db[1024];          /* the central store */
 	int batch_max;          /* requests per group commit at most */
 	int batch_ms;           /* a batch waits at most this long for more under load */
 	int events_ms;          /* how often the event log is polled for status changes */
 	int replay_max;         /* notifications re-sent per heartbeat at most */
-	int keepalive;
-	int session_expiry;
 	char log_level[16];
 	char time_zone[64];     /* legal time (bw_clock_init) */
 	int log_interval;       /* s: LOG_LINES lines per device in it, then a count */

@@ -1,48 +1,29 @@
-# hub/module.mk: the hub's programs; each program's part is delimited so others can add theirs.
+# hub/module.mk: the hub daemon, its library (libhub.a) and its fuzzers; each part is delimited so others can add theirs.
 
-# ---- bawaba-broker: the site's mosquitto broker (hub/broker.c, hub/bawaba-broker.c) ----
-# BROKER_OBJ is the broker module for any program (or test) that sets up or runs a broker.
-# It speaks to the broker's security plugin (libmosquitto) and hashes passwords (libcrypto).
-BROKER_OBJ := $(BUILD)/hub/broker.o $(BUILD)/hub/broker_users.o
-BROKER_LIBS = $(shell pkg-config --libs libmosquitto libcrypto)
-PROGS += $(BUILD)/bin/bawaba-broker
-MANS += man/bawaba-broker.1
-
-$(BUILD)/bin/bawaba-broker: $(BUILD)/hub/bawaba-broker.o $(BROKER_OBJ) $(LIB)
-	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $(BUILD)/hub/bawaba-broker.o $(BROKER_OBJ) $(LIB) $(LDLIBS_BASE) $(BROKER_LIBS)
-# ---- end bawaba-broker ----
-
-# ---- bawaba-hub and bawaba-devsim: the hub daemon and a simulated device (hub/hub.c,
-# hub/bawaba-hub.c, hub/bawaba-devsim.c); both use libmosquitto, bw_sync and bw_proto ----
-MOSQ_LIBS = $(shell pkg-config --libs libmosquitto)
-PROGS += $(BUILD)/bin/bawaba-hub $(BUILD)/bin/bawaba-devsim
-MANS += man/bawaba-hub.1
-
-HUB_OBJ := $(BUILD)/hub/hub.o $(BUILD)/hub/console.o $(BUILD)/hub/agent.o $(BUILD)/hub/guard.o
-
-$(BUILD)/bin/bawaba-hub: $(BUILD)/hub/bawaba-hub.o $(HUB_OBJ) $(LIB)
-	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $(BUILD)/hub/bawaba-hub.o $(HUB_OBJ) $(LIB) $(LDLIBS_BASE) $(MOSQ_LIBS)
-
-$(BUILD)/bin/bawaba-devsim: $(BUILD)/hub/bawaba-devsim.o $(LIB)
-	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $(BUILD)/hub/bawaba-devsim.o $(LIB) $(LDLIBS_BASE) $(MOSQ_LIBS)
-
-# bawaba-agentsim: a scripted agent console for the tests (hub/bawaba-agentsim.c)
-PROGS += $(BUILD)/bin/bawaba-agentsim
-$(BUILD)/bin/bawaba-agentsim: $(BUILD)/hub/bawaba-agentsim.o $(LIB)
-	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $(BUILD)/hub/bawaba-agentsim.o $(LIB) $(LDLIBS_BASE) $(MOSQ_LIBS)
-# ---- end bawaba-hub ----
-
-# ---- libhub.a: hub modules the unit tests exercise directly (hub/agent.c, hub/guard.c) ----
+# ---- libhub.a: the hub's modules other programs use (the CLI's site command, the console
+# layout check) and the unit tests exercise directly: the answers to agents' commands
+# (desk_cmds.c) and the guards on what devices state (guard.c). A program including their
+# headers adds $(HUB_INC) to its CFLAGS. ----
+HUB_INC := -Ihub
 HUB_LIB := $(BUILD)/hub/libhub.a
 TEST_LIBS += $(HUB_LIB)
-$(HUB_LIB): $(BUILD)/hub/agent.o $(BUILD)/hub/guard.o
+$(HUB_LIB): $(BUILD)/hub/desk_cmds.o $(BUILD)/hub/guard.o
 	rm -f $@
 	ar rcs $@ $^
 # ---- end libhub.a ----
+
+# ---- bawaba-hub: the hub daemon (bawaba-hub.c) and its engine: settings.c, devices.c,
+# ingest.c, notify.c, publish.c, loop.c, and desk_link.c, the agents' consoles' link ----
+MOSQ_LIBS = $(shell pkg-config --libs libmosquitto)
+PROGS += $(BUILD)/bin/bawaba-hub
+MANS += man/bawaba-hub.1
+
+HUB_OBJ := $(patsubst %,$(BUILD)/hub/%.o,settings devices ingest notify publish loop desk_link)
+
+$(BUILD)/bin/bawaba-hub: $(BUILD)/hub/bawaba-hub.o $(HUB_OBJ) $(HUB_LIB) $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $(BUILD)/hub/bawaba-hub.o $(HUB_OBJ) $(HUB_LIB) $(LIB) $(LDLIBS_BASE) $(MOSQ_LIBS)
+# ---- end bawaba-hub ----
 
 # ---- make fuzz: libFuzzer on what the hub decodes (hub/fuzz/fuzz_decoders.c, one build
 # per decoder), with the seed corpora in hub/fuzz/corpus/NAME, copied so the seeds in the

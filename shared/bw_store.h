@@ -313,4 +313,109 @@ int bw_store_notice_record(bw_store *s, const bw_notice *n, int *fresh, int *hel
 /* The cursor from `from` over every notification of device joined to it without a gap. */
 int bw_store_notice_cursor(bw_store *s, const char *device, int64_t from, int64_t *to, bw_err *e);
 
+/* ---- the hub's tables: devices, agents, notifications, receipt-code tries ----
+ * (shared/store/store_devices.c, store_agents.c, store_notes.c, store_guard.c) */
+
+/* PRAGMA data_version of this connection: it moves when another process commits to the
+ * file (the CLI enrolled a device, added an agent, edited holidays); -1 on error. */
+int bw_store_data_version(bw_store *s);
+
+/* A device as the hub's registry holds it (table devices). */
+typedef struct bw_device {
+	char id[BW_CODE_MAX + 1];
+	int num;                    /* the number its references carry */
+	char kind[16];              /* kiosk | gateway */
+	char site[BW_CODE_MAX + 1]; /* its reception site ("" = not set) */
+	int online;
+	int64_t last_seen;          /* the hub's time of its last heartbeat */
+	int64_t outbox;             /* requests waiting on it */
+	int signal, queue;          /* a gateway's signal and send queue; -1 = not said */
+	int has_skew;               /* clock_skew below holds a measure */
+	int64_t clock_skew;         /* its clock minus the hub's at its last live heartbeat, s */
+	int64_t dropped, throttled; /* messages the hub dropped: all, and over its budget */
+	int64_t stamped;            /* times it stated that the hub replaced by its own */
+} bw_device;
+
+/* The enrolled devices by site then id, of one site when site is not NULL; cb returns 0 to go
+ * on, anything else stops the walk and is returned (a walk may call the store again). */
+int bw_store_devices(bw_store *s, const char *site, int (*cb)(const bw_device *, void *),
+                     void *arg, bw_err *e);
+/* One device; BW_ENOTFOUND if not enrolled. */
+int bw_store_device_get(bw_store *s, const char *id, bw_device *out, bw_err *e);
+/* Enrols device id of a kind at a site with number want (0: the next free one), in the
+ * caller's transaction; enrolled already: keeps its number (BW_EEXIST if want asks for
+ * another). BW_EEXIST if the number is another device's, BW_ETOOBIG when none is left. */
+int bw_store_device_enroll(bw_store *s, const char *id, const char *kind, const char *site,
+                           int want, int64_t now, int *num, bw_err *e);
+/* Adds to a device's counters of messages dropped, dropped over its budget, and times
+ * it stated that the hub replaced. */
+int bw_store_device_count(bw_store *s, const char *id, long dropped, long throttled,
+                          long stamped, bw_err *e);
+/* Its clock against the hub's at its last live heartbeat (skew s, measured at `at`). */
+int bw_store_device_clock(bw_store *s, const char *id, int64_t skew, int64_t at, bw_err *e);
+/* A heartbeat: online with what it says (d->last_seen, outbox, signal, queue; -1 signal
+ * or queue: not said, stored as none) or offline, and how far it got in its notifications (cursor,
+ * which never goes back). *was_online gets the state before (-1 if unknown). */
+int bw_store_device_presence(bw_store *s, const char *id, const bw_device *d, int64_t cursor,
+                             int *was_online, bw_err *e);
+
+/* A reception agent (table agents). */
+typedef struct bw_agent {
+	char id[BW_CODE_MAX + 1];      /* "agent-amina", the broker user */
+	char name[128];
+	char site[BW_CODE_MAX + 1];
+	char admin[BW_CODE_MAX + 1];   /* "" = every administration of the site */
+	int active;
+} bw_agent;
+
+/* One agent; BW_ENOTFOUND if not registered. */
+int bw_store_agent_get(bw_store *s, const char *id, bw_agent *out, bw_err *e);
+/* The agents by site then id (only the active ones when active_only); cb as bw_store_devices. */
+int bw_store_agents(bw_store *s, int active_only, int (*cb)(const bw_agent *, void *), void *arg,
+                    bw_err *e);
+/* Registers an agent (with replace, registers or updates); an empty name is stored as
+ * the id without "agent-". BW_EEXIST if registered already and not replace. */
+int bw_store_agent_put(bw_store *s, const bw_agent *a, int replace, int64_t now, bw_err *e);
+
+/* A notification of an event to a device: the event, its request's reference, device,
+ * site and administration, and the request's deadline as held now with what it is
+ * computed from (rule, start, extension); prev: the device's previous notification (0:
+ * none). */
+typedef struct bw_note {
+	bw_event ev;
+	char ref[BW_REF_LEN + 1];
+	char device[BW_CODE_MAX + 1];   /* "" = a request made at the hub */
+	char site[BW_CODE_MAX + 1], admin[BW_CODE_MAX + 1];
+	char deadline[BW_DATE_LEN + 1];
+	char rule[32], from[BW_DATE_LEN + 1];
+	int extended;
+	int64_t prev;
+} bw_note;
+
+/* The id of the newest event (0: none). */
+int bw_store_last_event_id(bw_store *s, int64_t *id, bw_err *e);
+/* The time of the latest event of a request (0: none). */
+int bw_store_last_event_at(bw_store *s, const char *request_uid, int64_t *at, bw_err *e);
+/* The events after id `after` with their request (n->prev is 0), at most limit, in order;
+ * cb as bw_store_devices. */
+int bw_store_events_after(bw_store *s, int64_t after, int limit,
+                          int (*cb)(const bw_note *, void *), void *arg, bw_err *e);
+/* Records that event n->ev.id goes to device n->device (notify_log), chained to that
+ * device's previous one, whose id *prev gets. */
+int bw_store_note_add(bw_store *s, const bw_note *n, int64_t *prev, bw_err *e);
+/* The notifications recorded for device after event id `after`, at most limit, in
+ * order; cb as bw_store_devices. */
+int bw_store_notes(bw_store *s, const char *device, int64_t after, int limit,
+                   int (*cb)(const bw_note *, void *), void *arg, bw_err *e);
+
+/* Wrong receipt codes tried (table code_tries): through a device (device not NULL) or on
+ * a reference (ref not NULL), since a time. */
+int bw_store_code_tries(bw_store *s, const char *device, const char *ref, int64_t since, int *n,
+                        bw_err *e);
+/* Records a wrong code tried through device on ref at `at`, and forgets those at or
+ * before `forget`. */
+int bw_store_code_try_add(bw_store *s, const char *device, const char *ref, int64_t at,
+                          int64_t forget, bw_err *e);
+/* ---- end of the hub's tables ---- */
+
 #endif

@@ -15,15 +15,16 @@ $(UNIT_BIN): $(UNIT_OBJ) $(TEST_LIBS) $(LIB)
 
 tests: $(UNIT_BIN)
 
-# Check's START_TEST functions and the suite_* entry points need no prototypes.
-$(BUILD)/tests/%.o: CFLAGS += -Wno-missing-prototypes $(shell pkg-config --cflags check)
+# Check's START_TEST functions and the suite_* entry points need no prototypes; the hub's
+# library and the broker set-up are found by their -I paths.
+$(BUILD)/tests/%.o: CFLAGS += -Wno-missing-prototypes $(shell pkg-config --cflags check) $(HUB_INC) $(BROKER_INC)
 
 # the layout check (tests/layout): every kiosk and agent console screen state measured
 # with the real fonts by an offscreen renderer and held to ui_lint's rules
 LAYOUT_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(wildcard tests/layout/*.c))
 LAYOUT_BIN := $(BUILD)/tests/layout-check
 $(LAYOUT_OBJ): CFLAGS += $(shell pkg-config --cflags sdl2)
-$(LAYOUT_BIN): $(LAYOUT_OBJ) $(KIOSK_LIB) $(AGENT_LIB) $(BUILD)/hub/agent.o $(SDL_UI_LIB) $(UI_LIB) $(LIB)
-	$(CC) $(LDFLAGS) -o $@ $(LAYOUT_OBJ) $(KIOSK_LIB) $(AGENT_LIB) $(BUILD)/hub/agent.o $(SDL_UI_LIB) \
+$(LAYOUT_BIN): $(LAYOUT_OBJ) $(KIOSK_LIB) $(AGENT_LIB) $(BUILD)/hub/desk_cmds.o $(SDL_UI_LIB) $(UI_LIB) $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $(LAYOUT_OBJ) $(KIOSK_LIB) $(AGENT_LIB) $(BUILD)/hub/desk_cmds.o $(SDL_UI_LIB) \
 	  $(UI_LIB) $(LIB) $(LDLIBS_BASE) $(shell pkg-config --libs $(SDL_UI_PKGS) libqrencode)
 tests: $(LAYOUT_BIN)

@@ -1,6 +1,6 @@
 /* agent.c: the agent console's screen states for the layout check: the queue, a request
  * with a long timeline and text, every dialog, in Arabic, French and Tamazight, at each
- * size. The console's commands are answered by the hub's own agent code (hub/agent.c)
+ * size. The console's commands are answered by the hub's own agent code (hub/desk_cmds.c)
  * over a seeded store, as the hub would answer them over MQTT. */
 #include "layout.h"
 
@@ -12,7 +12,7 @@
 #include "bw_clock.h"
 #include "bw_i18n.h"
 #include "bw_uuid.h"
-#include "hub/agent.h"
+#include "desk_cmds.h"
 
 #define NOW 1795773600  /* Friday 2026-11-27 10:00 UTC */
 #define USER "agent-amina"

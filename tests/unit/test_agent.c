@@ -7,7 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../../hub/agent.h"
+#include "desk_cmds.h"
 #include "bw_store.h"
 #include "bw_uuid.h"
 

@@ -8,9 +8,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../../agent/console.h"
-#include "../../agent/model.h"
-#include "../../hub/agent.h"
+#include "agent/console.h"
+#include "agent/model.h"
+#include "desk_cmds.h"
 #include "bw_agentproto.h"
 #include "bw_store.h"
 #include "bw_uuid.h"

@@ -8,7 +8,7 @@
 #include <unistd.h>
 
 #include "bw_store.h"
-#include "hub/guard.h"
+#include "guard.h"
 
 #define NOW 1800000000   /* 2027-01-15 */
 
@@ -63,23 +63,23 @@ START_TEST(code_tries_sliding_windows)
 	guard_codes g = { .device_max = 5, .device_window = 3600, .request_max = 3, .request_window = 86400 };
 	/* 3 wrong codes on one reference close it for a day, through any device */
 	for (int i = 0; i < 3; i++) {
-		ck_assert_int_eq(guard_code_allowed(db, &g, "k1", "000100000011", NOW + i, why, sizeof why), 1);
-		ck_assert_int_eq(guard_code_wrong(db, &g, "k1", "000100000011", NOW + i), BW_OK);
+		ck_assert_int_eq(guard_code_allowed(st, &g, "k1", "000100000011", NOW + i, why, sizeof why), 1);
+		ck_assert_int_eq(guard_code_wrong(st, &g, "k1", "000100000011", NOW + i, NULL), BW_OK);
 	}
-	ck_assert_int_eq(guard_code_allowed(db, &g, "k2", "000100000011", NOW + 10, why, sizeof why), 0);
+	ck_assert_int_eq(guard_code_allowed(st, &g, "k2", "000100000011", NOW + 10, why, sizeof why), 0);
 	ck_assert_str_eq(why, "3 wrong receipt codes for this reference in 24 hours");
-	ck_assert_int_eq(guard_code_allowed(db, &g, "k2", "000100000011", NOW + 86400 + 2, NULL, 0), 1);
+	ck_assert_int_eq(guard_code_allowed(st, &g, "k2", "000100000011", NOW + 86400 + 2, NULL, 0), 1);
 	/* 5 wrong codes through one device close it for an hour, on any reference */
-	ck_assert_int_eq(guard_code_wrong(db, &g, "k1", "000100000022", NOW + 20), BW_OK);
-	ck_assert_int_eq(guard_code_wrong(db, &g, "k1", "000100000033", NOW + 30), BW_OK);
-	ck_assert_int_eq(guard_code_allowed(db, &g, "k1", "000100000044", NOW + 40, why, sizeof why), 0);
+	ck_assert_int_eq(guard_code_wrong(st, &g, "k1", "000100000022", NOW + 20, NULL), BW_OK);
+	ck_assert_int_eq(guard_code_wrong(st, &g, "k1", "000100000033", NOW + 30, NULL), BW_OK);
+	ck_assert_int_eq(guard_code_allowed(st, &g, "k1", "000100000044", NOW + 40, why, sizeof why), 0);
 	ck_assert_str_eq(why, "5 wrong receipt codes through this device in 60 minutes");
-	ck_assert_int_eq(guard_code_allowed(db, &g, "k2", "000100000044", NOW + 40, NULL, 0), 1);
+	ck_assert_int_eq(guard_code_allowed(st, &g, "k2", "000100000044", NOW + 40, NULL, 0), 1);
 	/* sliding: an hour after the first tries, those have left the window */
-	ck_assert_int_eq(guard_code_allowed(db, &g, "k1", "000100000044", NOW + 3599, NULL, 0), 0);
-	ck_assert_int_eq(guard_code_allowed(db, &g, "k1", "000100000044", NOW + 3602, NULL, 0), 1);
+	ck_assert_int_eq(guard_code_allowed(st, &g, "k1", "000100000044", NOW + 3599, NULL, 0), 0);
+	ck_assert_int_eq(guard_code_allowed(st, &g, "k1", "000100000044", NOW + 3602, NULL, 0), 1);
 	/* rows older than both windows go as new ones come */
-	ck_assert_int_eq(guard_code_wrong(db, &g, "k9", "000900000011", NOW + 2 * 86400), BW_OK);
+	ck_assert_int_eq(guard_code_wrong(st, &g, "k9", "000900000011", NOW + 2 * 86400, NULL), BW_OK);
 	sqlite3_stmt *q;
 	sqlite3_prepare_v2(db, "SELECT count(*) FROM code_tries", -1, &q, NULL);
 	ck_assert_int_eq(sqlite3_step(q), SQLITE_ROW);
@@ -89,10 +89,10 @@ START_TEST(code_tries_sliding_windows)
 	/* kept across a restart: a new connection sees the same rows */
 	ck_assert_int_eq(bw_store_open(&st, path, 0, NULL), BW_OK);
 	for (int i = 0; i < 3; i++)
-		guard_code_wrong(bw_store_db(st), &g, "k3", "000300000011", NOW + 2 * 86400 + i);
+		guard_code_wrong(st, &g, "k3", "000300000011", NOW + 2 * 86400 + i, NULL);
 	bw_store_close(st);
 	ck_assert_int_eq(bw_store_open(&st, path, 0, NULL), BW_OK);
-	ck_assert_int_eq(guard_code_allowed(bw_store_db(st), &g, "k4", "000300000011", NOW + 2 * 86400 + 5, NULL, 0), 0);
+	ck_assert_int_eq(guard_code_allowed(st, &g, "k4", "000300000011", NOW + 2 * 86400 + 5, NULL, 0), 0);
 	bw_store_close(st);
 	unlink(path);
 	char side[64];

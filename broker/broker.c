@@ -305,18 +305,17 @@ static int check_readable(const char *what, const char *p, bw_err *e)
 	return BW_OK;
 }
 
-int bw_broker_write_config(const char *dir, const bw_broker_settings *s, int *port_out,
-	bw_err *e)
+/* What the settings say before anything is written: a port in range, TLS all or nothing
+ * with readable files, a numeric bind address. *tls gets 3 (TLS) or 0. */
+static int check_settings(const bw_broker_settings *s, int *tls, bw_err *e)
 {
-	char abs[PATH_MAX], path[BW_BROKER_PATH_MAX];
-	int rc, port = s->port;
-
+	int rc;
 	if (s->port < 0 || s->port > 65535)
 		return bw_fail(e, BW_EINVAL, "port: %d is out of range (1-65535, or 0 for a free one)", s->port);
-	int tls = tls_count(s);
-	if (tls != 0 && tls != 3)
+	*tls = tls_count(s);
+	if (*tls != 0 && *tls != 3)
 		return bw_fail(e, BW_EINVAL, "tls: give all three of cafile, certfile and keyfile, or none");
-	if (tls == 3 && ((rc = check_readable("tls-cafile", s->cafile, e)) ||
+	if (*tls == 3 && ((rc = check_readable("tls-cafile", s->cafile, e)) ||
 			(rc = check_readable("tls-certfile", s->certfile, e)) ||
 			(rc = check_readable("tls-keyfile", s->keyfile, e))))
 		return rc;
@@ -324,28 +323,17 @@ int bw_broker_write_config(const char *dir, const bw_broker_settings *s, int *po
 		return rc;
 	struct sockaddr_storage ss;
 	socklen_t len;
-	if ((rc = numeric_addr(s->bind, 0, &ss, &len, e)))
-		return rc;
-	if ((rc = path_ok("directory", dir, e)) || (rc = mkdir_p1(dir, e)))
-		return rc;
-	if (!realpath(dir, abs))
-		return bw_fail(e, BW_EIO, "%s: %s", dir, strerror(errno));
-	if ((rc = path_ok("directory", abs, e)))
-		return rc;
-	if ((rc = bw_broker__path_join(path, sizeof path, abs, "data", e)) || (rc = mkdir_p1(path, e)) ||
-			(rc = bw_broker__path_join(path, sizeof path, abs, "devices", e)) || (rc = mkdir_p1(path, e)))
-		return rc;
-	if (port == 0 && (rc = bw_broker_free_port(s->bind, &port, e)))
-		return rc;
-	char plugin[BW_BROKER_PATH_MAX];
-	if ((rc = dynsec_plugin(plugin, sizeof plugin, e)))
-		return rc;
+	return numeric_addr(s->bind, 0, &ss, &len, e);
+}
 
+/* The text of mosquitto.conf for directory abs (caller frees); NULL when out of memory. */
+static char *config_text(const bw_broker_settings *s, int port, int tls, const char *abs,
+                         const char *plugin, size_t *tlen)
+{
 	char *text = NULL;
-	size_t tlen = 0;
-	FILE *f = open_memstream(&text, &tlen);
+	FILE *f = open_memstream(&text, tlen);
 	if (!f)
-		return bw_fail(e, BW_ENOMEM, "config: open_memstream failed");
+		return NULL;
 	fprintf(f, "# mosquitto.conf: bawaba's site broker, written by bawaba-broker init.\n"
 		"# The listener line is read back by bawaba-broker (port, register).\n"
 		"per_listener_settings false\n"
@@ -390,8 +378,37 @@ int bw_broker_write_config(const char *dir, const bw_broker_settings *s, int *po
 		fprintf(f, "user root\n");
 	if (fclose(f) != 0) {
 		free(text);
-		return bw_fail(e, BW_ENOMEM, "config: cannot build text");
+		return NULL;
 	}
+	return text;
+}
+
+int bw_broker_write_config(const char *dir, const bw_broker_settings *s, int *port_out,
+	bw_err *e)
+{
+	char abs[PATH_MAX], path[BW_BROKER_PATH_MAX];
+	int rc, port = s->port, tls = 0;
+
+	if ((rc = check_settings(s, &tls, e)))
+		return rc;
+	if ((rc = path_ok("directory", dir, e)) || (rc = mkdir_p1(dir, e)))
+		return rc;
+	if (!realpath(dir, abs))
+		return bw_fail(e, BW_EIO, "%s: %s", dir, strerror(errno));
+	if ((rc = path_ok("directory", abs, e)))
+		return rc;
+	if ((rc = bw_broker__path_join(path, sizeof path, abs, "data", e)) || (rc = mkdir_p1(path, e)) ||
+			(rc = bw_broker__path_join(path, sizeof path, abs, "devices", e)) || (rc = mkdir_p1(path, e)))
+		return rc;
+	if (port == 0 && (rc = bw_broker_free_port(s->bind, &port, e)))
+		return rc;
+	char plugin[BW_BROKER_PATH_MAX];
+	if ((rc = dynsec_plugin(plugin, sizeof plugin, e)))
+		return rc;
+	size_t tlen = 0;
+	char *text = config_text(s, port, tls, abs, plugin, &tlen);
+	if (!text)
+		return bw_fail(e, BW_ENOMEM, "config: cannot build text");
 	rc = bw_broker__path_join(path, sizeof path, abs, "mosquitto.conf", e);
 	if (rc == BW_OK)
 		rc = bw_broker__write_atomic(path, text, tlen, 0600, e);

@@ -166,6 +166,50 @@ static int64_t now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* The agent's MQTT client, connecting (clean session): NULL with the reason written. */
+static struct mosquitto *connect_agent(struct sim *s, const bw_sync_settings *set)
+{
+	mosquitto_lib_init();
+	struct mosquitto *m = mosquitto_new(set->broker.username, true, s);
+	if (!m)
+		return NULL;
+	mosquitto_int_option(m, MOSQ_OPT_PROTOCOL_VERSION, MQTT_PROTOCOL_V5);
+	mosquitto_int_option(m, MOSQ_OPT_TCP_NODELAY, 1);
+	mosquitto_username_pw_set(m, set->broker.username, set->broker.password);
+	mosquitto_connect_v5_callback_set(m, on_connect);
+	mosquitto_subscribe_v5_callback_set(m, on_subscribe);
+	mosquitto_message_v5_callback_set(m, on_message);
+	mosquitto_publish_v5_callback_set(m, on_publish);
+	int rc = mosquitto_connect_bind_v5(m, set->broker.host, set->broker.port, 30, NULL, NULL);
+	if (rc != MOSQ_ERR_SUCCESS) {
+		fprintf(stderr, "bawaba-agentsim: connect: %s\n", mosquitto_strerror(rc));
+		mosquitto_destroy(m);
+		return NULL;
+	}
+	return m;
+}
+
+/* Reads what stdin has into line[size] (*have bytes kept between calls) and sends each
+ * whole line; 1 at the end of input. read(), not stdio: poll() cannot see lines waiting
+ * in a FILE buffer. */
+static int read_commands(struct mosquitto *m, struct sim *s, char *line, size_t size, size_t *have)
+{
+	ssize_t k = read(0, line + *have, size - 1 - *have);
+	if (k <= 0)
+		return 1;
+	*have += (size_t)k;
+	char *nl;
+	while ((nl = memchr(line, '\n', *have))) {
+		*nl = '\0';
+		send_line(m, s, line);
+		*have -= (size_t)(nl + 1 - line);
+		memmove(line, nl + 1, *have);
+	}
+	if (*have == size - 1)
+		*have = 0;   /* a line too long for any command: dropped */
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	bw_files_private();  /* before anything is created: personal data stays 0600 */
@@ -202,22 +246,9 @@ int main(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	mosquitto_lib_init();
-	struct mosquitto *m = mosquitto_new(set.broker.username, true, &s);
+	struct mosquitto *m = connect_agent(&s, &set);
 	if (!m)
 		return 1;
-	mosquitto_int_option(m, MOSQ_OPT_PROTOCOL_VERSION, MQTT_PROTOCOL_V5);
-	mosquitto_int_option(m, MOSQ_OPT_TCP_NODELAY, 1);
-	mosquitto_username_pw_set(m, set.broker.username, set.broker.password);
-	mosquitto_connect_v5_callback_set(m, on_connect);
-	mosquitto_subscribe_v5_callback_set(m, on_subscribe);
-	mosquitto_message_v5_callback_set(m, on_message);
-	mosquitto_publish_v5_callback_set(m, on_publish);
-	int rc = mosquitto_connect_bind_v5(m, set.broker.host, set.broker.port, 30, NULL, NULL);
-	if (rc != MOSQ_ERR_SUCCESS) {
-		fprintf(stderr, "bawaba-agentsim: connect: %s\n", mosquitto_strerror(rc));
-		return 1;
-	}
 	int64_t end = now_ms() + (int64_t)(wait_s * 1000), eof_at = 0;
 	char line[70000];
 	size_t have = 0;
@@ -235,24 +266,9 @@ int main(int argc, char **argv)
 			fprintf(stderr, "bawaba-agentsim: connection lost\n");
 			break;
 		}
-		if (n > 0 && s.ready && !eof_at && (p[1].revents & (POLLIN | POLLHUP))) {
-			/* read(), not stdio: poll() cannot see lines waiting in a FILE buffer */
-			ssize_t k = read(0, line + have, sizeof line - 1 - have);
-			if (k <= 0) {
-				eof_at = now_ms() + 1000;
-			} else {
-				have += (size_t)k;
-				char *nl;
-				while ((nl = memchr(line, '\n', have))) {
-					*nl = '\0';
-					send_line(m, &s, line);
-					have -= (size_t)(nl + 1 - line);
-					memmove(line, nl + 1, have);
-				}
-				if (have == sizeof line - 1)
-					have = 0;   /* a line too long for any command: dropped */
-			}
-		}
+		if (n > 0 && s.ready && !eof_at && (p[1].revents & (POLLIN | POLLHUP)) &&
+		    read_commands(m, &s, line, sizeof line, &have))
+			eof_at = now_ms() + 1000;
 		if (mosquitto_want_write(m))
 			mosquitto_loop_write(m, 1);
 		mosquitto_loop_misc(m);

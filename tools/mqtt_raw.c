@@ -1,7 +1,9 @@
 /* mqtt_raw.c: the reference for bench/sync.sh: the rate at which one libmosquitto
  * subscriber receives QoS 1 messages of a given size from a given number of publishers
  * through the site broker, with nothing else done per message. One thread, one poll loop
- * over every client, as bawaba's daemons run. */
+ * over every client, as bawaba's daemons run. The messages go on the devices' up/req
+ * topics, the only ones besides evt, query and presence the broker lets a device publish
+ * on (broker_users.c); no hub runs while the reference is measured. */
 #include <errno.h>
 #include <mosquitto.h>
 #include <mqtt_protocol.h>
@@ -42,7 +44,7 @@ static void on_connect(struct mosquitto *m, void *arg, int rc, int flags, const 
 	if (c->topic[0])
 		c->ready = 1;
 	else
-		mosquitto_subscribe_v5(m, NULL, BW_PROTO_ROOT "/dev/+/up/bench", 1, 0, NULL);
+		mosquitto_subscribe_v5(m, NULL, BW_PROTO_ROOT "/dev/+/up/req", 1, 0, NULL);
 }
 
 static void on_subscribe(struct mosquitto *m, void *arg, int mid, int n, const int *q, const mosquitto_property *p)
@@ -123,7 +125,7 @@ int main(int argc, char **argv)
 {
 	if (argc < 5) {
 		fprintf(stderr, "usage: mqtt_raw BROKERDIR SIZE COUNT ID...\n"
-			"ID... publish COUNT QoS 1 messages of SIZE bytes each on bawaba/v1/dev/ID/up/bench;\n"
+			"ID... publish COUNT QoS 1 messages of SIZE bytes each on bawaba/v1/dev/ID/up/req;\n"
 			"user hub receives them; prints the rate (\"rate R\" on the last line).\n");
 		return 2;
 	}
@@ -140,7 +142,7 @@ int main(int argc, char **argv)
 	connect_as(&c[0], conf);
 	for (int i = 1; i <= npub; i++) {
 		snprintf(conf, sizeof conf, "%s/devices/%s.conf", dir, argv[3 + i]);
-		snprintf(c[i].topic, sizeof c[i].topic, BW_PROTO_ROOT "/dev/%s/up/bench", argv[3 + i]);
+		snprintf(c[i].topic, sizeof c[i].topic, BW_PROTO_ROOT "/dev/%s/up/req", argv[3 + i]);
 		connect_as(&c[i], conf);
 	}
 	double t_wait = now_s();

@@ -1,4 +1,4 @@
-/* agent.h: the hub's side of the agent console: who an agent is, what they may see, and
+/* desk_cmds.h: the hub's side of the agent console: who an agent is, what they may see, and
  * the answer to each of their commands (bw_agentproto.h), computed from the store. */
 #ifndef HUB_AGENT_H
 #define HUB_AGENT_H
@@ -7,13 +7,9 @@
 
 #include "bw_store.h"
 
-typedef struct hub_agent {
-	char id[BW_CODE_MAX + 1];      /* "agent-amina", the broker user */
-	char name[128];
-	char site[BW_CODE_MAX + 1];
-	char admin[BW_CODE_MAX + 1];   /* "" = every administration of the site */
-	int active;
-} hub_agent;
+/* an agent as the store holds it: id ("agent-amina", the broker user), name, site,
+ * admin ("" = every administration of the site), active */
+typedef bw_agent hub_agent;
 
 /* Loads the agent with this broker user name. BW_ENOTFOUND if not registered. */
 int hub_agent_lookup(bw_store *s, const char *id, hub_agent *out, bw_err *e);
@@ -39,5 +35,9 @@ int hub_agent_handle(bw_store *s, const char *user, const char *json, size_t len
  * channel, administration, category, site, device, dates, flags, phone, the start of the
  * text. Personal data: for agents only. */
 char *hub_agent_row(const bw_request *r, const char *today);
+
+/* A device as agents see it, JSON (caller decrefs): id, kind, online, last_seen, outbox,
+ * and what it said of its signal, send queue and clock. NULL if it cannot be encoded. */
+struct json_t *hub_agent_device(const bw_device *d);
 
 #endif

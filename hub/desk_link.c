@@ -1,18 +1,17 @@
-/* console.c: the hub's side of the agents' consoles over MQTT: topic and identity checks,
- * request/response plumbing around agent.c, and the live queue and presence pushes to the
+/* desk_link.c: the hub's side of the agents' consoles over MQTT: topic and identity checks,
+ * request/response plumbing around desk_cmds.c, and the live queue and presence pushes to the
  * agents whose scope holds what changed. */
 #include "bw_clock.h"
-#include "console.h"
+#include "desk_link.h"
 
 #include <jansson.h>
 #include <mqtt_protocol.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#include "agent.h"
+#include "desk_cmds.h"
 #include "bw_agentproto.h"
 #include "bw_calendar.h"
 #include "bw_proto.h"
@@ -47,34 +46,36 @@ void hub_console_free(hub_console *c)
 	free(c);
 }
 
+/* The agents being reread. */
+struct agents {
+	hub_agent *a;
+	size_t n, cap;
+};
+
+static int agent_one(const bw_agent *in, void *arg)
+{
+	struct agents *r = arg;
+	if (r->n == r->cap)
+		r->a = bw_xrealloc(r->a, (r->cap *= 2) * sizeof *r->a);
+	r->a[r->n++] = *in;
+	return BW_OK;
+}
+
 void hub_console_reload(hub_console *c)
 {
-	sqlite3 *db = bw_store_db(c->st);
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(db, "SELECT id, name, site, admin FROM agents WHERE active = 1 ORDER BY id",
-			       -1, &st, NULL) != SQLITE_OK) {
-		log_error(c->log, "agents: %s", sqlite3_errmsg(db));
+	struct agents r = { NULL, 0, 8 };
+	bw_err e;
+	r.a = bw_xcalloc(r.cap, sizeof *r.a);
+	if (bw_store_agents(c->st, 1, agent_one, &r, &e)) {
+		log_error(c->log, "%s", e.msg);
+		free(r.a);
 		return;
 	}
-	size_t cap = 8, n = 0;
-	hub_agent *a = bw_xcalloc(cap, sizeof *a);
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		if (n == cap)
-			a = bw_xrealloc(a, (cap *= 2) * sizeof *a);
-		memset(&a[n], 0, sizeof a[n]);
-		bw_strlcpy(a[n].id, (const char *)sqlite3_column_text(st, 0), sizeof a[n].id);
-		bw_strlcpy(a[n].name, (const char *)sqlite3_column_text(st, 1), sizeof a[n].name);
-		bw_strlcpy(a[n].site, (const char *)sqlite3_column_text(st, 2), sizeof a[n].site);
-		bw_strlcpy(a[n].admin, (const char *)sqlite3_column_text(st, 3), sizeof a[n].admin);
-		a[n].active = 1;
-		n++;
-	}
-	sqlite3_finalize(st);
-	if (n != c->nagents)
-		log_info(c->log, "%zu active agent%s", n, n == 1 ? "" : "s");
+	if (r.n != c->nagents)
+		log_info(c->log, "%zu active agent%s", r.n, r.n == 1 ? "" : "s");
 	free(c->agents);
-	c->agents = a;
-	c->nagents = n;
+	c->agents = r.a;
+	c->nagents = r.n;
 }
 
 size_t hub_console_agents(hub_console *c)
@@ -200,40 +201,27 @@ out:
 
 int hub_console_device(hub_console *c, const char *id)
 {
-	sqlite3 *db = bw_store_db(c->st);
-	sqlite3_stmt *st;
+	bw_device d;
+	bw_err e;
 	int n = 0;
 	if (!c->nagents)
 		return 0;
-	if (sqlite3_prepare_v2(db, "SELECT id, kind, site, online, last_seen, outbox_depth, signal, send_queue, "
-			       "clock_skew FROM devices WHERE id = ?1", -1, &st, NULL) != SQLITE_OK) {
-		log_error(c->log, "devices: %s", sqlite3_errmsg(db));
+	if (bw_store_device_get(c->st, id, &d, &e)) {
+		if (e.code != BW_ENOTFOUND)
+			log_error(c->log, "%s", e.msg);
 		return 0;
 	}
-	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		const char *site = (const char *)sqlite3_column_text(st, 2);
-		json_t *o = json_pack("{s:i, s:s, s:s, s:s, s:b, s:I, s:I}", "v", 1, "type", "device",
-				      "id", sqlite3_column_text(st, 0), "kind", sqlite3_column_text(st, 1),
-				      "online", sqlite3_column_int(st, 3),
-				      "last_seen", (json_int_t)sqlite3_column_int64(st, 4),
-				      "outbox", (json_int_t)sqlite3_column_int64(st, 5));
-		if (o && sqlite3_column_type(st, 6) != SQLITE_NULL)
-			json_object_set_new(o, "signal", json_integer(sqlite3_column_int(st, 6)));
-		if (o && sqlite3_column_type(st, 7) != SQLITE_NULL)
-			json_object_set_new(o, "queue", json_integer(sqlite3_column_int(st, 7)));
-		/* the device's clock minus the hub's at its last heartbeat (issue 11) */
-		if (o && sqlite3_column_type(st, 8) != SQLITE_NULL)
-			json_object_set_new(o, "clock_skew", json_integer(sqlite3_column_int64(st, 8)));
-		char *msg = o ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
-		json_decref(o);
-		for (size_t i = 0; msg && i < c->nagents; i++)
-			if (strcmp(c->agents[i].site, site) == 0) {
-				push(c, &c->agents[i], "devices", msg);
-				n++;
-			}
-		free(msg);
-	}
-	sqlite3_finalize(st);
+	json_t *o = json_pack("{s:i, s:s}", "v", 1, "type", "device"), *dev = hub_agent_device(&d);
+	if (o && dev)
+		json_object_update(o, dev);
+	char *msg = o && dev ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+	json_decref(o);
+	json_decref(dev);
+	for (size_t i = 0; msg && i < c->nagents; i++)
+		if (strcmp(c->agents[i].site, d.site) == 0) {
+			push(c, &c->agents[i], "devices", msg);
+			n++;
+		}
+	free(msg);
 	return n;
 }

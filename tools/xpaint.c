@@ -50,6 +50,36 @@ static long differ(const uint32_t *a, const uint32_t *b, long n)
 	return d;
 }
 
+/* An image of the whole root window in shared memory, on a root cleared to black: a
+ * known start (what a program drew before, left on a root with no background, would
+ * look like a frame already there). */
+static XImage *root_image(Display *d, XShmSegmentInfo *si)
+{
+	int scr = DefaultScreen(d), w = DisplayWidth(d, scr), h = DisplayHeight(d, scr);
+	Window root = RootWindow(d, scr);
+	XImage *img = XShmCreateImage(d, DefaultVisual(d, scr), (unsigned)DefaultDepth(d, scr), ZPixmap, NULL, si,
+				      (unsigned)w, (unsigned)h);
+	si->shmid = shmget(IPC_PRIVATE, (size_t)img->bytes_per_line * (size_t)h, IPC_CREAT | 0600);
+	si->shmaddr = img->data = shmat(si->shmid, NULL, 0);
+	si->readOnly = False;
+	XShmAttach(d, si);
+	XSetWindowBackground(d, root, BlackPixel(d, scr));
+	XClearWindow(d, root);
+	XSync(d, False);
+	shmctl(si->shmid, IPC_RMID, NULL);  /* gone with the last detach */
+	return img;
+}
+
+/* The first screen that is the final one, give or take a caret or a fade. */
+static int first_final(const shot *shots, int nshots, long n)
+{
+	const uint32_t *fin = shots[nshots - 1].px;
+	for (int k = 1; k < nshots; k++)
+		if (differ(shots[k].px, fin, n) * 200 <= n)
+			return k;
+	return nshots - 1;
+}
+
 int main(int argc, char **argv)
 {
 	int settle = 1500, timeout = 20000, i = 1;
@@ -72,18 +102,7 @@ int main(int argc, char **argv)
 	int scr = DefaultScreen(d), w = DisplayWidth(d, scr), h = DisplayHeight(d, scr);
 	Window root = RootWindow(d, scr);
 	XShmSegmentInfo si;
-	XImage *img = XShmCreateImage(d, DefaultVisual(d, scr), (unsigned)DefaultDepth(d, scr), ZPixmap, NULL, &si,
-				      (unsigned)w, (unsigned)h);
-	si.shmid = shmget(IPC_PRIVATE, (size_t)img->bytes_per_line * (size_t)h, IPC_CREAT | 0600);
-	si.shmaddr = img->data = shmat(si.shmid, NULL, 0);
-	si.readOnly = False;
-	XShmAttach(d, &si);
-	/* a known start: what a program drew before, left on a root with no background,
-	 * would look like a frame already there */
-	XSetWindowBackground(d, root, BlackPixel(d, scr));
-	XClearWindow(d, root);
-	XSync(d, False);
-	shmctl(si.shmid, IPC_RMID, NULL);  /* gone with the last detach */
+	XImage *img = root_image(d, &si);
 
 	int sw = w / STEP, sh = h / STEP;
 	long n = (long)sw * sh;
@@ -126,14 +145,7 @@ int main(int argc, char **argv)
 		printf("first_frame_ms none\n");
 		return 1;
 	}
-	/* the first screen that is the final one, give or take a caret or a fade */
-	const uint32_t *fin = shots[nshots - 1].px;
-	int first = nshots - 1;
-	for (int k = 1; k < nshots; k++)
-		if (differ(shots[k].px, fin, n) * 200 <= n) {
-			first = k;
-			break;
-		}
+	int first = first_final(shots, nshots, n);
 	printf("first_frame_ms %.1f\nchanges %d\n", shots[first].at_ms, nshots - 1);
 	fflush(stdout);
 	XShmDetach(d, &si);

@@ -1,10 +1,9 @@
-/* agent.c: the hub's answers to agents' commands: identity and scope checks first, then
+/* desk_cmds.c: the hub's answers to agents' commands: identity and scope checks first, then
  * the store does the work (the lifecycle and deadline rules live there, not here). */
 #include "bw_clock.h"
-#include "agent.h"
+#include "desk_cmds.h"
 
 #include <jansson.h>
-#include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,67 +13,18 @@
 
 int hub_agent_lookup(bw_store *s, const char *id, hub_agent *out, bw_err *e)
 {
-	sqlite3_stmt *st;
-	int rc;
-	if (sqlite3_prepare_v2(bw_store_db(s), "SELECT id, name, site, admin, active FROM agents WHERE id = ?1",
-			       -1, &st, NULL) != SQLITE_OK)
-		return bw_fail(e, BW_EDB, "agents: %s", sqlite3_errmsg(bw_store_db(s)));
-	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		bw_strlcpy(out->id, (const char *)sqlite3_column_text(st, 0), sizeof out->id);
-		bw_strlcpy(out->name, (const char *)sqlite3_column_text(st, 1), sizeof out->name);
-		bw_strlcpy(out->site, (const char *)sqlite3_column_text(st, 2), sizeof out->site);
-		bw_strlcpy(out->admin, (const char *)sqlite3_column_text(st, 3), sizeof out->admin);
-		out->active = sqlite3_column_int(st, 4);
-		rc = BW_OK;
-	} else {
-		rc = rc == SQLITE_DONE ? bw_fail(e, BW_ENOTFOUND, "agent %.40s: not registered", id)
-		                       : bw_fail(e, BW_EDB, "agents: %s", sqlite3_errmsg(bw_store_db(s)));
-	}
-	sqlite3_finalize(st);
-	return rc;
-}
-
-static int site_exists(bw_store *s, const char *site)
-{
-	sqlite3_stmt *st;
-	int ok = 0;
-	if (sqlite3_prepare_v2(bw_store_db(s), "SELECT 1 FROM sites WHERE code = ?1", -1, &st, NULL) == SQLITE_OK) {
-		sqlite3_bind_text(st, 1, site, -1, SQLITE_STATIC);
-		ok = sqlite3_step(st) == SQLITE_ROW;
-		sqlite3_finalize(st);
-	}
-	return ok;
+	return bw_store_agent_get(s, id, out, e);
 }
 
 int hub_agent_add(bw_store *s, const hub_agent *a, int replace, int64_t now, bw_err *e)
 {
-	sqlite3_stmt *st;
-	int rc = BW_OK;
 	if (strncmp(a->id, "agent-", 6) != 0 || strlen(a->id) < 7)
 		return bw_fail(e, BW_EINVAL, "agent id \"%.40s\": must start with agent-", a->id);
-	if (!site_exists(s, a->site))
+	if (bw_store_site_get(s, a->site, NULL, NULL) != BW_OK)
 		return bw_fail(e, BW_EINVAL, "site \"%.40s\": not in the catalogue", a->site);
 	if (a->admin[0] && bw_store_admin_get(s, a->admin, NULL, NULL) != BW_OK)
 		return bw_fail(e, BW_EINVAL, "admin \"%.40s\": not in the catalogue", a->admin);
-	if (sqlite3_prepare_v2(bw_store_db(s), replace
-			       ? "INSERT OR REPLACE INTO agents (id, name, site, admin, active, created_at) VALUES (?1,?2,?3,?4,?5,?6)"
-			       : "INSERT INTO agents (id, name, site, admin, active, created_at) VALUES (?1,?2,?3,?4,?5,?6)",
-			       -1, &st, NULL) != SQLITE_OK)
-		return bw_fail(e, BW_EDB, "agents: %s", sqlite3_errmsg(bw_store_db(s)));
-	sqlite3_bind_text(st, 1, a->id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, a->name[0] ? a->name : a->id + 6, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, a->site, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, a->admin, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 5, a->active);
-	sqlite3_bind_int64(st, 6, now);
-	int step = sqlite3_step(st);
-	if (step == SQLITE_CONSTRAINT_PRIMARYKEY || step == SQLITE_CONSTRAINT)
-		rc = bw_fail(e, BW_EEXIST, "agent %s: already registered", a->id);
-	else if (step != SQLITE_DONE)
-		rc = bw_fail(e, BW_EDB, "agents: %s", sqlite3_errmsg(bw_store_db(s)));
-	sqlite3_finalize(st);
-	return rc;
+	return bw_store_agent_put(s, a, replace, now, e);
 }
 
 int hub_agent_in_scope(const hub_agent *a, const bw_request *r)
@@ -347,30 +297,34 @@ static json_t *do_file(bw_store *s, const hub_agent *a, bw_agent_cmd *c, int64_t
 	return o;
 }
 
+json_t *hub_agent_device(const bw_device *d)
+{
+	json_t *o = json_pack("{s:s, s:s, s:b, s:I, s:I}", "id", d->id, "kind", d->kind,
+			      "online", d->online, "last_seen", (json_int_t)d->last_seen,
+			      "outbox", (json_int_t)d->outbox);
+	if (o && d->signal >= 0)
+		json_object_set_new(o, "signal", json_integer(d->signal));
+	if (o && d->queue >= 0)
+		json_object_set_new(o, "queue", json_integer(d->queue));
+	/* the device's clock minus the hub's at its last heartbeat (issue 11) */
+	if (o && d->has_skew)
+		json_object_set_new(o, "clock_skew", json_integer(d->clock_skew));
+	return o;
+}
+
+static int device_one(const bw_device *d, void *arg)
+{
+	json_array_append_new(arg, hub_agent_device(d));
+	return BW_OK;
+}
+
 static json_t *do_devices(bw_store *s, const hub_agent *a, bw_err *e)
 {
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(bw_store_db(s), "SELECT id, kind, online, last_seen, outbox_depth, signal, send_queue, "
-			       "clock_skew FROM devices WHERE site = ?1 ORDER BY id", -1, &st, NULL) != SQLITE_OK) {
-		bw_fail(e, BW_EDB, "devices: %s", sqlite3_errmsg(bw_store_db(s)));
+	json_t *arr = json_array();
+	if (bw_store_devices(s, a->site, device_one, arr, e)) {
+		json_decref(arr);
 		return NULL;
 	}
-	sqlite3_bind_text(st, 1, a->site, -1, SQLITE_STATIC);
-	json_t *arr = json_array();
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		json_t *d = json_pack("{s:s, s:s, s:b, s:I, s:I}", "id", sqlite3_column_text(st, 0),
-				      "kind", sqlite3_column_text(st, 1), "online", sqlite3_column_int(st, 2),
-				      "last_seen", (json_int_t)sqlite3_column_int64(st, 3),
-				      "outbox", (json_int_t)sqlite3_column_int64(st, 4));
-		if (sqlite3_column_type(st, 5) != SQLITE_NULL)
-			json_object_set_new(d, "signal", json_integer(sqlite3_column_int(st, 5)));
-		if (sqlite3_column_type(st, 6) != SQLITE_NULL)
-			json_object_set_new(d, "queue", json_integer(sqlite3_column_int(st, 6)));
-		if (sqlite3_column_type(st, 7) != SQLITE_NULL)
-			json_object_set_new(d, "clock_skew", json_integer(sqlite3_column_int64(st, 7)));
-		json_array_append_new(arr, d);
-	}
-	sqlite3_finalize(st);
 	json_t *o = result("devices", 1);
 	json_object_set_new(o, "devices", arr);
 	return o;

@@ -1,8 +1,8 @@
-/* console.h: the hub's side of the agents' consoles over MQTT: commands in on
- * bawaba/v1/agent/<user>/up/cmd (answered by agent.c), results out on the command's
+/* desk_link.h: the hub's side of the agents' consoles over MQTT: commands in on
+ * bawaba/v1/agent/<user>/up/cmd (answered by desk_cmds.c), results out on the command's
  * response topic, and the live pushes: a request's queue row to every active agent whose
  * scope holds it (down/queue) and a device's presence changes to the agents of its site
- * (down/devices). The hub engine (hub.c) owns the MQTT client and calls in here. */
+ * (down/devices). The hub engine (loop.c) owns the MQTT client and calls in here. */
 #ifndef HUB_CONSOLE_H
 #define HUB_CONSOLE_H
 
