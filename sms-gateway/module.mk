@@ -35,7 +35,8 @@ fuzz: $(FUZZ_BIN)
 
 # ---- bawaba-smsd: the gateway program and bawaba-phone (smsdb, modem, dummy phone,
 # conversation); libGammu through pkg-config gammu, the hub link through libmosquitto ----
-SMSD_LIB_SRC := sms-gateway/smsdb.c sms-gateway/modem.c sms-gateway/sim.c sms-gateway/dummy.c sms-gateway/converse.c
+SMSD_LIB_SRC := sms-gateway/smsdb.c sms-gateway/modem.c sms-gateway/sim.c sms-gateway/dummy.c sms-gateway/converse.c \
+                sms-gateway/converse_text.c sms-gateway/converse_notify.c
 SMSD_LIB_OBJ := $(SMSD_LIB_SRC:%.c=$(BUILD)/%.o)
 SMSD_LIB     := $(BUILD)/sms-gateway/libsmsd.a
 SMSD_LIBS     = $(shell pkg-config --libs gammu libmosquitto)
