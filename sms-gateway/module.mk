@@ -49,9 +49,10 @@ $(SMSD_LIB): $(SMSD_LIB_OBJ)
 	rm -f $@
 	ar rcs $@ $^
 
-$(BUILD)/bin/bawaba-smsd: $(BUILD)/sms-gateway/smsd.o $(SMSD_LIB) $(SMS_LIB) $(LIB)
+SMSD_OBJ := $(BUILD)/sms-gateway/smsd.o $(BUILD)/sms-gateway/smsd_conf.o $(BUILD)/sms-gateway/smsd_send.o
+$(BUILD)/bin/bawaba-smsd: $(SMSD_OBJ) $(SMSD_LIB) $(SMS_LIB) $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $< $(SMSD_LIB) $(SMS_LIB) $(LIB) $(LDLIBS_BASE) $(SMSD_LIBS)
+	$(CC) $(LDFLAGS) -o $@ $(SMSD_OBJ) $(SMSD_LIB) $(SMS_LIB) $(LIB) $(LDLIBS_BASE) $(SMSD_LIBS)
 
 $(BUILD)/bin/bawaba-phone: $(BUILD)/sms-gateway/phone.o $(SMSD_LIB) $(SMS_LIB) $(LIB)
 	@mkdir -p $(dir $@)
