@@ -381,11 +381,17 @@ static const char *abuse(sms_conv *c, sms_sender *s, const sms_in *m, int junk, 
 	return NULL;
 }
 
-static int decide(sms_conv *c, const sms_in *m, const char *phone, sms_parsed *p,
-                  sms_sender *snd, sms_conversation *cv, int64_t now, decision *d, bw_err *e)
+/* The rules before the intent: reads the conversation and the message, then STOP,
+ * opt-out, abuse, oversize/binary and an expired conversation. Returns 1 when one of them
+ * decided (d filled), 0 to go on to the intent (*have: a live conversation is in cv), or
+ * a negative BW_E*. */
+static int decide_gate(sms_conv *c, const sms_in *m, const char *phone, sms_parsed *p,
+                       sms_sender *snd, sms_conversation *cv, int64_t now, int *havep,
+                       decision *d, bw_err *e)
 {
 	int rc, have, optout;
 	const char *why;
+	*havep = 0;
 	have = sms_db_conv_get(c->db, phone, cv, e);
 	if (have != BW_OK && have != BW_ENOTFOUND)
 		return have;
@@ -413,7 +419,7 @@ static int decide(sms_conv *c, const sms_in *m, const char *phone, sms_parsed *p
 			d->optout = 1;
 			FILL(d->reply, d->lang, "sms.stop");
 		}
-		return BW_OK;
+		return 1;
 	}
 	if (optout) {
 		if (p->intent == SMS_START) {
@@ -423,7 +429,7 @@ static int decide(sms_conv *c, const sms_in *m, const char *phone, sms_parsed *p
 		} else {
 			d->outcome = "optout";
 		}
-		return BW_OK;
+		return 1;
 	}
 	if ((rc = sms_db_sender_get(c->db, phone, snd, e)))
 		return rc;
@@ -431,7 +437,7 @@ static int decide(sms_conv *c, const sms_in *m, const char *phone, sms_parsed *p
 	int junk = p->intent == SMS_UNKNOWN && !(have && !expired);
 	if ((why = abuse(c, snd, m, junk, now))) {
 		d->outcome = why;
-		return BW_OK;
+		return 1;
 	}
 	if (binary || bw_utf8_len(m->text) > (size_t)c->set->oversize) {
 		d->outcome = binary ? "binary" : "oversize";
@@ -439,7 +445,7 @@ static int decide(sms_conv *c, const sms_in *m, const char *phone, sms_parsed *p
 			snd->help_at = now;
 			FILL(d->reply, d->lang, "sms.help");
 		}
-		return BW_OK;
+		return 1;
 	}
 	if (have && expired) {
 		d->conv_del = 1;
@@ -447,9 +453,18 @@ static int decide(sms_conv *c, const sms_in *m, const char *phone, sms_parsed *p
 		if (p->intent == SMS_MENU_ANSWER) {
 			d->outcome = "expired";
 			FILL(d->reply, d->lang, "sms.expired");
-			return BW_OK;
+			return 1;
 		}
 	}
+	*havep = have;
+	return 0;
+}
+
+/* The intent within the conversation (have: a live one is in cv): help, start, status, a
+ * new filing, the answer to the question asked, or the kind menu. */
+static int decide_intent(sms_conv *c, const sms_in *m, const char *phone, const sms_parsed *p,
+                         sms_conversation *cv, int have, int64_t now, decision *d, bw_err *e)
+{
 	switch (p->intent) {
 	case SMS_HELP:
 		d->outcome = "help";
@@ -506,6 +521,15 @@ static int decide(sms_conv *c, const sms_in *m, const char *phone, sms_parsed *p
 	if (bw_utf8_len(p->body) >= 15 && strchr(p->body, ' '))
 		take_text(cv->text, sizeof cv->text, p->body, BW_TEXT_MAX);
 	return advance(c, cv, m, phone, now, d, e);
+}
+
+static int decide(sms_conv *c, const sms_in *m, const char *phone, sms_parsed *p,
+                  sms_sender *snd, sms_conversation *cv, int64_t now, decision *d, bw_err *e)
+{
+	int have, rc = decide_gate(c, m, phone, p, snd, cv, now, &have, d, e);
+	if (rc)
+		return rc < 0 ? rc : BW_OK;
+	return decide_intent(c, m, phone, p, cv, have, now, d, e);
 }
 
 int sms_conv_handle(sms_conv *c, const sms_in *m, int64_t now, const char **outcome,

@@ -14,6 +14,7 @@
 #include "bw_i18n.h"
 #include "bw_notify.h"
 #include "bw_phone.h"
+#include "bw_signal.h"
 #include "dummy.h"
 #include "sim.h"
 
@@ -363,15 +364,15 @@ static void teardown(gw *g)
 	bw_store_close(g->st);
 }
 
-int main(int argc, char **argv)
-{
-	bw_files_private();  /* before anything is created: personal data stays 0600 */
-	static struct settings set;
-	gw g = { .set = &set, .log = { .prog = "bawaba-smsd", .level = BW_LOG_INFO } };
-	bw_err e;
-	const char *conf = "/etc/bawaba/smsd.conf";
-	int check = 0, verbose = 0, stats = 0, drain = 0, probe = 0;
+/* The command line. */
+typedef struct args {
+	const char *conf;
+	int check, verbose, stats, drain, probe;
+} args;
 
+/* Reads argv into o; -1 to go on, else the exit status (help, print-config, a bad one). */
+static int parse_args(int argc, char **argv, args *o)
+{
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
@@ -381,28 +382,80 @@ int main(int argc, char **argv)
 			bw_conf_print(smsd_keys, stdout);
 			return 0;
 		} else if (strcmp(a, "-n") == 0) {
-			check = 1;
+			o->check = 1;
 		} else if (strcmp(a, "-v") == 0) {
-			verbose = 1;
+			o->verbose = 1;
 		} else if (strcmp(a, "--stats") == 0) {
-			stats = 1;
+			o->stats = 1;
 		} else if (strcmp(a, "--drain") == 0) {
-			drain = 1;
+			o->drain = 1;
 		} else if (strcmp(a, "--probe") == 0) {
-			probe = 1;
+			o->probe = 1;
 		} else if (strcmp(a, "-c") == 0 && i + 1 < argc) {
-			conf = argv[++i];
+			o->conf = argv[++i];
 		} else {
 			fprintf(stderr, "bawaba-smsd: unknown argument %s\n%s", a, usage);
 			return 2;
 		}
 	}
-	if (bw_conf_load(conf, smsd_keys, &set, &e) || smsd_settings_check(&set, &e)) {
+	return -1;
+}
+
+/* The loop: the hub link when its socket is ready, a turn of the modems when due, until
+ * TERM/INT (or, with drain, until nothing is left to do now). */
+static void serve(gw *g, int drain, int64_t start)
+{
+	bw_notify nt;
+	bw_notify_init(&nt);
+	bw_notify_ready("serving");
+	while (!got_term) {
+		int64_t now = sms_mono_ns();
+		int timeout = modem_timeout_ms(g, now);
+		struct pollfd p = { .fd = g->sync ? bw_sync_fd(g->sync) : -1, .events = POLLIN };
+		if (g->sync) {
+			int st = bw_sync_timeout_ms(g->sync);
+			if (st < timeout)
+				timeout = st;
+			if (bw_sync_want_write(g->sync))
+				p.events |= POLLOUT;
+		}
+		int n = poll(&p, p.fd >= 0, bw_notify_timeout_ms(&nt, timeout));
+		if (n < 0 && errno != EINTR) {
+			log_error(&g->log, "poll: %s", strerror(errno));
+			break;
+		}
+		if (g->sync)
+			bw_sync_handle(g->sync, n > 0 ? p.revents : 0);
+		if (got_usr1) {
+			got_usr1 = 0;
+			print_stats(g, stderr, sms_mono_ns() - start);
+		}
+		now = sms_mono_ns();
+		if (g->busy || now >= g->next_tick)
+			turn(g, now);
+		bw_notify_alive(&nt);
+		if (drain && idle(g))
+			break;
+	}
+	bw_notify_stopping();
+}
+
+int main(int argc, char **argv)
+{
+	bw_files_private();  /* before anything is created: personal data stays 0600 */
+	static struct settings set;
+	gw g = { .set = &set, .log = { .prog = "bawaba-smsd", .level = BW_LOG_INFO } };
+	bw_err e;
+	args o = { .conf = "/etc/bawaba/smsd.conf" };
+	int rc = parse_args(argc, argv, &o);
+	if (rc >= 0)
+		return rc;
+	if (bw_conf_load(o.conf, smsd_keys, &set, &e) || smsd_settings_check(&set, &e)) {
 		fprintf(stderr, "bawaba-smsd: %s\n", e.msg);
 		return 1;
 	}
-	g.log.level = verbose ? BW_LOG_DEBUG : bw_log_level_parse(set.log_level);
-	if (probe) {
+	g.log.level = o.verbose ? BW_LOG_DEBUG : bw_log_level_parse(set.log_level);
+	if (o.probe) {
 		/* BAWABA_SMSD_FAULT=pin: the first SIM asks for its PIN (see setup) */
 		const char *fault = getenv("BAWABA_SMSD_FAULT");
 		if (set.nmodems > 0 && fault && strstr(fault, "pin"))
@@ -410,24 +463,17 @@ int main(int argc, char **argv)
 		return sms_sim_probe_modems(set.modems, set.nmodems, &g.log, stdout) ? 1 : 0;
 	}
 	g.crash_at = getenv("BAWABA_SMSD_CRASH_AT");
-	if (setup(&g, check, &e)) {
+	if (setup(&g, o.check, &e)) {
 		fprintf(stderr, "bawaba-smsd: %s\n", e.msg);
 		teardown(&g);
 		return 1;
 	}
-	if (check) {
+	if (o.check) {
 		teardown(&g);
 		puts("configuration OK");
 		return 0;
 	}
-
-	/* handlers only set flags; no SA_RESTART, so poll() returns at once with EINTR */
-	struct sigaction sa = { .sa_handler = on_signal };
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGUSR1, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
+	bw_signal_flags(on_signal, (const int[]){ SIGTERM, SIGINT, SIGUSR1 }, 3);
 
 	int64_t start = sms_mono_ns();
 	long calls0;
@@ -435,40 +481,8 @@ int main(int argc, char **argv)
 	g.gammu_start = gammu_ns(&g, &calls0);
 	log_info(&g.log, "started: %d modem(s), database %s, %s", set.nmodems, set.db,
 		 set.sync[0] ? "hub link on" : "no hub");
-	bw_notify nt;
-	bw_notify_init(&nt);
-	bw_notify_ready("serving");
-	while (!got_term) {
-		int64_t now = sms_mono_ns();
-		int timeout = modem_timeout_ms(&g, now);
-		struct pollfd p = { .fd = g.sync ? bw_sync_fd(g.sync) : -1, .events = POLLIN };
-		if (g.sync) {
-			int st = bw_sync_timeout_ms(g.sync);
-			if (st < timeout)
-				timeout = st;
-			if (bw_sync_want_write(g.sync))
-				p.events |= POLLOUT;
-		}
-		int n = poll(&p, p.fd >= 0, bw_notify_timeout_ms(&nt, timeout));
-		if (n < 0 && errno != EINTR) {
-			log_error(&g.log, "poll: %s", strerror(errno));
-			break;
-		}
-		if (g.sync)
-			bw_sync_handle(g.sync, n > 0 ? p.revents : 0);
-		if (got_usr1) {
-			got_usr1 = 0;
-			print_stats(&g, stderr, sms_mono_ns() - start);
-		}
-		now = sms_mono_ns();
-		if (g.busy || now >= g.next_tick)
-			turn(&g, now);
-		bw_notify_alive(&nt);
-		if (drain && idle(&g))
-			break;
-	}
-	bw_notify_stopping();
-	if (stats)
+	serve(&g, o.drain, start);
+	if (o.stats)
 		print_stats(&g, stdout, sms_mono_ns() - start);
 	log_info(&g.log, "stopped");
 	teardown(&g);

@@ -92,6 +92,93 @@ static void record_sent(gw *g, const sms_out *o, const char *modem, const sms_en
 	}
 }
 
+/* A due notification whose number sent STOP since it was queued (the night, a retry):
+ * STOP drops the queued ones, this catches any queued another way. 1 when the row is not
+ * to be sent (dropped, or the opt-out could not be read), 0 to send it. */
+static int stopped(gw *g, const sms_out *o)
+{
+	bw_err e;
+	if (strcmp(o->purpose, "notify") != 0)
+		return 0;
+	int out = sms_db_optout_is_set(g->db, o->dest);
+	if (out < 0) {
+		log_error(&g->log, "send queue row %lld: opt-out: database error", (long long)o->id);
+		return 1;
+	}
+	if (!out)
+		return 0;
+	if (sms_db_outbox_drop(g->db, o->id, "STOP", &e))
+		log_error(&g->log, "send queue row %lld: %s", (long long)o->id, e.msg);
+	else
+		log_info(&g->log, "send queue row %lld: dropped (the number sent STOP)", (long long)o->id);
+	return 1;
+}
+
+/* Sends row o (its parts not yet out) and records the attempt: 0 when it was tried, -1
+ * when it was skipped (given up, every part out already, its SIM at its rate, a database
+ * error), 1 when every SIM is at its rate (the turn stops: the loop waits for tokens). */
+static int send_row(gw *g, sms_out *o, sms_encoding *enc)
+{
+	bw_err e;
+	if (sms_encode(o->text, enc, &e)) {
+		sms_encoding none = { 0 };
+		log_error(&g->log, "send queue row %lld: %s (given up)", (long long)o->id, e.msg);
+		o->attempts = g->set->send_retries;
+		record_sent(g, o, "", &none, 0, 0, e.msg);
+		return -1;
+	}
+	/* the same reference on every attempt, so parts sent later join the first ones */
+	enc->ref = (unsigned)(o->id & 0xff);
+	/* a multipart SMS that failed part-way: only the missing parts go, from the SIM
+	 * that sent the others (the phone joins parts from one sender). libGammu splits a
+	 * text the same way every time; should the recorded parts not be this text's,
+	 * every part goes again. */
+	resume r = { .enc = enc };
+	if (sms_db_parts_each(g->db, o->id, resume_part, &r, &e)) {
+		log_error(&g->log, "send queue row %lld: %s", (long long)o->id, e.msg);
+		return -1;
+	}
+	unsigned all = (1u << enc->parts) - 1;
+	if (r.differs) {
+		log_warn(&g->log, "send queue row %lld: the parts sent before are not this text's "
+			 "parts: sending every part", (long long)o->id);
+		r.done = 0;
+	}
+	if (r.done == all) {    /* every part is out already: only the row is behind */
+		record_sent(g, o, r.modem, enc, 0, 1, NULL);
+		return -1;
+	}
+	int todo = enc->parts - __builtin_popcount(r.done);
+	sms_modem *m = NULL;
+	if (r.done) {
+		int known;
+		m = named_modem(g, r.modem, todo, &known);
+		if (!m && known)
+			return -1;    /* that SIM is at its rate: this row waits for its tokens */
+		if (!m) {
+			log_warn(&g->log, "send queue row %lld: %s, which sent part of it, is not up: "
+				 "sending every part", (long long)o->id, r.modem);
+			r.done = 0;
+			todo = enc->parts;
+		}
+	}
+	if (!m && !(m = pick_modem(g, todo)))
+		return 1;     /* every SIM at its rate: the loop waits for tokens */
+	crash_point(g, "before-send");
+	unsigned sent = 0;
+	int rc = sms_modem_send(m, o->dest, enc, r.done, &sent, &e);
+	g->parts_sent += __builtin_popcount(sent);
+	if (rc) {
+		g->send_failed++;
+		log_warn(&g->log, "send queue row %lld: %s", (long long)o->id, e.msg);
+	} else if (r.done) {
+		log_info(&g->log, "send queue row %lld: the missing part(s) of %d sent",
+			 (long long)o->id, enc->parts);
+	}
+	record_sent(g, o, sms_modem_name(m), enc, sent, rc == BW_OK, rc ? e.msg : NULL);
+	return 0;
+}
+
 /* The send queue: due SMS to modems with room in their rate. */
 void smsd_turn_send(gw *g)
 {
@@ -110,79 +197,13 @@ void smsd_turn_send(gw *g)
 		if (sms_db_outbox_due(g->db, now_s(), after, o, &e) != BW_OK)
 			break;
 		after = o->id;
-		/* a notification that waited (the night, a retry) may meet a STOP sent since;
-		 * STOP drops the queued ones, this catches any queued another way */
-		if (strcmp(o->purpose, "notify") == 0) {
-			int out = sms_db_optout_is_set(g->db, o->dest);
-			if (out < 0) {
-				log_error(&g->log, "send queue row %lld: opt-out: database error", (long long)o->id);
-				continue;
-			}
-			if (out) {
-				if (sms_db_outbox_drop(g->db, o->id, "STOP", &e))
-					log_error(&g->log, "send queue row %lld: %s", (long long)o->id, e.msg);
-				else
-					log_info(&g->log, "send queue row %lld: dropped (the number sent STOP)",
-						 (long long)o->id);
-				continue;
-			}
-		}
-		if (sms_encode(o->text, enc, &e)) {
-			sms_encoding none = { 0 };
-			log_error(&g->log, "send queue row %lld: %s (given up)", (long long)o->id, e.msg);
-			o->attempts = g->set->send_retries;
-			record_sent(g, o, "", &none, 0, 0, e.msg);
+		if (stopped(g, o))
 			continue;
-		}
-		/* the same reference on every attempt, so parts sent later join the first ones */
-		enc->ref = (unsigned)(o->id & 0xff);
-		/* a multipart SMS that failed part-way: only the missing parts go, from the SIM
-		 * that sent the others (the phone joins parts from one sender). libGammu splits a
-		 * text the same way every time; should the recorded parts not be this text's,
-		 * every part goes again. */
-		resume r = { .enc = enc };
-		if (sms_db_parts_each(g->db, o->id, resume_part, &r, &e)) {
-			log_error(&g->log, "send queue row %lld: %s", (long long)o->id, e.msg);
+		int rc = send_row(g, o, enc);
+		if (rc > 0)
+			break;
+		if (rc < 0)
 			continue;
-		}
-		unsigned all = (1u << enc->parts) - 1;
-		if (r.differs) {
-			log_warn(&g->log, "send queue row %lld: the parts sent before are not this text's "
-				 "parts: sending every part", (long long)o->id);
-			r.done = 0;
-		}
-		if (r.done == all) {    /* every part is out already: only the row is behind */
-			record_sent(g, o, r.modem, enc, 0, 1, NULL);
-			continue;
-		}
-		int todo = enc->parts - __builtin_popcount(r.done);
-		sms_modem *m = NULL;
-		if (r.done) {
-			int known;
-			m = named_modem(g, r.modem, todo, &known);
-			if (!m && known)
-				continue;    /* that SIM is at its rate: this row waits for its tokens */
-			if (!m) {
-				log_warn(&g->log, "send queue row %lld: %s, which sent part of it, is not up: "
-					 "sending every part", (long long)o->id, r.modem);
-				r.done = 0;
-				todo = enc->parts;
-			}
-		}
-		if (!m && !(m = pick_modem(g, todo)))
-			break;     /* every SIM at its rate: the loop waits for tokens */
-		crash_point(g, "before-send");
-		unsigned sent = 0;
-		int rc = sms_modem_send(m, o->dest, enc, r.done, &sent, &e);
-		g->parts_sent += __builtin_popcount(sent);
-		if (rc) {
-			g->send_failed++;
-			log_warn(&g->log, "send queue row %lld: %s", (long long)o->id, e.msg);
-		} else if (r.done) {
-			log_info(&g->log, "send queue row %lld: the missing part(s) of %d sent",
-				 (long long)o->id, enc->parts);
-		}
-		record_sent(g, o, sms_modem_name(m), enc, sent, rc == BW_OK, rc ? e.msg : NULL);
 		if (k + 1 == g->set->batch)
 			g->busy = 1;
 	}
