@@ -1086,12 +1086,12 @@ void bw_sync_free(bw_sync *s)
 
 /* ---- submit ---- */
 
-int bw_sync_submit(bw_sync *s, bw_request *r, bw_err *e)
+/* The rows of a submit: reference, request, outbox row, in the open transaction. */
+static int submit_rows(bw_sync *s, bw_request *r, bw_err *e)
 {
 	char actor[BW_ACTOR_MAX + 1], *json = NULL;
 	size_t len;
 	int rc;
-	tx_done(s);
 	if (!r->uid[0] && (rc = bw_uuid_v7(r->uid, e)))
 		return rc;
 	bw_strlcpy(r->device, s->set.device, sizeof r->device);
@@ -1103,16 +1103,14 @@ int bw_sync_submit(bw_sync *s, bw_request *r, bw_err *e)
 		bw_day_format(bw_legal_day(r->received_at), r->received_on);
 	snprintf(actor, sizeof actor, "device:%s", s->set.device);
 
-	if ((rc = bw_store_begin(s->st, e)))
-		return rc;
 	if ((rc = bw_store_next_ref(s->st, (unsigned)s->set.num, r->ref, e)) ||
 	    (rc = bw_store_insert(s->st, r, actor, e)) ||
 	    (rc = bw_wire_request_encode(r, &json, &len, e)))
-		goto fail;
+		goto out;
 	sqlite3_stmt *st = cached(s, Q_INSERT);
 	if (!st) {
 		rc = bw_fail(e, BW_EDB, "outbox: %s", sqlite3_errmsg(s->db));
-		goto fail;
+		goto out;
 	}
 	sqlite3_bind_text(st, 1, r->uid, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, json, (int)len, SQLITE_STATIC);
@@ -1120,15 +1118,33 @@ int bw_sync_submit(bw_sync *s, bw_request *r, bw_err *e)
 	if (sqlite3_step(st) != SQLITE_DONE)
 		rc = bw_fail(e, BW_EDB, "outbox: %s", sqlite3_errmsg(s->db));
 	done(st);
-	if (rc || (rc = bw_store_commit(s->st, e)))
-		goto fail;
+out:
 	free(json);
+	return rc;
+}
+
+int bw_sync_submit(bw_sync *s, bw_request *r, bw_err *e)
+{
+	int rc;
+	tx_done(s);
+	if ((rc = bw_store_begin(s->st, e)))
+		return rc;
+	if ((rc = submit_rows(s, r, e)) || (rc = bw_store_commit(s->st, e))) {
+		bw_store_rollback(s->st);
+		return rc;
+	}
 	pump(s);   /* online: on its way before the citizen has read the reference */
 	return BW_OK;
-fail:
-	free(json);
-	bw_store_rollback(s->st);
-	return rc;
+}
+
+int bw_sync_submit_tx(bw_sync *s, bw_request *r, bw_err *e)
+{
+	return submit_rows(s, r, e);
+}
+
+void bw_sync_pump(bw_sync *s)
+{
+	pump(s);
 }
 
 /* ---- citizen-made events ---- */

@@ -109,6 +109,16 @@ void bw_sync_free(bw_sync *s);
  * kept); BW_EDB if the local database fails. */
 int bw_sync_submit(bw_sync *s, bw_request *r, bw_err *e);
 
+/* The same rows inside the caller's open transaction (bw_store_begin on the same store:
+ * the SMS gateway files a batch of messages and commits once). Nothing of it is sent
+ * before the caller commits; then bw_sync_pump (or the next bw_sync_handle) sends it. On
+ * an error (BW_EEXIST included) the caller rolls back what this call wrote (a savepoint,
+ * or the whole transaction): the reference it took may have been used. */
+int bw_sync_submit_tx(bw_sync *s, bw_request *r, bw_err *e);
+
+/* Sends what is due now (after the caller committed bw_sync_submit_tx's rows). */
+void bw_sync_pump(bw_sync *s);
+
 /* A status change the citizen made on this device: reopening an answered complaint
  * (BW_ST_REOPENED, note = why), withdrawing a request (BW_ST_CLOSED) or appealing on an
  * information request (BW_ST_UNDER_APPEAL, note = why). In ONE local transaction the local

@@ -50,6 +50,9 @@ int sms_submit_local(void *arg, bw_request *r, bw_err *e)
 		bw_strlcpy(r->site, f->site, sizeof r->site);
 	if (!r->received_on[0])
 		bw_day_format(bw_legal_day(r->received_at), r->received_on);
+	if (f->in_tx)    /* the caller's transaction; it undoes a refused filing */
+		return (rc = bw_store_next_ref(f->st, f->num, r->ref, e)) ? rc :
+		       bw_store_insert(f->st, r, "citizen", e);
 	if ((rc = bw_store_begin(f->st, e)))
 		return rc;
 	if ((rc = bw_store_next_ref(f->st, f->num, r->ref, e)) ||
@@ -71,6 +74,7 @@ typedef struct decision {
 	int conv_put, conv_del;
 	int optout;                  /* -1 unchanged, 0 opt back in, 1 opt out */
 	int counters;                /* 1: write the sender counters */
+	int undo;                    /* 1: the store refused the filing: undo its writes */
 } decision;
 
 /* NULL if we answer this sender; else why not (alphanumeric, short code, not a Moroccan
@@ -242,6 +246,7 @@ static int file_request(sms_conv *c, const sms_conversation *cv, const sms_in *m
 	d->conv_put = 0;
 	if (rc == BW_OK || rc == BW_EEXIST) {
 		char refl[20], date[11];
+		d->undo = rc == BW_EEXIST;   /* filed before: this call's reference is not used */
 		conv_ref_label(r->ref, refl);
 		conv_date_label(r->deadline, date);
 		FILL(d->reply, d->lang, "sms.filed", "kind", conv_kind_label(d->lang, r->kind), "ref", refl,
@@ -252,6 +257,7 @@ static int file_request(sms_conv *c, const sms_conversation *cv, const sms_in *m
 				 bw_kind_name(r->kind), (long long)m->id);
 		rc = BW_OK;
 	} else if (rc == BW_EINVAL || rc == BW_ETOOBIG) {
+		d->undo = 1;
 		FILL(d->reply, d->lang, "sms.error");
 		d->outcome = "error";
 		if (c->log)
@@ -532,6 +538,39 @@ static int decide(sms_conv *c, const sms_in *m, const char *phone, sms_parsed *p
 	return decide_intent(c, m, phone, p, cv, have, now, d, e);
 }
 
+/* Writes what was decided for message m: counters, opt-out (STOP also cancels what was
+ * queued for the number and not sent yet: a notification held for the night would go
+ * out with the confirmation), the conversation, the reply, m done. Inside the caller's
+ * transaction: no BEGIN or COMMIT here. */
+static int write_decision(sms_conv *c, const sms_in *m, const char *phone, const decision *d,
+                          const sms_sender *snd, const sms_conversation *cv, int64_t now,
+                          bw_err *e)
+{
+	int rc = BW_OK;
+	if (d->counters)
+		rc = sms_db_sender_put(c->db, snd, e);
+	if (rc == BW_OK && d->optout >= 0)
+		rc = sms_db_optout_set(c->db, phone, d->optout, now, e);
+	if (rc == BW_OK && d->optout == 1)
+		rc = sms_db_outbox_drop_notify(c->db, phone, e);
+	if (rc == BW_OK && d->conv_put)
+		rc = sms_db_conv_put(c->db, cv, e);
+	else if (rc == BW_OK && d->conv_del)
+		rc = sms_db_conv_del(c->db, phone, e);
+	if (rc == BW_OK && d->reply[0]) {
+		rc = sms_db_outbox_add(c->db, phone, d->reply, d->lang, m->id, NULL, 0, now, e);
+		if (rc == BW_EEXIST)
+			rc = BW_OK;
+	}
+	if (rc == BW_OK)
+		rc = sms_db_inbox_done(c->db, m->id, d->outcome, e);
+	return rc;
+}
+
+/* Alone, the decision is written in a transaction of its own. In a batch (c->grouped:
+ * the caller holds the transaction) the message's writes, the filing included, are
+ * marked: a failure undoes this message alone, and a filing the store refused leaves
+ * no trace (no reference number used), as its own rolled-back transaction would. */
 int sms_conv_handle(sms_conv *c, const sms_in *m, int64_t now, const char **outcome,
                     bw_err *e)
 {
@@ -543,6 +582,8 @@ int sms_conv_handle(sms_conv *c, const sms_in *m, int64_t now, const char **outc
 	sms_conversation *cv = bw_xcalloc(1, sizeof *cv);
 	d->optout = -1;
 	strcpy(d->lang, "fr");
+	if (c->grouped && (rc = sms_db_mark(c->db, e)))
+		goto out;
 	const char *why = sender_class(m->sender, phone);
 	if (why) {
 		d->outcome = why;   /* stored, never answered */
@@ -550,33 +591,25 @@ int sms_conv_handle(sms_conv *c, const sms_in *m, int64_t now, const char **outc
 	} else {
 		rc = decide(c, m, phone, p, &snd, cv, now, d, e);
 	}
-	if (rc == BW_OK) {
-		if ((rc = bw_store_begin(c->st, e)) == BW_OK) {
-			if (d->counters)
-				rc = sms_db_sender_put(c->db, &snd, e);
-			if (rc == BW_OK && d->optout >= 0)
-				rc = sms_db_optout_set(c->db, phone, d->optout, now, e);
-			/* STOP also cancels what was queued for the number and not sent yet (a
-			 * notification held for the night would go out with the confirmation) */
-			if (rc == BW_OK && d->optout == 1)
-				rc = sms_db_outbox_drop_notify(c->db, phone, e);
-			if (rc == BW_OK && d->conv_put)
-				rc = sms_db_conv_put(c->db, cv, e);
-			else if (rc == BW_OK && d->conv_del)
-				rc = sms_db_conv_del(c->db, phone, e);
-			if (rc == BW_OK && d->reply[0]) {
-				rc = sms_db_outbox_add(c->db, phone, d->reply, d->lang, m->id, NULL, 0, now, e);
-				if (rc == BW_EEXIST)
-					rc = BW_OK;
-			}
-			if (rc == BW_OK)
-				rc = sms_db_inbox_done(c->db, m->id, d->outcome, e);
-			if (rc == BW_OK)
-				rc = bw_store_commit(c->st, e);
-			if (rc)
-				bw_store_rollback(c->st);
-		}
+	if (c->grouped) {
+		if (rc == BW_OK && d->undo)
+			sms_db_undo(c->db);
+		if (rc == BW_OK)
+			rc = write_decision(c, m, phone, d, &snd, cv, now, e);
+		if (rc)
+			sms_db_undo(c->db);
+		if (rc == BW_OK)
+			rc = sms_db_keep(c->db, e);
+		else
+			sms_db_keep(c->db, NULL);
+	} else if (rc == BW_OK && (rc = bw_store_begin(c->st, e)) == BW_OK) {
+		rc = write_decision(c, m, phone, d, &snd, cv, now, e);
+		if (rc == BW_OK)
+			rc = bw_store_commit(c->st, e);
+		if (rc)
+			bw_store_rollback(c->st);
 	}
+out:
 	if (outcome)
 		*outcome = rc == BW_OK ? d->outcome : NULL;
 	free(cv);

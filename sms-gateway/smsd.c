@@ -88,7 +88,7 @@ static int on_deleted(void *arg, sms_in *m)
 static int submit_sync(void *arg, bw_request *r, bw_err *e)
 {
 	gw *g = arg;
-	int rc = bw_sync_submit(g->sync, r, e);
+	int rc = g->conv.grouped ? bw_sync_submit_tx(g->sync, r, e) : bw_sync_submit(g->sync, r, e);
 	crash_point(g, "after-file");
 	return rc;
 }
@@ -161,10 +161,46 @@ static void turn_receive(gw *g, int64_t now)
 	}
 }
 
-/* The conversation: up to batch stored messages, oldest first. */
+/* Opens the batch's transaction: the messages of a turn are filed and answered under
+ * one commit (one fsync instead of two per message). 1 if open; 0 (each message then
+ * has transactions of its own) if the store could not begin one. */
+static int batch_begin(gw *g)
+{
+	bw_err e;
+	if (bw_store_begin(g->st, &e)) {
+		log_warn(&g->log, "inbox: %s (messages processed one by one)", e.msg);
+		return 0;
+	}
+	g->conv.grouped = 1;
+	g->local.in_tx = 1;
+	return 1;
+}
+
+/* Commits the batch: only now are its requests, replies and outcomes durable, and only
+ * now may the requests go to the hub. A failed commit rolls the whole batch back: its
+ * messages are still new and are processed again (same request uids). */
+static void batch_end(gw *g, long done)
+{
+	bw_err e;
+	g->conv.grouped = 0;
+	g->local.in_tx = 0;
+	crash_point(g, "before-batch-commit");
+	if (bw_store_commit(g->st, &e)) {
+		bw_store_rollback(g->st);
+		g->processed -= done;
+		log_error(&g->log, "inbox: commit of %ld message(s): %s (will retry)", done, e.msg);
+		return;
+	}
+	if (g->sync && done)
+		bw_sync_pump(g->sync);
+}
+
+/* The conversation: up to batch stored messages, oldest first, in one transaction. */
 static void turn_process(gw *g)
 {
 	sms_in *m = bw_xmalloc(sizeof *m);
+	int grouped = batch_begin(g);
+	long done = 0;
 	for (int k = 0; k < g->set->batch; k++) {
 		bw_err e;
 		const char *outcome;
@@ -180,10 +216,13 @@ static void turn_process(gw *g)
 			break;
 		}
 		g->processed++;
+		done++;
 		log_debug(&g->log, "inbox row %lld: %s", (long long)m->id, outcome);
 		if (k + 1 == g->set->batch)
 			g->busy = 1;
 	}
+	if (grouped)
+		batch_end(g, done);
 	free(m);
 }
 
@@ -291,7 +330,8 @@ static const char usage[] =
 	"                 SIM, network and signal, and exits (0 if every modem answered)\n"
 	"  --print-config prints every setting with its default and meaning\n"
 	"Signals: TERM/INT finish the turn and exit; USR1 logs the figures.\n"
-	"Test hook: BAWABA_SMSD_CRASH_AT=before-commit|after-commit|after-file|before-send\n"
+	"Test hook: BAWABA_SMSD_CRASH_AT=before-commit|after-commit|after-file|\n"
+	"before-batch-commit|before-send "
 	"makes the program _exit(137) at that point (see bawaba-smsd(8)).\n";
 
 static int setup(gw *g, int check, bw_err *e)

@@ -15,6 +15,7 @@ enum {
 	Q_CONV_GET, Q_CONV_PUT, Q_CONV_DEL, Q_CONV_EXPIRED,
 	Q_OPT_GET, Q_OPT_SET, Q_OPT_DEL,
 	Q_SND_GET, Q_SND_PUT,
+	Q_MARK, Q_KEEP, Q_UNDO,
 	Q_COUNT
 };
 
@@ -62,6 +63,9 @@ static const char *const sql[Q_COUNT] = {
 		      "muted_until, help_at FROM sms_senders WHERE phone = ?1",
 	[Q_SND_PUT] = "INSERT OR REPLACE INTO sms_senders (phone, win_start, win_count, junk_start, "
 		      "junk_count, last_hash, repeats, muted_until, help_at) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)",
+	[Q_MARK] = "SAVEPOINT sms_message",
+	[Q_KEEP] = "RELEASE sms_message",
+	[Q_UNDO] = "ROLLBACK TO sms_message",
 };
 
 struct sms_db {
@@ -487,4 +491,21 @@ int sms_db_sender_put(sms_db *d, const sms_sender *c, bw_err *e)
 	sqlite3_bind_int64(s, 8, c->muted_until);
 	sqlite3_bind_int64(s, 9, c->help_at);
 	return exec(d, s, e, "sender counters");
+}
+
+/* ---- one message inside a batch's transaction ---- */
+
+int sms_db_mark(sms_db *d, bw_err *e)
+{
+	return exec(d, q(d, Q_MARK), e, "savepoint");
+}
+
+int sms_db_keep(sms_db *d, bw_err *e)
+{
+	return exec(d, q(d, Q_KEEP), e, "savepoint");
+}
+
+void sms_db_undo(sms_db *d)
+{
+	exec(d, q(d, Q_UNDO), NULL, "savepoint");
 }

@@ -159,4 +159,14 @@ typedef struct sms_sender {
 int sms_db_sender_get(sms_db *d, const char *phone, sms_sender *out, bw_err *e);
 int sms_db_sender_put(sms_db *d, const sms_sender *s, bw_err *e);
 
+/* ---- one message inside a batch's transaction ---- */
+
+/* Inside a transaction the caller holds for a batch of messages (group commit), each
+ * message's writes are marked (a savepoint) so that one message is undone alone: mark
+ * before it, keep (release the mark) when it is written, undo to roll back to the mark
+ * (the mark stays: keep or undo again). BW_EDB. */
+int sms_db_mark(sms_db *d, bw_err *e);
+int sms_db_keep(sms_db *d, bw_err *e);
+void sms_db_undo(sms_db *d);
+
 #endif
