@@ -26,7 +26,9 @@ static const char *const sql[Q_COUNT] = {
 	[Q_IN_FIND] = "SELECT id, req_uid FROM sms_inbox WHERE sender = ?1 AND sent_at = ?2 AND text_hash = ?3",
 	[Q_IN_NEXT] = "SELECT id, sender, modem, sent_at, received_at, parts, parts_total, coding, "
 		      "req_uid, text FROM sms_inbox WHERE state = 'new' ORDER BY id LIMIT 1",
-	[Q_IN_DONE] = "UPDATE sms_inbox SET state = 'done', outcome = ?2 WHERE id = ?1",
+	/* processed: its text goes (the request has it, until the hub acknowledges it); the
+	 * hash stays, to know the message should the modem give it again */
+	[Q_IN_DONE] = "UPDATE sms_inbox SET state = 'done', outcome = ?2, text = '' WHERE id = ?1",
 	/* place-based keys are minus a modem location, above -2^32; given up below it */
 	[Q_IN_DELETED] = "UPDATE sms_inbox SET sent_at = -4294967296 - id "
 			 "WHERE id = ?1 AND sent_at < 0 AND sent_at > -4294967296",

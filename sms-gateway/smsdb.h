@@ -55,8 +55,9 @@ int sms_db_inbox_deleted(sms_db *d, int64_t id, bw_err *e);
 /* The oldest message not yet processed into *out; BW_ENOTFOUND when none. */
 int sms_db_inbox_next(sms_db *d, sms_in *out, bw_err *e);
 
-/* Marks message id processed with a short outcome ("filed", "status", "ignored:alnum").
- * Call inside the transaction that queues its reply. */
+/* Marks message id processed with a short outcome ("filed", "status", "ignored:alnum")
+ * and empties its text (what a stolen gateway would give away; its hash stays for the
+ * dedupe). Call inside the transaction that queues its reply. */
 int sms_db_inbox_done(sms_db *d, int64_t id, const char *outcome, bw_err *e);
 
 /* ---- send queue ---- */
