@@ -12,7 +12,7 @@
 #include "bw_log.h"
 #include "bw_request.h"
 #include "bw_store.h"
-#include "smsdb.h"
+#include "bw_smsdb.h"
 
 #define SMS_MENU_MAX 9
 #define SMS_URL_MAX 30        /* worst cases the reply templates are tested with */

@@ -33,9 +33,9 @@ fuzz: $(FUZZ_BIN)
 
 .PHONY: fuzz
 
-# ---- bawaba-smsd: the gateway program and bawaba-phone (smsdb, modem, dummy phone,
-# conversation); libGammu through pkg-config gammu, the hub link through libmosquitto ----
-SMSD_LIB_SRC := sms-gateway/smsdb.c sms-gateway/modem.c sms-gateway/sim.c sms-gateway/dummy.c sms-gateway/converse.c \
+# ---- bawaba-smsd: the gateway program and bawaba-phone (modem, dummy phone,
+# conversation; its tables are the store's, shared/store/store_sms.c); libGammu through pkg-config gammu, the hub link through libmosquitto ----
+SMSD_LIB_SRC := sms-gateway/modem.c sms-gateway/sim.c sms-gateway/dummy.c sms-gateway/converse.c \
                 sms-gateway/converse_text.c sms-gateway/converse_notify.c
 SMSD_LIB_OBJ := $(SMSD_LIB_SRC:%.c=$(BUILD)/%.o)
 SMSD_LIB     := $(BUILD)/sms-gateway/libsmsd.a

@@ -17,7 +17,7 @@
 #include "bw_sync.h"
 #include "converse.h"
 #include "modem.h"
-#include "smsdb.h"
+#include "bw_smsdb.h"
 
 #define MODEMS_MAX 8
 #define RESET_MIN_MS 2000

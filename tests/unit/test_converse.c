@@ -14,7 +14,7 @@
 #include "bw_store.h"
 #include "sms-gateway/converse.h"
 #include "sms-gateway/modem.h"
-#include "sms-gateway/smsdb.h"
+#include "bw_smsdb.h"
 
 #ifndef SMS_TEST_LOCALEDIR
 #define SMS_TEST_LOCALEDIR "build/rel/locale"

@@ -1,4 +1,4 @@
-/* smsdb.h: the SMS gateway's tables (db/migrations/0003_sms.sql): inbox, send queue, sent
+/* bw_smsdb.h: the SMS gateway's tables (db/migrations/0003_sms.sql): inbox, send queue, sent
  * parts, conversations, opt-outs and abuse counters, through prepared statements on the
  * gateway's own store connection. */
 #ifndef SMS_DB_H

@@ -1,6 +1,6 @@
-/* smsdb.c: the SMS gateway's tables through prepared statements (one table of SQL, each
+/* store_sms.c: the SMS gateway's tables through prepared statements (one table of SQL, each
  * statement prepared once on the store's connection and reset after use). */
-#include "smsdb.h"
+#include "bw_smsdb.h"
 
 #include <sqlite3.h>
 #include <stdio.h>
