@@ -1,6 +1,6 @@
-/* bw_smsdb.h: the SMS gateway's tables (db/migrations/0003_sms.sql): inbox, send queue, sent
- * parts, conversations, opt-outs and abuse counters, through prepared statements on the
- * gateway's own store connection. */
+/* bw_smsdb.h: the SMS gateway's tables in the store (db/migrations/0003_sms.sql), in the
+ * gateway's words: inbox, send queue, sent parts, conversations, opt-outs and abuse
+ * counters, on the gateway's own store connection (shared/store/store_sms.c). */
 #ifndef SMS_DB_H
 #define SMS_DB_H
 
@@ -169,5 +169,15 @@ int sms_db_sender_put(sms_db *d, const sms_sender *s, bw_err *e);
 int sms_db_mark(sms_db *d, bw_err *e);
 int sms_db_keep(sms_db *d, bw_err *e);
 void sms_db_undo(sms_db *d);
+
+/* ---- what was sent, for a test phone (bawaba-phone DIR sent) ---- */
+
+/* Calls fn for every SMS of the gateway database at path (opened read-only, beside the
+ * running gateway) that has parts handed to a modem, to dest (NULL: to anyone), in the
+ * order they went: its number, parts, coding ("gsm", "ucs2"; NULL if not encoded), state
+ * and the text of the parts sent; fn returning non-zero stops. BW_EDB. */
+typedef int (*sms_sent_fn)(void *arg, const char *dest, int parts, const char *coding,
+                           const char *state, const char *text);
+int sms_db_sent_each(const char *path, const char *dest, sms_sent_fn fn, void *arg, bw_err *e);
 
 #endif
