@@ -3,7 +3,7 @@
  * Order of the rules: a sender we cannot answer, STOP (always wins), opt-out, abuse
  * (muted, rate, loops, oversize/binary), then the intent within the conversation. */
 #include "bw_clock.h"
-#include "converse.h"
+#include "converse_int.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -40,258 +40,15 @@ void sms_conv_settings_default(sms_conv_settings *s)
 	s->oversize = 1000;
 }
 
-/* ---- templates ---- */
-
-void sms_fill(char *out, size_t size, const char *tmpl, int n, const char *const *names,
-              const char *const *values)
-{
-	size_t o = 0;
-	if (!size)
-		return;
-	for (const char *p = tmpl; *p && o + 1 < size;) {
-		const char *v = NULL;
-		size_t skip = 1;
-		if (*p == '{') {
-			const char *end = strchr(p, '}');
-			for (int i = 0; end && i < n; i++) {
-				size_t len = strlen(names[i]);
-				if ((size_t)(end - p - 1) == len && strncmp(p + 1, names[i], len) == 0) {
-					v = values[i];
-					skip = len + 2;
-				}
-			}
-		}
-		if (!v) {
-			out[o++] = *p++;
-			continue;
-		}
-		for (; *v && o + 1 < size; v++)
-			out[o++] = *v;
-		p += skip;
-	}
-	/* cut short: never end inside a UTF-8 sequence */
-	if (o + 1 >= size) {
-		size_t s = o;
-		while (s > 0 && ((unsigned char)out[s - 1] & 0xC0) == 0x80)
-			s--;
-		if (s > 0) {
-			unsigned char lead = (unsigned char)out[s - 1];
-			size_t need = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
-			if (o - (s - 1) < need)
-				o = s - 1;
-		}
-	}
-	out[o] = '\0';
-}
-
-static const char *tr(const char *lang, const char *key)
-{
-	return bw_tr_lang(lang, key);
-}
-
-static const char *kind_label(const char *lang, int kind)
-{
-	static const char *const keys[BW_KIND_COUNT] = {
-		"sms.kind.complaint", "sms.kind.observation", "sms.kind.suggestion", "sms.kind.info",
-	};
-	return tr(lang, (unsigned)kind < BW_KIND_COUNT ? keys[kind] : keys[0]);
-}
-
-static const char *state_label(const char *lang, int state)
-{
-	char key[64];
-	snprintf(key, sizeof key, "sms.state.%s", bw_state_name((enum bw_state)state));
-	return tr(lang, key);
-}
-
-/* "YYYY-MM-DD" as people read it here: "DD/MM/YYYY". */
-static void date_label(const char *iso, char out[11])
-{
-	if (strlen(iso) == 10)
-		snprintf(out, 11, "%.2s/%.2s/%.4s", iso + 8, iso + 5, iso);
-	else
-		snprintf(out, 11, "%s", iso);
-}
-
-static void ref_label(const char *ref, char out[20])
-{
-	bw_ref_format(ref, " ", out, 20);
-}
-
-/* Fills out[SMS_OUT_SIZE] from the template `key` in lang; the optional arguments are
- * names and values interleaved: FILL(out, "ar", "sms.filed", "ref", r, "date", d). */
-#define FILL(out, lang, ...) do { \
-	const char *a_[] = { __VA_ARGS__ }; \
-	fill_pairs((out), (lang), sizeof a_ / sizeof *a_, a_); \
-} while (0)
-
-static void fill_pairs(char *out, const char *lang, size_t n, const char *const *a)
-{
-	const char *names[8] = { 0 }, *values[8] = { 0 };
-	const char *tmpl = tr(lang, a[0]);
-	const char *const *pairs = a + 1;
-	int k = 0;
-	n--;
-	for (size_t i = 0; i + 1 < n && k < 8; i += 2, k++) {
-		names[k] = pairs[i];
-		values[k] = pairs[i + 1];
-	}
-	sms_fill(out, SMS_OUT_SIZE, tmpl, k, names, values);
-}
-
-/* ---- administrations ---- */
-
-static int add_admin(const bw_admin *a, void *arg)
-{
-	sms_conv *c = arg;
-	c->admins = bw_xrealloc(c->admins, (size_t)(c->nadmins + 1) * sizeof *c->admins);
-	struct sms_admin_word *w = &c->admins[c->nadmins++];
-	memset(w, 0, sizeof *w);
-	char key[80];
-	bw_strlcpy(w->code, a->code, sizeof w->code);
-	sms_normalize(a->code, w->word[0], sizeof w->word[0]);
-	snprintf(key, sizeof key, "sms.admin.%s", a->code);
-	const char *ar = tr("ar", key), *fr = tr("fr", key);
-	if (strcmp(ar, key) != 0)
-		sms_normalize(ar, w->word[1], sizeof w->word[1]);
-	if (strcmp(fr, key) != 0)
-		sms_normalize(fr, w->word[2], sizeof w->word[2]);
-	return 0;
-}
-
-/* The administration a folded word names ("sante", "الصحه", "transport"), or NULL.
- * The Arabic article is optional on either side. */
-static const char *admin_match(const sms_conv *c, const char *folded)
-{
-	const char *al = "\xd8\xa7\xd9\x84";   /* ال */
-	if (!folded[0])
-		return NULL;
-	for (int i = 0; i < c->nadmins; i++) {
-		for (int k = 0; k < 3; k++) {
-			const char *w = c->admins[i].word[k];
-			if (!w[0])
-				continue;
-			if (strcmp(w, folded) == 0 ||
-			    (strncmp(folded, al, 4) == 0 && strcmp(folded + 4, w) == 0) ||
-			    (strncmp(w, al, 4) == 0 && strcmp(w + 4, folded) == 0))
-				return c->admins[i].code;
-		}
-	}
-	return NULL;
-}
-
-static int menu_first9(const bw_admin *a, void *arg)
-{
-	sms_conv *c = arg;
-	if (c->nmenu >= SMS_MENU_MAX)
-		return 1;
-	bw_strlcpy(c->menu[c->nmenu++], a->code, BW_CODE_MAX + 1);
-	return 0;
-}
-
-int sms_conv_init(sms_conv *c, const sms_conv_settings *set, sms_db *db, sms_submit_fn submit,
-                  void *submit_arg, const bw_log *log, bw_err *e)
-{
-	int rc;
-	memset(c, 0, sizeof *c);
-	c->set = set;
-	c->db = db;
-	c->st = sms_db_store(db);
-	c->submit = submit;
-	c->submit_arg = submit_arg;
-	c->log = log;
-	if ((rc = bw_store_admins(c->st, add_admin, c, e)) < 0)
-		return rc;
-	if (!set->menu_admins[0]) {
-		rc = bw_store_admins(c->st, menu_first9, c, e);
-		return rc < 0 ? rc : BW_OK;
-	}
-	char list[sizeof set->menu_admins];
-	bw_strlcpy(list, set->menu_admins, sizeof list);
-	for (char *save = NULL, *t = strtok_r(list, ", ", &save); t; t = strtok_r(NULL, ", ", &save)) {
-		int found = 0;
-		for (int i = 0; i < c->nadmins; i++)
-			found |= strcmp(c->admins[i].code, t) == 0;
-		if (!found)
-			return bw_fail(e, BW_EINVAL, "menu_admins: %s is not in the catalogue", t);
-		if (c->nmenu >= SMS_MENU_MAX)
-			return bw_fail(e, BW_EINVAL, "menu_admins: more than %d administrations", SMS_MENU_MAX);
-		bw_strlcpy(c->menu[c->nmenu++], t, BW_CODE_MAX + 1);
-	}
-	if (!c->nmenu)
-		return bw_fail(e, BW_EINVAL, "menu_admins: empty");
-	return BW_OK;
-}
-
-void sms_conv_free(sms_conv *c)
-{
-	free(c->admins);
-	c->admins = NULL;
-}
-
-void sms_conv_menu(const sms_conv *c, const char *lang, char *out, size_t size)
-{
-	size_t o = 0;
-	out[0] = '\0';
-	for (int i = 0; i < c->nmenu; i++) {
-		char key[80];
-		snprintf(key, sizeof key, "sms.admin.%s", c->menu[i]);
-		const char *name = tr(lang, key);
-		if (strcmp(name, key) == 0)
-			name = c->menu[i];
-		int n = snprintf(out + o, size - o, "%s%d %s", i ? ", " : "", i + 1, name);
-		if (n < 0 || (size_t)n >= size - o)
-			break;
-		o += (size_t)n;
-	}
-}
-
 /* ---- filing ---- */
 
 int sms_submit_local(void *arg, bw_request *r, bw_err *e)
 {
 	sms_local_filer *f = arg;
-	return bw_edge_file(f->st, &(bw_edge_device){ f->device, f->site, f->num }, "citizen", r, NULL, NULL, e);
-}
-
-/* ---- quiet hours ---- */
-
-static int hhmm(const char *s)
-{
-	int h, m;
-	if (sscanf(s, "%d:%d", &h, &m) != 2 || h < 0 || h > 23 || m < 0 || m > 59)
-		return -1;
-	return h * 60 + m;
-}
-
-int64_t sms_conv_not_before(const sms_conv_settings *s, int64_t now)
-{
-	int qs = hhmm(s->quiet_start), qe = hhmm(s->quiet_end);
-	if (qs < 0 || qe < 0 || qs == qe)
-		return now;
-	bw_legal_time lt;
-	bw_legal_at(now, &lt);
-	int m = lt.hour * 60 + lt.minute;
-	int quiet = qs > qe ? (m >= qs || m < qe) : (m >= qs && m < qe);
-	if (!quiet)
-		return now;
-	/* the end of the quiet hours, in legal time: today's or tomorrow's qe; a switch of
-	 * offset (at 02:00/03:00, inside the night) is corrected by reading the result back */
-	bw_day end_day = m < qe ? lt.day : lt.day + 1;
-	int64_t end = bw_legal_day_start(end_day) + (int64_t)qe * 60;
-	bw_legal_at(end, &lt);
-	end -= (int64_t)((lt.hour * 60 + lt.minute) - qe) * 60;
-	return end > now ? end : now;
-}
-
-int sms_conv_hold_quiet(sms_conv *c, int64_t now, int *held, bw_err *e)
-{
-	int64_t until = sms_conv_not_before(c->set, now);
-	if (held)
-		*held = 0;
-	if (until <= now)
-		return BW_OK;
-	return sms_db_outbox_hold_notify(c->db, until, held, e);
+	const bw_edge_device dev = { f->device, f->site, f->num };
+	if (f->in_tx)    /* the caller's transaction (a batch); it undoes a refused filing */
+		return bw_edge_file_tx(f->st, &dev, "citizen", r, NULL, NULL, e);
+	return bw_edge_file(f->st, &dev, "citizen", r, NULL, NULL, e);
 }
 
 /* ---- one message ---- */
@@ -304,6 +61,7 @@ typedef struct decision {
 	int conv_put, conv_del;
 	int optout;                  /* -1 unchanged, 0 opt back in, 1 opt out */
 	int counters;                /* 1: write the sender counters */
+	int undo;                    /* 1: the store refused the filing: undo its writes */
 } decision;
 
 /* NULL if we answer this sender; else why not (alphanumeric, short code, not a Moroccan
@@ -381,8 +139,8 @@ static int status_reply(sms_conv *c, const sms_parsed *p, const char *phone, dec
 		free(r);
 		return rc;
 	}
-	ref_label(r->ref, refl);
-	date_label(r->deadline, date);
+	conv_ref_label(r->ref, refl);
+	conv_date_label(r->deadline, date);
 	if (r->state == BW_ST_ANSWERED || r->state == BW_ST_REJECTED) {
 		note_find *f = bw_xcalloc(1, sizeof *f);
 		f->state = r->state;
@@ -398,7 +156,7 @@ static int status_reply(sms_conv *c, const sms_parsed *p, const char *phone, dec
 			     "phone", c->set->info_phone);
 		free(f);
 	} else {
-		FILL(d->reply, d->lang, "sms.status", "ref", refl, "state", state_label(d->lang, r->state),
+		FILL(d->reply, d->lang, "sms.status", "ref", refl, "state", conv_state_label(d->lang, r->state),
 		     "date", date);
 	}
 	free(r);
@@ -475,9 +233,10 @@ static int file_request(sms_conv *c, const sms_conversation *cv, const sms_in *m
 	d->conv_put = 0;
 	if (rc == BW_OK || rc == BW_EEXIST) {
 		char refl[20], date[11];
-		ref_label(r->ref, refl);
-		date_label(r->deadline, date);
-		FILL(d->reply, d->lang, "sms.filed", "kind", kind_label(d->lang, r->kind), "ref", refl,
+		d->undo = rc == BW_EEXIST;   /* filed before: this call's reference is not used */
+		conv_ref_label(r->ref, refl);
+		conv_date_label(r->deadline, date);
+		FILL(d->reply, d->lang, "sms.filed", "kind", conv_kind_label(d->lang, r->kind), "ref", refl,
 		     "date", date);
 		d->outcome = "filed";
 		if (c->log)
@@ -485,6 +244,7 @@ static int file_request(sms_conv *c, const sms_conversation *cv, const sms_in *m
 				 bw_kind_name(r->kind), (long long)m->id);
 		rc = BW_OK;
 	} else if (rc == BW_EINVAL || rc == BW_ETOOBIG) {
+		d->undo = 1;
 		FILL(d->reply, d->lang, "sms.error");
 		d->outcome = "error";
 		if (c->log)
@@ -513,7 +273,7 @@ static int advance(sms_conv *c, sms_conversation *cv, const sms_in *m, const cha
 		FILL(d->reply, d->lang, "sms.menu.admin", "list", list);
 	} else if (!cv->text[0]) {
 		step = "text";
-		FILL(d->reply, d->lang, "sms.ask.text", "kind", kind_label(d->lang, cv->kind));
+		FILL(d->reply, d->lang, "sms.ask.text", "kind", conv_kind_label(d->lang, cv->kind));
 	} else if (cv->kind == BW_KIND_INFO && !cv->name[0]) {
 		step = "name";
 		FILL(d->reply, d->lang, "sms.ask.name");
@@ -552,7 +312,7 @@ static int answer_step(sms_conv *c, sms_conversation *cv, const sms_parsed *p,
 			return 1;
 		}
 		sms_normalize(m->text, folded, sizeof folded);
-		const char *code = admin_match(c, folded);
+		const char *code = conv_admin_match(c, folded);
 		if (code) {
 			bw_strlcpy(cv->admin, code, sizeof cv->admin);
 			return 1;
@@ -614,11 +374,17 @@ static const char *abuse(sms_conv *c, sms_sender *s, const sms_in *m, int junk, 
 	return NULL;
 }
 
-static int decide(sms_conv *c, const sms_in *m, const char *phone, sms_parsed *p,
-                  sms_sender *snd, sms_conversation *cv, int64_t now, decision *d, bw_err *e)
+/* The rules before the intent: reads the conversation and the message, then STOP,
+ * opt-out, abuse, oversize/binary and an expired conversation. Returns 1 when one of them
+ * decided (d filled), 0 to go on to the intent (*have: a live conversation is in cv), or
+ * a negative BW_E*. */
+static int decide_gate(sms_conv *c, const sms_in *m, const char *phone, sms_parsed *p,
+                       sms_sender *snd, sms_conversation *cv, int64_t now, int *havep,
+                       decision *d, bw_err *e)
 {
 	int rc, have, optout;
 	const char *why;
+	*havep = 0;
 	have = sms_db_conv_get(c->db, phone, cv, e);
 	if (have != BW_OK && have != BW_ENOTFOUND)
 		return have;
@@ -646,7 +412,7 @@ static int decide(sms_conv *c, const sms_in *m, const char *phone, sms_parsed *p
 			d->optout = 1;
 			FILL(d->reply, d->lang, "sms.stop");
 		}
-		return BW_OK;
+		return 1;
 	}
 	if (optout) {
 		if (p->intent == SMS_START) {
@@ -656,7 +422,7 @@ static int decide(sms_conv *c, const sms_in *m, const char *phone, sms_parsed *p
 		} else {
 			d->outcome = "optout";
 		}
-		return BW_OK;
+		return 1;
 	}
 	if ((rc = sms_db_sender_get(c->db, phone, snd, e)))
 		return rc;
@@ -664,7 +430,7 @@ static int decide(sms_conv *c, const sms_in *m, const char *phone, sms_parsed *p
 	int junk = p->intent == SMS_UNKNOWN && !(have && !expired);
 	if ((why = abuse(c, snd, m, junk, now))) {
 		d->outcome = why;
-		return BW_OK;
+		return 1;
 	}
 	if (binary || bw_utf8_len(m->text) > (size_t)c->set->oversize) {
 		d->outcome = binary ? "binary" : "oversize";
@@ -672,7 +438,7 @@ static int decide(sms_conv *c, const sms_in *m, const char *phone, sms_parsed *p
 			snd->help_at = now;
 			FILL(d->reply, d->lang, "sms.help");
 		}
-		return BW_OK;
+		return 1;
 	}
 	if (have && expired) {
 		d->conv_del = 1;
@@ -680,9 +446,18 @@ static int decide(sms_conv *c, const sms_in *m, const char *phone, sms_parsed *p
 		if (p->intent == SMS_MENU_ANSWER) {
 			d->outcome = "expired";
 			FILL(d->reply, d->lang, "sms.expired");
-			return BW_OK;
+			return 1;
 		}
 	}
+	*havep = have;
+	return 0;
+}
+
+/* The intent within the conversation (have: a live one is in cv): help, start, status, a
+ * new filing, the answer to the question asked, or the kind menu. */
+static int decide_intent(sms_conv *c, const sms_in *m, const char *phone, const sms_parsed *p,
+                         sms_conversation *cv, int have, int64_t now, decision *d, bw_err *e)
+{
 	switch (p->intent) {
 	case SMS_HELP:
 		d->outcome = "help";
@@ -699,7 +474,7 @@ static int decide(sms_conv *c, const sms_in *m, const char *phone, sms_parsed *p
 		memset(cv, 0, sizeof *cv);
 		bw_strlcpy(cv->phone, phone, sizeof cv->phone);
 		cv->kind = p->kind;
-		const char *code = admin_match(c, p->admin_hint);
+		const char *code = conv_admin_match(c, p->admin_hint);
 		if (code)
 			bw_strlcpy(cv->admin, code, sizeof cv->admin);
 		take_text(cv->text, sizeof cv->text, code ? p->body : p->rest, BW_TEXT_MAX);
@@ -741,6 +516,48 @@ static int decide(sms_conv *c, const sms_in *m, const char *phone, sms_parsed *p
 	return advance(c, cv, m, phone, now, d, e);
 }
 
+static int decide(sms_conv *c, const sms_in *m, const char *phone, sms_parsed *p,
+                  sms_sender *snd, sms_conversation *cv, int64_t now, decision *d, bw_err *e)
+{
+	int have, rc = decide_gate(c, m, phone, p, snd, cv, now, &have, d, e);
+	if (rc)
+		return rc < 0 ? rc : BW_OK;
+	return decide_intent(c, m, phone, p, cv, have, now, d, e);
+}
+
+/* Writes what was decided for message m: counters, opt-out (STOP also cancels what was
+ * queued for the number and not sent yet: a notification held for the night would go
+ * out with the confirmation), the conversation, the reply, m done. Inside the caller's
+ * transaction: no BEGIN or COMMIT here. */
+static int write_decision(sms_conv *c, const sms_in *m, const char *phone, const decision *d,
+                          const sms_sender *snd, const sms_conversation *cv, int64_t now,
+                          bw_err *e)
+{
+	int rc = BW_OK;
+	if (d->counters)
+		rc = sms_db_sender_put(c->db, snd, e);
+	if (rc == BW_OK && d->optout >= 0)
+		rc = sms_db_optout_set(c->db, phone, d->optout, now, e);
+	if (rc == BW_OK && d->optout == 1)
+		rc = sms_db_outbox_drop_notify(c->db, phone, e);
+	if (rc == BW_OK && d->conv_put)
+		rc = sms_db_conv_put(c->db, cv, e);
+	else if (rc == BW_OK && d->conv_del)
+		rc = sms_db_conv_del(c->db, phone, e);
+	if (rc == BW_OK && d->reply[0]) {
+		rc = sms_db_outbox_add(c->db, phone, d->reply, d->lang, m->id, NULL, 0, now, e);
+		if (rc == BW_EEXIST)
+			rc = BW_OK;
+	}
+	if (rc == BW_OK)
+		rc = sms_db_inbox_done(c->db, m->id, d->outcome, e);
+	return rc;
+}
+
+/* Alone, the decision is written in a transaction of its own. In a batch (c->grouped:
+ * the caller holds the transaction) the message's writes, the filing included, are
+ * marked: a failure undoes this message alone, and a filing the store refused leaves
+ * no trace (no reference number used), as its own rolled-back transaction would. */
 int sms_conv_handle(sms_conv *c, const sms_in *m, int64_t now, const char **outcome,
                     bw_err *e)
 {
@@ -752,6 +569,8 @@ int sms_conv_handle(sms_conv *c, const sms_in *m, int64_t now, const char **outc
 	sms_conversation *cv = bw_xcalloc(1, sizeof *cv);
 	d->optout = -1;
 	strcpy(d->lang, "fr");
+	if (c->grouped && (rc = sms_db_mark(c->db, e)))
+		goto out;
 	const char *why = sender_class(m->sender, phone);
 	if (why) {
 		d->outcome = why;   /* stored, never answered */
@@ -759,99 +578,29 @@ int sms_conv_handle(sms_conv *c, const sms_in *m, int64_t now, const char **outc
 	} else {
 		rc = decide(c, m, phone, p, &snd, cv, now, d, e);
 	}
-	if (rc == BW_OK) {
-		if ((rc = bw_store_begin(c->st, e)) == BW_OK) {
-			if (d->counters)
-				rc = sms_db_sender_put(c->db, &snd, e);
-			if (rc == BW_OK && d->optout >= 0)
-				rc = sms_db_optout_set(c->db, phone, d->optout, now, e);
-			/* STOP also cancels what was queued for the number and not sent yet (a
-			 * notification held for the night would go out with the confirmation) */
-			if (rc == BW_OK && d->optout == 1)
-				rc = sms_db_outbox_drop_notify(c->db, phone, e);
-			if (rc == BW_OK && d->conv_put)
-				rc = sms_db_conv_put(c->db, cv, e);
-			else if (rc == BW_OK && d->conv_del)
-				rc = sms_db_conv_del(c->db, phone, e);
-			if (rc == BW_OK && d->reply[0]) {
-				rc = sms_db_outbox_add(c->db, phone, d->reply, d->lang, m->id, NULL, 0, now, e);
-				if (rc == BW_EEXIST)
-					rc = BW_OK;
-			}
-			if (rc == BW_OK)
-				rc = sms_db_inbox_done(c->db, m->id, d->outcome, e);
-			if (rc == BW_OK)
-				rc = bw_store_commit(c->st, e);
-			if (rc)
-				bw_store_rollback(c->st);
-		}
+	if (c->grouped) {
+		if (rc == BW_OK && d->undo)
+			sms_db_undo(c->db);
+		if (rc == BW_OK)
+			rc = write_decision(c, m, phone, d, &snd, cv, now, e);
+		if (rc)
+			sms_db_undo(c->db);
+		if (rc == BW_OK)
+			rc = sms_db_keep(c->db, e);
+		else
+			sms_db_keep(c->db, NULL);
+	} else if (rc == BW_OK && (rc = bw_store_begin(c->st, e)) == BW_OK) {
+		rc = write_decision(c, m, phone, d, &snd, cv, now, e);
+		if (rc == BW_OK)
+			rc = bw_store_commit(c->st, e);
+		if (rc)
+			bw_store_rollback(c->st);
 	}
+out:
 	if (outcome)
 		*outcome = rc == BW_OK ? d->outcome : NULL;
 	free(cv);
 	free(p);
 	free(d);
 	return rc;
-}
-
-/* ---- notifications and time-outs ---- */
-
-int sms_conv_notify(sms_conv *c, const bw_event *ev, const char *ref, const bw_request *r,
-                    int64_t now, bw_err *e)
-{
-	char text[SMS_OUT_SIZE], refl[20], date[11], lang[4];
-	/* the first event is the filing (answered already); an event without a change of
-	 * state (a deadline moved by the holiday table, a comment) is not worth an SMS:
-	 * holidays are announced in the evening, and every open request would get one.
-	 * The new deadline is in the request all the same, for a status query. */
-	if (r->channel != BW_CHANNEL_SMS || !r->phone[0] || ev->old_state < 0 ||
-	    ev->old_state == ev->new_state)
-		return BW_OK;
-	int optout = sms_db_optout_is_set(c->db, r->phone);
-	if (optout < 0)
-		return bw_fail(e, BW_EDB, "opt-out: database error");
-	if (optout)
-		return BW_OK;
-	bw_strlcpy(lang, strcmp(r->lang, "fr") == 0 ? "fr" : "ar", sizeof lang);
-	ref_label(ref && ref[0] ? ref : r->ref, refl);
-	date_label(r->deadline, date);
-	if (ev->new_state == BW_ST_ANSWERED)
-		FILL(text, lang, "sms.notify.answered", "ref", refl);
-	else
-		FILL(text, lang, "sms.notify", "ref", refl, "state", state_label(lang, ev->new_state),
-		     "date", date);
-	/* one INSERT: in the caller's transaction when one is open (bw_sync's, which must
-	 * see the error to roll back), atomic on its own otherwise; no BEGIN here, which
-	 * would fail inside the caller's (one connection, shared through sms_db_store) */
-	int rc = sms_db_outbox_add(c->db, r->phone, text, lang, 0, ev->uid,
-				   sms_conv_not_before(c->set, now), now, e);
-	return rc == BW_EEXIST ? BW_OK : rc;    /* told before: queued once already */
-}
-
-int sms_conv_expire(sms_conv *c, int64_t now, int max, int *n, bw_err *e)
-{
-	sms_conversation *cv = bw_xmalloc(sizeof *cv);
-	char text[SMS_OUT_SIZE];
-	int rc = BW_OK, done = 0;
-	while (done < max && (rc = sms_db_conv_expired(c->db, now, cv, e)) == BW_OK) {
-		if ((rc = bw_store_begin(c->st, e)))
-			break;
-		rc = sms_db_conv_del(c->db, cv->phone, e);
-		if (rc == BW_OK && sms_db_optout_is_set(c->db, cv->phone) == 0) {
-			FILL(text, cv->lang, "sms.expired");
-			rc = sms_db_outbox_add(c->db, cv->phone, text, cv->lang, 0, NULL,
-					       sms_conv_not_before(c->set, now), now, e);
-		}
-		if (rc == BW_OK)
-			rc = bw_store_commit(c->st, e);
-		if (rc) {
-			bw_store_rollback(c->st);
-			break;
-		}
-		done++;
-	}
-	free(cv);
-	if (n)
-		*n = done;
-	return rc == BW_ENOTFOUND ? BW_OK : rc;
 }

@@ -12,7 +12,7 @@
 #include "bw_log.h"
 #include "bw_request.h"
 #include "bw_store.h"
-#include "smsdb.h"
+#include "bw_smsdb.h"
 
 #define SMS_MENU_MAX 9
 #define SMS_URL_MAX 30        /* worst cases the reply templates are tested with */
@@ -52,6 +52,7 @@ typedef struct sms_local_filer {
 	unsigned num;
 	char device[BW_CODE_MAX + 1];
 	char site[BW_CODE_MAX + 1];
+	int in_tx;       /* 1: the caller holds a transaction (a batch): none of its own */
 } sms_local_filer;
 int sms_submit_local(void *arg, bw_request *r, bw_err *e);
 
@@ -62,6 +63,8 @@ typedef struct sms_conv {
 	sms_submit_fn submit;
 	void *submit_arg;
 	const bw_log *log;
+	int grouped;     /* 1: the caller holds a transaction over a batch of messages (group
+	                  * commit); sms_conv_handle marks each message instead of its own */
 	int nmenu;
 	char menu[SMS_MENU_MAX][BW_CODE_MAX + 1];
 	/* administrations and the words that name them (code, short names), folded */
@@ -82,7 +85,10 @@ void sms_conv_free(sms_conv *c);
  * queues the reply (if any) and marks m done. *outcome (may be NULL) gets a static word:
  * "filed", "status", "menu", "help", "stop", "start", "ignored:sender", "optout",
  * "rate", "muted", "loop", "oversize", "binary", "expired", "error". BW_OK, or BW_EDB
- * (nothing changed: m stays new and is processed again later). */
+ * (nothing changed: m stays new and is processed again later). With c->grouped, the
+ * caller has begun a transaction (and submit files inside it, without its own): the
+ * message's writes are made under a mark (sms_db_mark) and undone alone on failure;
+ * nothing is durable until the caller commits the batch. */
 int sms_conv_handle(sms_conv *c, const sms_in *m, int64_t now, const char **outcome,
                     bw_err *e);
 

@@ -426,20 +426,12 @@ void sms_modem_set_group_commit(sms_modem *m, int (*commit)(void *arg))
 	m->group_commit = commit;
 }
 
-int sms_modem_receive(sms_modem *m, int max, int partial_wait_s, sms_modem_recv_fn cb,
-                      sms_modem_recv_fn deleted, void *arg, int *more, bw_err *e)
+/* Reads a window of up to max messages into m->batch, continuing the last pass; the ones
+ * held from an earlier pass are skipped. The count read (*more = 1 if the modem may hold
+ * more), or a negative BW_E*. */
+static int read_window(sms_modem *m, int max, int *more, bw_err *e)
 {
-	int n = 0, rc = BW_OK, end = 0;
-	*more = 0;
-	if (!m->connected)
-		return bw_fail(e, BW_EIO, "%s: not connected", m->conf.name);
-	if (m->hanging && m->conf.fault_hangs > 0) {
-		m->conf.fault_hangs--;
-		return failed(m, e, "receive (injected fault)", ERR_TIMEOUT);
-	}
-	if (max > BATCH_MAX)
-		max = BATCH_MAX;
-	/* read a window of messages, continuing the last pass */
+	int n = 0, end = 0;
 	while (n < max) {
 		GSM_MultiSMSMessage *b = slot(m, n);
 		b->Number = 0;
@@ -463,6 +455,24 @@ int sms_modem_receive(sms_modem *m, int max, int partial_wait_s, sms_modem_recv_
 	}
 	if (!end)
 		*more = 1;
+	return n;
+}
+
+int sms_modem_receive(sms_modem *m, int max, int partial_wait_s, sms_modem_recv_fn cb,
+                      sms_modem_recv_fn deleted, void *arg, int *more, bw_err *e)
+{
+	int n, rc = BW_OK;
+	*more = 0;
+	if (!m->connected)
+		return bw_fail(e, BW_EIO, "%s: not connected", m->conf.name);
+	if (m->hanging && m->conf.fault_hangs > 0) {
+		m->conf.fault_hangs--;
+		return failed(m, e, "receive (injected fault)", ERR_TIMEOUT);
+	}
+	if (max > BATCH_MAX)
+		max = BATCH_MAX;
+	if ((n = read_window(m, max, more, e)) < 0)
+		return n;
 	/* link the window with the parts held from before */
 	int total = n + m->npend;
 	GSM_MultiSMSMessage **in = bw_xcalloc((size_t)total + 1, sizeof *in);

@@ -11,7 +11,7 @@
 
 #include "bw_err.h"
 #include "bw_log.h"
-#include "smsdb.h"
+#include "bw_smsdb.h"
 
 /* [modem NAME] in the gateway's configuration: Gammu's own keys, plus our rate. */
 typedef struct sms_modem_conf {

@@ -33,9 +33,10 @@ fuzz: $(FUZZ_BIN)
 
 .PHONY: fuzz
 
-# ---- bawaba-smsd: the gateway program and bawaba-phone (smsdb, modem, dummy phone,
-# conversation); libGammu through pkg-config gammu, the hub link through libmosquitto ----
-SMSD_LIB_SRC := sms-gateway/smsdb.c sms-gateway/modem.c sms-gateway/sim.c sms-gateway/dummy.c sms-gateway/converse.c
+# ---- bawaba-smsd: the gateway program and bawaba-phone (modem, dummy phone,
+# conversation; its tables are the store's, shared/store/store_sms.c); libGammu through pkg-config gammu, the hub link through libmosquitto ----
+SMSD_LIB_SRC := sms-gateway/modem.c sms-gateway/sim.c sms-gateway/dummy.c sms-gateway/converse.c \
+                sms-gateway/converse_text.c sms-gateway/converse_notify.c
 SMSD_LIB_OBJ := $(SMSD_LIB_SRC:%.c=$(BUILD)/%.o)
 SMSD_LIB     := $(BUILD)/sms-gateway/libsmsd.a
 SMSD_LIBS     = $(shell pkg-config --libs gammu libmosquitto)
@@ -48,9 +49,10 @@ $(SMSD_LIB): $(SMSD_LIB_OBJ)
 	rm -f $@
 	ar rcs $@ $^
 
-$(BUILD)/bin/bawaba-smsd: $(BUILD)/sms-gateway/smsd.o $(SMSD_LIB) $(SMS_LIB) $(LIB)
+SMSD_OBJ := $(BUILD)/sms-gateway/smsd.o $(BUILD)/sms-gateway/smsd_conf.o $(BUILD)/sms-gateway/smsd_send.o
+$(BUILD)/bin/bawaba-smsd: $(SMSD_OBJ) $(SMSD_LIB) $(SMS_LIB) $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $< $(SMSD_LIB) $(SMS_LIB) $(LIB) $(LDLIBS_BASE) $(SMSD_LIBS)
+	$(CC) $(LDFLAGS) -o $@ $(SMSD_OBJ) $(SMSD_LIB) $(SMS_LIB) $(LIB) $(LDLIBS_BASE) $(SMSD_LIBS)
 
 $(BUILD)/bin/bawaba-phone: $(BUILD)/sms-gateway/phone.o $(SMSD_LIB) $(SMS_LIB) $(LIB)
 	@mkdir -p $(dir $@)

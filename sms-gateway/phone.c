@@ -1,7 +1,6 @@
 /* phone.c: bawaba-phone, playing the citizen on Gammu's dummy phone: sends an SMS into
  * the phone (as the network would deliver it) and shows the replies the gateway sent,
  * read from the gateway's own record (the dummy driver keeps nothing it sends). */
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +9,7 @@
 #include "bw_files.h"
 #include "bw_clock.h"
 #include "bw_err.h"
+#include "bw_smsdb.h"
 #include "dummy.h"
 
 static const char usage[] =
@@ -85,36 +85,21 @@ static int cmd_load(const char *dir, const char *file)
 	return 0;
 }
 
+static int print_sent(void *arg, const char *dest, int parts, const char *coding,
+                      const char *state, const char *text)
+{
+	(void)arg;
+	printf("%s\t%d\t%s\t%s\t%s\n", dest, parts, coding ? coding : "-", state, text);
+	return 0;
+}
+
 static int cmd_sent(const char *db_path, const char *number)
 {
-	sqlite3 *db;
-	sqlite3_stmt *st;
-	if (sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
-		fprintf(stderr, "bawaba-phone: %s: %s\n", db_path, sqlite3_errmsg(db));
-		sqlite3_close(db);
+	bw_err e;
+	if (sms_db_sent_each(db_path, number, print_sent, NULL, &e)) {
+		fprintf(stderr, "bawaba-phone: %s\n", e.msg);
 		return 1;
 	}
-	sqlite3_busy_timeout(db, 5000);
-	const char *sql =
-		"SELECT o.dest, o.parts, o.coding, o.state, group_concat(p.text, '') "
-		"FROM sms_outbox o JOIN (SELECT * FROM sms_sent_parts ORDER BY outbox_id, part) p "
-		"ON p.outbox_id = o.id WHERE ?1 IS NULL OR o.dest = ?1 GROUP BY o.id ORDER BY o.sent_at, o.id";
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
-		fprintf(stderr, "bawaba-phone: %s: %s\n", db_path, sqlite3_errmsg(db));
-		sqlite3_close(db);
-		return 1;
-	}
-	if (number)
-		sqlite3_bind_text(st, 1, number, -1, SQLITE_STATIC);
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		const unsigned char *c[5];
-		for (int i = 0; i < 5; i++)
-			c[i] = sqlite3_column_text(st, i);
-		printf("%s\t%s\t%s\t%s\t%s\n", c[0], c[1], c[2] ? (const char *)c[2] : "-", c[3],
-		       c[4] ? (const char *)c[4] : "");
-	}
-	sqlite3_finalize(st);
-	sqlite3_close(db);
 	return 0;
 }
 

@@ -1,7 +1,8 @@
 #!/bin/sh
 # smsd_crash.sh: bawaba-smsd killed (BAWABA_SMSD_CRASH_AT, an _exit(137) at a named point,
 # and plain kill -9 at random moments) between reading and deleting a message, between
-# storing and filing, between filing and queuing the reply, before sending; restarted:
+# storing and filing, after filing (its reply and filing are one commit), before the
+# batch's commit, before sending; restarted:
 # nothing lost, nothing filed twice, exactly one reply per message. Gateway without hub
 # (requests in its own database), on Gammu's dummy phone.
 set -u
@@ -67,17 +68,30 @@ bw_expect "2: one reply, sent" "$(replies +212620000002) $(sent +212620000002)" 
 bw_expect "2: the whole text" "$(sql "SELECT text FROM requests WHERE phone = '+212620000002'")" \
   "الحافلة رقم 7 لا تتوقف في محطة الحي الجامعي منذ شهرين رغم أن الطلبة ينتظرونها كل صباح ونرجو التدخل"
 
-# 3. filed, reply not queued: the retry files nothing new and replies with the same reference
+# 3. filed, reply not queued: the filing and its reply are one commit (the batch's), so
+# a crash after the filing leaves neither; the retry files once and replies with its
+# reference. Then a crash just before the batch's commit with two messages in it.
 send +212620000003 "suggestion transport plus de bus le soir"
 run after-file; bw_expect "hook after-file exits 137" $? 137
-bw_expect "3: filed" "$(reqs +212620000003)" 1
-bw_expect "3: no reply yet" "$(replies +212620000003)" 0
-ref=$(sql "SELECT ref FROM requests WHERE phone = '+212620000003'")
+bw_expect "3: not filed (rolled back with its reply)" "$(reqs +212620000003) $(replies +212620000003)" "0 0"
+bw_expect "3: the message still new" "$(sql "SELECT state FROM sms_inbox WHERE sender = '+212620000003'")" new
 run ""; bw_expect "restart" $? 0
-bw_expect "3: still one request" "$(reqs +212620000003)" 1
+bw_expect "3: one request" "$(reqs +212620000003)" 1
 bw_expect "3: one reply, sent" "$(replies +212620000003) $(sent +212620000003)" "1 1"
+ref=$(sql "SELECT ref FROM requests WHERE phone = '+212620000003'")
 grouped=$(echo "$ref" | sed 's/\(....\)\(....\)\(....\)/\1 \2 \3/')
 "$PHONE_BIN" "$PHONE" sent +212620000003 | grep -q "$grouped" || bw_fail "3: reply without $grouped"
+send +212620000005 "plainte sante pas de medecin de garde la nuit"
+send +212620000006 "observation transport le train arrive toujours en retard"
+run before-batch-commit; bw_expect "hook before-batch-commit exits 137" $? 137
+bw_expect "3b: nothing filed, nothing queued" \
+  "$(sql "SELECT count(*) FROM requests WHERE phone IN ('+212620000005', '+212620000006')") $(replies +212620000005) $(replies +212620000006)" "0 0 0"
+run ""; bw_expect "restart" $? 0
+bw_expect "3b: one request each" "$(reqs +212620000005) $(reqs +212620000006)" "1 1"
+bw_expect "3b: one reply each, sent" "$(replies +212620000005) $(sent +212620000005) $(replies +212620000006) $(sent +212620000006)" "1 1 1 1"
+bw_expect "3b: references without a gap" \
+  "$(sql "SELECT count(DISTINCT ref) FROM requests") $(sql "SELECT max(CAST(substr(ref, 5, 7) AS INTEGER)) - min(CAST(substr(ref, 5, 7) AS INTEGER)) + 1 FROM requests")" \
+  "$(sql "SELECT count(*) FROM requests") $(sql "SELECT count(*) FROM requests")"
 
 # 4. reply queued, not sent: sent once after the restart
 send +212620000004 "observation justice le greffe est bien organise"

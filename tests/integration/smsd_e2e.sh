@@ -193,6 +193,18 @@ bw_expect "phone inbox emptied" "$(find "$PHONE/sms/1" -type f -name '[0-9]*' | 
 kill "$SMSD_PID"; wait "$SMSD_PID"; st=$?; SMSD_PID=
 bw_expect "clean exit on SIGTERM" "$st" 0
 ! grep -q "Sanitizer\|runtime error" "$BW_TMP/smsd.log" || bw_fail "sanitizer report"
+# a stolen gateway (issue 11): once processed and acknowledged by the hub, no citizen's
+# text, name or ID number is left in the gateway's files, byte for byte (inbox texts
+# emptied when processed, requests forgotten on the hub's ack, conversations deleted,
+# secure_delete zeroing what was removed)
+for s in "le bus 12 ne passe plus" "les urgences sont propres" "tbib ma kaynch f sbitar" \
+         "المستشفى لا يستقبل المرضى ليلا" "ميزانية الجماعة لسنة" "Karim Bennani" "BE987654" \
+         "BE 987654" "سارة العمراني" "Youssef Alaoui"; do   # (AB123456 is the prompt's example)
+  for f in "$BW_TMP/smsd.db" "$BW_TMP/smsd.db-wal"; do
+    [ -f "$f" ] && LC_ALL=C grep -a -q -F -- "$s" "$f" && bw_fail "'$s' is still in $f"
+  done
+done
+echo "ok: no citizen's text, name or ID number in the gateway's database files"
 # no reply was a message key ("sms.filed") instead of its text
 ! "$PHONE_BIN" "$PHONE" sent | cut -f 5 | grep -q '^sms\.' || bw_fail "a reply went out as a message key"
 echo PASS

@@ -14,7 +14,7 @@
 #include "bw_store.h"
 #include "sms-gateway/converse.h"
 #include "sms-gateway/modem.h"
-#include "sms-gateway/smsdb.h"
+#include "bw_smsdb.h"
 
 #ifndef SMS_TEST_LOCALEDIR
 #define SMS_TEST_LOCALEDIR "build/rel/locale"
@@ -646,6 +646,56 @@ START_TEST(conversations_time_out_politely)
 }
 END_TEST
 
+/* A batch (group commit): the caller holds one transaction, each message is marked; a
+ * batch rolled back leaves nothing; a message filed before (a retry) uses no reference
+ * of its own, so the next filing takes the next number. */
+START_TEST(a_batch_files_under_one_commit)
+{
+	bw_err e;
+	const char *out;
+	static sms_in m[3];
+	const char *who[3] = { ALI, SARA, "+212611111111" };
+	for (int i = 0; i < 3; i++) {
+		memset(&m[i], 0, sizeof m[i]);
+		strcpy(m[i].sender, who[i]);
+		strcpy(m[i].modem, "sim1");
+		strcpy(m[i].coding, "gsm");
+		m[i].sent_at = m[i].received_at = T0 + i;
+		m[i].parts = m[i].parts_total = 1;
+		snprintf(m[i].text, sizeof m[i].text, "plainte sante il n'y a pas de medecin numero %d", i);
+		ck_assert_int_eq(sms_db_inbox_add(D, &m[i], &e), BW_OK);
+	}
+	C.grouped = F.in_tx = 1;
+	/* rolled back: nothing filed, nothing queued, every message still new */
+	ck_assert_int_eq(bw_store_begin(S, &e), BW_OK);
+	for (int i = 0; i < 2; i++) {
+		ck_assert_msg(sms_conv_handle(&C, &m[i], T0 + 10, &out, &e) == BW_OK, "%s", e.msg);
+		ck_assert_str_eq(out, "filed");
+	}
+	bw_store_rollback(S);
+	ck_assert_int_eq(count("SELECT count(*) FROM requests", NULL), 0);
+	ck_assert_int_eq(count("SELECT count(*) FROM sms_outbox", NULL), 0);
+	ck_assert_int_eq(count("SELECT count(*) FROM sms_inbox WHERE state = 'new'", NULL), 3);
+	/* committed: two filed, their replies queued, in one transaction */
+	ck_assert_int_eq(bw_store_begin(S, &e), BW_OK);
+	for (int i = 0; i < 2; i++)
+		ck_assert_int_eq(sms_conv_handle(&C, &m[i], T0 + 10, &out, &e), BW_OK);
+	/* the first again (a retry): the stored request, no new reference taken */
+	ck_assert_int_eq(sms_conv_handle(&C, &m[0], T0 + 10, &out, &e), BW_OK);
+	ck_assert_str_eq(out, "filed");
+	ck_assert_int_eq(sms_conv_handle(&C, &m[2], T0 + 10, &out, &e), BW_OK);
+	ck_assert_int_eq(bw_store_commit(S, &e), BW_OK);
+	C.grouped = F.in_tx = 0;
+	ck_assert_int_eq(count("SELECT count(*) FROM requests", NULL), 3);
+	ck_assert_int_eq(count("SELECT count(*) FROM sms_inbox WHERE state = 'done'", NULL), 3);
+	/* consecutive references: the retry's undone number was given to the third */
+	ck_assert_int_eq(count("SELECT max(CAST(substr(ref, 5, 7) AS INTEGER)) - "
+			       "min(CAST(substr(ref, 5, 7) AS INTEGER)) FROM requests", NULL), 2);
+	ck_assert_int_eq(queued(ALI), 1);     /* the retry's reply is the one queued before */
+	ck_assert_int_eq(queued(SARA), 1);
+}
+END_TEST
+
 START_TEST(retry_after_a_crash_files_once)
 {
 	/* the request went in, then the process died before the reply was queued */
@@ -771,6 +821,7 @@ Suite *suite_converse(void)
 	tcase_add_test(t, abuse_rules);
 	tcase_add_test(t, conversations_time_out_politely);
 	tcase_add_test(t, retry_after_a_crash_files_once);
+	tcase_add_test(t, a_batch_files_under_one_commit);
 	tcase_add_test(t, every_reply_fits_in_two_parts);
 	tcase_add_test(t, fill_replaces_known_names_only);
 	suite_add_tcase(s, t);

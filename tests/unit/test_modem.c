@@ -12,7 +12,7 @@
 #include "bw_store.h"
 #include "sms-gateway/dummy.h"
 #include "sms-gateway/modem.h"
-#include "sms-gateway/smsdb.h"
+#include "bw_smsdb.h"
 
 static char dir[64], dbpath[80];
 static bw_store *S;

@@ -1,6 +1,6 @@
-/* smsdb.h: the SMS gateway's tables (db/migrations/0003_sms.sql): inbox, send queue, sent
- * parts, conversations, opt-outs and abuse counters, through prepared statements on the
- * gateway's own store connection. */
+/* bw_smsdb.h: the SMS gateway's tables in the store (db/migrations/0003_sms.sql), in the
+ * gateway's words: inbox, send queue, sent parts, conversations, opt-outs and abuse
+ * counters, on the gateway's own store connection (shared/store/store_sms.c). */
 #ifndef SMS_DB_H
 #define SMS_DB_H
 
@@ -55,8 +55,9 @@ int sms_db_inbox_deleted(sms_db *d, int64_t id, bw_err *e);
 /* The oldest message not yet processed into *out; BW_ENOTFOUND when none. */
 int sms_db_inbox_next(sms_db *d, sms_in *out, bw_err *e);
 
-/* Marks message id processed with a short outcome ("filed", "status", "ignored:alnum").
- * Call inside the transaction that queues its reply. */
+/* Marks message id processed with a short outcome ("filed", "status", "ignored:alnum")
+ * and empties its text (what a stolen gateway would give away; its hash stays for the
+ * dedupe). Call inside the transaction that queues its reply. */
 int sms_db_inbox_done(sms_db *d, int64_t id, const char *outcome, bw_err *e);
 
 /* ---- send queue ---- */
@@ -158,5 +159,25 @@ typedef struct sms_sender {
 /* The counters of phone (zeroes, phone set, if it has none). */
 int sms_db_sender_get(sms_db *d, const char *phone, sms_sender *out, bw_err *e);
 int sms_db_sender_put(sms_db *d, const sms_sender *s, bw_err *e);
+
+/* ---- one message inside a batch's transaction ---- */
+
+/* Inside a transaction the caller holds for a batch of messages (group commit), each
+ * message's writes are marked (a savepoint) so that one message is undone alone: mark
+ * before it, keep (release the mark) when it is written, undo to roll back to the mark
+ * (the mark stays: keep or undo again). BW_EDB. */
+int sms_db_mark(sms_db *d, bw_err *e);
+int sms_db_keep(sms_db *d, bw_err *e);
+void sms_db_undo(sms_db *d);
+
+/* ---- what was sent, for a test phone (bawaba-phone DIR sent) ---- */
+
+/* Calls fn for every SMS of the gateway database at path (opened read-only, beside the
+ * running gateway) that has parts handed to a modem, to dest (NULL: to anyone), in the
+ * order they went: its number, parts, coding ("gsm", "ucs2"; NULL if not encoded), state
+ * and the text of the parts sent; fn returning non-zero stops. BW_EDB. */
+typedef int (*sms_sent_fn)(void *arg, const char *dest, int parts, const char *coding,
+                           const char *state, const char *text);
+int sms_db_sent_each(const char *path, const char *dest, sms_sent_fn fn, void *arg, bw_err *e);
 
 #endif
