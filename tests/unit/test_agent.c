@@ -10,6 +10,7 @@
 #include "../../hub/agent.h"
 #include "bw_store.h"
 #include "bw_uuid.h"
+#include "fixture.h"
 
 static char path[64];
 static bw_store *S;
@@ -305,14 +306,9 @@ END_TEST
 Suite *suite_agent(void)
 {
 	Suite *s = suite_create("agent");
-	TCase *t = tcase_create("core");
-	tcase_add_checked_fixture(t, setup, teardown);
-	tcase_add_test(t, scope_limits_queue_and_get);
-	tcase_add_test(t, moves_are_checked_and_attributed);
-	tcase_add_test(t, bad_commands_and_strangers);
-	tcase_add_test(t, desk_filing_and_report);
-	tcase_add_test(t, report_keeps_to_the_agents_administration);
-	tcase_add_test(t, registration_checks);
-	suite_add_tcase(s, t);
+	fx_case(s, "core", setup, teardown,
+		scope_limits_queue_and_get, moves_are_checked_and_attributed,
+		bad_commands_and_strangers, desk_filing_and_report,
+		report_keeps_to_the_agents_administration, registration_checks, NULL);
 	return s;
 }

@@ -14,6 +14,7 @@
 #include "bw_agentproto.h"
 #include "bw_store.h"
 #include "bw_uuid.h"
+#include "fixture.h"
 
 static char path[64];
 static bw_store *S;
@@ -444,19 +445,11 @@ END_TEST
 Suite *suite_agentmodel(void)
 {
 	Suite *s = suite_create("agentmodel");
-	TCase *tc = tcase_create("core");
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, live_change_applied);
-	tcase_add_test(tc, refusal_and_bad_messages);
-	tcase_add_test(tc, filters_and_sort);
-	tcase_add_test(tc, newly_overdue_announced);
-	tcase_add_test(tc, details_and_timeline);
-	tcase_add_test(tc, devices_and_alerts);
-	tcase_add_test(tc, indicators);
-	tcase_add_test(tc, ten_thousand_rows);
-	suite_add_tcase(s, tc);
-	TCase *tl = tcase_create("lang");
-	tcase_add_test(tl, lang_cycle);
-	suite_add_tcase(s, tl);
+	fx_case(s, "core", setup, teardown,
+		live_change_applied, refusal_and_bad_messages, filters_and_sort,
+		newly_overdue_announced, details_and_timeline, devices_and_alerts, indicators,
+		ten_thousand_rows, NULL);
+	fx_case(s, "lang", NULL, NULL,
+		lang_cycle, NULL);
 	return s;
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "bw_agentproto.h"
+#include "fixture.h"
 
 /* The doc from the source tree: BW_TOP when the test runner sets it, else the cwd. */
 static FILE *open_doc(void)
@@ -75,9 +76,7 @@ END_TEST
 Suite *suite_agentproto(void)
 {
 	Suite *s = suite_create("agentproto");
-	TCase *t = tcase_create("core");
-	tcase_add_test(t, doc_examples_decode);
-	tcase_add_test(t, json_errors_quote_nothing);
-	suite_add_tcase(s, t);
+	fx_case(s, "core", NULL, NULL,
+		doc_examples_decode, json_errors_quote_nothing, NULL);
 	return s;
 }

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "bw_conf.h"
+#include "fixture.h"
 
 #define MAX_MODEMS 3
 
@@ -390,17 +391,10 @@ END_TEST
 Suite *suite_conf(void)
 {
 	Suite *s = suite_create("conf");
-	TCase *t = tcase_create("core");
-	tcase_add_test(t, defaults_fill_every_key);
-	tcase_add_test(t, bad_default_is_reported);
-	tcase_add_test(t, full_file_loads);
-	tcase_add_test(t, booleans_and_bounds);
-	tcase_add_test(t, each_error_names_file_and_line);
-	tcase_add_test(t, missing_file);
-	tcase_add_test(t, settings_semantics);
-	tcase_add_test(t, repeated_sections);
-	tcase_add_test(t, set_one_key);
-	tcase_add_test(t, printed_config_is_the_defaults);
-	suite_add_tcase(s, t);
+	fx_case(s, "core", NULL, NULL,
+		defaults_fill_every_key, bad_default_is_reported, full_file_loads,
+		booleans_and_bounds, each_error_names_file_and_line, missing_file,
+		settings_semantics, repeated_sections, set_one_key,
+		printed_config_is_the_defaults, NULL);
 	return s;
 }

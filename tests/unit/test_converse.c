@@ -15,6 +15,7 @@
 #include "sms-gateway/converse.h"
 #include "sms-gateway/modem.h"
 #include "sms-gateway/smsdb.h"
+#include "fixture.h"
 
 #ifndef SMS_TEST_LOCALEDIR
 #define SMS_TEST_LOCALEDIR "build/rel/locale"
@@ -752,27 +753,17 @@ END_TEST
 Suite *suite_converse(void)
 {
 	Suite *s = suite_create("converse");
-	TCase *t = tcase_create("store");
-	tcase_add_checked_fixture(t, setup, teardown);
-	tcase_add_test(t, file_in_arabic_in_one_message);
-	tcase_add_test(t, file_in_french_through_the_menu);
-	tcase_add_test(t, file_in_darija_replies_in_french_or_arabic);
-	tcase_add_test(t, information_request_asks_name_and_id);
-	tcase_add_test(t, no_keyword_gives_the_kind_menu_and_keeps_the_text);
-	tcase_add_test(t, a_filing_without_content_asks_for_it);
-	tcase_add_test(t, a_reference_anywhere_asks_its_status);
-	tcase_add_test(t, status_only_to_the_author);
-	tcase_add_test(t, quiet_hours_are_decided_at_send_time);
-	tcase_add_test(t, a_deadline_moved_by_a_holiday_sends_no_sms);
-	tcase_add_test(t, stop_wins_and_start_resumes);
-	tcase_add_test(t, notifications_wait_for_the_morning);
-	tcase_add_test(t, stop_cancels_held_notifications);
-	tcase_add_test(t, notify_joins_the_callers_transaction_once_per_event);
-	tcase_add_test(t, abuse_rules);
-	tcase_add_test(t, conversations_time_out_politely);
-	tcase_add_test(t, retry_after_a_crash_files_once);
-	tcase_add_test(t, every_reply_fits_in_two_parts);
-	tcase_add_test(t, fill_replaces_known_names_only);
-	suite_add_tcase(s, t);
+	fx_case(s, "store", setup, teardown,
+		file_in_arabic_in_one_message, file_in_french_through_the_menu,
+		file_in_darija_replies_in_french_or_arabic,
+		information_request_asks_name_and_id,
+		no_keyword_gives_the_kind_menu_and_keeps_the_text,
+		a_filing_without_content_asks_for_it, a_reference_anywhere_asks_its_status,
+		status_only_to_the_author, quiet_hours_are_decided_at_send_time,
+		a_deadline_moved_by_a_holiday_sends_no_sms, stop_wins_and_start_resumes,
+		notifications_wait_for_the_morning, stop_cancels_held_notifications,
+		notify_joins_the_callers_transaction_once_per_event, abuse_rules,
+		conversations_time_out_politely, retry_after_a_crash_files_once,
+		every_reply_fits_in_two_parts, fill_replaces_known_names_only, NULL);
 	return s;
 }

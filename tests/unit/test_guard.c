@@ -9,6 +9,7 @@
 
 #include "bw_store.h"
 #include "hub/guard.h"
+#include "fixture.h"
 
 #define NOW 1800000000   /* 2027-01-15 */
 
@@ -106,10 +107,7 @@ END_TEST
 Suite *suite_guard(void)
 {
 	Suite *s = suite_create("guard");
-	TCase *t = tcase_create("core");
-	tcase_add_test(t, event_time_bounds);
-	tcase_add_test(t, request_time_ahead);
-	tcase_add_test(t, code_tries_sliding_windows);
-	suite_add_tcase(s, t);
+	fx_case(s, "core", NULL, NULL,
+		event_time_bounds, request_time_ahead, code_tries_sliding_windows, NULL);
 	return s;
 }

@@ -18,6 +18,7 @@
 #include "bw_store.h"
 #include "hw/escpos.h"
 #include "kiosk/kiosk.h"
+#include "fixture.h"
 
 static int fake_width(void *arg, int font, int size, int dir, const char *s, int len)
 {
@@ -817,22 +818,13 @@ END_TEST
 Suite *suite_kiosk(void)
 {
 	Suite *s = suite_create("kiosk");
-	TCase *tc = tcase_create("flows");
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, complaint_filed_end_to_end);
-	tcase_add_test(tc, information_request_end_to_end);
-	tcase_add_test(tc, information_request_on_paper_asks_address);
-	tcase_add_test(tc, address_checked_as_typed);
-	tcase_add_test(tc, status_keypad_checks_digit_as_typed);
-	tcase_add_test(tc, answer_shown_only_with_the_receipt_code);
-	tcase_add_test(tc, phone_typed_with_spaces_is_stored_normalised);
-	tcase_add_test(tc, idle_warning_then_wipe);
-	tcase_add_test(tc, layout_mirrors_with_the_language);
-	tcase_add_test(tc, agent_pin_leaves_lockdown);
-	tcase_add_test(tc, contact_keypad_then_letters);
-	tcase_add_test(tc, code_masked_with_show_switch);
-	tcase_add_test(tc, agent_pin_locks_out);
-	tcase_add_test(tc, receipt_bytes_and_printer_errors);
-	suite_add_tcase(s, tc);
+	fx_case(s, "flows", setup, teardown,
+		complaint_filed_end_to_end, information_request_end_to_end,
+		information_request_on_paper_asks_address, address_checked_as_typed,
+		status_keypad_checks_digit_as_typed, answer_shown_only_with_the_receipt_code,
+		phone_typed_with_spaces_is_stored_normalised, idle_warning_then_wipe,
+		layout_mirrors_with_the_language, agent_pin_leaves_lockdown,
+		contact_keypad_then_letters, code_masked_with_show_switch, agent_pin_locks_out,
+		receipt_bytes_and_printer_errors, NULL);
 	return s;
 }

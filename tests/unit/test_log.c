@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "bw_log.h"
+#include "fixture.h"
 
 static int count_lines(FILE *fp, const char *needle)
 {
@@ -49,8 +50,7 @@ END_TEST
 Suite *suite_log(void)
 {
 	Suite *s = suite_create("log");
-	TCase *t = tcase_create("core");
-	tcase_add_test(t, repeated_condition_is_held_back);
-	suite_add_tcase(s, t);
+	fx_case(s, "core", NULL, NULL,
+		repeated_condition_is_held_back, NULL);
 	return s;
 }

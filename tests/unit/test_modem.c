@@ -13,6 +13,7 @@
 #include "sms-gateway/dummy.h"
 #include "sms-gateway/modem.h"
 #include "sms-gateway/smsdb.h"
+#include "fixture.h"
 
 static char dir[64], dbpath[80];
 static bw_store *S;
@@ -445,20 +446,13 @@ END_TEST
 Suite *suite_modem(void)
 {
 	Suite *s = suite_create("modem");
-	TCase *t = tcase_create("dummy");
-	tcase_add_checked_fixture(t, setup, teardown);
-	tcase_add_test(t, receive_single_and_multipart_in_any_order);
-	tcase_add_test(t, missing_part_waits_then_goes_as_is);
-	tcase_add_test(t, not_committed_stays_on_the_modem_and_dedupes);
-	tcase_add_test(t, group_commit_deletes_after_the_one_commit);
-	tcase_add_test(t, no_timestamp_still_dedupes);
-	tcase_add_test(t, many_messages_in_bounded_passes);
-	tcase_add_test(t, encoder_picks_gsm7_or_ucs2);
-	tcase_add_test(t, send_on_dummy_and_token_bucket);
-	tcase_add_test(t, encoding_failure_takes_no_token);
-	tcase_add_test(t, retry_sends_only_the_missing_parts);
-	tcase_add_test(t, a_modem_that_was_down_is_reset);
-	tcase_add_test(t, missing_directory_fails_cleanly);
-	suite_add_tcase(s, t);
+	fx_case(s, "dummy", setup, teardown,
+		receive_single_and_multipart_in_any_order, missing_part_waits_then_goes_as_is,
+		not_committed_stays_on_the_modem_and_dedupes,
+		group_commit_deletes_after_the_one_commit, no_timestamp_still_dedupes,
+		many_messages_in_bounded_passes, encoder_picks_gsm7_or_ucs2,
+		send_on_dummy_and_token_bucket, encoding_failure_takes_no_token,
+		retry_sends_only_the_missing_parts, a_modem_that_was_down_is_reset,
+		missing_directory_fails_cleanly, NULL);
 	return s;
 }

@@ -13,6 +13,7 @@
 #include "bw_state.h"
 #include "bw_store.h"
 #include "bw_uuid.h"
+#include "fixture.h"
 
 #define UID "018f3c2e-7b1a-7c3d-8e4f-0123456789ab"
 
@@ -377,13 +378,8 @@ END_TEST
 Suite *suite_proto(void)
 {
 	Suite *s = suite_create("proto");
-	TCase *t = tcase_create("proto");
-	tcase_add_test(t, topics);
-	tcase_add_test(t, ack_round_trip_and_strictness);
-	tcase_add_test(t, query_and_status);
-	tcase_add_test(t, presence);
-	tcase_add_test(t, receipt_codes);
-	tcase_add_test(t, status_notes_only_with_the_code);
-	suite_add_tcase(s, t);
+	fx_case(s, "proto", NULL, NULL,
+		topics, ack_round_trip_and_strictness, query_and_status, presence,
+		receipt_codes, status_notes_only_with_the_code, NULL);
 	return s;
 }

@@ -9,6 +9,7 @@
 
 #include "bw_pub.h"
 #include "bw_store.h"
+#include "fixture.h"
 
 static char path[64];
 static bw_store *S;
@@ -150,12 +151,8 @@ END_TEST
 Suite *suite_pub(void)
 {
 	Suite *s = suite_create("pub");
-	TCase *t = tcase_create("pub");
-	tcase_add_checked_fixture(t, setup, teardown);
-	tcase_add_test(t, holidays_replaced_as_a_set);
-	tcase_add_test(t, strict_refusals_change_nothing);
-	tcase_add_test(t, catalogue_upserts_and_keeps_local_columns);
-	tcase_add_test(t, json_errors_quote_nothing);
-	suite_add_tcase(s, t);
+	fx_case(s, "pub", setup, teardown,
+		holidays_replaced_as_a_set, strict_refusals_change_nothing,
+		catalogue_upserts_and_keeps_local_columns, json_errors_quote_nothing, NULL);
 	return s;
 }

@@ -6,6 +6,7 @@
 
 #include "bw_request.h"
 #include "sms-gateway/grammar.h"
+#include "fixture.h"
 
 #define MIN_MESSAGES 300
 #define MIN_ACCURACY 97.0
@@ -75,9 +76,7 @@ END_TEST
 Suite *suite_smscorpus(void)
 {
 	Suite *s = suite_create("smscorpus");
-	TCase *t = tcase_create("corpus");
-
-	tcase_add_test(t, corpus_accuracy);
-	suite_add_tcase(s, t);
+	fx_case(s, "corpus", NULL, NULL,
+		corpus_accuracy, NULL);
 	return s;
 }

@@ -12,6 +12,7 @@
 #include "bw_store.h"
 #include "bw_text.h"
 #include "bw_uuid.h"
+#include "fixture.h"
 
 static char path[64];
 static bw_store *S;
@@ -716,27 +717,14 @@ END_TEST
 Suite *suite_store(void)
 {
 	Suite *s = suite_create("store");
-	TCase *t = tcase_create("core");
-	tcase_add_checked_fixture(t, setup, teardown);
-	tcase_add_test(t, migrations_and_version);
-	tcase_add_test(t, migrate_each_previous_version);
-	tcase_add_test(t, insert_get_idempotent);
-	tcase_add_test(t, insert_rejections_change_nothing);
-	tcase_add_test(t, info_request_fields);
-	tcase_add_test(t, transitions_and_events);
-	tcase_add_test(t, extension_once_across_an_appeal);
-	tcase_add_test(t, extension_urgent_and_before_the_deadline);
-	tcase_add_test(t, appeal_window);
-	tcase_add_test(t, reopen_restarts_the_clock);
-	tcase_add_test(t, holiday_added_after_filing);
-	tcase_add_test(t, holiday_cache_follows_other_connections);
-	tcase_add_test(t, long_text_cut_on_a_character);
-	tcase_add_test(t, queue_filters_and_overdue);
-	tcase_add_test(t, indicators);
-	tcase_add_test(t, group_commit_isolates_failures);
-	tcase_add_test(t, refs_are_sequential_per_device);
-	tcase_add_test(t, control_characters_removed);
-	tcase_add_test(t, durable_and_private);
-	suite_add_tcase(s, t);
+	fx_case(s, "core", setup, teardown,
+		migrations_and_version, migrate_each_previous_version, insert_get_idempotent,
+		insert_rejections_change_nothing, info_request_fields, transitions_and_events,
+		extension_once_across_an_appeal, extension_urgent_and_before_the_deadline,
+		appeal_window, reopen_restarts_the_clock, holiday_added_after_filing,
+		holiday_cache_follows_other_connections, long_text_cut_on_a_character,
+		queue_filters_and_overdue, indicators, group_commit_isolates_failures,
+		refs_are_sequential_per_device, control_characters_removed, durable_and_private,
+		NULL);
 	return s;
 }

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "ui/ui.h"
+#include "fixture.h"
 
 /* A fake measurer: every code point is size/2 pixels wide, lines are 1.5 x size. */
 static int fake_width(void *arg, int font, int size, int dir, const char *s, int len)
@@ -407,19 +408,12 @@ END_TEST
 Suite *suite_ui(void)
 {
 	Suite *s = suite_create("ui");
-	TCase *tc = tcase_create("ui");
-	tcase_add_test(tc, layout_mirrors_in_rtl);
-	tcase_add_test(tc, button_click_needs_press_and_release_on_it);
-	tcase_add_test(tc, frame_hash_changes_only_with_content);
-	tcase_add_test(tc, field_editing_limits_and_kinds);
-	tcase_add_test(tc, field_rtl_caret_and_graphemes);
-	tcase_add_test(tc, field_wipe_leaves_nothing);
-	tcase_add_test(tc, keypad_types_digits);
-	tcase_add_test(tc, keyboards_type_their_script);
-	tcase_add_test(tc, list_filter_and_pick);
-	tcase_add_test(tc, themes_meet_contrast_and_size_floors);
-	tcase_add_test(tc, wrap_fits_and_keeps_words);
-	tcase_add_test(tc, tab_moves_focus_and_only_focused_takes_text);
-	suite_add_tcase(s, tc);
+	fx_case(s, "ui", NULL, NULL,
+		layout_mirrors_in_rtl, button_click_needs_press_and_release_on_it,
+		frame_hash_changes_only_with_content, field_editing_limits_and_kinds,
+		field_rtl_caret_and_graphemes, field_wipe_leaves_nothing, keypad_types_digits,
+		keyboards_type_their_script, list_filter_and_pick,
+		themes_meet_contrast_and_size_floors, wrap_fits_and_keeps_words,
+		tab_moves_focus_and_only_focused_takes_text, NULL);
 	return s;
 }

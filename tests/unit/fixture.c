@@ -1,0 +1,77 @@
+/* fixture.c: the unit tests' shared set-up: scratch store files and directories, suites built from lists. */
+#include "fixture.h"
+
+#include <sqlite3.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+void fx_file(char path[FX_PATH], const char *tag)
+{
+	snprintf(path, FX_PATH, "/tmp/bw-test-%s-XXXXXX", tag);
+	int fd = mkstemp(path);
+	ck_assert_msg(fd >= 0, "mkstemp %s", path);
+	close(fd);
+}
+
+bw_store *fx_store(char path[FX_PATH], const char *tag, int seed)
+{
+	bw_store *st = NULL;
+	bw_err e;
+	fx_file(path, tag);
+	ck_assert_msg(bw_store_open(&st, path, 0, &e) == BW_OK, "%s", e.msg);
+	if (seed)
+		ck_assert_msg(bw_store_seed(st, &e) == BW_OK, "%s", e.msg);
+	return st;
+}
+
+void fx_store_remove(bw_store *st, const char *path)
+{
+	static const char *const sides[] = { "", "-wal", "-shm" };
+	char p[FX_PATH + 8];
+	if (st)
+		bw_store_close(st);
+	for (size_t i = 0; i < sizeof sides / sizeof sides[0]; i++) {
+		snprintf(p, sizeof p, "%s%s", path, sides[i]);
+		unlink(p);
+	}
+}
+
+void fx_dir(char dir[FX_PATH], const char *tag)
+{
+	snprintf(dir, FX_PATH, "/tmp/bw-test-%s-XXXXXX", tag);
+	ck_assert_msg(mkdtemp(dir) != NULL, "mkdtemp %s", dir);
+}
+
+void fx_dir_remove(const char *dir)
+{
+	char cmd[FX_PATH + 16];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	ck_assert_int_eq(system(cmd), 0);
+}
+
+int fx_count(bw_store *st, const char *sql)
+{
+	sqlite3_stmt *q;
+	int n = -1;
+	ck_assert_msg(sqlite3_prepare_v2(bw_store_db(st), sql, -1, &q, NULL) == SQLITE_OK, "%s", sql);
+	if (sqlite3_step(q) == SQLITE_ROW)
+		n = sqlite3_column_int(q, 0);
+	sqlite3_finalize(q);
+	return n;
+}
+
+TCase *fx_case(Suite *s, const char *name, SFun setup, SFun teardown, ...)
+{
+	TCase *t = tcase_create(name);
+	va_list ap;
+	if (setup || teardown)
+		tcase_add_checked_fixture(t, setup, teardown);
+	va_start(ap, teardown);
+	for (const TTest *test; (test = va_arg(ap, const TTest *));)
+		tcase_add_test(t, test);
+	va_end(ap);
+	suite_add_tcase(s, t);
+	return t;
+}

@@ -1,0 +1,39 @@
+/* fixture.h: what the unit tests share to set themselves up and clean up: a scratch store
+ * file (created, opened, optionally seeded, removed with its -wal and -shm), a scratch
+ * directory, and a suite's test case built from a list of tests. Every helper fails the
+ * running test (a Check assertion) on any error, so callers do not check returns. */
+#ifndef BW_TEST_FIXTURE_H
+#define BW_TEST_FIXTURE_H
+
+#include <check.h>
+
+#include "bw_store.h"
+
+/* Room for any path these helpers write: /tmp/bw-test-<tag>-XXXXXX plus a file name. */
+#define FX_PATH 96
+
+/* Creates a new empty file /tmp/bw-test-<tag>-XXXXXX, its name in path. */
+void fx_file(char path[FX_PATH], const char *tag);
+
+/* Creates a new file as fx_file does and opens a store on it (migrated to the current
+ * schema); with seed set, loads the shipped seed (catalogue, holidays) as well. */
+bw_store *fx_store(char path[FX_PATH], const char *tag, int seed);
+
+/* Closes st (when not NULL) and removes the database file path with its -wal and -shm. */
+void fx_store_remove(bw_store *st, const char *path);
+
+/* Creates a new directory /tmp/bw-test-<tag>-XXXXXX, its name in dir. */
+void fx_dir(char dir[FX_PATH], const char *tag);
+
+/* Removes the directory dir and all it holds. */
+void fx_dir_remove(const char *dir);
+
+/* The integer in the first column of the first row of sql run on st (-1 for no row). */
+int fx_count(bw_store *st, const char *sql);
+
+/* Adds to s a test case named name with the checked fixture setup and teardown (both may be
+ * NULL) and the tests that follow, in order, up to a NULL. Returns the test case, for loop
+ * tests and a timeout. */
+TCase *fx_case(Suite *s, const char *name, SFun setup, SFun teardown, ...);
+
+#endif
