@@ -42,4 +42,16 @@ size_t bw_text_strip_controls(char *s);
  * program. */
 void bw_text_fput(FILE *fp, const char *s, int keep_newlines);
 
+/* The characters a citizen may type between the digits of a number (a phone number, a
+ * reference) and that mean nothing: spaces (ASCII, no-break, narrow no-break), tab, CR,
+ * LF, '-', '.', '/', and the invisible direction marks and isolates an Arabic keyboard or
+ * a copy from a web page adds (U+061C, U+200E, U+200F, U+2066-2069). 1 if cp is one. The
+ * phone and reference parsers add their own few (parentheses, the Arabic thousands
+ * separator) on top. */
+int bw_text_is_separator(int32_t cp);
+/* Writes a printable rendering of the code point cp that starts at at (len bytes; cp < 0
+ * for broken UTF-8) into out, for error messages: 'x' for printable ASCII, the character
+ * and its code point otherwise, U+XXXX for controls, the byte for broken UTF-8. */
+void bw_text_describe(int32_t cp, const char *at, size_t len, char *out, size_t outsz);
+
 #endif
