@@ -12,7 +12,7 @@
 #include "bw_uuid.h"
 #include "fixture.h"
 
-static char path[64];
+static char path[FX_PATH];
 static bw_store *S;
 static char REF[13];
 #define NOW 1795773600  /* Friday 2026-11-27 10:00 UTC */
@@ -31,10 +31,7 @@ static void setup(void)
 {
 	bw_err e;
 	bw_request r;
-	snprintf(path, sizeof path, "/tmp/bw-test-agent-XXXXXX");
-	close(mkstemp(path));
-	ck_assert_int_eq(bw_store_open(&S, path, 0, &e), BW_OK);
-	ck_assert_int_eq(bw_store_seed(S, &e), BW_OK);
+	S = fx_store(path, "agent", 1);
 	add_agent("agent-amina", "RABAT-IMMAT", "TRANSPORT");
 	add_agent("agent-karim", "ELJADIDA-HOP", "");
 	bw_request_init(&r);
@@ -56,13 +53,7 @@ static void setup(void)
 
 static void teardown(void)
 {
-	char side[80];
-	bw_store_close(S);
-	unlink(path);
-	snprintf(side, sizeof side, "%s-wal", path);
-	unlink(side);
-	snprintf(side, sizeof side, "%s-shm", path);
-	unlink(side);
+	fx_store_remove(S, path);
 }
 
 /* Sends a command as user, returns the parsed result (caller decrefs). */

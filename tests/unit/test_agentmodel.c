@@ -16,7 +16,7 @@
 #include "bw_uuid.h"
 #include "fixture.h"
 
-static char path[64];
+static char path[FX_PATH];
 static bw_store *S;
 static ag_model M;
 #define NOW 1795773600  /* Friday 2026-11-27 10:00 UTC */
@@ -24,14 +24,8 @@ static ag_model M;
 
 static void teardown(void)
 {
-	char side[80];
 	ag_model_free(&M);
-	bw_store_close(S);
-	unlink(path);
-	snprintf(side, sizeof side, "%s-wal", path);
-	unlink(side);
-	snprintf(side, sizeof side, "%s-shm", path);
-	unlink(side);
+	fx_store_remove(S, path);
 }
 
 /* Files a request at the hub's store; returns its reference in ref. */
@@ -69,10 +63,7 @@ static void setup(void)
 {
 	bw_err e;
 	hub_agent a = { .active = 1 };
-	snprintf(path, sizeof path, "/tmp/bw-test-agentmodel-XXXXXX");
-	close(mkstemp(path));
-	ck_assert_int_eq(bw_store_open(&S, path, 0, &e), BW_OK);
-	ck_assert_int_eq(bw_store_seed(S, &e), BW_OK);
+	S = fx_store(path, "agentmodel", 1);
 	strcpy(a.id, "agent-amina");
 	strcpy(a.site, "RABAT-IMMAT");
 	ck_assert_msg(hub_agent_add(S, &a, 0, NOW, &e) == BW_OK, "%s", e.msg);

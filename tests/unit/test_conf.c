@@ -63,16 +63,16 @@ static const bw_conf_key keys[] = {
 	BW_CONF_END
 };
 
-static char path[64];
+static char path[FX_PATH];
 
 /* writes text to a fresh temporary file, named in `path` */
 static void write_conf(const char *text)
 {
-	strcpy(path, "/tmp/bw-conf-XXXXXX");
-	int fd = mkstemp(path);
-	ck_assert_int_ge(fd, 0);
-	ck_assert_int_eq(write(fd, text, strlen(text)), (ssize_t)strlen(text));
-	close(fd);
+	FILE *fp;
+	fx_file(path, "conf");
+	ck_assert_ptr_nonnull(fp = fopen(path, "w"));
+	ck_assert_int_eq(fputs(text, fp) >= 0, 1);
+	ck_assert_int_eq(fclose(fp), 0);
 }
 
 static int load_text(const char *text, struct settings *s, bw_err *e)

@@ -25,7 +25,7 @@
 #define ALI "+212612345678"
 #define SARA "+212698765432"
 
-static char path[64];
+static char path[FX_PATH];
 static bw_store *S;
 static sms_db *D;
 static sms_conv C;
@@ -36,13 +36,8 @@ static int64_t clock_s;
 static void setup(void)
 {
 	bw_err e;
-	snprintf(path, sizeof path, "/tmp/bw-test-conv-XXXXXX");
-	int fd = mkstemp(path);
-	ck_assert_int_ge(fd, 0);
-	close(fd);
 	ck_assert_msg(bw_i18n_init("sms", SMS_TEST_LOCALEDIR, &e) == BW_OK, "%s", e.msg);
-	ck_assert_msg(bw_store_open(&S, path, 0, &e) == BW_OK, "%s", e.msg);
-	ck_assert_msg(bw_store_seed(S, &e) == BW_OK, "%s", e.msg);
+	S = fx_store(path, "conv", 1);
 	ck_assert_msg(sms_db_open(&D, S, &e) == BW_OK, "%s", e.msg);
 	sms_conv_settings_default(&SET);
 	F = (sms_local_filer){ .st = S, .num = 7 };
@@ -53,15 +48,9 @@ static void setup(void)
 
 static void teardown(void)
 {
-	char side[80];
 	sms_conv_free(&C);
 	sms_db_close(D);
-	bw_store_close(S);
-	unlink(path);
-	snprintf(side, sizeof side, "%s-wal", path);
-	unlink(side);
-	snprintf(side, sizeof side, "%s-shm", path);
-	unlink(side);
+	fx_store_remove(S, path);
 }
 
 /* One message from sender, a minute after the previous one; returns the outcome. */

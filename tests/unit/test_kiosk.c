@@ -34,7 +34,7 @@ static int fake_height(void *arg, int font, int size)
 	return size * 3 / 2;
 }
 
-static char dir[64];
+static char dir[FX_PATH];
 static bw_store *st;
 static kiosk_local local;
 static kiosk k;
@@ -42,10 +42,9 @@ static int64_t now;
 
 static void setup(void)
 {
-	char path[128];
+	char path[FX_PATH + 16];
 	bw_err e;
-	strcpy(dir, "/tmp/bw-kiosk-XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(dir));
+	fx_dir(dir, "kiosk");
 	snprintf(path, sizeof path, "%s/kiosk.db", dir);
 	ck_assert_int_eq(bw_store_open(&st, path, 0, &e), BW_OK);
 	ck_assert_int_eq(bw_store_seed(st, &e), BW_OK);
@@ -68,11 +67,9 @@ static void setup(void)
 
 static void teardown(void)
 {
-	char cmd[128];
 	kiosk_free(&k);
 	bw_store_close(st);
-	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-	ck_assert_int_eq(system(cmd), 0);
+	fx_dir_remove(dir);
 }
 
 /* The text command showing exactly s (no catalogue is bound: labels are the keys). */

@@ -15,7 +15,7 @@
 #include "sms-gateway/smsdb.h"
 #include "fixture.h"
 
-static char dir[64], dbpath[80];
+static char dir[FX_PATH], dbpath[FX_PATH + 8];
 static bw_store *S;
 static sms_db *D;
 static sms_modem *M;
@@ -24,8 +24,7 @@ static sms_dummy W;
 static void setup(void)
 {
 	bw_err e;
-	snprintf(dir, sizeof dir, "/tmp/bw-test-modem-XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(dir));
+	fx_dir(dir, "modem");
 	snprintf(dbpath, sizeof dbpath, "%s/gw.db", dir);
 	ck_assert_msg(bw_store_open(&S, dbpath, 0, &e) == BW_OK, "%s", e.msg);
 	ck_assert_msg(sms_db_open(&D, S, &e) == BW_OK, "%s", e.msg);
@@ -39,12 +38,10 @@ static void setup(void)
 
 static void teardown(void)
 {
-	char cmd[128];
 	sms_modem_free(M);
 	sms_db_close(D);
 	bw_store_close(S);
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-	ck_assert_int_eq(system(cmd), 0);
+	fx_dir_remove(dir);
 }
 
 static int inbox_files(void)
@@ -410,7 +407,7 @@ END_TEST
 START_TEST(a_modem_that_was_down_is_reset)
 {
 	bw_err e;
-	char moved[80];
+	char moved[FX_PATH + 8];
 	ck_assert_int_eq(sms_dummy_inject(&W, "+212612345678", "aide", time(NULL), NULL, 0, NULL, &e), BW_OK);
 	sms_modem_free(M);
 	snprintf(moved, sizeof moved, "%s.away", dir);

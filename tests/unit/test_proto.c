@@ -264,13 +264,9 @@ static int notes_in(const bw_status *st, const char **last)
 
 START_TEST(status_notes_only_with_the_code)
 {
-	char path[64] = "/tmp/bw-test-proto-XXXXXX", side[80];
-	int fd = mkstemp(path);
-	ck_assert_int_ge(fd, 0);
-	close(fd);
-	bw_store *S;
+	char path[FX_PATH];
+	bw_store *S = fx_store(path, "proto", 0);
 	bw_err e;
-	ck_assert_msg(bw_store_open(&S, path, 0, &e) == BW_OK, "%s", e.msg);
 	ck_assert_int_eq(sqlite3_exec(bw_store_db(S),
 		"INSERT INTO administrations VALUES ('TEST', 'إدارة', 'Administration', 'ⵜⴰⵏⴱⴰⴹⵜ', '')",
 		NULL, NULL, NULL), SQLITE_OK);
@@ -366,12 +362,7 @@ START_TEST(status_notes_only_with_the_code)
 	bw_status_clear(&st);
 	free(r);
 	free(back);
-	bw_store_close(S);
-	unlink(path);
-	snprintf(side, sizeof side, "%s-wal", path);
-	unlink(side);
-	snprintf(side, sizeof side, "%s-shm", path);
-	unlink(side);
+	fx_store_remove(S, path);
 }
 END_TEST
 

@@ -11,39 +11,20 @@
 #include "bw_store.h"
 #include "fixture.h"
 
-static char path[64];
+static char path[FX_PATH];
 static bw_store *S;
 
 static void setup(void)
 {
-	bw_err e;
-	snprintf(path, sizeof path, "/tmp/bw-test-pub-XXXXXX");
-	close(mkstemp(path));
-	ck_assert_int_eq(bw_store_open(&S, path, 0, &e), BW_OK);
-	ck_assert_int_eq(bw_store_seed(S, &e), BW_OK);
+	S = fx_store(path, "pub", 1);
 }
 
 static void teardown(void)
 {
-	char side[80];
-	bw_store_close(S);
-	unlink(path);
-	snprintf(side, sizeof side, "%s-wal", path);
-	unlink(side);
-	snprintf(side, sizeof side, "%s-shm", path);
-	unlink(side);
+	fx_store_remove(S, path);
 }
 
-static int count(const char *sql)
-{
-	sqlite3_stmt *st;
-	int n = -1;
-	ck_assert_int_eq(sqlite3_prepare_v2(bw_store_db(S), sql, -1, &st, NULL), SQLITE_OK);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		n = sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
-	return n;
-}
+static int count(const char *sql) { return fx_count(S, sql); }
 
 static int apply_h(const char *json, bw_err *e)
 {
