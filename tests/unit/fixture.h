@@ -36,4 +36,15 @@ int fx_count(bw_store *st, const char *sql);
  * tests and a timeout. */
 TCase *fx_case(Suite *s, const char *name, SFun setup, SFun teardown, ...);
 
+/* Defines suite_<name>(), the entry point main.c calls, for a suite of one test case
+ * named tcase with the checked fixture setup and teardown (or NULL) and the tests listed.
+ * A suite with several test cases, loop tests or a timeout writes its own with fx_case. */
+#define FX_SUITE(name, tcase, setup, teardown, ...) \
+	Suite *suite_##name(void) \
+	{ \
+		Suite *s = suite_create(#name); \
+		fx_case(s, tcase, setup, teardown, __VA_ARGS__, NULL); \
+		return s; \
+	}
+
 #endif

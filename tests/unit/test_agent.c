@@ -294,12 +294,7 @@ START_TEST(registration_checks)
 }
 END_TEST
 
-Suite *suite_agent(void)
-{
-	Suite *s = suite_create("agent");
-	fx_case(s, "core", setup, teardown,
+FX_SUITE(agent, "core", setup, teardown,
 		scope_limits_queue_and_get, moves_are_checked_and_attributed,
 		bad_commands_and_strangers, desk_filing_and_report,
-		report_keeps_to_the_agents_administration, registration_checks, NULL);
-	return s;
-}
+		report_keeps_to_the_agents_administration, registration_checks)

@@ -73,10 +73,5 @@ START_TEST(json_errors_quote_nothing)
 }
 END_TEST
 
-Suite *suite_agentproto(void)
-{
-	Suite *s = suite_create("agentproto");
-	fx_case(s, "core", NULL, NULL,
-		doc_examples_decode, json_errors_quote_nothing, NULL);
-	return s;
-}
+FX_SUITE(agentproto, "core", NULL, NULL,
+		doc_examples_decode, json_errors_quote_nothing)

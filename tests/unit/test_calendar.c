@@ -159,13 +159,8 @@ START_TEST(urgent_extension_is_three_days)
 }
 END_TEST
 
-Suite *suite_calendar(void)
-{
-	Suite *s = suite_create("calendar");
-	fx_case(s, "core", NULL, NULL,
+FX_SUITE(calendar, "core", NULL, NULL,
 		civil_round_trip, parse_rejects, local_day_of_time, working_days_over_weekends,
 		working_days_skip_fixed_holidays, working_days_across_year_end,
 		islamic_holidays_count_like_others, calendar_days_roll_to_working_day,
-		extension_chains_once, urgent_extension_is_three_days, NULL);
-	return s;
-}
+		extension_chains_once, urgent_extension_is_three_days)

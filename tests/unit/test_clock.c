@@ -115,11 +115,6 @@ START_TEST(pinned_clock)
 }
 END_TEST
 
-Suite *suite_clock(void)
-{
-	Suite *s = suite_create("clock");
-	fx_case(s, "core", NULL, NULL,
+FX_SUITE(clock, "core", NULL, NULL,
 		outside_and_inside_ramadan, around_both_switches, zone_is_checked,
-		no_init_still_counts_legal_time, pinned_clock, NULL);
-	return s;
-}
+		no_init_still_counts_legal_time, pinned_clock)

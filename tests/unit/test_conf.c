@@ -388,13 +388,8 @@ START_TEST(printed_config_is_the_defaults)
 }
 END_TEST
 
-Suite *suite_conf(void)
-{
-	Suite *s = suite_create("conf");
-	fx_case(s, "core", NULL, NULL,
+FX_SUITE(conf, "core", NULL, NULL,
 		defaults_fill_every_key, bad_default_is_reported, full_file_loads,
 		booleans_and_bounds, each_error_names_file_and_line, missing_file,
 		settings_semantics, repeated_sections, set_one_key,
-		printed_config_is_the_defaults, NULL);
-	return s;
-}
+		printed_config_is_the_defaults)

@@ -739,10 +739,7 @@ START_TEST(fill_replaces_known_names_only)
 }
 END_TEST
 
-Suite *suite_converse(void)
-{
-	Suite *s = suite_create("converse");
-	fx_case(s, "store", setup, teardown,
+FX_SUITE(converse, "store", setup, teardown,
 		file_in_arabic_in_one_message, file_in_french_through_the_menu,
 		file_in_darija_replies_in_french_or_arabic,
 		information_request_asks_name_and_id,
@@ -753,6 +750,4 @@ Suite *suite_converse(void)
 		notifications_wait_for_the_morning, stop_cancels_held_notifications,
 		notify_joins_the_callers_transaction_once_per_event, abuse_rules,
 		conversations_time_out_politely, retry_after_a_crash_files_once,
-		every_reply_fits_in_two_parts, fill_replaces_known_names_only, NULL);
-	return s;
-}
+		every_reply_fits_in_two_parts, fill_replaces_known_names_only)

@@ -26,10 +26,5 @@ START_TEST(strlcpy_cuts_and_says_so)
 }
 END_TEST
 
-Suite *suite_err(void)
-{
-	Suite *s = suite_create("err");
-	fx_case(s, "core", NULL, NULL,
-		fail_fills_message, strlcpy_cuts_and_says_so, NULL);
-	return s;
-}
+FX_SUITE(err, "core", NULL, NULL,
+		fail_fills_message, strlcpy_cuts_and_says_so)

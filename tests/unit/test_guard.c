@@ -94,10 +94,5 @@ START_TEST(code_tries_sliding_windows)
 }
 END_TEST
 
-Suite *suite_guard(void)
-{
-	Suite *s = suite_create("guard");
-	fx_case(s, "core", NULL, NULL,
-		event_time_bounds, request_time_ahead, code_tries_sliding_windows, NULL);
-	return s;
-}
+FX_SUITE(guard, "core", NULL, NULL,
+		event_time_bounds, request_time_ahead, code_tries_sliding_windows)

@@ -61,11 +61,6 @@ START_TEST(definitions_and_totals)
 }
 END_TEST
 
-Suite *suite_indicator(void)
-{
-	Suite *s = suite_create("indicator");
-	fx_case(s, "core", NULL, NULL,
+FX_SUITE(indicator, "core", NULL, NULL,
 		in_time_counts_only_what_was_due, no_denominator_is_no_figure,
-		definitions_and_totals, NULL);
-	return s;
-}
+		definitions_and_totals)

@@ -812,16 +812,11 @@ START_TEST(receipt_bytes_and_printer_errors)
 }
 END_TEST
 
-Suite *suite_kiosk(void)
-{
-	Suite *s = suite_create("kiosk");
-	fx_case(s, "flows", setup, teardown,
+FX_SUITE(kiosk, "flows", setup, teardown,
 		complaint_filed_end_to_end, information_request_end_to_end,
 		information_request_on_paper_asks_address, address_checked_as_typed,
 		status_keypad_checks_digit_as_typed, answer_shown_only_with_the_receipt_code,
 		phone_typed_with_spaces_is_stored_normalised, idle_warning_then_wipe,
 		layout_mirrors_with_the_language, agent_pin_leaves_lockdown,
 		contact_keypad_then_letters, code_masked_with_show_switch, agent_pin_locks_out,
-		receipt_bytes_and_printer_errors, NULL);
-	return s;
-}
+		receipt_bytes_and_printer_errors)

@@ -47,10 +47,5 @@ START_TEST(repeated_condition_is_held_back)
 }
 END_TEST
 
-Suite *suite_log(void)
-{
-	Suite *s = suite_create("log");
-	fx_case(s, "core", NULL, NULL,
-		repeated_condition_is_held_back, NULL);
-	return s;
-}
+FX_SUITE(log, "core", NULL, NULL,
+		repeated_condition_is_held_back)

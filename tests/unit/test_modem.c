@@ -440,16 +440,11 @@ START_TEST(missing_directory_fails_cleanly)
 }
 END_TEST
 
-Suite *suite_modem(void)
-{
-	Suite *s = suite_create("modem");
-	fx_case(s, "dummy", setup, teardown,
+FX_SUITE(modem, "dummy", setup, teardown,
 		receive_single_and_multipart_in_any_order, missing_part_waits_then_goes_as_is,
 		not_committed_stays_on_the_modem_and_dedupes,
 		group_commit_deletes_after_the_one_commit, no_timestamp_still_dedupes,
 		many_messages_in_bounded_passes, encoder_picks_gsm7_or_ucs2,
 		send_on_dummy_and_token_bucket, encoding_failure_takes_no_token,
 		retry_sends_only_the_missing_parts, a_modem_that_was_down_is_reset,
-		missing_directory_fails_cleanly, NULL);
-	return s;
-}
+		missing_directory_fails_cleanly)

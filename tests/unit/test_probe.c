@@ -84,10 +84,5 @@ START_TEST(silence_times_out)
 }
 END_TEST
 
-Suite *suite_probe(void)
-{
-	Suite *s = suite_create("probe");
-	fx_case(s, "core", NULL, NULL,
-		broker_answers, nobody_listens, silence_times_out, NULL);
-	return s;
-}
+FX_SUITE(probe, "core", NULL, NULL,
+		broker_answers, nobody_listens, silence_times_out)

@@ -366,11 +366,6 @@ START_TEST(status_notes_only_with_the_code)
 }
 END_TEST
 
-Suite *suite_proto(void)
-{
-	Suite *s = suite_create("proto");
-	fx_case(s, "proto", NULL, NULL,
+FX_SUITE(proto, "proto", NULL, NULL,
 		topics, ack_round_trip_and_strictness, query_and_status, presence,
-		receipt_codes, status_notes_only_with_the_code, NULL);
-	return s;
-}
+		receipt_codes, status_notes_only_with_the_code)

@@ -129,11 +129,6 @@ START_TEST(json_errors_quote_nothing)
 }
 END_TEST
 
-Suite *suite_pub(void)
-{
-	Suite *s = suite_create("pub");
-	fx_case(s, "pub", setup, teardown,
+FX_SUITE(pub, "pub", setup, teardown,
 		holidays_replaced_as_a_set, strict_refusals_change_nothing,
-		catalogue_upserts_and_keeps_local_columns, json_errors_quote_nothing, NULL);
-	return s;
-}
+		catalogue_upserts_and_keeps_local_columns, json_errors_quote_nothing)

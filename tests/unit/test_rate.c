@@ -43,10 +43,5 @@ START_TEST(logonce_counts_what_it_holds)
 }
 END_TEST
 
-Suite *suite_rate(void)
-{
-	Suite *s = suite_create("rate");
-	fx_case(s, "core", NULL, NULL,
-		bucket_burst_then_rate, logonce_counts_what_it_holds, NULL);
-	return s;
-}
+FX_SUITE(rate, "core", NULL, NULL,
+		bucket_burst_then_rate, logonce_counts_what_it_holds)

@@ -73,10 +73,5 @@ START_TEST(corpus_accuracy)
 }
 END_TEST
 
-Suite *suite_smscorpus(void)
-{
-	Suite *s = suite_create("smscorpus");
-	fx_case(s, "corpus", NULL, NULL,
-		corpus_accuracy, NULL);
-	return s;
-}
+FX_SUITE(smscorpus, "corpus", NULL, NULL,
+		corpus_accuracy)

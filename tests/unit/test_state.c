@@ -81,11 +81,6 @@ START_TEST(open_and_notes)
 }
 END_TEST
 
-Suite *suite_state(void)
-{
-	Suite *s = suite_create("state");
-	fx_case(s, "core", NULL, NULL,
+FX_SUITE(state, "core", NULL, NULL,
 		names_round_trip, ordinary_path, illegal_moves_refused, kind_specific_moves,
-		open_and_notes, NULL);
-	return s;
-}
+		open_and_notes)

@@ -685,17 +685,11 @@ START_TEST(durable_and_private)
 }
 END_TEST
 
-Suite *suite_store(void)
-{
-	Suite *s = suite_create("store");
-	fx_case(s, "core", setup, teardown,
+FX_SUITE(store, "core", setup, teardown,
 		migrations_and_version, migrate_each_previous_version, insert_get_idempotent,
 		insert_rejections_change_nothing, info_request_fields, transitions_and_events,
 		extension_once_across_an_appeal, extension_urgent_and_before_the_deadline,
 		appeal_window, reopen_restarts_the_clock, holiday_added_after_filing,
 		holiday_cache_follows_other_connections, long_text_cut_on_a_character,
 		queue_filters_and_overdue, indicators, group_commit_isolates_failures,
-		refs_are_sequential_per_device, control_characters_removed, durable_and_private,
-		NULL);
-	return s;
-}
+		refs_are_sequential_per_device, control_characters_removed, durable_and_private)

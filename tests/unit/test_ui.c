@@ -405,15 +405,10 @@ START_TEST(tab_moves_focus_and_only_focused_takes_text)
 }
 END_TEST
 
-Suite *suite_ui(void)
-{
-	Suite *s = suite_create("ui");
-	fx_case(s, "ui", NULL, NULL,
+FX_SUITE(ui, "ui", NULL, NULL,
 		layout_mirrors_in_rtl, button_click_needs_press_and_release_on_it,
 		frame_hash_changes_only_with_content, field_editing_limits_and_kinds,
 		field_rtl_caret_and_graphemes, field_wipe_leaves_nothing, keypad_types_digits,
 		keyboards_type_their_script, list_filter_and_pick,
 		themes_meet_contrast_and_size_floors, wrap_fits_and_keeps_words,
-		tab_moves_focus_and_only_focused_takes_text, NULL);
-	return s;
-}
+		tab_moves_focus_and_only_focused_takes_text)
