@@ -21,16 +21,13 @@ STEADY=${BW_BENCH_STEADY:-10000}
 RAW=$BW_BUILD/bench/tools/mqtt_raw
 [ -x "$RAW" ] || bw_fail "$RAW is not built (make benches)"
 
-# a device with the shipped timings (not the tests' fast retries)
-dev() { id=$1; shift; "$BW_DEVSIM" -c "$BW_BROKER_DIR/devices/$id.conf" -d "$BW_TMP/$id.db" "$@" 2>>"$BW_TMP/$id.log"; }
-field() { sed -n "s/.* $2 \([0-9.]*\).*/\1/p" "$1" | tail -n 1; }
 
 ids=; devs=
 i=1; while [ $i -le "$P" ]; do ids="$ids d$i"; devs="$devs d$i:kiosk"; i=$((i + 1)); done
 bw_sync_setup $devs k0:kiosk
 
 # backlogs: made while no hub has ever connected, so the broker keeps nothing for it
-for d in $ids; do dev "$d" -n "$N" -W -w 300 > "$BW_TMP/$d.backlog" & done
+for d in $ids; do bw_devsim "$d" -n "$N" -W -w 300 > "$BW_TMP/$d.backlog" & done
 wait
 for d in $ids; do
   bw_expect "$d backlog" "$(bw_devsql "$d" "SELECT count(*) FROM outbox WHERE acked_at IS NULL")" "$N" > /dev/null
@@ -46,12 +43,12 @@ raw=$(sed -n 's/^rate //p' "$BW_TMP/raw.out")
 # capacity, not the per-device budget (issue 11), is measured here: no request budget
 bw_hub_start -o budget.req_rate=0 ${BW_BENCH_HUB_OPTS:-}
 pids=
-for d in $ids; do dev "$d" -w 300 > "$BW_TMP/$d.drain" & pids="$pids $!"; done
+for d in $ids; do bw_devsim "$d" -w 300 > "$BW_TMP/$d.drain" & pids="$pids $!"; done
 wait $pids   # not a bare wait: the hub is a child too
 secs=0
 for d in $ids; do
   grep -q " outbox 0 " "$BW_TMP/$d.drain" || bw_fail "$d not drained: $(cat "$BW_TMP/$d.drain")"
-  s=$(field "$BW_TMP/$d.drain" seconds)
+  s=$(bw_field "$BW_TMP/$d.drain" seconds)
   secs=$(awk -v a="$secs" -v b="$s" 'BEGIN { print (b > a) ? b : a }')
 done
 bw_expect "hub holds every request once" "$(bw_hubsql "SELECT count(*) FROM requests")" "$total" > /dev/null
@@ -69,9 +66,9 @@ secs=$(awk -v s="$span" 'BEGIN { printf "%.2f", s / 1000 }')
 ratio=$(awk -v h="$hub" -v r="$raw" 'BEGIN { printf "%.0f", 100 * h / r }')
 
 # (c) steady 1,000 requests/s from one device
-dev k0 -n "$STEADY" -r 1000 -w 120 > "$BW_TMP/steady.out" || bw_fail "steady run: $(cat "$BW_TMP/steady.out")"
-p50=$(field "$BW_TMP/steady.out" p50_ms)
-p99=$(field "$BW_TMP/steady.out" p99_ms)
+bw_devsim k0 -n "$STEADY" -r 1000 -w 120 > "$BW_TMP/steady.out" || bw_fail "steady run: $(cat "$BW_TMP/steady.out")"
+p50=$(bw_field "$BW_TMP/steady.out" p50_ms)
+p99=$(bw_field "$BW_TMP/steady.out" p99_ms)
 bw_hub_stop
 
 echo "sync (issue 3): $P devices, $N requests each, $size-byte payloads, QoS 1, loopback"

@@ -78,6 +78,16 @@ bw_dev() {
     -o sync.reconnect_max_ms=1000 "$@"
 }
 
+# bw_devsim ID [devsim options]: bawaba-devsim as ID with the shipped timings, the
+# benchmarks' device (bw_dev is the tests' one, with fast retries); its log in $BW_TMP/ID.log.
+bw_devsim() {
+  bw_id=$1; shift
+  "$BW_DEVSIM" -c "$BW_BROKER_DIR/devices/$bw_id.conf" -d "$BW_TMP/$bw_id.db" "$@" 2>>"$BW_TMP/$bw_id.log"
+}
+
+# bw_field FILE NAME: the last number that follows " NAME " in FILE (a tool's summary line).
+bw_field() { sed -n "s/.* $2 \([0-9.]*\).*/\1/p" "$1" | tail -n 1; }
+
 bw_hubsql() { sqlite3 -cmd ".timeout 5000" "$BW_HUB_DB" "$1"; }
 bw_devsql() { sqlite3 -cmd ".timeout 5000" "$BW_TMP/$1.db" "$2"; }
 
