@@ -10,6 +10,7 @@
 set -u
 . "$BW_TOP/tests/lib/broker.sh"
 . "$BW_TOP/tests/lib/sync.sh"
+. "$BW_TOP/tests/lib/xvfb.sh"
 bw_need Xvfb xdotool sqlite3 mosquitto_rr
 
 BW=$BW_BUILD/bin/bawaba
@@ -28,15 +29,10 @@ bw_on_exit() {
   bw_sync__exit
 }
 
-bw_sync_setup
-for d in k1:kiosk g1:gateway; do
-  bw_broker_register "${d#*:}" "${d%%:*}" --site RABAT-IMMAT
-  "$BW_HUB_BIN" -d "$BW_HUB_DB" enroll "$BW_BROKER_DIR/devices/${d%%:*}.conf" >/dev/null || bw_fail "enroll ${d%%:*}"
-done
-"$BW" -d "$BW_HUB_DB" agent add agent-amina --site RABAT-IMMAT --name Amina --broker "$BW_BROKER_DIR" >/dev/null ||
-  bw_fail "agent add amina"
-"$BW" -d "$BW_HUB_DB" agent add agent-karim --site ELJADIDA-HOP --name Karim --broker "$BW_BROKER_DIR" >/dev/null ||
-  bw_fail "agent add karim"
+BW_SITE=RABAT-IMMAT
+bw_sync_setup k1:kiosk g1:gateway
+bw_agent_add agent-amina --site RABAT-IMMAT --name Amina
+bw_agent_add agent-karim --site ELJADIDA-HOP --name Karim
 "$AGENT" -c "$BW_BROKER_DIR/devices/agent-amina.conf" --locale-dir "$BW_BUILD/locale" -n | grep -qx "configuration OK" ||
   bw_fail "-n"
 "$AGENT" --help | grep -q "usage: bawaba-agent" || bw_fail "--help"
@@ -70,16 +66,7 @@ EOC
   SMSD_PID=$!
 fi
 
-# a free X display
-n=90
-while [ -e "/tmp/.X$n-lock" ] || [ -e "/tmp/.X11-unix/X$n" ]; do n=$((n + 1)); done
-Xvfb ":$n" -screen 0 1920x1080x24 -nolisten tcp > "$BW_TMP/xvfb.log" 2>&1 &
-XVFB_PID=$!
-i=0
-until DISPLAY=":$n" xdpyinfo >/dev/null 2>&1; do
-  i=$((i + 1)); [ $i -gt 100 ] && bw_fail "Xvfb :$n did not start"; sleep 0.05
-done
-export DISPLAY=":$n"
+start_xvfb "$BW_TMP/xvfb.log" || bw_fail "no display"
 mkdir -p "$BW_TMP/shots"
 
 # under ASan, SDL's D-Bus library leaves one buffer behind at exit: not ours

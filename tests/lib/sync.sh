@@ -6,14 +6,16 @@
 #   bw_hub_start; bw_hub_stop; bw_hub_kill
 #   bw_dev k1 -n 10 -p                  # bawaba-devsim as k1 with the local db $BW_TMP/k1.db
 #   bw_hubsql "SELECT count(*) FROM requests"
+#   bw_agent_add agent-amina --site RABAT-IMMAT   # an agent at the hub, credentials at the broker
 
 BW_HUB_BIN=$BW_BUILD/bin/bawaba-hub
 BW_DEVSIM=$BW_BUILD/bin/bawaba-devsim
 BW_HUB_PID=
 BW_HUB_DB=
 BW_HUB_LOG=
+BW_SITE=RABAT   # the site bw_sync_setup registers its devices at
 
-# bw_sync_setup ID:KIND...: starts the broker, registers and enrols each device, makes the
+# bw_sync_setup ID:KIND...: starts the broker, registers (at $BW_SITE) and enrols each device, makes the
 # hub database (with `bawaba init` when the CLI is built, else the hub does it at start).
 bw_sync_setup() {
   bw_need sqlite3
@@ -26,7 +28,7 @@ bw_sync_setup() {
     "$BW_BUILD/bin/bawaba" -d "$BW_HUB_DB" init >/dev/null || bw_fail "bawaba init"
   fi
   for bw_d in "$@"; do
-    bw_broker_register "${bw_d#*:}" "${bw_d%%:*}" --site RABAT
+    bw_broker_register "${bw_d#*:}" "${bw_d%%:*}" --site "$BW_SITE"
     "$BW_HUB_BIN" -d "$BW_HUB_DB" enroll "$BW_BROKER_DIR/devices/${bw_d%%:*}.conf" >/dev/null ||
       bw_fail "enroll ${bw_d%%:*}"
   done
@@ -76,6 +78,12 @@ bw_dev() {
   "$BW_DEVSIM" -c "$BW_BROKER_DIR/devices/$bw_id.conf" -d "$BW_TMP/$bw_id.db" \
     -o sync.heartbeat=1 -o sync.ack_timeout_ms=700 -o sync.retry_max_ms=3000 \
     -o sync.reconnect_max_ms=1000 "$@"
+}
+
+# bw_agent_add ID [bawaba agent add options]: adds the agent at the hub's database, its
+# credentials in $BW_BROKER_DIR/devices/ID.conf.
+bw_agent_add() {
+  "$BW_BUILD/bin/bawaba" -d "$BW_HUB_DB" agent add "$@" --broker "$BW_BROKER_DIR" >/dev/null || bw_fail "agent add $1"
 }
 
 # bw_devsim ID [devsim options]: bawaba-devsim as ID with the shipped timings, the
