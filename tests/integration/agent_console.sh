@@ -11,12 +11,11 @@ set -u
 . "$BW_TOP/tests/lib/broker.sh"
 . "$BW_TOP/tests/lib/sync.sh"
 . "$BW_TOP/tests/lib/xvfb.sh"
+. "$BW_TOP/tests/lib/smsd.sh"
 bw_need Xvfb xdotool sqlite3 mosquitto_rr
 
 BW=$BW_BUILD/bin/bawaba
 AGENT=$BW_BUILD/bin/bawaba-agent
-SMSD=$BW_BUILD/bin/bawaba-smsd
-PHONE_BIN=$BW_BUILD/bin/bawaba-phone
 [ -x "$AGENT" ] && [ -x "$BW" ] || bw_fail "bawaba-agent / bawaba are not built"
 XVFB_PID= SMSD_PID= AGENT_PIDS=
 bw_on_exit() {
@@ -43,25 +42,8 @@ bw_wait_file "$BW_HUB_LOG" "2 active agents" 5 || bw_fail "the hub did not load 
 sms=
 if [ -x "$SMSD" ] && [ -x "$PHONE_BIN" ]; then
   sms=yes
-  PHONE=$BW_TMP/phone
-  mkdir -p "$PHONE"
-  cp "$BW_BROKER_DIR/devices/g1.conf" "$BW_TMP/g1.conf"
-  printf '[sync]\nheartbeat = 1\nack_timeout_ms = 700\nretry_max_ms = 3000\nreconnect_max_ms = 1000\n' >> "$BW_TMP/g1.conf"
-  cat > "$BW_TMP/smsd.conf" <<EOC
-[gateway]
-database = $BW_TMP/smsd.db
-sync = $BW_TMP/g1.conf
-localedir = $BW_BUILD/locale
-poll_ms = 50
-[notify]
-quiet_start = 00:00
-quiet_end = 00:00
-[modem sim1]
-device = $PHONE
-connection = none
-model = dummy
-rate_per_minute = 6000
-EOC
+  bw_smsd_device g1
+  bw_smsd_conf "sync = $BW_TMP/g1.conf" 'poll_ms = 50' '[notify]' 'quiet_start = 00:00' 'quiet_end = 00:00'
   "$SMSD" -c "$BW_TMP/smsd.conf" > "$BW_TMP/smsd.log" 2>&1 &
   SMSD_PID=$!
 fi

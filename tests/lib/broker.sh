@@ -38,6 +38,9 @@ bw_need() {
 # bw_fail MESSAGE: the test fails with this message.
 bw_fail() { echo "FAIL: $*" >&2; exit 1; }
 
+# bw_expect WHAT GOT WANT: fails unless GOT = WANT.
+bw_expect() { [ "$2" = "$3" ] || bw_fail "$1: got '$2', want '$3'"; echo "ok: $1 ($2)"; }
+
 bw_broker__exit() {
   bw_rc=$?
   trap - EXIT INT TERM HUP

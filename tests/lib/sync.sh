@@ -99,9 +99,6 @@ bw_field() { sed -n "s/.* $2 \([0-9.]*\).*/\1/p" "$1" | tail -n 1; }
 bw_hubsql() { sqlite3 -cmd ".timeout 5000" "$BW_HUB_DB" "$1"; }
 bw_devsql() { sqlite3 -cmd ".timeout 5000" "$BW_TMP/$1.db" "$2"; }
 
-# bw_expect WHAT GOT WANT: fails unless GOT = WANT.
-bw_expect() { [ "$2" = "$3" ] || bw_fail "$1: got '$2', want '$3'"; echo "ok: $1 ($2)"; }
-
 # bw_ref_make 11DIGITS: prints the 12-digit reference (Damm check digit appended).
 bw_ref_make() {
   echo "$1" | awk '{
