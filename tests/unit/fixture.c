@@ -62,6 +62,20 @@ int fx_count(bw_store *st, const char *sql)
 	return n;
 }
 
+int fx_text_width(void *arg, int font, int size, int dir, const char *s, int len)
+{
+	int n = 0;
+	for (int i = 0; i < len; i++)
+		if (((unsigned char)s[i] & 0xC0) != 0x80)
+			n++;
+	return n * size / 2;
+}
+
+int fx_text_height(void *arg, int font, int size)
+{
+	return size * 3 / 2;
+}
+
 TCase *fx_case(Suite *s, const char *name, SFun setup, SFun teardown, ...)
 {
 	TCase *t = tcase_create(name);

@@ -1,7 +1,8 @@
 /* fixture.h: what the unit tests share to set themselves up and clean up: a scratch store
  * file (created, opened, optionally seeded, removed with its -wal and -shm), a scratch
- * directory, and a suite's test case built from a list of tests. Every helper fails the
- * running test (a Check assertion) on any error, so callers do not check returns. */
+ * directory, a text measurer for layouts without fonts, and a suite's test case built
+ * from a list of tests. Every helper fails the running test (a Check assertion) on any
+ * error, so callers do not check returns. */
 #ifndef BW_TEST_FIXTURE_H
 #define BW_TEST_FIXTURE_H
 
@@ -30,6 +31,11 @@ void fx_dir_remove(const char *dir);
 
 /* The integer in the first column of the first row of sql run on st (-1 for no row). */
 int fx_count(bw_store *st, const char *sql);
+
+/* A measurer for layouts without fonts (ui_text_ops' width and height): every code point
+ * is size/2 pixels wide, a line is 1.5 x size high. */
+int fx_text_width(void *arg, int font, int size, int dir, const char *s, int len);
+int fx_text_height(void *arg, int font, int size);
 
 /* Adds to s a test case named name with the checked fixture setup and teardown (both may be
  * NULL) and the tests that follow, in order, up to a NULL. Returns the test case, for loop

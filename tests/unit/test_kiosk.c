@@ -20,20 +20,6 @@
 #include "kiosk/kiosk.h"
 #include "fixture.h"
 
-static int fake_width(void *arg, int font, int size, int dir, const char *s, int len)
-{
-	int n = 0;
-	for (int i = 0; i < len; i++)
-		if (((unsigned char)s[i] & 0xC0) != 0x80)
-			n++;
-	return n * size / 2;
-}
-
-static int fake_height(void *arg, int font, int size)
-{
-	return size * 3 / 2;
-}
-
 static char dir[FX_PATH];
 static bw_store *st;
 static kiosk_local local;
@@ -59,7 +45,7 @@ static void setup(void)
 	conf.warn_seconds = 20;
 	strcpy(conf.pin, "2468");
 	kiosk_filer f = kiosk_local_filer(&local);
-	ui_text_ops ops = { NULL, fake_width, fake_height, NULL };
+	ui_text_ops ops = { NULL, fx_text_width, fx_text_height, NULL };
 	ck_assert_int_eq(kiosk_init(&k, &conf, st, &f, &ops, 1920, 1080, NULL, &e), BW_OK);
 	now = 1000;
 	kiosk_frame(&k, now, 0);
@@ -708,7 +694,7 @@ START_TEST(agent_pin_locks_out)
 	/* restarted: still locked, for the whole delay again */
 	kiosk_conf conf = k.conf;
 	kiosk_filer f = k.filer;
-	ui_text_ops ops = { NULL, fake_width, fake_height, NULL };
+	ui_text_ops ops = { NULL, fx_text_width, fx_text_height, NULL };
 	kiosk_free(&k);
 	ck_assert_int_eq(kiosk_init(&k, &conf, st, &f, &ops, 1920, 1080, NULL, NULL), BW_OK);
 	stay(40000);

@@ -6,24 +6,9 @@
 #include "ui/ui.h"
 #include "fixture.h"
 
-/* A fake measurer: every code point is size/2 pixels wide, lines are 1.5 x size. */
-static int fake_width(void *arg, int font, int size, int dir, const char *s, int len)
-{
-	int n = 0;
-	for (int i = 0; i < len; i++)
-		if (((unsigned char)s[i] & 0xC0) != 0x80)
-			n++;
-	return n * size / 2;
-}
-
-static int fake_height(void *arg, int font, int size)
-{
-	return size * 3 / 2;
-}
-
 static ui_ctx *new_ctx(int rtl)
 {
-	ui_text_ops ops = { NULL, fake_width, fake_height, NULL };
+	ui_text_ops ops = { NULL, fx_text_width, fx_text_height, NULL };
 	ui_theme t;
 	ui_theme_get(&t, UI_THEME_NORMAL);
 	ui_ctx *c = ui_new(&ops, &t, 1920, 1080);
@@ -371,7 +356,7 @@ START_TEST(wrap_fits_and_keeps_words)
 	int n = ui_wrap(c, "ذهبت إلى الإدارة يوم 12 مارس", 0, 20, UI_DIR_RTL, 100, st, ln, 16);
 	ck_assert_int_ge(n, 3);
 	for (int i = 0; i < n; i++)
-		ck_assert_int_le(fake_width(NULL, 0, 20, 0, "ذهبت إلى الإدارة يوم 12 مارس" + st[i], ln[i]), 100);
+		ck_assert_int_le(fx_text_width(NULL, 0, 20, 0, "ذهبت إلى الإدارة يوم 12 مارس" + st[i], ln[i]), 100);
 	/* a word longer than the line is cut, nothing lost */
 	n = ui_wrap(c, "abcdefghijklmnop", 0, 20, 0, 100, st, ln, 16);
 	ck_assert_int_eq(n, 2);
