@@ -13,9 +13,7 @@
 # Sizes: BW_BENCH_AGENT_N (2000 requests), BW_BENCH_AGENT_RATE (100/s), BW_BENCH_FRAMES (600).
 set -u
 BW_TOP=${BW_TOP:-$(cd "$(dirname "$0")/.." && pwd)}
-BW_BUILD=${BW_BUILD:-$BW_TOP/build/rel}
-. "$BW_TOP/tests/lib/broker.sh"
-. "$BW_TOP/tests/lib/sync.sh"
+. "$BW_TOP/tests/lib/sync.sh"   # and tests/lib/broker.sh, which sets BW_BUILD
 . "$BW_TOP/tests/lib/xvfb.sh"
 bw_need Xvfb
 

@@ -12,9 +12,7 @@
 # BW_BENCH_BIG (200 big payloads).
 set -u
 BW_TOP=${BW_TOP:-$(cd "$(dirname "$0")/.." && pwd)}
-BW_BUILD=${BW_BUILD:-$BW_TOP/build/rel}
-. "$BW_TOP/tests/lib/broker.sh"
-. "$BW_TOP/tests/lib/sync.sh"
+. "$BW_TOP/tests/lib/sync.sh"   # and tests/lib/broker.sh, which sets BW_BUILD
 
 N=${BW_BENCH_FLOOD_N:-2000}
 BIG=${BW_BENCH_BIG:-200}

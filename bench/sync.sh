@@ -11,9 +11,7 @@
 # Sizes: BW_BENCH_DEVICES (4), BW_BENCH_PER_DEVICE (5000), BW_BENCH_STEADY (10000 requests).
 set -u
 BW_TOP=${BW_TOP:-$(cd "$(dirname "$0")/.." && pwd)}
-BW_BUILD=${BW_BUILD:-$BW_TOP/build/rel}
-. "$BW_TOP/tests/lib/broker.sh"
-. "$BW_TOP/tests/lib/sync.sh"
+. "$BW_TOP/tests/lib/sync.sh"   # and tests/lib/broker.sh, which sets BW_BUILD
 
 P=${BW_BENCH_DEVICES:-4}
 N=${BW_BENCH_PER_DEVICE:-5000}

@@ -84,9 +84,7 @@ int bw_phone_normalize(const char *in, char out[14], bw_err *e)
 				return bw_fail(e, BW_EINVAL, "phone: '+' only at the start");
 			plus = 1;
 		} else if (!is_separator(cp)) {
-			char what[48];
-			bw_text_describe(cp, at, (size_t)(p - at), what, sizeof what);
-			return bw_fail(e, BW_EINVAL, "phone: unexpected character %s", what);
+			return bw_text_refuse(e, "phone", cp, at, p);
 		}
 	}
 	if (n == 0)

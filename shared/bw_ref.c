@@ -82,10 +82,8 @@ int bw_ref_parse(const char *in, char out[13], bw_err *e)
 				out[n] = (char)('0' + d);
 			n++;
 		} else if (!is_separator(cp)) {
-			char what[48];
-			bw_text_describe(cp, at, (size_t)(p - at), what, sizeof what);
 			out[0] = '\0';
-			return bw_fail(e, BW_EINVAL, "reference: unexpected character %s", what);
+			return bw_text_refuse(e, "reference", cp, at, p);
 		}
 	}
 	if (n == 0) {

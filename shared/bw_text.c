@@ -223,7 +223,10 @@ int bw_text_is_separator(int32_t cp)
 	return 0;
 }
 
-void bw_text_describe(int32_t cp, const char *at, size_t len, char *out, size_t outsz)
+/* A printable rendering of the code point cp that starts at at (len bytes; cp < 0 for
+ * broken UTF-8), for error messages: 'x' for printable ASCII, the character and its code
+ * point otherwise, U+XXXX for controls, the byte for broken UTF-8. */
+static void describe(int32_t cp, const char *at, size_t len, char *out, size_t outsz)
 {
 	if (cp < 0)
 		snprintf(out, outsz, "byte 0x%02X (not UTF-8)", (unsigned)(unsigned char)*at);
@@ -233,4 +236,11 @@ void bw_text_describe(int32_t cp, const char *at, size_t len, char *out, size_t 
 		snprintf(out, outsz, "'%c'", (char)cp);
 	else
 		snprintf(out, outsz, "'%.*s' (U+%04X)", (int)len, at, (unsigned)cp);
+}
+
+int bw_text_refuse(bw_err *e, const char *what, int32_t cp, const char *at, const char *end)
+{
+	char shown[48];
+	describe(cp, at, (size_t)(end - at), shown, sizeof shown);
+	return bw_fail(e, BW_EINVAL, "%s: unexpected character %s", what, shown);
 }

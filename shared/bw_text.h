@@ -6,6 +6,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "bw_err.h"
+
 /* 1 if s[0..n) is well-formed UTF-8 (no overlongs, no surrogates, <= U+10FFFF). */
 int bw_utf8_valid(const char *s, size_t n);
 
@@ -49,9 +51,10 @@ void bw_text_fput(FILE *fp, const char *s, int keep_newlines);
  * phone and reference parsers add their own few (parentheses, the Arabic thousands
  * separator) on top. */
 int bw_text_is_separator(int32_t cp);
-/* Writes a printable rendering of the code point cp that starts at at (len bytes; cp < 0
- * for broken UTF-8) into out, for error messages: 'x' for printable ASCII, the character
- * and its code point otherwise, U+XXXX for controls, the byte for broken UTF-8. */
-void bw_text_describe(int32_t cp, const char *at, size_t len, char *out, size_t outsz);
+/* Refuses the character cp (-1 for broken UTF-8) that starts at at and ends at end in a
+ * number the citizen typed: fills e with "<what>: unexpected character <it>" ('x' for
+ * printable ASCII, the character and its code point otherwise, U+XXXX for controls, the
+ * byte for broken UTF-8) and returns BW_EINVAL. */
+int bw_text_refuse(bw_err *e, const char *what, int32_t cp, const char *at, const char *end);
 
 #endif

@@ -1,12 +1,15 @@
 # tests/lib/sync.sh: shell helpers for the sync tests: a broker with enrolled devices, the
 # hub daemon started and stopped (or killed) as a real process, devices simulated with
-# bawaba-devsim, SQL on the databases. POSIX sh; source it after tests/lib/broker.sh.
+# bawaba-devsim, SQL on the databases. POSIX sh; source it after tests/lib/broker.sh (it
+# sources that itself when it was not).
 #
 #   bw_sync_setup k1:kiosk g1:gateway   # broker up, devices registered + enrolled, hub db
 #   bw_hub_start; bw_hub_stop; bw_hub_kill
 #   bw_dev k1 -n 10 -p                  # bawaba-devsim as k1 with the local db $BW_TMP/k1.db
 #   bw_hubsql "SELECT count(*) FROM requests"
 #   bw_agent_add agent-amina --site RABAT-IMMAT   # an agent at the hub, credentials at the broker
+
+command -v bw_broker_up >/dev/null 2>&1 || . "${BW_TOP:-$(pwd)}/tests/lib/broker.sh"
 
 BW_HUB_BIN=$BW_BUILD/bin/bawaba-hub
 BW_DEVSIM=$BW_BUILD/bin/bawaba-devsim
