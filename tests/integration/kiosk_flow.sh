@@ -11,22 +11,14 @@ set -u
 . "$BW_TOP/tests/lib/xvfb.sh"
 . "$BW_TOP/tests/lib/kiosk.sh"
 skip_unless Xvfb xdotool sqlite3 gettext
-K="$BW_BUILD/bin/bawaba-kiosk"
-dir=$(mktemp -d)
-kpid=
-trap '[ -n "$kpid" ] && kill "$kpid" 2>/dev/null; stop_xvfb; rm -rf "$dir"' EXIT
-kiosk_fail_more() { echo "--- kiosk log:"; cat "$dir/kiosk.log"; }
+kiosk_setup
 fail() { kiosk_fail "$@"; }
-start_xvfb "$dir/xvfb.log" || exit 1
 
 DB="$dir/kiosk.db"
 : >"$dir/printer"
-export BAWABA_NOW=1795773600 BAWABA_KIOSK_TRACE="$dir/trace"
-"$K" -o kiosk.locale_dir="$BW_BUILD/locale" -o kiosk.database="$DB" -o kiosk.site=RABAT-IMMAT \
-  -o printer.device="$dir/printer" -o kiosk.idle_timeout=10 -o kiosk.warn_seconds=20 \
-  --id-file "$dir/wid" >"$dir/kiosk.log" 2>&1 &
-kpid=$!
-kiosk_wait_window "$dir/wid" "$kpid"
+export BAWABA_NOW=1795773600
+kiosk_start -o kiosk.database="$DB" -o kiosk.site=RABAT-IMMAT \
+  -o printer.device="$dir/printer" -o kiosk.idle_timeout=10 -o kiosk.warn_seconds=20
 
 # pick_admin LANG NAME: taps the administration NAME, then "other" when it asks a category
 pick_admin() {
