@@ -65,16 +65,13 @@ int bw_phone_normalize(const char *in, char out[14], bw_err *e)
 	char d[MAX_DIGITS + 1];
 	size_t n = 0;
 	int plus = 0;
-	const char *p = in;
+	const char *p = in, *at;
+	int32_t cp;
 
 	out[0] = '\0';
 	if (!in)
 		return bw_fail(e, BW_EINVAL, "phone: missing");
-	while (*p) {
-		const char *at = p;
-		int32_t cp = bw_utf8_next(&p);
-		int v = bw_digit_value(cp);
-
+	for (int v; (v = bw_text_next_digit(&p, is_separator, &cp, &at)) != -1;) {
 		if (v >= 0) {
 			if (n < MAX_DIGITS)
 				d[n] = (char)('0' + v);
@@ -83,7 +80,7 @@ int bw_phone_normalize(const char *in, char out[14], bw_err *e)
 			if (plus || n > 0)
 				return bw_fail(e, BW_EINVAL, "phone: '+' only at the start");
 			plus = 1;
-		} else if (!is_separator(cp)) {
+		} else {
 			return bw_text_refuse(e, "phone", cp, at, p);
 		}
 	}

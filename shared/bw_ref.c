@@ -67,24 +67,19 @@ static int is_separator(int32_t cp)
  * right check digit is still reported as well-formed; the lookup will say it is unknown. */
 int bw_ref_parse(const char *in, char out[13], bw_err *e)
 {
-	const char *p = in;
+	const char *p = in, *at;
+	int32_t cp;
 	size_t n = 0;
 
 	if (!in)
 		return bw_fail(e, BW_EINVAL, "reference: missing");
-	while (*p) {
-		const char *at = p;
-		int32_t cp = bw_utf8_next(&p);
-		int d = bw_digit_value(cp);
-
-		if (d >= 0) {
-			if (n < REF_DIGITS)
-				out[n] = (char)('0' + d);
-			n++;
-		} else if (!is_separator(cp)) {
+	for (int d; (d = bw_text_next_digit(&p, is_separator, &cp, &at)) != -1; n++) {
+		if (d < 0) {
 			out[0] = '\0';
 			return bw_text_refuse(e, "reference", cp, at, p);
 		}
+		if (n < REF_DIGITS)
+			out[n] = (char)('0' + d);
 	}
 	if (n == 0) {
 		out[0] = '\0';

@@ -238,6 +238,20 @@ static void describe(int32_t cp, const char *at, size_t len, char *out, size_t o
 		snprintf(out, outsz, "'%.*s' (U+%04X)", (int)len, at, (unsigned)cp);
 }
 
+int bw_text_next_digit(const char **p, int (*skip)(int32_t), int32_t *cp, const char **at)
+{
+	while (**p) {
+		*at = *p;
+		*cp = bw_utf8_next(p);
+		int v = bw_digit_value(*cp);
+		if (v >= 0)
+			return v;
+		if (!skip(*cp))
+			return -2;
+	}
+	return -1;
+}
+
 int bw_text_refuse(bw_err *e, const char *what, int32_t cp, const char *at, const char *end)
 {
 	char shown[48];

@@ -51,6 +51,11 @@ void bw_text_fput(FILE *fp, const char *s, int keep_newlines);
  * phone and reference parsers add their own few (parentheses, the Arabic thousands
  * separator) on top. */
 int bw_text_is_separator(int32_t cp);
+/* Reads the next character of a number a citizen typed at *p (advanced past it), passing
+ * over those for which skip(cp) is 1: returns its digit value 0-9 (ASCII or Arabic, as
+ * bw_digit_value), -1 at the end of the text, or -2 for any other character, with *cp its
+ * code point (-1 for broken UTF-8) and *at where it starts. */
+int bw_text_next_digit(const char **p, int (*skip)(int32_t), int32_t *cp, const char **at);
 /* Refuses the character cp (-1 for broken UTF-8) that starts at at and ends at end in a
  * number the citizen typed: fills e with "<what>: unexpected character <it>" ('x' for
  * printable ASCII, the character and its code point otherwise, U+XXXX for controls, the
