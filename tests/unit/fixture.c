@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "bw_uuid.h"
+
 void fx_file(char path[FX_PATH], const char *tag)
 {
 	snprintf(path, FX_PATH, "/tmp/bw-test-%s-XXXXXX", tag);
@@ -49,6 +51,22 @@ void fx_dir_remove(const char *dir)
 	char cmd[FX_PATH + 16];
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
 	ck_assert_int_eq(system(cmd), 0);
+}
+
+void fx_request(bw_store *st, bw_request *r, int kind, int channel, const char *admin, const char *site,
+		const char *device, const char *text, int64_t at, const char *on)
+{
+	bw_request_init(r);
+	ck_assert_int_eq(bw_uuid_v7(r->uid, NULL), BW_OK);
+	ck_assert_int_eq(bw_store_next_ref(st, 5, r->ref, NULL), BW_OK);
+	r->kind = kind;
+	r->channel = channel;
+	snprintf(r->admin, sizeof r->admin, "%s", admin);
+	snprintf(r->site, sizeof r->site, "%s", site);
+	snprintf(r->device, sizeof r->device, "%s", device);
+	snprintf(r->text, sizeof r->text, "%s", text);
+	r->received_at = at;
+	snprintf(r->received_on, sizeof r->received_on, "%s", on);
 }
 
 int fx_count(bw_store *st, const char *sql)

@@ -29,6 +29,12 @@ void fx_dir(char dir[FX_PATH], const char *tag);
 /* Removes the directory dir and all it holds. */
 void fx_dir_remove(const char *dir);
 
+/* Fills r as device number 5 of st's site files a request: a new uid, the store's next
+ * reference for that device, kind, channel, admin, site, device, text, received at `at`
+ * on the legal day `on` (YYYY-MM-DD). The caller sets what else it needs and inserts it. */
+void fx_request(bw_store *st, bw_request *r, int kind, int channel, const char *admin, const char *site,
+		const char *device, const char *text, int64_t at, const char *on);
+
 /* The integer in the first column of the first row of sql run on st (-1 for no row). */
 int fx_count(bw_store *st, const char *sql);
 

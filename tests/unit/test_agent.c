@@ -34,19 +34,10 @@ static void setup(void)
 	S = fx_store(path, "agent", 1);
 	add_agent("agent-amina", "RABAT-IMMAT", "TRANSPORT");
 	add_agent("agent-karim", "ELJADIDA-HOP", "");
-	bw_request_init(&r);
-	bw_uuid_v7(r.uid, NULL);
-	bw_store_next_ref(S, 5, r.ref, NULL);
-	r.kind = BW_KIND_COMPLAINT;
-	r.channel = BW_CHANNEL_KIOSK;
-	strcpy(r.admin, "TRANSPORT");
-	strcpy(r.site, "RABAT-IMMAT");
-	strcpy(r.device, "kiosk-01");
-	strcpy(r.text, "طلبوا مني وثيقة غير موجودة في اللائحة المنشورة");
+	fx_request(S, &r, BW_KIND_COMPLAINT, BW_CHANNEL_KIOSK, "TRANSPORT", "RABAT-IMMAT", "kiosk-01",
+		   "طلبوا مني وثيقة غير موجودة في اللائحة المنشورة", NOW, "2026-11-27");
 	strcpy(r.phone, "0612345678");
 	r.consent = 1;
-	r.received_at = NOW;
-	strcpy(r.received_on, "2026-11-27");
 	ck_assert_msg(bw_store_insert(S, &r, "device:kiosk-01", &e) == BW_OK, "%s", e.msg);
 	memcpy(REF, r.ref, sizeof REF);
 }
@@ -239,17 +230,9 @@ START_TEST(report_keeps_to_the_agents_administration)
 {
 	bw_request r;
 	bw_err e;
-	bw_request_init(&r);
-	bw_uuid_v7(r.uid, NULL);
-	bw_store_next_ref(S, 5, r.ref, NULL);
-	r.kind = BW_KIND_SUGGESTION;
-	r.channel = BW_CHANNEL_KIOSK;
-	strcpy(r.admin, "SANTE");            /* another administration, same site */
-	strcpy(r.site, "RABAT-IMMAT");
-	strcpy(r.device, "kiosk-01");
-	strcpy(r.text, "Un guichet pour la santé");
-	r.received_at = NOW;
-	strcpy(r.received_on, "2026-11-27");
+	/* another administration, same site */
+	fx_request(S, &r, BW_KIND_SUGGESTION, BW_CHANNEL_KIOSK, "SANTE", "RABAT-IMMAT", "kiosk-01",
+		   "Un guichet pour la santé", NOW, "2026-11-27");
 	ck_assert_msg(bw_store_insert(S, &r, "device:kiosk-01", &e) == BW_OK, "%s", e.msg);
 	add_agent("agent-site", "RABAT-IMMAT", "");
 

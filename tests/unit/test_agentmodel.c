@@ -34,15 +34,7 @@ static void file(int kind, int channel, const char *admin, const char *device, c
 {
 	bw_request r;
 	bw_err e;
-	bw_request_init(&r);
-	bw_uuid_v7(r.uid, NULL);
-	bw_store_next_ref(S, 5, r.ref, NULL);
-	r.kind = kind;
-	r.channel = channel;
-	strcpy(r.admin, admin);
-	strcpy(r.site, "RABAT-IMMAT");
-	strcpy(r.device, device);
-	strcpy(r.text, text);
+	fx_request(S, &r, kind, channel, admin, "RABAT-IMMAT", device, text, NOW, received_on);
 	if (kind == BW_KIND_INFO) {
 		strcpy(r.name, "Amal Idrissi");
 		strcpy(r.id_number, "AB123456");
@@ -53,8 +45,6 @@ static void file(int kind, int channel, const char *admin, const char *device, c
 		strcpy(r.phone, "+212612345678");
 		r.consent = 1;
 	}
-	r.received_at = NOW;
-	strcpy(r.received_on, received_on);
 	ck_assert_msg(bw_store_insert(S, &r, "device:x", &e) == BW_OK, "%s", e.msg);
 	memcpy(ref, r.ref, 13);
 }
