@@ -205,64 +205,35 @@ START_TEST(booleans_and_bounds)
 }
 END_TEST
 
-/* Texts that fail to load, with the error and the line it names, for expect_errors:
- * group 1 is each_error_names_file_and_line's, group 2 repeated_sections'. */
-static const struct {
-	int group;
-	const char *text;
-	int code;
-	int line;
-	const char *msg;
-} bad_texts[] = {
-	{ 1, "[hub]\nport = 8883\n[mqtt]\n", BW_EINVAL, 3, "unknown section [mqtt]" },
-	{ 1, "[hub]\ncolour = blue\n", BW_EINVAL, 2, "unknown key colour in [hub]" },
-	{ 1, "colour = blue\n", BW_EINVAL, 1, "unknown key colour before any [section]" },
-	{ 1, "[kiosk]\nport = 1\n", BW_EINVAL, 2, "unknown key port in [kiosk]" },
-	{ 1, "[hub]\n\n\nport = 70000\n", BW_EINVAL, 4, "port = 70000: out of range (1..65535)" },
-	{ 1, "[hub]\nport = 0\n", BW_EINVAL, 2, "port = 0: out of range (1..65535)" },
-	{ 1, "[hub]\nretries = -2\n", BW_EINVAL, 2, "retries = -2: out of range (-1..10)" },
-	{ 1, "[hub]\nport = 99999999999999999999\n", BW_EINVAL, 2,
-	  "port = 99999999999999999999: out of range (1..65535)" },
-	{ 1, "[hub]\nport = 18x3\n", BW_EINVAL, 2, "port = 18x3: not an integer" },
-	{ 1, "[hub]\nport =\n", BW_EINVAL, 2, "port = : not an integer" },
-	{ 1, "[hub]\ndebug = maybe\n", BW_EINVAL, 2,
-	  "debug = maybe: not a boolean (true/false, yes/no, on/off, 1/0)" },
-	{ 1, "site = casablanca-anfa-01\n", BW_ETOOBIG, 1,
-	  "site = casablanca-anfa-01: too long (18 bytes, at most 15)" },
-	{ 1, "[hub]\nport = 1\nhost = h\nport = 2\n", BW_EINVAL, 4,
-	  "duplicate key port (first set at line 2)" },
-	{ 1, "[hub]\nport 8080\n", BW_EINVAL, 2, "missing '=' in port 8080" },
-	{ 1, "[hub]\n= 8080\n", BW_EINVAL, 2, "missing key name before '='" },
-	{ 1, "[hub\n", BW_EINVAL, 1, "unterminated section header [hub" },
-	{ 1, "[hub] port = 1\n", BW_EINVAL, 1, "unexpected text after the section header: port = 1" },
-	{ 1, "[hub]\n[kiosk]\n[hub]\n", BW_EINVAL, 3, "duplicate section [hub] (first at line 1)" },
-	{ 1, "[hub main]\n", BW_EINVAL, 1, "section [hub] takes no name (got main)" },
-	{ 1, "[hub]\ndb = \"/srv/x\n", BW_EINVAL, 2, "unterminated quote in the value of \"/srv/x" },
-	{ 1, "[hub]\ndb = \"/srv/x\" y\n", BW_EINVAL, 2, "unexpected text after the closing quote: y" },
-	{ 2, "[modem a]\nbaud = 9600\n[modem b]\nbaud = 9600\nbaud = 4800\n", BW_EINVAL, 5,
-	  "duplicate key baud (first set at line 4)" },
-	{ 2, "[modem a]\n[modem b]\n[modem a]\n", BW_EINVAL, 3,
-	  "duplicate section [modem a] (first at line 1)" },
-	{ 2, "[modem]\n", BW_EINVAL, 1, "section [modem] needs a name, e.g. [modem NAME]" },
-	{ 2, "[modem a]\nbaud = 300\n", BW_EINVAL, 2, "baud = 300: out of range (1200..921600)" },
-	{ 2, "[modem a]\nport = 1\n", BW_EINVAL, 2, "unknown key port in [modem]" },
-	/* the program's callback refuses: its message, prefixed with where */
-	{ 2, "[modem a]\n[modem b]\n[modem c]\n[modem d]\n", BW_ETOOBIG, 4,
-	  "[modem d]: too many modems (at most 3)" },
-	{ 2, "[modem a-very-long-modem-name]\n", BW_ETOOBIG, 1,
-	  "[modem a-very-long-modem-name]: modem name too long" },
-};
-
-static void expect_errors(int group)
-{
-	for (size_t i = 0; i < sizeof bad_texts / sizeof bad_texts[0]; i++)
-		if (bad_texts[i].group == group)
-			expect_error(bad_texts[i].text, bad_texts[i].code, bad_texts[i].line, bad_texts[i].msg);
-}
-
 START_TEST(each_error_names_file_and_line)
 {
-	expect_errors(1);
+	expect_error("[hub]\nport = 8883\n[mqtt]\n", BW_EINVAL, 3, "unknown section [mqtt]");
+	expect_error("[hub]\ncolour = blue\n", BW_EINVAL, 2, "unknown key colour in [hub]");
+	expect_error("colour = blue\n", BW_EINVAL, 1, "unknown key colour before any [section]");
+	expect_error("[kiosk]\nport = 1\n", BW_EINVAL, 2, "unknown key port in [kiosk]");
+	expect_error("[hub]\n\n\nport = 70000\n", BW_EINVAL, 4, "port = 70000: out of range (1..65535)");
+	expect_error("[hub]\nport = 0\n", BW_EINVAL, 2, "port = 0: out of range (1..65535)");
+	expect_error("[hub]\nretries = -2\n", BW_EINVAL, 2, "retries = -2: out of range (-1..10)");
+	expect_error("[hub]\nport = 99999999999999999999\n", BW_EINVAL, 2,
+	             "port = 99999999999999999999: out of range (1..65535)");
+	expect_error("[hub]\nport = 18x3\n", BW_EINVAL, 2, "port = 18x3: not an integer");
+	expect_error("[hub]\nport =\n", BW_EINVAL, 2, "port = : not an integer");
+	expect_error("[hub]\ndebug = maybe\n", BW_EINVAL, 2,
+	             "debug = maybe: not a boolean (true/false, yes/no, on/off, 1/0)");
+	expect_error("site = casablanca-anfa-01\n", BW_ETOOBIG, 1,
+	             "site = casablanca-anfa-01: too long (18 bytes, at most 15)");
+	expect_error("[hub]\nport = 1\nhost = h\nport = 2\n", BW_EINVAL, 4,
+	             "duplicate key port (first set at line 2)");
+	expect_error("[hub]\nport 8080\n", BW_EINVAL, 2, "missing '=' in port 8080");
+	expect_error("[hub]\n= 8080\n", BW_EINVAL, 2, "missing key name before '='");
+	expect_error("[hub\n", BW_EINVAL, 1, "unterminated section header [hub");
+	expect_error("[hub] port = 1\n", BW_EINVAL, 1,
+	             "unexpected text after the section header: port = 1");
+	expect_error("[hub]\n[kiosk]\n[hub]\n", BW_EINVAL, 3, "duplicate section [hub] (first at line 1)");
+	expect_error("[hub main]\n", BW_EINVAL, 1, "section [hub] takes no name (got main)");
+	expect_error("[hub]\ndb = \"/srv/x\n", BW_EINVAL, 2, "unterminated quote in the value of \"/srv/x");
+	expect_error("[hub]\ndb = \"/srv/x\" y\n", BW_EINVAL, 2,
+	             "unexpected text after the closing quote: y");
 
 	/* a line of BW_CONF_LINE_MAX bytes is fine, one more is not */
 	char *long_line = malloc(BW_CONF_LINE_MAX + 64);
@@ -352,7 +323,18 @@ START_TEST(repeated_sections)
 
 	/* the same key in two items is fine; twice in one item is not */
 	memset(&s, 0, sizeof s);
-	expect_errors(2);
+	expect_error("[modem a]\nbaud = 9600\n[modem b]\nbaud = 9600\nbaud = 4800\n", BW_EINVAL, 5,
+	             "duplicate key baud (first set at line 4)");
+	expect_error("[modem a]\n[modem b]\n[modem a]\n", BW_EINVAL, 3,
+	             "duplicate section [modem a] (first at line 1)");
+	expect_error("[modem]\n", BW_EINVAL, 1, "section [modem] needs a name, e.g. [modem NAME]");
+	expect_error("[modem a]\nbaud = 300\n", BW_EINVAL, 2, "baud = 300: out of range (1200..921600)");
+	expect_error("[modem a]\nport = 1\n", BW_EINVAL, 2, "unknown key port in [modem]");
+	/* the program's callback refuses: its message, prefixed with where */
+	expect_error("[modem a]\n[modem b]\n[modem c]\n[modem d]\n", BW_ETOOBIG, 4,
+	             "[modem d]: too many modems (at most 3)");
+	expect_error("[modem a-very-long-modem-name]\n", BW_ETOOBIG, 1,
+	             "[modem a-very-long-modem-name]: modem name too long");
 	/* repeatable keys cannot be set from outside a section */
 	ck_assert_int_eq(bw_conf_set(keys, &s, "modem", "baud", "9600", &e), BW_ENOTFOUND);
 }
