@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "bw_uuid.h"
@@ -67,6 +68,13 @@ void fx_request(bw_store *st, bw_request *r, int kind, int channel, const char *
 	snprintf(r->text, sizeof r->text, "%s", text);
 	r->received_at = at;
 	snprintf(r->received_on, sizeof r->received_on, "%s", on);
+}
+
+void fx_json_error_quotes_nothing(const char *msg, size_t i)
+{
+	ck_assert_msg(strncmp(msg, "json: ", 6) == 0 && strstr(msg, " at line 1, column "), "%zu: %s", i, msg);
+	ck_assert_msg(!strstr(msg, "Fatima") && !strstr(msg, "AB123456") && !strstr(msg, "near"),
+		      "%zu: the payload is in the message: %s", i, msg);
 }
 
 int fx_count(bw_store *st, const char *sql)

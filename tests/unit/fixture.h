@@ -35,6 +35,11 @@ void fx_dir_remove(const char *dir);
 void fx_request(bw_store *st, bw_request *r, int kind, int channel, const char *admin, const char *site,
 		const char *device, const char *text, int64_t at, const char *on);
 
+/* Checks the error message msg of bad JSON payload number i: it says where (json: ... at
+ * line 1, column N) and quotes nothing of the payload (the test payloads hold the personal
+ * data "Fatima" and "AB123456"; jansson's "near '...'" would quote them). */
+void fx_json_error_quotes_nothing(const char *msg, size_t i);
+
 /* The integer in the first column of the first row of sql run on st (-1 for no row). */
 int fx_count(bw_store *st, const char *sql);
 

@@ -121,10 +121,7 @@ START_TEST(json_errors_quote_nothing)
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
 		ck_assert_int_eq(apply_h(bad[i], &e), BW_EINVAL);
-		ck_assert_msg(strncmp(e.msg, "json: ", 6) == 0 && strstr(e.msg, " at line 1, column "),
-			      "%zu: %s", i, e.msg);
-		ck_assert_msg(!strstr(e.msg, "Fatima") && !strstr(e.msg, "AB123456") && !strstr(e.msg, "near"),
-			      "%zu: the payload is in the message: %s", i, e.msg);
+		fx_json_error_quotes_nothing(e.msg, i);
 	}
 }
 END_TEST
