@@ -13,10 +13,9 @@
 # Sizes: BW_BENCH_AGENT_N (2000 requests), BW_BENCH_AGENT_RATE (100/s), BW_BENCH_FRAMES (600).
 set -u
 BW_TOP=${BW_TOP:-$(cd "$(dirname "$0")/.." && pwd)}
-BW_BUILD=${BW_BUILD:-$BW_TOP/build/rel}
-. "$BW_TOP/tests/lib/broker.sh"
-. "$BW_TOP/tests/lib/sync.sh"
-bw_need Xvfb xdpyinfo
+. "$BW_TOP/tests/lib/sync.sh"   # and tests/lib/broker.sh, which sets BW_BUILD
+. "$BW_TOP/tests/lib/xvfb.sh"
+bw_need Xvfb
 
 N=${BW_BENCH_AGENT_N:-2000}
 RATE=${BW_BENCH_AGENT_RATE:-100}
@@ -26,20 +25,13 @@ AGENT=$BW_BUILD/bin/bawaba-agent
 XVFB_PID= AGENT_PID=
 bw_on_exit() { [ -n "$AGENT_PID" ] && kill "$AGENT_PID" 2>/dev/null; [ -n "$XVFB_PID" ] && kill "$XVFB_PID" 2>/dev/null; bw_sync__exit; }
 
-n=90
-while [ -e "/tmp/.X$n-lock" ] || [ -e "/tmp/.X11-unix/X$n" ]; do n=$((n + 1)); done
-Xvfb ":$n" -screen 0 1920x1080x24 -nolisten tcp > /dev/null 2>&1 &
-XVFB_PID=$!
-i=0; until DISPLAY=":$n" xdpyinfo >/dev/null 2>&1; do
-  i=$((i + 1)); [ $i -gt 100 ] && bw_fail "Xvfb :$n did not start"; sleep 0.05; done
-export DISPLAY=":$n"
+bw_tmpdir
+start_xvfb "$BW_TMP/xvfb.log" || bw_fail "no display"
 
 # (a) a site: broker, hub, one kiosk, one agent's console logging each row it gets
-bw_sync_setup
-bw_broker_register kiosk k1 --site RABAT-IMMAT
-"$BW_HUB_BIN" -d "$BW_HUB_DB" enroll "$BW_BROKER_DIR/devices/k1.conf" >/dev/null || bw_fail "enroll k1"
-"$BW_BUILD/bin/bawaba" -d "$BW_HUB_DB" agent add agent-amina --site RABAT-IMMAT --broker "$BW_BROKER_DIR" >/dev/null ||
-  bw_fail "agent add"
+BW_SITE=RABAT-IMMAT
+bw_sync_setup k1:kiosk
+bw_agent_add agent-amina --site RABAT-IMMAT
 bw_hub_start
 bw_wait_file "$BW_HUB_LOG" "1 active agent" 5 || bw_fail "the hub did not load the agent"
 "$AGENT" -c "$BW_BROKER_DIR/devices/agent-amina.conf" --locale-dir "$BW_BUILD/locale" --lang fr \

@@ -12,8 +12,7 @@
 # BW_BENCH_BIG (200 big payloads).
 set -u
 BW_TOP=${BW_TOP:-$(cd "$(dirname "$0")/.." && pwd)}
-BW_BUILD=${BW_BUILD:-$BW_TOP/build/rel}
-. "$BW_TOP/bench/lib/devices.sh"
+. "$BW_TOP/tests/lib/sync.sh"   # and tests/lib/broker.sh, which sets BW_BUILD
 
 N=${BW_BENCH_FLOOD_N:-2000}
 BIG=${BW_BENCH_BIG:-200}
@@ -27,17 +26,17 @@ rss() { awk '/^VmRSS:/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"; }
 
 bw_sync_setup k1:kiosk k2:kiosk
 bw_hub_start
-dev k2 -n 50 -w 30 > /dev/null || bw_fail "warm-up"
+bw_devsim k2 -n 50 -w 30 > /dev/null || bw_fail "warm-up"
 
 # (b) no flood
-dev k2 -n "$N" -r 200 -w 120 > "$BW_TMP/calm.out" || bw_fail "calm run: $(cat "$BW_TMP/calm.out")"
+bw_devsim k2 -n "$N" -r 200 -w 120 > "$BW_TMP/calm.out" || bw_fail "calm run: $(cat "$BW_TMP/calm.out")"
 
 # (a) k1 floods at full speed (QoS 1, as a device publishes) while k2 files the same way
 awk 'BEGIN { for (i = 0; i < 50000; i++) printf "{\"v\":1,\"type\":\"request\",\"n\":%d}\n", i }' > "$BW_TMP/flood"
 ( while :; do bw_mqtt_pub k1 -q 1 -t bawaba/v1/dev/k1/up/req -l < "$BW_TMP/flood" || exit 0; done ) &
 FLOOD=$!
 sleep 1
-dev k2 -n "$N" -r 200 -w 120 > "$BW_TMP/flood.out" || bw_fail "flood run: $(cat "$BW_TMP/flood.out")"
+bw_devsim k2 -n "$N" -r 200 -w 120 > "$BW_TMP/flood.out" || bw_fail "flood run: $(cat "$BW_TMP/flood.out")"
 flood_stop
 sleep 1.5
 flooded=$(bw_hubsql "SELECT dropped FROM devices WHERE id='k1'")
@@ -50,7 +49,7 @@ bw_hub_start -o budget.req_rate=0
 ( while :; do bw_mqtt_pub k1 -q 1 -t bawaba/v1/dev/k1/up/req -l < "$BW_TMP/flood" || exit 0; done ) &
 FLOOD=$!
 sleep 1
-dev k2 -n "$N" -r 200 -w 120 > "$BW_TMP/nobudget.out" || bw_fail "no-budget run: $(cat "$BW_TMP/nobudget.out")"
+bw_devsim k2 -n "$N" -r 200 -w 120 > "$BW_TMP/nobudget.out" || bw_fail "no-budget run: $(cat "$BW_TMP/nobudget.out")"
 flood_stop
 
 # (c) the hub paused, k1 sends big payloads as fast as it can
@@ -66,12 +65,12 @@ rss1=$(rss "$BW_BROKER_PID")
 kill -CONT "$BW_HUB_PID"
 bw_hub_stop
 
-c50=$(field "$BW_TMP/calm.out" p50_ms); c99=$(field "$BW_TMP/calm.out" p99_ms)
-f50=$(field "$BW_TMP/flood.out" p50_ms); f99=$(field "$BW_TMP/flood.out" p99_ms)
+c50=$(bw_field "$BW_TMP/calm.out" p50_ms); c99=$(bw_field "$BW_TMP/calm.out" p99_ms)
+f50=$(bw_field "$BW_TMP/flood.out" p50_ms); f99=$(bw_field "$BW_TMP/flood.out" p99_ms)
 echo "flood (issue 11): one device floods, another files $N requests at 200/s"
 echo "  (a) with the flood:    median $f50 ms, p99 $f99 ms (flooder: $flooded dropped, $throttled of them unread; $lines log lines about it)"
 echo "  (b) no flood:          median $c50 ms, p99 $c99 ms"
-echo "  (d) flood, no budgets: median $(field "$BW_TMP/nobudget.out" p50_ms) ms, p99 $(field "$BW_TMP/nobudget.out" p99_ms) ms (the hub before issue 11's budgets)"
+echo "  (d) flood, no budgets: median $(bw_field "$BW_TMP/nobudget.out" p50_ms) ms, p99 $(bw_field "$BW_TMP/nobudget.out" p99_ms) ms (the hub before issue 11's budgets)"
 echo "  (c) broker RSS, hub paused, $BIG payloads of 1 MB from one device: $rss0 -> $rss1 MiB"
 awk -v a="$f99" -v b="$c99" -v r="$rss1" 'BEGIN {
   printf "  goals: p99 ratio a/b %.1fx %s; broker RSS %s\n", a / (b > 0 ? b : 0.001),

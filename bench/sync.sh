@@ -1,7 +1,7 @@
 #!/bin/sh
 # sync.sh: issue 3's figures, in one run on one broker:
 #  (a) reference: the rate at which one libmosquitto subscriber receives QoS 1 messages of
-#      the size of a request from P publishers (tools/mqtt_raw);
+#      the size of a request from P publishers (bench/tools/mqtt_raw);
 #  (b) bawaba: the rate at which bawaba-hub ingests, commits and acknowledges requests from
 #      P simulated devices (bawaba-devsim) draining a backlog of fresh requests, over the
 #      hub's span from its first request received to its last batch acknowledged, and the
@@ -11,8 +11,7 @@
 # Sizes: BW_BENCH_DEVICES (4), BW_BENCH_PER_DEVICE (5000), BW_BENCH_STEADY (10000 requests).
 set -u
 BW_TOP=${BW_TOP:-$(cd "$(dirname "$0")/.." && pwd)}
-BW_BUILD=${BW_BUILD:-$BW_TOP/build/rel}
-. "$BW_TOP/bench/lib/devices.sh"
+. "$BW_TOP/tests/lib/sync.sh"   # and tests/lib/broker.sh, which sets BW_BUILD
 
 P=${BW_BENCH_DEVICES:-4}
 N=${BW_BENCH_PER_DEVICE:-5000}
@@ -20,12 +19,13 @@ STEADY=${BW_BENCH_STEADY:-10000}
 RAW=$BW_BUILD/tools/mqtt_raw
 [ -x "$RAW" ] || bw_fail "$RAW is not built (make benches)"
 
+
 ids=; devs=
 i=1; while [ $i -le "$P" ]; do ids="$ids d$i"; devs="$devs d$i:kiosk"; i=$((i + 1)); done
 bw_sync_setup $devs k0:kiosk
 
 # backlogs: made while no hub has ever connected, so the broker keeps nothing for it
-for d in $ids; do dev "$d" -n "$N" -W -w 300 > "$BW_TMP/$d.backlog" & done
+for d in $ids; do bw_devsim "$d" -n "$N" -W -w 300 > "$BW_TMP/$d.backlog" & done
 wait
 for d in $ids; do
   bw_expect "$d backlog" "$(bw_devsql "$d" "SELECT count(*) FROM outbox WHERE acked_at IS NULL")" "$N" > /dev/null
@@ -41,12 +41,12 @@ raw=$(sed -n 's/^rate //p' "$BW_TMP/raw.out")
 # capacity, not the per-device budget (issue 11), is measured here: no request budget
 bw_hub_start -o budget.req_rate=0 ${BW_BENCH_HUB_OPTS:-}
 pids=
-for d in $ids; do dev "$d" -w 300 > "$BW_TMP/$d.drain" & pids="$pids $!"; done
+for d in $ids; do bw_devsim "$d" -w 300 > "$BW_TMP/$d.drain" & pids="$pids $!"; done
 wait $pids   # not a bare wait: the hub is a child too
 secs=0
 for d in $ids; do
   grep -q " outbox 0 " "$BW_TMP/$d.drain" || bw_fail "$d not drained: $(cat "$BW_TMP/$d.drain")"
-  s=$(field "$BW_TMP/$d.drain" seconds)
+  s=$(bw_field "$BW_TMP/$d.drain" seconds)
   secs=$(awk -v a="$secs" -v b="$s" 'BEGIN { print (b > a) ? b : a }')
 done
 bw_expect "hub holds every request once" "$(bw_hubsql "SELECT count(*) FROM requests")" "$total" > /dev/null
@@ -64,9 +64,9 @@ secs=$(awk -v s="$span" 'BEGIN { printf "%.2f", s / 1000 }')
 ratio=$(awk -v h="$hub" -v r="$raw" 'BEGIN { printf "%.0f", 100 * h / r }')
 
 # (c) steady 1,000 requests/s from one device
-dev k0 -n "$STEADY" -r 1000 -w 120 > "$BW_TMP/steady.out" || bw_fail "steady run: $(cat "$BW_TMP/steady.out")"
-p50=$(field "$BW_TMP/steady.out" p50_ms)
-p99=$(field "$BW_TMP/steady.out" p99_ms)
+bw_devsim k0 -n "$STEADY" -r 1000 -w 120 > "$BW_TMP/steady.out" || bw_fail "steady run: $(cat "$BW_TMP/steady.out")"
+p50=$(bw_field "$BW_TMP/steady.out" p50_ms)
+p99=$(bw_field "$BW_TMP/steady.out" p99_ms)
 bw_hub_stop
 
 echo "sync (issue 3): $P devices, $N requests each, $size-byte payloads, QoS 1, loopback"

@@ -130,41 +130,47 @@ void bw_escpos_cut(bw_escpos *b)
 	put(b, 4, GS, 'V', 66, 3);  /* feed 3 and partial cut */
 }
 
+/* A line of text ended by a line feed. */
+static void line(bw_escpos *b, const char *s)
+{
+	bw_escpos_text(b, s);
+	bw_escpos_text(b, "\n");
+}
+
+/* A line in bold at w x h the normal size, then back to normal text. */
+static void big_line(bw_escpos *b, const char *s, int w, int h)
+{
+	bw_escpos_bold(b, 1);
+	bw_escpos_size(b, w, h);
+	line(b, s);
+	bw_escpos_size(b, 1, 1);
+	bw_escpos_bold(b, 0);
+}
+
+/* "label value" on one line. */
+static void labelled(bw_escpos *b, const char *label, const char *value)
+{
+	bw_escpos_text(b, label);
+	bw_escpos_text(b, " ");
+	line(b, value);
+}
+
 void bw_escpos_receipt_build(bw_escpos *b, const bw_escpos_receipt *r)
 {
 	bw_escpos_align(b, 1);
-	bw_escpos_bold(b, 1);
-	bw_escpos_size(b, 2, 2);
-	bw_escpos_text(b, r->title);
-	bw_escpos_text(b, "\n");
-	bw_escpos_size(b, 1, 1);
-	bw_escpos_bold(b, 0);
-	if (r->site && *r->site) {
-		bw_escpos_text(b, r->site);
-		bw_escpos_text(b, "\n");
-	}
+	big_line(b, r->title, 2, 2);
+	if (r->site && *r->site)
+		line(b, r->site);
 	bw_escpos_feed(b, 1);
-	bw_escpos_text(b, r->ref_label);
-	bw_escpos_text(b, "\n");
-	bw_escpos_bold(b, 1);
-	bw_escpos_size(b, 2, 3);
-	bw_escpos_text(b, r->ref_grouped);
-	bw_escpos_text(b, "\n");
-	bw_escpos_size(b, 1, 1);
-	bw_escpos_bold(b, 0);
+	line(b, r->ref_label);
+	big_line(b, r->ref_grouped, 2, 3);
 	bw_escpos_feed(b, 1);
 	bw_escpos_qr(b, r->ref_digits, 8);
 	bw_escpos_feed(b, 1);
 	bw_escpos_align(b, 0);
-	bw_escpos_text(b, r->received_label);
-	bw_escpos_text(b, " ");
-	bw_escpos_text(b, r->received_on);
-	bw_escpos_text(b, "\n");
+	labelled(b, r->received_label, r->received_on);
 	bw_escpos_bold(b, 1);
-	bw_escpos_text(b, r->deadline_label);
-	bw_escpos_text(b, " ");
-	bw_escpos_text(b, r->deadline);
-	bw_escpos_text(b, "\n");
+	labelled(b, r->deadline_label, r->deadline);
 	bw_escpos_bold(b, 0);
 	if (r->code && *r->code) {
 		/* large, apart from the reference: it is the one thing to keep secret */
@@ -177,14 +183,11 @@ void bw_escpos_receipt_build(bw_escpos *b, const bw_escpos_receipt *r)
 		bw_escpos_size(b, 1, 1);
 		bw_escpos_bold(b, 0);
 		bw_escpos_text(b, "\n");
-		if (r->code_hint && *r->code_hint) {
-			bw_escpos_text(b, r->code_hint);
-			bw_escpos_text(b, "\n");
-		}
+		if (r->code_hint && *r->code_hint)
+			line(b, r->code_hint);
 	}
 	bw_escpos_feed(b, 1);
-	bw_escpos_text(b, r->keep);
-	bw_escpos_text(b, "\n");
+	line(b, r->keep);
 	bw_escpos_cut(b);
 }
 

@@ -9,34 +9,11 @@
 #define NSN_LEN 9      /* digits after +212 (or after the national 0) */
 #define MAX_DIGITS 20  /* E.164 allows 15; "00" and a stray 0 add a few */
 
-/* What goes between digit groups when people write or paste a number: spaces, dashes,
- * dots, parentheses ("+212 (0)6 ..."), slashes; NBSP and narrow NBSP from word processors;
- * bidi marks that come along when a number is copied out of Arabic text. */
+/* What goes between digit groups when people write or paste a number: the separators of
+ * any number (bw_text_is_separator) and parentheses ("+212 (0)6 ..."). */
 static int is_separator(int32_t cp)
 {
-	switch (cp) {
-	case ' ': case '\t': case '\r': case '\n':
-	case '-': case '.': case '(': case ')': case '/':
-	case 0x00A0: case 0x202F:
-	case 0x061C: case 0x200E: case 0x200F:
-	case 0x2066: case 0x2067: case 0x2068: case 0x2069:
-		return 1;
-	}
-	return 0;
-}
-
-/* Renders the offending character for a message: 'x' for printable ASCII, the character
- * and its code point otherwise, U+XXXX for controls, the byte for broken UTF-8. */
-static void describe(int32_t cp, const char *at, size_t len, char *out, size_t outsz)
-{
-	if (cp < 0)
-		snprintf(out, outsz, "byte 0x%02X (not UTF-8)", (unsigned)(unsigned char)*at);
-	else if (cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp < 0xA0))
-		snprintf(out, outsz, "U+%04X", (unsigned)cp);
-	else if (cp < 0x80)
-		snprintf(out, outsz, "'%c'", (char)cp);
-	else
-		snprintf(out, outsz, "'%.*s' (U+%04X)", (int)len, at, (unsigned)cp);
+	return bw_text_is_separator(cp) || cp == '(' || cp == ')';
 }
 
 /* Length of the country code that starts d (ITU-T E.164 assignment): 1 and 7 are single
@@ -88,16 +65,13 @@ int bw_phone_normalize(const char *in, char out[14], bw_err *e)
 	char d[MAX_DIGITS + 1];
 	size_t n = 0;
 	int plus = 0;
-	const char *p = in;
+	const char *p = in, *at;
+	int32_t cp;
 
 	out[0] = '\0';
 	if (!in)
 		return bw_fail(e, BW_EINVAL, "phone: missing");
-	while (*p) {
-		const char *at = p;
-		int32_t cp = bw_utf8_next(&p);
-		int v = bw_digit_value(cp);
-
+	for (int v; (v = bw_text_next_digit(&p, is_separator, &cp, &at)) != -1;) {
 		if (v >= 0) {
 			if (n < MAX_DIGITS)
 				d[n] = (char)('0' + v);
@@ -106,10 +80,8 @@ int bw_phone_normalize(const char *in, char out[14], bw_err *e)
 			if (plus || n > 0)
 				return bw_fail(e, BW_EINVAL, "phone: '+' only at the start");
 			plus = 1;
-		} else if (!is_separator(cp)) {
-			char what[48];
-			describe(cp, at, (size_t)(p - at), what, sizeof what);
-			return bw_fail(e, BW_EINVAL, "phone: unexpected character %s", what);
+		} else {
+			return bw_text_refuse(e, "phone", cp, at, p);
 		}
 	}
 	if (n == 0)

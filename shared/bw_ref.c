@@ -53,40 +53,12 @@ int bw_ref_make(unsigned device, uint32_t seq, char out[13], bw_err *e)
 	return BW_OK;
 }
 
-/* Characters a citizen or a copy-paste puts between digits. Besides the visible
- * separators, NBSP and narrow NBSP come from word processors and French typography,
- * and the invisible bidi controls (LRM, RLM, ALM, isolates) ride along when a number
- * is copied out of Arabic text: none of them is something the citizen typed. */
+/* Characters a citizen or a copy-paste puts between digits: the separators of any number
+ * (bw_text_is_separator) and the Arabic thousands separator (U+066C), what an Arabic
+ * keyboard groups digits with. None of them is something the citizen typed. */
 static int is_separator(int32_t cp)
 {
-	switch (cp) {
-	case ' ': case '\t': case '\r': case '\n':
-	case '-': case '.': case '/':
-	case 0x00A0: /* NO-BREAK SPACE */
-	case 0x202F: /* NARROW NO-BREAK SPACE */
-	case 0x066C: /* ARABIC THOUSANDS SEPARATOR, what an Arabic keyboard groups with */
-	case 0x061C: /* ARABIC LETTER MARK */
-	case 0x200E: /* LEFT-TO-RIGHT MARK */
-	case 0x200F: /* RIGHT-TO-LEFT MARK */
-	case 0x2066: case 0x2067: case 0x2068: case 0x2069: /* isolates LRI RLI FSI PDI */
-		return 1;
-	}
-	return 0;
-}
-
-/* Writes a printable rendering of the code point that starts at bad (len bytes) into
- * out, for error messages: 'x' for printable ASCII, the character and its code point
- * otherwise, U+XXXX for controls, the byte for broken UTF-8. */
-static void describe(int32_t cp, const char *bad, size_t len, char *out, size_t outsz)
-{
-	if (cp < 0)
-		snprintf(out, outsz, "byte 0x%02X (not UTF-8)", (unsigned)(unsigned char)*bad);
-	else if (cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp < 0xA0))
-		snprintf(out, outsz, "U+%04X", (unsigned)cp);
-	else if (cp < 0x80)
-		snprintf(out, outsz, "'%c'", (char)cp);
-	else
-		snprintf(out, outsz, "'%.*s' (U+%04X)", (int)len, bad, (unsigned)cp);
+	return bw_text_is_separator(cp) || cp == 0x066C;
 }
 
 /* Accepts ASCII and both Arabic digit sets (bw_digit_value) and skips separators
@@ -95,26 +67,19 @@ static void describe(int32_t cp, const char *bad, size_t len, char *out, size_t 
  * right check digit is still reported as well-formed; the lookup will say it is unknown. */
 int bw_ref_parse(const char *in, char out[13], bw_err *e)
 {
-	const char *p = in;
+	const char *p = in, *at;
+	int32_t cp;
 	size_t n = 0;
 
 	if (!in)
 		return bw_fail(e, BW_EINVAL, "reference: missing");
-	while (*p) {
-		const char *at = p;
-		int32_t cp = bw_utf8_next(&p);
-		int d = bw_digit_value(cp);
-
-		if (d >= 0) {
-			if (n < REF_DIGITS)
-				out[n] = (char)('0' + d);
-			n++;
-		} else if (!is_separator(cp)) {
-			char what[48];
-			describe(cp, at, (size_t)(p - at), what, sizeof what);
+	for (int d; (d = bw_text_next_digit(&p, is_separator, &cp, &at)) != -1; n++) {
+		if (d < 0) {
 			out[0] = '\0';
-			return bw_fail(e, BW_EINVAL, "reference: unexpected character %s", what);
+			return bw_text_refuse(e, "reference", cp, at, p);
 		}
+		if (n < REF_DIGITS)
+			out[n] = (char)('0' + d);
 	}
 	if (n == 0) {
 		out[0] = '\0';

@@ -10,33 +10,32 @@
  * above U+10FFFF (F4 90-BF, F5-FF) by the second byte alone. */
 static int32_t decode(const unsigned char *s, size_t n, size_t *len)
 {
+	/* lead bytes of the 2-, 3- and 4-byte forms: the continuation bytes they need and
+	 * the bits of the code point they carry */
+	static const struct { unsigned char first, last, need, bits; } leads[] = {
+		{ 0xC2, 0xDF, 1, 0x1F }, { 0xE0, 0xEF, 2, 0x0F }, { 0xF0, 0xF4, 3, 0x07 },
+	};
 	unsigned char b = s[0];
 	unsigned char lo = 0x80, hi = 0xBF;
-	size_t need;
-	int32_t cp;
+	size_t need = 0;
+	int32_t cp = 0;
 
 	*len = 1;
 	if (b < 0x80)
 		return b;
-	if (b >= 0xC2 && b <= 0xDF) {
-		need = 1;
-		cp = b & 0x1F;
-	} else if (b >= 0xE0 && b <= 0xEF) {
-		need = 2;
-		cp = b & 0x0F;
-		if (b == 0xE0)
-			lo = 0xA0;
-		else if (b == 0xED)
-			hi = 0x9F;
-	} else if (b >= 0xF0 && b <= 0xF4) {
-		need = 3;
-		cp = b & 0x07;
-		if (b == 0xF0)
-			lo = 0x90;
-		else if (b == 0xF4)
-			hi = 0x8F;
-	} else {
+	for (size_t i = 0; i < sizeof leads / sizeof leads[0]; i++)
+		if (b >= leads[i].first && b <= leads[i].last) {
+			need = leads[i].need;
+			cp = b & leads[i].bits;
+		}
+	if (!need)
 		return -1;
+	/* the four leads whose first continuation byte has a narrowed range */
+	switch (b) {
+	case 0xE0: lo = 0xA0; break;
+	case 0xED: hi = 0x9F; break;
+	case 0xF0: lo = 0x90; break;
+	case 0xF4: hi = 0x8F; break;
 	}
 	if (n - 1 < need)
 		return -1;
@@ -206,4 +205,56 @@ void bw_text_fput(FILE *fp, const char *s, int keep_newlines)
 		else
 			fwrite(start, 1, (size_t)(p - start), fp);
 	}
+}
+
+int bw_text_is_separator(int32_t cp)
+{
+	switch (cp) {
+	case ' ': case '\t': case '\r': case '\n':
+	case '-': case '.': case '/':
+	case 0x00A0: /* NO-BREAK SPACE */
+	case 0x202F: /* NARROW NO-BREAK SPACE */
+	case 0x061C: /* ARABIC LETTER MARK */
+	case 0x200E: /* LEFT-TO-RIGHT MARK */
+	case 0x200F: /* RIGHT-TO-LEFT MARK */
+	case 0x2066: case 0x2067: case 0x2068: case 0x2069: /* isolates LRI RLI FSI PDI */
+		return 1;
+	}
+	return 0;
+}
+
+/* A printable rendering of the code point cp that starts at at (len bytes; cp < 0 for
+ * broken UTF-8), for error messages: 'x' for printable ASCII, the character and its code
+ * point otherwise, U+XXXX for controls, the byte for broken UTF-8. */
+static void describe(int32_t cp, const char *at, size_t len, char *out, size_t outsz)
+{
+	if (cp < 0)
+		snprintf(out, outsz, "byte 0x%02X (not UTF-8)", (unsigned)(unsigned char)*at);
+	else if (cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp < 0xA0))
+		snprintf(out, outsz, "U+%04X", (unsigned)cp);
+	else if (cp < 0x80)
+		snprintf(out, outsz, "'%c'", (char)cp);
+	else
+		snprintf(out, outsz, "'%.*s' (U+%04X)", (int)len, at, (unsigned)cp);
+}
+
+int bw_text_next_digit(const char **p, int (*skip)(int32_t), int32_t *cp, const char **at)
+{
+	while (**p) {
+		*at = *p;
+		*cp = bw_utf8_next(p);
+		int v = bw_digit_value(*cp);
+		if (v >= 0)
+			return v;
+		if (!skip(*cp))
+			return -2;
+	}
+	return -1;
+}
+
+int bw_text_refuse(bw_err *e, const char *what, int32_t cp, const char *at, const char *end)
+{
+	char shown[48];
+	describe(cp, at, (size_t)(end - at), shown, sizeof shown);
+	return bw_fail(e, BW_EINVAL, "%s: unexpected character %s", what, shown);
 }

@@ -6,6 +6,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "bw_err.h"
+
 /* 1 if s[0..n) is well-formed UTF-8 (no overlongs, no surrogates, <= U+10FFFF). */
 int bw_utf8_valid(const char *s, size_t n);
 
@@ -41,5 +43,23 @@ size_t bw_text_strip_controls(char *s);
  * feed as \n unless keep_newlines. For text stored before the rule, or by another
  * program. */
 void bw_text_fput(FILE *fp, const char *s, int keep_newlines);
+
+/* The characters a citizen may type between the digits of a number (a phone number, a
+ * reference) and that mean nothing: spaces (ASCII, no-break, narrow no-break), tab, CR,
+ * LF, '-', '.', '/', and the invisible direction marks and isolates an Arabic keyboard or
+ * a copy from a web page adds (U+061C, U+200E, U+200F, U+2066-2069). 1 if cp is one. The
+ * phone and reference parsers add their own few (parentheses, the Arabic thousands
+ * separator) on top. */
+int bw_text_is_separator(int32_t cp);
+/* Reads the next character of a number a citizen typed at *p (advanced past it), passing
+ * over those for which skip(cp) is 1: returns its digit value 0-9 (ASCII or Arabic, as
+ * bw_digit_value), -1 at the end of the text, or -2 for any other character, with *cp its
+ * code point (-1 for broken UTF-8) and *at where it starts. */
+int bw_text_next_digit(const char **p, int (*skip)(int32_t), int32_t *cp, const char **at);
+/* Refuses the character cp (-1 for broken UTF-8) that starts at at and ends at end in a
+ * number the citizen typed: fills e with "<what>: unexpected character <it>" ('x' for
+ * printable ASCII, the character and its code point otherwise, U+XXXX for controls, the
+ * byte for broken UTF-8) and returns BW_EINVAL. */
+int bw_text_refuse(bw_err *e, const char *what, int32_t cp, const char *at, const char *end);
 
 #endif

@@ -1,6 +1,7 @@
 # tests/module.mk: the unit test runner (Check), one suite per tests/unit/test_*.c.
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
-UNIT_OBJ := $(UNIT_SRC:%.c=$(BUILD)/%.o) $(BUILD)/tests/unit/main.o
+# fixture.c: the set-up the suites share (scratch stores and directories, test cases from lists)
+UNIT_OBJ := $(UNIT_SRC:%.c=$(BUILD)/%.o) $(BUILD)/tests/unit/main.o $(BUILD)/tests/unit/fixture.o
 UNIT_BIN := $(BUILD)/tests/unit-tests
 
 $(BUILD)/gen/suites.h: $(UNIT_SRC)

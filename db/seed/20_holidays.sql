@@ -26,149 +26,51 @@
 -- administrations and local authorities: Friday 12 April 2024 (after Eid al-Fitr) and
 -- Monday 9 June 2025 (Eid al-Adha fell on a Saturday).
 
--- 2024
+-- Each holiday is written once below: the exceptional days as rows, the fixed holidays by
+-- month and day with the first year they apply, the Islamic holidays by the first day of
+-- each feast in each year. INSERT OR IGNORE keeps the first row written for a day, so a
+-- day that is both an Islamic and a fixed holiday is written, names joined, among the
+-- exceptional days (they are inserted first).
+
+-- exceptional days off, and days that are two holidays at once
 INSERT OR IGNORE INTO holidays (day, name_ar, name_fr, islamic, confirmed) VALUES
-('2024-01-01', 'رأس السنة الميلادية', 'Nouvel An', 0, 1),
-('2024-01-11', 'ذكرى تقديم وثيقة الاستقلال', 'Manifeste de l''Indépendance', 0, 1),
-('2024-01-14', 'رأس السنة الأمازيغية', 'Nouvel An amazigh (Id Yennayer)', 0, 1),
-('2024-04-10', 'عيد الفطر (اليوم الأول)', 'Aïd al-Fitr (1er jour)', 1, 1),
-('2024-04-11', 'عيد الفطر (اليوم الثاني)', 'Aïd al-Fitr (2e jour)', 1, 1),
 ('2024-04-12', 'عطلة استثنائية بمناسبة عيد الفطر', 'Congé exceptionnel (Aïd al-Fitr)', 0, 1),
-('2024-05-01', 'عيد الشغل', 'Fête du Travail', 0, 1),
-('2024-06-17', 'عيد الأضحى (اليوم الأول)', 'Aïd al-Adha (1er jour)', 1, 1),
-('2024-06-18', 'عيد الأضحى (اليوم الثاني)', 'Aïd al-Adha (2e jour)', 1, 1),
-('2024-07-08', 'فاتح محرم (رأس السنة الهجرية)', 'Nouvel An de l''Hégire (1er Moharram)', 1, 1),
-('2024-07-30', 'عيد العرش', 'Fête du Trône', 0, 1),
-('2024-08-14', 'ذكرى استرجاع إقليم وادي الذهب', 'Allégeance de Oued Ed-Dahab', 0, 1),
-('2024-08-20', 'ذكرى ثورة الملك والشعب', 'Révolution du Roi et du Peuple', 0, 1),
-('2024-08-21', 'عيد الشباب', 'Fête de la Jeunesse', 0, 1),
-('2024-09-16', 'عيد المولد النبوي (اليوم الأول)', 'Aïd al-Mawlid (1er jour)', 1, 1),
-('2024-09-17', 'عيد المولد النبوي (اليوم الثاني)', 'Aïd al-Mawlid (2e jour)', 1, 1),
-('2024-11-06', 'ذكرى المسيرة الخضراء', 'Anniversaire de la Marche Verte', 0, 1),
-('2024-11-18', 'عيد الاستقلال', 'Fête de l''Indépendance', 0, 1);
+('2025-06-09', 'عطلة استثنائية بمناسبة عيد الأضحى', 'Congé exceptionnel (Aïd al-Adha)', 0, 1);
 
--- 2025
-INSERT OR IGNORE INTO holidays (day, name_ar, name_fr, islamic, confirmed) VALUES
-('2025-01-01', 'رأس السنة الميلادية', 'Nouvel An', 0, 1),
-('2025-01-11', 'ذكرى تقديم وثيقة الاستقلال', 'Manifeste de l''Indépendance', 0, 1),
-('2025-01-14', 'رأس السنة الأمازيغية', 'Nouvel An amazigh (Id Yennayer)', 0, 1),
-('2025-03-31', 'عيد الفطر (اليوم الأول)', 'Aïd al-Fitr (1er jour)', 1, 1),
-('2025-04-01', 'عيد الفطر (اليوم الثاني)', 'Aïd al-Fitr (2e jour)', 1, 1),
-('2025-05-01', 'عيد الشغل', 'Fête du Travail', 0, 1),
-('2025-06-07', 'عيد الأضحى (اليوم الأول)', 'Aïd al-Adha (1er jour)', 1, 1),
-('2025-06-08', 'عيد الأضحى (اليوم الثاني)', 'Aïd al-Adha (2e jour)', 1, 1),
-('2025-06-09', 'عطلة استثنائية بمناسبة عيد الأضحى', 'Congé exceptionnel (Aïd al-Adha)', 0, 1),
-('2025-06-27', 'فاتح محرم (رأس السنة الهجرية)', 'Nouvel An de l''Hégire (1er Moharram)', 1, 1),
-('2025-07-30', 'عيد العرش', 'Fête du Trône', 0, 1),
-('2025-08-14', 'ذكرى استرجاع إقليم وادي الذهب', 'Allégeance de Oued Ed-Dahab', 0, 1),
-('2025-08-20', 'ذكرى ثورة الملك والشعب', 'Révolution du Roi et du Peuple', 0, 1),
-('2025-08-21', 'عيد الشباب', 'Fête de la Jeunesse', 0, 1),
-('2025-09-05', 'عيد المولد النبوي (اليوم الأول)', 'Aïd al-Mawlid (1er jour)', 1, 1),
-('2025-09-06', 'عيد المولد النبوي (اليوم الثاني)', 'Aïd al-Mawlid (2e jour)', 1, 1),
-('2025-11-06', 'ذكرى المسيرة الخضراء', 'Anniversaire de la Marche Verte', 0, 1),
-('2025-11-18', 'عيد الاستقلال', 'Fête de l''Indépendance', 0, 1);
+-- fixed holidays (islamic = 0, confirmed = 1) of every year from `since` to 2030
+INSERT OR IGNORE INTO holidays (day, name_ar, name_fr, islamic, confirmed)
+WITH RECURSIVE years(y) AS (SELECT 2024 UNION ALL SELECT y + 1 FROM years WHERE y < 2030),
+fixed(md, name_ar, name_fr, since) AS (VALUES
+	('01-01', 'رأس السنة الميلادية', 'Nouvel An', 2024),
+	('01-11', 'ذكرى تقديم وثيقة الاستقلال', 'Manifeste de l''Indépendance', 2024),
+	('01-14', 'رأس السنة الأمازيغية', 'Nouvel An amazigh (Id Yennayer)', 2024),
+	('05-01', 'عيد الشغل', 'Fête du Travail', 2024),
+	('07-30', 'عيد العرش', 'Fête du Trône', 2024),
+	('08-14', 'ذكرى استرجاع إقليم وادي الذهب', 'Allégeance de Oued Ed-Dahab', 2024),
+	('08-20', 'ذكرى ثورة الملك والشعب', 'Révolution du Roi et du Peuple', 2024),
+	('08-21', 'عيد الشباب', 'Fête de la Jeunesse', 2024),
+	('10-31', 'عيد الوحدة', 'Fête de l''Unité (Aïd al-Wahda)', 2026),
+	('11-06', 'ذكرى المسيرة الخضراء', 'Anniversaire de la Marche Verte', 2024),
+	('11-18', 'عيد الاستقلال', 'Fête de l''Indépendance', 2024))
+SELECT y || '-' || md, name_ar, name_fr, 0, 1 FROM years JOIN fixed ON y >= since;
 
--- 2026
-INSERT OR IGNORE INTO holidays (day, name_ar, name_fr, islamic, confirmed) VALUES
-('2026-01-01', 'رأس السنة الميلادية', 'Nouvel An', 0, 1),
-('2026-01-11', 'ذكرى تقديم وثيقة الاستقلال', 'Manifeste de l''Indépendance', 0, 1),
-('2026-01-14', 'رأس السنة الأمازيغية', 'Nouvel An amazigh (Id Yennayer)', 0, 1),
-('2026-03-21', 'عيد الفطر (اليوم الأول)', 'Aïd al-Fitr (1er jour)', 1, 0),
-('2026-03-22', 'عيد الفطر (اليوم الثاني)', 'Aïd al-Fitr (2e jour)', 1, 0),
-('2026-05-01', 'عيد الشغل', 'Fête du Travail', 0, 1),
-('2026-05-28', 'عيد الأضحى (اليوم الأول)', 'Aïd al-Adha (1er jour)', 1, 0),
-('2026-05-29', 'عيد الأضحى (اليوم الثاني)', 'Aïd al-Adha (2e jour)', 1, 0),
-('2026-06-17', 'فاتح محرم (رأس السنة الهجرية)', 'Nouvel An de l''Hégire (1er Moharram)', 1, 0),
-('2026-07-30', 'عيد العرش', 'Fête du Trône', 0, 1),
-('2026-08-14', 'ذكرى استرجاع إقليم وادي الذهب', 'Allégeance de Oued Ed-Dahab', 0, 1),
-('2026-08-20', 'ذكرى ثورة الملك والشعب', 'Révolution du Roi et du Peuple', 0, 1),
-('2026-08-21', 'عيد الشباب', 'Fête de la Jeunesse', 0, 1),
-('2026-08-26', 'عيد المولد النبوي (اليوم الأول)', 'Aïd al-Mawlid (1er jour)', 1, 0),
-('2026-08-27', 'عيد المولد النبوي (اليوم الثاني)', 'Aïd al-Mawlid (2e jour)', 1, 0),
-('2026-10-31', 'عيد الوحدة', 'Fête de l''Unité (Aïd al-Wahda)', 0, 1),
-('2026-11-06', 'ذكرى المسيرة الخضراء', 'Anniversaire de la Marche Verte', 0, 1),
-('2026-11-18', 'عيد الاستقلال', 'Fête de l''Indépendance', 0, 1);
-
--- 2027
-INSERT OR IGNORE INTO holidays (day, name_ar, name_fr, islamic, confirmed) VALUES
-('2027-01-01', 'رأس السنة الميلادية', 'Nouvel An', 0, 1),
-('2027-01-11', 'ذكرى تقديم وثيقة الاستقلال', 'Manifeste de l''Indépendance', 0, 1),
-('2027-01-14', 'رأس السنة الأمازيغية', 'Nouvel An amazigh (Id Yennayer)', 0, 1),
-('2027-03-10', 'عيد الفطر (اليوم الأول)', 'Aïd al-Fitr (1er jour)', 1, 0),
-('2027-03-11', 'عيد الفطر (اليوم الثاني)', 'Aïd al-Fitr (2e jour)', 1, 0),
-('2027-05-01', 'عيد الشغل', 'Fête du Travail', 0, 1),
-('2027-05-17', 'عيد الأضحى (اليوم الأول)', 'Aïd al-Adha (1er jour)', 1, 0),
-('2027-05-18', 'عيد الأضحى (اليوم الثاني)', 'Aïd al-Adha (2e jour)', 1, 0),
-('2027-06-07', 'فاتح محرم (رأس السنة الهجرية)', 'Nouvel An de l''Hégire (1er Moharram)', 1, 0),
-('2027-07-30', 'عيد العرش', 'Fête du Trône', 0, 1),
-('2027-08-14', 'ذكرى استرجاع إقليم وادي الذهب', 'Allégeance de Oued Ed-Dahab', 0, 1),
-('2027-08-15', 'عيد المولد النبوي (اليوم الأول)', 'Aïd al-Mawlid (1er jour)', 1, 0),
-('2027-08-16', 'عيد المولد النبوي (اليوم الثاني)', 'Aïd al-Mawlid (2e jour)', 1, 0),
-('2027-08-20', 'ذكرى ثورة الملك والشعب', 'Révolution du Roi et du Peuple', 0, 1),
-('2027-08-21', 'عيد الشباب', 'Fête de la Jeunesse', 0, 1),
-('2027-10-31', 'عيد الوحدة', 'Fête de l''Unité (Aïd al-Wahda)', 0, 1),
-('2027-11-06', 'ذكرى المسيرة الخضراء', 'Anniversaire de la Marche Verte', 0, 1),
-('2027-11-18', 'عيد الاستقلال', 'Fête de l''Indépendance', 0, 1);
-
--- 2028
-INSERT OR IGNORE INTO holidays (day, name_ar, name_fr, islamic, confirmed) VALUES
-('2028-01-01', 'رأس السنة الميلادية', 'Nouvel An', 0, 1),
-('2028-01-11', 'ذكرى تقديم وثيقة الاستقلال', 'Manifeste de l''Indépendance', 0, 1),
-('2028-01-14', 'رأس السنة الأمازيغية', 'Nouvel An amazigh (Id Yennayer)', 0, 1),
-('2028-02-27', 'عيد الفطر (اليوم الأول)', 'Aïd al-Fitr (1er jour)', 1, 0),
-('2028-02-28', 'عيد الفطر (اليوم الثاني)', 'Aïd al-Fitr (2e jour)', 1, 0),
-('2028-05-01', 'عيد الشغل', 'Fête du Travail', 0, 1),
-('2028-05-06', 'عيد الأضحى (اليوم الأول)', 'Aïd al-Adha (1er jour)', 1, 0),
-('2028-05-07', 'عيد الأضحى (اليوم الثاني)', 'Aïd al-Adha (2e jour)', 1, 0),
-('2028-05-26', 'فاتح محرم (رأس السنة الهجرية)', 'Nouvel An de l''Hégire (1er Moharram)', 1, 0),
-('2028-07-30', 'عيد العرش', 'Fête du Trône', 0, 1),
-('2028-08-04', 'عيد المولد النبوي (اليوم الأول)', 'Aïd al-Mawlid (1er jour)', 1, 0),
-('2028-08-05', 'عيد المولد النبوي (اليوم الثاني)', 'Aïd al-Mawlid (2e jour)', 1, 0),
-('2028-08-14', 'ذكرى استرجاع إقليم وادي الذهب', 'Allégeance de Oued Ed-Dahab', 0, 1),
-('2028-08-20', 'ذكرى ثورة الملك والشعب', 'Révolution du Roi et du Peuple', 0, 1),
-('2028-08-21', 'عيد الشباب', 'Fête de la Jeunesse', 0, 1),
-('2028-10-31', 'عيد الوحدة', 'Fête de l''Unité (Aïd al-Wahda)', 0, 1),
-('2028-11-06', 'ذكرى المسيرة الخضراء', 'Anniversaire de la Marche Verte', 0, 1),
-('2028-11-18', 'عيد الاستقلال', 'Fête de l''Indépendance', 0, 1);
-
--- 2029
-INSERT OR IGNORE INTO holidays (day, name_ar, name_fr, islamic, confirmed) VALUES
-('2029-01-01', 'رأس السنة الميلادية', 'Nouvel An', 0, 1),
-('2029-01-11', 'ذكرى تقديم وثيقة الاستقلال', 'Manifeste de l''Indépendance', 0, 1),
-('2029-01-14', 'رأس السنة الأمازيغية', 'Nouvel An amazigh (Id Yennayer)', 0, 1),
-('2029-02-15', 'عيد الفطر (اليوم الأول)', 'Aïd al-Fitr (1er jour)', 1, 0),
-('2029-02-16', 'عيد الفطر (اليوم الثاني)', 'Aïd al-Fitr (2e jour)', 1, 0),
-('2029-04-25', 'عيد الأضحى (اليوم الأول)', 'Aïd al-Adha (1er jour)', 1, 0),
-('2029-04-26', 'عيد الأضحى (اليوم الثاني)', 'Aïd al-Adha (2e jour)', 1, 0),
-('2029-05-01', 'عيد الشغل', 'Fête du Travail', 0, 1),
-('2029-05-15', 'فاتح محرم (رأس السنة الهجرية)', 'Nouvel An de l''Hégire (1er Moharram)', 1, 0),
-('2029-07-25', 'عيد المولد النبوي (اليوم الأول)', 'Aïd al-Mawlid (1er jour)', 1, 0),
-('2029-07-26', 'عيد المولد النبوي (اليوم الثاني)', 'Aïd al-Mawlid (2e jour)', 1, 0),
-('2029-07-30', 'عيد العرش', 'Fête du Trône', 0, 1),
-('2029-08-14', 'ذكرى استرجاع إقليم وادي الذهب', 'Allégeance de Oued Ed-Dahab', 0, 1),
-('2029-08-20', 'ذكرى ثورة الملك والشعب', 'Révolution du Roi et du Peuple', 0, 1),
-('2029-08-21', 'عيد الشباب', 'Fête de la Jeunesse', 0, 1),
-('2029-10-31', 'عيد الوحدة', 'Fête de l''Unité (Aïd al-Wahda)', 0, 1),
-('2029-11-06', 'ذكرى المسيرة الخضراء', 'Anniversaire de la Marche Verte', 0, 1),
-('2029-11-18', 'عيد الاستقلال', 'Fête de l''Indépendance', 0, 1);
-
--- 2030
-INSERT OR IGNORE INTO holidays (day, name_ar, name_fr, islamic, confirmed) VALUES
-('2030-01-01', 'رأس السنة الميلادية', 'Nouvel An', 0, 1),
-('2030-01-11', 'ذكرى تقديم وثيقة الاستقلال', 'Manifeste de l''Indépendance', 0, 1),
-('2030-01-14', 'رأس السنة الأمازيغية', 'Nouvel An amazigh (Id Yennayer)', 0, 1),
-('2030-02-05', 'عيد الفطر (اليوم الأول)', 'Aïd al-Fitr (1er jour)', 1, 0),
-('2030-02-06', 'عيد الفطر (اليوم الثاني)', 'Aïd al-Fitr (2e jour)', 1, 0),
-('2030-04-14', 'عيد الأضحى (اليوم الأول)', 'Aïd al-Adha (1er jour)', 1, 0),
-('2030-04-15', 'عيد الأضحى (اليوم الثاني)', 'Aïd al-Adha (2e jour)', 1, 0),
-('2030-05-01', 'عيد الشغل', 'Fête du Travail', 0, 1),
-('2030-05-05', 'فاتح محرم (رأس السنة الهجرية)', 'Nouvel An de l''Hégire (1er Moharram)', 1, 0),
-('2030-07-14', 'عيد المولد النبوي (اليوم الأول)', 'Aïd al-Mawlid (1er jour)', 1, 0),
-('2030-07-15', 'عيد المولد النبوي (اليوم الثاني)', 'Aïd al-Mawlid (2e jour)', 1, 0),
-('2030-07-30', 'عيد العرش', 'Fête du Trône', 0, 1),
-('2030-08-14', 'ذكرى استرجاع إقليم وادي الذهب', 'Allégeance de Oued Ed-Dahab', 0, 1),
-('2030-08-20', 'ذكرى ثورة الملك والشعب', 'Révolution du Roi et du Peuple', 0, 1),
-('2030-08-21', 'عيد الشباب', 'Fête de la Jeunesse', 0, 1),
-('2030-10-31', 'عيد الوحدة', 'Fête de l''Unité (Aïd al-Wahda)', 0, 1),
-('2030-11-06', 'ذكرى المسيرة الخضراء', 'Anniversaire de la Marche Verte', 0, 1),
-('2030-11-18', 'عيد الاستقلال', 'Fête de l''Indépendance', 0, 1);
+-- Islamic holidays (islamic = 1), by year: the first day of Eid al-Fitr, Eid al-Adha, the
+-- Hijri New Year and the Mawlid, observed (confirmed = 1) or expected (confirmed = 0); each
+-- Eid and the Mawlid last two days
+INSERT OR IGNORE INTO holidays (day, name_ar, name_fr, islamic, confirmed)
+WITH years(fitr, adha, muharram, mawlid, confirmed) AS (VALUES
+	('2024-04-10', '2024-06-17', '2024-07-08', '2024-09-16', 1),
+	('2025-03-31', '2025-06-07', '2025-06-27', '2025-09-05', 1),
+	('2026-03-21', '2026-05-28', '2026-06-17', '2026-08-26', 0),
+	('2027-03-10', '2027-05-17', '2027-06-07', '2027-08-15', 0),
+	('2028-02-27', '2028-05-06', '2028-05-26', '2028-08-04', 0),
+	('2029-02-15', '2029-04-25', '2029-05-15', '2029-07-25', 0),
+	('2030-02-05', '2030-04-14', '2030-05-05', '2030-07-14', 0)),
+feasts(day, name_ar, name_fr, confirmed) AS (
+	SELECT fitr, 'عيد الفطر', 'Aïd al-Fitr', confirmed FROM years
+	UNION ALL SELECT adha, 'عيد الأضحى', 'Aïd al-Adha', confirmed FROM years
+	UNION ALL SELECT mawlid, 'عيد المولد النبوي', 'Aïd al-Mawlid', confirmed FROM years)
+SELECT day, name_ar || ' (اليوم الأول)', name_fr || ' (1er jour)', 1, confirmed FROM feasts
+UNION ALL SELECT date(day, '+1 day'), name_ar || ' (اليوم الثاني)', name_fr || ' (2e jour)', 1, confirmed FROM feasts
+UNION ALL SELECT muharram, 'فاتح محرم (رأس السنة الهجرية)', 'Nouvel An de l''Hégire (1er Moharram)', 1, confirmed
+	FROM years;

@@ -10,12 +10,12 @@
 set -u
 . "$BW_TOP/tests/lib/broker.sh"
 . "$BW_TOP/tests/lib/sync.sh"
+. "$BW_TOP/tests/lib/xvfb.sh"
+. "$BW_TOP/tests/lib/smsd.sh"
 bw_need Xvfb xdotool sqlite3 mosquitto_rr
 
 BW=$BW_BUILD/bin/bawaba
 AGENT=$BW_BUILD/bin/bawaba-agent
-SMSD=$BW_BUILD/bin/bawaba-smsd
-PHONE_BIN=$BW_BUILD/bin/bawaba-phone
 [ -x "$AGENT" ] && [ -x "$BW" ] || bw_fail "bawaba-agent / bawaba are not built"
 XVFB_PID= SMSD_PID= AGENT_PIDS=
 bw_on_exit() {
@@ -28,15 +28,10 @@ bw_on_exit() {
   bw_sync__exit
 }
 
-bw_sync_setup
-for d in k1:kiosk g1:gateway; do
-  bw_broker_register "${d#*:}" "${d%%:*}" --site RABAT-IMMAT
-  "$BW_HUB_BIN" -d "$BW_HUB_DB" enroll "$BW_BROKER_DIR/devices/${d%%:*}.conf" >/dev/null || bw_fail "enroll ${d%%:*}"
-done
-"$BW" -d "$BW_HUB_DB" agent add agent-amina --site RABAT-IMMAT --name Amina --broker "$BW_BROKER_DIR" >/dev/null ||
-  bw_fail "agent add amina"
-"$BW" -d "$BW_HUB_DB" agent add agent-karim --site ELJADIDA-HOP --name Karim --broker "$BW_BROKER_DIR" >/dev/null ||
-  bw_fail "agent add karim"
+BW_SITE=RABAT-IMMAT
+bw_sync_setup k1:kiosk g1:gateway
+bw_agent_add agent-amina --site RABAT-IMMAT --name Amina
+bw_agent_add agent-karim --site ELJADIDA-HOP --name Karim
 "$AGENT" -c "$BW_BROKER_DIR/devices/agent-amina.conf" --locale-dir "$BW_BUILD/locale" -n | grep -qx "configuration OK" ||
   bw_fail "-n"
 "$AGENT" --help | grep -q "usage: bawaba-agent" || bw_fail "--help"
@@ -47,39 +42,13 @@ bw_wait_file "$BW_HUB_LOG" "2 active agents" 5 || bw_fail "the hub did not load 
 sms=
 if [ -x "$SMSD" ] && [ -x "$PHONE_BIN" ]; then
   sms=yes
-  PHONE=$BW_TMP/phone
-  mkdir -p "$PHONE"
-  cp "$BW_BROKER_DIR/devices/g1.conf" "$BW_TMP/g1.conf"
-  printf '[sync]\nheartbeat = 1\nack_timeout_ms = 700\nretry_max_ms = 3000\nreconnect_max_ms = 1000\n' >> "$BW_TMP/g1.conf"
-  cat > "$BW_TMP/smsd.conf" <<EOC
-[gateway]
-database = $BW_TMP/smsd.db
-sync = $BW_TMP/g1.conf
-localedir = $BW_BUILD/locale
-poll_ms = 50
-[notify]
-quiet_start = 00:00
-quiet_end = 00:00
-[modem sim1]
-device = $PHONE
-connection = none
-model = dummy
-rate_per_minute = 6000
-EOC
+  bw_smsd_device g1
+  bw_smsd_conf "sync = $BW_TMP/g1.conf" 'poll_ms = 50' '[notify]' 'quiet_start = 00:00' 'quiet_end = 00:00'
   "$SMSD" -c "$BW_TMP/smsd.conf" > "$BW_TMP/smsd.log" 2>&1 &
   SMSD_PID=$!
 fi
 
-# a free X display
-n=90
-while [ -e "/tmp/.X$n-lock" ] || [ -e "/tmp/.X11-unix/X$n" ]; do n=$((n + 1)); done
-Xvfb ":$n" -screen 0 1920x1080x24 -nolisten tcp > "$BW_TMP/xvfb.log" 2>&1 &
-XVFB_PID=$!
-i=0
-until DISPLAY=":$n" xdpyinfo >/dev/null 2>&1; do
-  i=$((i + 1)); [ $i -gt 100 ] && bw_fail "Xvfb :$n did not start"; sleep 0.05
-done
-export DISPLAY=":$n"
+start_xvfb "$BW_TMP/xvfb.log" || bw_fail "no display"
 mkdir -p "$BW_TMP/shots"
 
 # under ASan, SDL's D-Bus library leaves one buffer behind at exit: not ours

@@ -13,16 +13,13 @@ set -u
 BW=$BW_BUILD/bin/bawaba
 AGENTSIM=$BW_BUILD/bin/bawaba-agentsim
 [ -x "$BW" ] && [ -x "$AGENTSIM" ] || bw_fail "bawaba / bawaba-agentsim are not built"
-bw_sync_setup
-bw_broker_register kiosk k1 --site RABAT-IMMAT
-"$BW_HUB_BIN" -d "$BW_HUB_DB" enroll "$BW_BROKER_DIR/devices/k1.conf" >/dev/null || bw_fail "enroll k1"
-"$BW" -d "$BW_HUB_DB" agent add agent-karim --site ELJADIDA-HOP --broker "$BW_BROKER_DIR" >/dev/null ||
-  bw_fail "agent add karim"
+BW_SITE=RABAT-IMMAT
+bw_sync_setup k1:kiosk
+bw_agent_add agent-karim --site ELJADIDA-HOP
 bw_hub_start
 bw_wait_file "$BW_HUB_LOG" "1 active agent$" 5 || bw_fail "hub did not load karim"
 # amina comes while the hub runs: it notices the database changed and reloads the agents
-"$BW" -d "$BW_HUB_DB" agent add agent-amina --site RABAT-IMMAT --admin TRANSPORT --broker "$BW_BROKER_DIR" >/dev/null ||
-  bw_fail "agent add amina"
+bw_agent_add agent-amina --site RABAT-IMMAT --admin TRANSPORT
 bw_wait_file "$BW_HUB_LOG" "2 active agents" 5 || bw_fail "hub did not reload the agents"
 
 # the two consoles: one connection each, commands through a FIFO, everything printed

@@ -7,38 +7,16 @@ set -eu
 
 B=$BW_BROKER_BIN
 R=bawaba/v1
-SUBS=""
-bw_on_exit() { for p in $SUBS; do kill "$p" 2>/dev/null || true; done; }
-
-# sub_bg NAME ID [options]: a background subscriber, output (with -d debug lines) in
-# $BW_TMP/NAME.out; returns once the broker has acknowledged the subscription.
-sub_bg() {
-  n=$1; shift
-  id=$1; shift
-  pw=$(bw_broker_password "$id")
-  # line-buffered, or the SUBACK line waits in a stdio buffer; a simple command, so $!
-  # is mosquitto_sub itself (stdbuf execs it) and the clean-up can kill it
-  stdbuf -oL mosquitto_sub -V mqttv5 -h 127.0.0.1 -p "$BW_BROKER_PORT" -u "$id" -P "$pw" \
-    "$@" -d -v -W 15 > "$BW_TMP/$n.out" 2>&1 &
-  SUBS="$SUBS $!"
-  bw_wait_file "$BW_TMP/$n.out" 'received SUBACK' || bw_fail "$n: no SUBACK: $(cat "$BW_TMP/$n.out")"
-}
-
-# pub_rc ID [options]: publishes at QoS 1 and prints the PUBACK reason code (16 = no
-# matching subscribers and 0 = delivered are success; 135 = not authorised).
-pub_rc() {
-  bw_mqtt_pub "$@" -q 1 -d 2>&1 | sed -n 's/.*received PUBACK (Mid: [0-9]*, RC:\([0-9]*\)).*/\1/p'
-}
 
 expect_refused() { # ID TOPIC [options]: the publish gets PUBACK 0x87
   id=$1; t=$2; shift 2
-  rc=$(pub_rc "$id" -t "$t" -m "forged-by-$id" "$@")
+  rc=$(bw_mqtt_pub_rc "$id" -t "$t" -m "forged-by-$id" "$@")
   [ "$rc" = 135 ] || bw_fail "$id publishing to $t: PUBACK reason '$rc', expected 135 (not authorised)"
 }
 
 expect_accepted() { # ID TOPIC MESSAGE [options]
   id=$1; t=$2; m=$3; shift 3
-  rc=$(pub_rc "$id" -t "$t" -m "$m" "$@")
+  rc=$(bw_mqtt_pub_rc "$id" -t "$t" -m "$m" "$@")
   [ "$rc" = 0 ] || [ "$rc" = 16 ] || bw_fail "$id publishing to $t: PUBACK reason '$rc', expected 0 or 16"
 }
 
@@ -84,7 +62,7 @@ if "$B" start "$BW_BROKER_DIR" --daemon 2>"$BW_TMP/err"; then bw_fail "second st
 grep -q 'already runs' "$BW_TMP/err" || bw_fail "second start message: $(cat "$BW_TMP/err")"
 
 # ---- the hub hears every device's and agent's up topics ----
-sub_bg hub hub -t "$R/dev/+/up/#" -t "$R/agent/+/up/#"
+bw_mqtt_sub_bg hub hub -W 15 -t "$R/dev/+/up/#" -t "$R/agent/+/up/#"
 expect_accepted k1 "$R/dev/k1/up/req" req-from-k1
 expect_accepted g1 "$R/dev/g1/up/evt" evt-from-g1
 expect_accepted agent-amina "$R/agent/agent-amina/up/cmd" cmd-from-amina
@@ -103,13 +81,13 @@ expect_accepted k2 "$R/dev/k2/up/req" req-from-k2
 bw_wait_file "$BW_TMP/hub.out" "^$R/dev/k2/up/req req-from-k2\$" || bw_fail "hub did not get k2's request"
 if grep -q forged "$BW_TMP/hub.out"; then bw_fail "a forged publish reached the hub: $(grep forged "$BW_TMP/hub.out")"; fi
 # one connection per user: the hub's publishes below would take over this session
-kill "${SUBS##* }"
+kill "$BW_SUB"
 expect_refused hub "$R/dev/k1/up/req"
 
 # ---- nobody reads another device's down topics; everyone reads pub/ ----
 expect_accepted hub "$R/pub/catalogue" catalogue-v1 -r
-sub_bg k1 k1 -t "$R/dev/k2/down/#" -t "$R/dev/k1/down/#" -t "$R/pub/#" -t "$R/dev/+/up/#"
-sub_bg k2 k2 -t "$R/dev/k2/down/#"
+bw_mqtt_sub_bg k1 k1 -W 15 -t "$R/dev/k2/down/#" -t "$R/dev/k1/down/#" -t "$R/pub/#" -t "$R/dev/+/up/#"
+bw_mqtt_sub_bg k2 k2 -W 15 -t "$R/dev/k2/down/#"
 expect_accepted hub "$R/dev/k2/down/notify" for-k2
 expect_accepted g1 "$R/dev/g1/up/evt" g1-event-k1-must-not-see
 expect_accepted hub "$R/dev/k1/down/notify" for-k1

@@ -9,24 +9,14 @@ set -eu
 . "$BW_TOP/tests/lib/broker.sh"
 B=$BW_BROKER_BIN
 R=bawaba/v1
-SUBS=""
-bw_on_exit() { for p in $SUBS; do kill "$p" 2>/dev/null || true; done; }
 
 pub_rc() { # ID TOPIC [options]: PUBACK reason (0/16 accepted, 135 refused), "" if no PUBACK
   id=$1; t=$2; shift 2
-  bw_mqtt_pub "$id" -t "$t" -m "from-$id" -q 1 -d "$@" 2>&1 |
-    sed -n 's/.*received PUBACK (Mid: [0-9]*, RC:\([0-9]*\)).*/\1/p'
+  bw_mqtt_pub_rc "$id" -t "$t" -m "from-$id" "$@"
 }
 can_publish() { rc=$(pub_rc "$1" "$R/dev/$1/up/presence"); [ "$rc" = 0 ] || [ "$rc" = 16 ]; }
 connack() { # ID: the CONNACK code a connection as ID gets
   bw_mqtt_pub "$1" -t "$R/dev/$1/up/presence" -m x -q 1 -d 2>&1 | sed -n 's/.*CONNACK (\([0-9]*\)).*/\1/p' | head -n 1
-}
-sub_bg() { # NAME ID TOPIC: a live subscriber; returns once subscribed; sets SUB
-  pw=$(bw_broker_password "$2")
-  stdbuf -oL mosquitto_sub -V mqttv5 -h 127.0.0.1 -p "$BW_BROKER_PORT" -u "$2" -P "$pw" -t "$3" \
-    -d -v > "$BW_TMP/$1.out" 2>&1 &
-  SUB=$!; SUBS="$SUBS $SUB"
-  bw_wait_file "$BW_TMP/$1.out" 'received SUBACK' || bw_fail "$1: no SUBACK: $(cat "$BW_TMP/$1.out")"
 }
 state_of() { "$B" list "$BW_BROKER_DIR" | awk -v id="$1" '$1 == id { print $4 }'; }
 gone() { # PID: the process ends within 5 s
@@ -54,14 +44,14 @@ if grep -q _admin "$BW_TMP/list"; then bw_fail "list shows the plugin's administ
 [ "$(pub_rc agent-amina "$R/agent/agent-amina/up/other")" = 135 ] || bw_fail "agent may write up/other"
 
 # ---- disable: the live connection goes at once, new ones are refused ----
-sub_bg k1 k1 "$R/dev/k1/down/#"
-k1sub=$SUB
-sub_bg g1 g1 "$R/dev/g1/down/#"
+bw_mqtt_sub_bg k1 k1 -t "$R/dev/k1/down/#"
+k1sub=$BW_SUB
+bw_mqtt_sub_bg g1 g1 -t "$R/dev/g1/down/#"
 "$B" disable "$BW_BROKER_DIR" k1 || bw_fail "disable k1"
 gone "$k1sub" || bw_fail "k1's live connection survived disable"
 [ "$(connack k1)" = 135 ] || bw_fail "disabled k1 connected (CONNACK '$(connack k1)')"
 [ "$(state_of k1)" = DISABLED ] || bw_fail "list does not show k1 disabled"
-kill -0 "$SUB" || bw_fail "g1 was disconnected by k1's disable"
+kill -0 "$BW_SUB" || bw_fail "g1 was disconnected by k1's disable"
 can_publish g1 || bw_fail "g1 cannot publish after k1's disable"
 
 # ---- enable ----
@@ -80,9 +70,9 @@ grep -q 'CONNACK (135)' "$BW_TMP/old.out" || bw_fail "the old password still con
 can_publish k1 || bw_fail "k1 cannot publish with its new password"
 
 # ---- remove: disconnected, refused, forgotten ----
-sub_bg k1b k1 "$R/dev/k1/down/#"
+bw_mqtt_sub_bg k1b k1 -t "$R/dev/k1/down/#"
 "$B" remove "$BW_BROKER_DIR" k1 || bw_fail "remove k1"
-gone "$SUB" || bw_fail "k1's live connection survived remove"
+gone "$BW_SUB" || bw_fail "k1's live connection survived remove"
 [ ! -e "$BW_BROKER_DIR/devices/k1.conf" ] || bw_fail "k1.conf left after remove"
 mosquitto_pub -V mqttv5 -h 127.0.0.1 -p "$BW_BROKER_PORT" -u k1 -P "$old" -q 1 -t "$R/dev/k1/up/evt" -m x -d \
   > "$BW_TMP/rm.out" 2>&1 || true

@@ -2,12 +2,9 @@
 # cli.sh: the operator's command end to end on a real database file: every sub-command
 # works, and every error prints one line, exits non-zero and leaves the database unchanged.
 set -u
-B="$BW_BUILD/bin/bawaba"
-dir=$(mktemp -d); trap 'rm -rf "$dir"' EXIT
-export BAWABA_DB="$dir/hub.db" BAWABA_LOCALEDIR="$BW_BUILD/locale"
+. "$BW_TOP/tests/lib/cli.sh"
 # Friday 2026-11-27 10:00 UTC: a fixed clock so deadlines are known
 export BAWABA_NOW=1795773600
-fail() { echo "FAIL: $*"; exit 1; }
 snap() { sqlite3 "$BAWABA_DB" .dump | md5sum; }
 # must_fail DESCRIPTION EXPECTED-TEXT COMMAND...: non-zero exit, message on stderr, db unchanged
 must_fail() {

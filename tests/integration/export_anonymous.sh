@@ -3,11 +3,9 @@
 # opaque row id instead), no device, no personal data or text, and days rather than
 # times; the plain exports still carry the references for the operator.
 set -u
-B="$BW_BUILD/bin/bawaba"
-command -v python3 >/dev/null 2>&1 || { echo "skipped: python3 is missing"; exit 77; }
-dir=$(mktemp -d); trap 'rm -rf "$dir"' EXIT
-export BAWABA_DB="$dir/hub.db" BAWABA_NOW=1795773600 BAWABA_LOCALEDIR="$BW_BUILD/locale"
-fail() { echo "FAIL: $*"; exit 1; }
+. "$BW_TOP/tests/lib/cli.sh"
+cli_need python3
+export BAWABA_NOW=1795773600
 $B init >/dev/null || fail "init"
 r1=$($B file --kind complaint --admin TRANSPORT --site RABAT-IMMAT --lang fr "Guichet fermé à midi") || fail "file 1"
 r2=$($B file --kind info --admin SANTE --name "Amina El Idrissi" --id-number AB123456 --form email \

@@ -6,11 +6,9 @@
 # --excel (byte order mark, numbers kept as text, formulas never run) and the filters of
 # `list`.
 set -u
-B="$BW_BUILD/bin/bawaba"
-command -v python3 >/dev/null 2>&1 || { echo "skipped: python3 is missing"; exit 77; }
-dir=$(mktemp -d); trap 'rm -rf "$dir"' EXIT
-export BAWABA_DB="$dir/hub.db" BAWABA_NOW=1795773600 BAWABA_LOCALEDIR="$BW_BUILD/locale"
-fail() { echo "FAIL: $*"; exit 1; }
+. "$BW_TOP/tests/lib/cli.sh"
+cli_need python3
+export BAWABA_NOW=1795773600
 $B init >/dev/null || fail "init"
 r1=$($B file --kind complaint --admin TRANSPORT --site RABAT-IMMAT --category RECEPTION --lang fr \
      "=HYPERLINK(\"http://x\") guichet fermé" | head -n 1 | tr -cd 0-9) || fail "file 1"

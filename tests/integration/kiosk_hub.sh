@@ -41,10 +41,8 @@ printf '[sync]\nheartbeat=2\nack_timeout_ms=700\nretry_max_ms=2000\nreconnect_ma
 DB="$BW_TMP/kiosk.db"
 export BAWABA_KIOSK_TRACE="$BW_TMP/trace"
 start_xvfb "$BW_TMP/xvfb.log" || exit 1
-"$K" -o kiosk.locale_dir="$BW_BUILD/locale" -o kiosk.database="$DB" -o kiosk.site=RABAT \
-  -o kiosk.device=kiosk-01 -o sync.config="$conf" --id-file "$BW_TMP/wid" >"$BW_TMP/kiosk.log" 2>&1 &
-kpid=$!
-kiosk_wait_window "$BW_TMP/wid" "$kpid"
+dir=$BW_TMP
+kiosk_start -o kiosk.database="$DB" -o kiosk.site=RABAT -o kiosk.device=kiosk-01 -o sync.config="$conf"
 tr=kiosk_tr
 hub_show() { "$BW_BUILD/bin/bawaba" -d "$BW_HUB_DB" show "$1" 2>&1; }
 hub_field() { hub_show "$1" | sed -n "s/^$2 *//p"; }

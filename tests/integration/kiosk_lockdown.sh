@@ -7,18 +7,9 @@ set -u
 . "$BW_TOP/tests/lib/xvfb.sh"
 . "$BW_TOP/tests/lib/kiosk.sh"
 skip_unless Xvfb xdotool xwininfo gettext
-K="$BW_BUILD/bin/bawaba-kiosk"
-dir=$(mktemp -d)
-kpid=
-trap '[ -n "$kpid" ] && kill "$kpid" 2>/dev/null; stop_xvfb; rm -rf "$dir"' EXIT
-kiosk_fail_more() { echo "--- kiosk log:"; cat "$dir/kiosk.log"; }
-start_xvfb "$dir/xvfb.log" || exit 1
-export BAWABA_KIOSK_TRACE="$dir/trace"
-"$K" -o kiosk.locale_dir="$BW_BUILD/locale" -o kiosk.database="$dir/kiosk.db" \
-  -o display.fullscreen=true -o display.width=1280 -o display.height=720 -o kiosk.pin=2468 \
-  --id-file "$dir/wid" >"$dir/kiosk.log" 2>&1 &
-kpid=$!
-kiosk_wait_window "$dir/wid" "$kpid"
+kiosk_setup
+kiosk_start -o kiosk.database="$dir/kiosk.db" \
+  -o display.fullscreen=true -o display.width=1280 -o display.height=720 -o kiosk.pin=2468
 kiosk_wait_screen $KS_WELCOME
 sleep 0.3   # the lockdown is taken after the first frame
 

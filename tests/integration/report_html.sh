@@ -4,10 +4,7 @@
 # tables, the open-data files, no script and no personal data; headless Chromium renders
 # both pages (the screenshots are kept in the test logs, to be looked at).
 set -u
-B="$BW_BUILD/bin/bawaba"
-dir=$(mktemp -d); trap 'rm -rf "$dir"' EXIT
-export BAWABA_DB="$dir/hub.db" BAWABA_LOCALEDIR="$BW_BUILD/locale"
-fail() { echo "FAIL: $*"; exit 1; }
+. "$BW_TOP/tests/lib/cli.sh"
 $B init >/dev/null || fail "init"
 # four requests over two months: one answered in time, one late, one overdue, one open
 f() { if [ "$2" = info ]; then set -- "$@" --name "Amina El Idrissi" --id-number AB123456 --form email \

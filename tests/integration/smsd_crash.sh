@@ -7,32 +7,13 @@
 # (requests in its own database), on Gammu's dummy phone.
 set -u
 . "$BW_TOP/tests/lib/broker.sh"
+. "$BW_TOP/tests/lib/smsd.sh"
 bw_need sqlite3
-bw_tmpdir
-
-SMSD=$BW_BUILD/bin/bawaba-smsd
-PHONE_BIN=$BW_BUILD/bin/bawaba-phone
-PHONE=$BW_TMP/phone
-DB=$BW_TMP/smsd.db
-mkdir -p "$PHONE"
-cat > "$BW_TMP/smsd.conf" <<EOF
-[gateway]
-database = $DB
-device_num = 77
-localedir = $BW_BUILD/locale
-poll_ms = 20
-[abuse]
-rate_max = 1000
-[modem sim1]
-device = $PHONE
-connection = none
-model = dummy
-rate_per_minute = 6000
-EOF
-bw_expect() { [ "$2" = "$3" ] || bw_fail "$1: got '$2', want '$3'"; echo "ok: $1 ($2)"; }
-sql() { sqlite3 -cmd ".timeout 5000" "$DB" "$1"; }
+bw_smsd_conf 'device_num = 77' 'poll_ms = 20' '[abuse]' 'rate_max = 1000'
+DB=$SMSD_DB
+sql() { bw_smsdsql "$1"; }
 files() { find "$PHONE/sms/1" -type f -name '[0-9]*' | wc -l; }
-send() { "$PHONE_BIN" "$PHONE" send "$@" > /dev/null || bw_fail "bawaba-phone send"; }
+send() { bw_sms_send "$@"; }
 # run HOOK: the gateway until it drains, with the crash hook set (or none)
 run() {
   if [ -n "$1" ]; then

@@ -7,10 +7,9 @@
 set -u
 . "$BW_TOP/tests/lib/broker.sh"
 . "$BW_TOP/tests/lib/sync.sh"
+. "$BW_TOP/tests/lib/smsd.sh"
 bw_need sqlite3
 
-SMSD=$BW_BUILD/bin/bawaba-smsd
-PHONE_BIN=$BW_BUILD/bin/bawaba-phone
 SMSD_PID=
 bw_on_exit() {
   [ -n "$SMSD_PID" ] && kill -9 "$SMSD_PID" 2>/dev/null
@@ -21,28 +20,10 @@ bw_on_exit() {
 }
 
 bw_sync_setup g1:gateway
-PHONE=$BW_TMP/phone
-mkdir -p "$PHONE"
-# the device file, with fast timers for the test
-cp "$BW_BROKER_DIR/devices/g1.conf" "$BW_TMP/g1.conf"
-printf '[sync]\nheartbeat = 1\nack_timeout_ms = 700\nretry_max_ms = 3000\nreconnect_max_ms = 1000\n' >> "$BW_TMP/g1.conf"
-cat > "$BW_TMP/smsd.conf" <<EOF
-[gateway]
-database = $BW_TMP/smsd.db
-sync = $BW_TMP/g1.conf
-localedir = $BW_BUILD/locale
-poll_ms = 50
-[notify]
-quiet_start = 00:00     ; no quiet hours: the test may run at night
-quiet_end = 00:00
-[abuse]
-rate_max = 100
-[modem sim1]
-device = $PHONE
-connection = none
-model = dummy
-rate_per_minute = 6000
-EOF
+bw_smsd_device g1
+bw_smsd_conf "sync = $BW_TMP/g1.conf" 'poll_ms = 50' \
+  '[notify]' 'quiet_start = 00:00     ; no quiet hours: the test may run at night' 'quiet_end = 00:00' \
+  '[abuse]' 'rate_max = 100'
 "$SMSD" --help | grep -q "usage: bawaba-smsd" || bw_fail "--help"
 "$SMSD" -c "$BW_TMP/smsd.conf" -n | grep -qx "configuration OK" || bw_fail "-n"
 printf '[modem x]\ndevice = /tmp\nrate_per_minute = 99999\n' > "$BW_TMP/bad.conf"
@@ -59,7 +40,7 @@ until [ -f "$PHONE/.bawaba-smsd" ]; do    # the gateway marks the phone with its
   i=$((i + 1)); [ $i -gt 200 ] && bw_fail "bawaba-smsd did not start"; sleep 0.05
 done
 
-send() { "$PHONE_BIN" "$PHONE" send "$@" > /dev/null || bw_fail "bawaba-phone send $1"; }
+send() { bw_sms_send "$@"; }
 nsent() { "$PHONE_BIN" "$PHONE" sent "$1" | wc -l; }
 # wait_sent NUMBER N: until N SMS went to NUMBER (10 s)
 wait_sent() {
@@ -168,7 +149,7 @@ sleep 0.3
 bw_expect "no SMS after STOP" "$(nsent +212610000001)" 3
 # a notification in the queue for the number however it got there (an older gateway
 # queued it before the STOP): the opt-out is checked again when it is due
-gwsql() { sqlite3 -cmd ".timeout 5000" "$BW_TMP/smsd.db" "$1"; }
+gwsql() { bw_smsdsql "$1"; }
 gwsql "INSERT INTO sms_outbox (dest, text, lang, purpose, event_uid, created_at)
        VALUES ('+212610000001', 'Votre demande a changé', 'fr', 'notify', 'e2e-after-stop', 0)"
 i=0

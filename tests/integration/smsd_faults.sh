@@ -6,31 +6,13 @@
 # is completed by sending that part alone. Gateway without hub, on Gammu's dummy phone.
 set -u
 . "$BW_TOP/tests/lib/broker.sh"
+. "$BW_TOP/tests/lib/smsd.sh"
 bw_need sqlite3
-bw_tmpdir
+bw_smsd_conf 'device_num = 78' 'poll_ms = 20' 'retry_base = 1'
+DB=$SMSD_DB
+sql() { bw_smsdsql "$1"; }
 
-SMSD=$BW_BUILD/bin/bawaba-smsd
-PHONE=$BW_TMP/phone
-DB=$BW_TMP/smsd.db
-mkdir -p "$PHONE"
-cat > "$BW_TMP/smsd.conf" <<EOF
-[gateway]
-database = $DB
-device_num = 78
-localedir = $BW_BUILD/locale
-poll_ms = 20
-retry_base = 1
-[modem sim1]
-device = $PHONE
-connection = none
-model = dummy
-rate_per_minute = 6000
-EOF
-bw_expect() { [ "$2" = "$3" ] || bw_fail "$1: got '$2', want '$3'"; echo "ok: $1 ($2)"; }
-sql() { sqlite3 -cmd ".timeout 5000" "$DB" "$1"; }
-
-"$BW_BUILD/bin/bawaba-phone" "$PHONE" send +212620000009 "plainte transport le guichet ferme a 11h" >/dev/null \
-  || bw_fail "bawaba-phone send"
+bw_sms_send +212620000009 "plainte transport le guichet ferme a 11h"
 # the reply's first send: the modem stops answering (that send and two reads time out:
 # reset, the reply still queued); then the network refuses three sends; retries after 1,
 # 2, 4 and 8 s; the fifth attempt goes out
@@ -57,8 +39,7 @@ echo "ok: backoff took ${took}s"
 # a two-part reply (Arabic, UCS-2) whose second part the network refuses: the retry
 # sends part 2 only (the citizen does not get part 1 twice), from the same SIM
 rm -f "$DB" "$DB-wal" "$DB-shm"
-"$BW_BUILD/bin/bawaba-phone" "$PHONE" send +212620000010 "شكاية الصحة المستشفى لا يستقبل المرضى ليلا" >/dev/null \
-  || bw_fail "bawaba-phone send"
+bw_sms_send +212620000010 "شكاية الصحة المستشفى لا يستقبل المرضى ليلا"
 BAWABA_SMSD_FAULT=sends-part:2 timeout 40 "$SMSD" -c "$BW_TMP/smsd.conf" -v --stats > "$BW_TMP/smsd2.out" 2> "$BW_TMP/smsd2.log" &
 pid=$!
 i=0

@@ -20,6 +20,8 @@ BW_BROKER_DIR=
 BW_BROKER_PORT=
 BW_BROKER_PID=
 BW_TMP=
+BW_SUB=
+BW_SUBS=
 # What a service manager gives a daemon: no LANG, LC_*, LANGUAGE, TZ, HOME, USER, PATH.
 # Only the sanitizers' settings pass, so a report still fails the test. Daemons started
 # by the tests run under it: `$BW_EMPTY_ENV "$BIN" ...` ($! is still the daemon's pid).
@@ -36,10 +38,14 @@ bw_need() {
 # bw_fail MESSAGE: the test fails with this message.
 bw_fail() { echo "FAIL: $*" >&2; exit 1; }
 
+# bw_expect WHAT GOT WANT: fails unless GOT = WANT.
+bw_expect() { [ "$2" = "$3" ] || bw_fail "$1: got '$2', want '$3'"; echo "ok: $1 ($2)"; }
+
 bw_broker__exit() {
   bw_rc=$?
   trap - EXIT INT TERM HUP
   if command -v bw_on_exit >/dev/null 2>&1; then bw_on_exit || true; fi
+  for bw_p in $BW_SUBS; do kill "$bw_p" 2>/dev/null || true; done
   bw_broker_down
   if [ "$bw_rc" -ne 0 ] && [ "$bw_rc" -ne 77 ] && [ -n "$BW_BROKER_DIR" ] && [ -f "$BW_BROKER_DIR/mosquitto.log" ]; then
     echo "---- last lines of $BW_BROKER_DIR/mosquitto.log ----" >&2
@@ -108,6 +114,27 @@ bw_mqtt_sub() {
   bw_id=$1; shift
   bw_stdbuf=; command -v stdbuf >/dev/null 2>&1 && bw_stdbuf="stdbuf -oL"
   $bw_stdbuf mosquitto_sub -V mqttv5 -h 127.0.0.1 -p "$BW_BROKER_PORT" -u "$bw_id" -P "$(bw_broker_password "$bw_id")" "$@"
+}
+
+# bw_mqtt_sub_bg NAME ID [mosquitto_sub options]: a live subscriber as ID in the
+# background, its output (with -d debug lines) in $BW_TMP/NAME.out; returns once the
+# broker has acknowledged the subscription. Sets BW_SUB to its pid; the exit trap stops it.
+bw_mqtt_sub_bg() {
+  bw_sn=$1; bw_id=$2; shift 2
+  bw_pw=$(bw_broker_password "$bw_id")
+  # line-buffered, or the SUBACK line waits in a stdio buffer; a simple command, so $!
+  # is mosquitto_sub itself (stdbuf execs it) and the clean-up can kill it
+  stdbuf -oL mosquitto_sub -V mqttv5 -h 127.0.0.1 -p "$BW_BROKER_PORT" -u "$bw_id" -P "$bw_pw" \
+    "$@" -d -v > "$BW_TMP/$bw_sn.out" 2>&1 &
+  BW_SUB=$!; BW_SUBS="$BW_SUBS $BW_SUB"
+  bw_wait_file "$BW_TMP/$bw_sn.out" 'received SUBACK' || bw_fail "$bw_sn: no SUBACK: $(cat "$BW_TMP/$bw_sn.out")"
+}
+
+# bw_mqtt_pub_rc ID [mosquitto_pub options]: publishes as ID at QoS 1 and prints the
+# PUBACK reason code (0 = delivered and 16 = no matching subscribers are success; 135 =
+# not authorised); prints nothing when no PUBACK came.
+bw_mqtt_pub_rc() {
+  bw_mqtt_pub "$@" -q 1 -d 2>&1 | sed -n 's/.*received PUBACK (Mid: [0-9]*, RC:\([0-9]*\)).*/\1/p'
 }
 
 # bw_wait_file FILE PATTERN [SECONDS]: waits until FILE has a line matching PATTERN

@@ -22,6 +22,28 @@ kiosk_fail() {
   exit 1
 }
 
+# kiosk_setup: the set-up of a test that runs a kiosk of its own under Xvfb (source
+# tests/lib/xvfb.sh first): K (the program), dir (a temporary directory, removed at exit
+# with the kiosk and Xvfb stopped), the trace in $dir/trace, the display started; the
+# kiosk's log is printed when the test fails.
+kiosk_setup() {
+  K="$BW_BUILD/bin/bawaba-kiosk"
+  dir=$(mktemp -d)
+  kpid=
+  trap '[ -n "$kpid" ] && kill "$kpid" 2>/dev/null; stop_xvfb; rm -rf "$dir"' EXIT
+  kiosk_fail_more() { echo "--- kiosk log:"; tail -n 30 "$dir/kiosk.log"; }
+  export BAWABA_KIOSK_TRACE="$dir/trace"
+  start_xvfb "$dir/xvfb.log" || exit 1
+}
+
+# kiosk_start [bawaba-kiosk options]: starts $K in the background with the built
+# catalogues, its log in $dir/kiosk.log; returns once its window is up (kpid, KIOSK_WID).
+kiosk_start() {
+  "$K" -o kiosk.locale_dir="$BW_BUILD/locale" "$@" --id-file "$dir/wid" >"$dir/kiosk.log" 2>&1 &
+  kpid=$!
+  kiosk_wait_window "$dir/wid" "$kpid"
+}
+
 # kiosk_wait_window ID_FILE PID: until the kiosk wrote its X11 window id; sets KIOSK_WID.
 kiosk_wait_window() {
   k_i=0

@@ -1,19 +1,24 @@
 # tests/lib/sync.sh: shell helpers for the sync tests: a broker with enrolled devices, the
 # hub daemon started and stopped (or killed) as a real process, devices simulated with
-# bawaba-devsim, SQL on the databases. POSIX sh; source it after tests/lib/broker.sh.
+# bawaba-devsim, SQL on the databases. POSIX sh; source it after tests/lib/broker.sh (it
+# sources that itself when it was not).
 #
 #   bw_sync_setup k1:kiosk g1:gateway   # broker up, devices registered + enrolled, hub db
 #   bw_hub_start; bw_hub_stop; bw_hub_kill
 #   bw_dev k1 -n 10 -p                  # bawaba-devsim as k1 with the local db $BW_TMP/k1.db
 #   bw_hubsql "SELECT count(*) FROM requests"
+#   bw_agent_add agent-amina --site RABAT-IMMAT   # an agent at the hub, credentials at the broker
+
+command -v bw_broker_up >/dev/null 2>&1 || . "${BW_TOP:-$(pwd)}/tests/lib/broker.sh"
 
 BW_HUB_BIN=$BW_BUILD/bin/bawaba-hub
 BW_DEVSIM=$BW_BUILD/bin/bawaba-devsim
 BW_HUB_PID=
 BW_HUB_DB=
 BW_HUB_LOG=
+BW_SITE=RABAT   # the site bw_sync_setup registers its devices at
 
-# bw_sync_setup ID:KIND...: starts the broker, registers and enrols each device, makes the
+# bw_sync_setup ID:KIND...: starts the broker, registers (at $BW_SITE) and enrols each device, makes the
 # hub database (with `bawaba init` when the CLI is built, else the hub does it at start).
 bw_sync_setup() {
   bw_need sqlite3
@@ -26,7 +31,7 @@ bw_sync_setup() {
     "$BW_BUILD/bin/bawaba" -d "$BW_HUB_DB" init >/dev/null || bw_fail "bawaba init"
   fi
   for bw_d in "$@"; do
-    bw_broker_register "${bw_d#*:}" "${bw_d%%:*}" --site RABAT
+    bw_broker_register "${bw_d#*:}" "${bw_d%%:*}" --site "$BW_SITE"
     "$BW_HUB_BIN" -d "$BW_HUB_DB" enroll "$BW_BROKER_DIR/devices/${bw_d%%:*}.conf" >/dev/null ||
       bw_fail "enroll ${bw_d%%:*}"
   done
@@ -78,11 +83,24 @@ bw_dev() {
     -o sync.reconnect_max_ms=1000 "$@"
 }
 
+# bw_agent_add ID [bawaba agent add options]: adds the agent at the hub's database, its
+# credentials in $BW_BROKER_DIR/devices/ID.conf.
+bw_agent_add() {
+  "$BW_BUILD/bin/bawaba" -d "$BW_HUB_DB" agent add "$@" --broker "$BW_BROKER_DIR" >/dev/null || bw_fail "agent add $1"
+}
+
+# bw_devsim ID [devsim options]: bawaba-devsim as ID with the shipped timings, the
+# benchmarks' device (bw_dev is the tests' one, with fast retries); its log in $BW_TMP/ID.log.
+bw_devsim() {
+  bw_id=$1; shift
+  "$BW_DEVSIM" -c "$BW_BROKER_DIR/devices/$bw_id.conf" -d "$BW_TMP/$bw_id.db" "$@" 2>>"$BW_TMP/$bw_id.log"
+}
+
+# bw_field FILE NAME: the last number that follows " NAME " in FILE (a tool's summary line).
+bw_field() { sed -n "s/.* $2 \([0-9.]*\).*/\1/p" "$1" | tail -n 1; }
+
 bw_hubsql() { sqlite3 -cmd ".timeout 5000" "$BW_HUB_DB" "$1"; }
 bw_devsql() { sqlite3 -cmd ".timeout 5000" "$BW_TMP/$1.db" "$2"; }
-
-# bw_expect WHAT GOT WANT: fails unless GOT = WANT.
-bw_expect() { [ "$2" = "$3" ] || bw_fail "$1: got '$2', want '$3'"; echo "ok: $1 ($2)"; }
 
 # bw_ref_make 11DIGITS: prints the 12-digit reference (Damm check digit appended).
 bw_ref_make() {

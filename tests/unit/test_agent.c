@@ -10,8 +10,9 @@
 #include "desk_cmds.h"
 #include "bw_store.h"
 #include "bw_uuid.h"
+#include "fixture.h"
 
-static char path[64];
+static char path[FX_PATH];
 static bw_store *S;
 static char REF[13];
 #define NOW 1795773600  /* Friday 2026-11-27 10:00 UTC */
@@ -30,38 +31,20 @@ static void setup(void)
 {
 	bw_err e;
 	bw_request r;
-	snprintf(path, sizeof path, "/tmp/bw-test-agent-XXXXXX");
-	close(mkstemp(path));
-	ck_assert_int_eq(bw_store_open(&S, path, 0, &e), BW_OK);
-	ck_assert_int_eq(bw_store_seed(S, &e), BW_OK);
+	S = fx_store(path, "agent", 1);
 	add_agent("agent-amina", "RABAT-IMMAT", "TRANSPORT");
 	add_agent("agent-karim", "ELJADIDA-HOP", "");
-	bw_request_init(&r);
-	bw_uuid_v7(r.uid, NULL);
-	bw_store_next_ref(S, 5, r.ref, NULL);
-	r.kind = BW_KIND_COMPLAINT;
-	r.channel = BW_CHANNEL_KIOSK;
-	strcpy(r.admin, "TRANSPORT");
-	strcpy(r.site, "RABAT-IMMAT");
-	strcpy(r.device, "kiosk-01");
-	strcpy(r.text, "طلبوا مني وثيقة غير موجودة في اللائحة المنشورة");
+	fx_request(S, &r, BW_KIND_COMPLAINT, BW_CHANNEL_KIOSK, "TRANSPORT", "RABAT-IMMAT", "kiosk-01",
+		   "طلبوا مني وثيقة غير موجودة في اللائحة المنشورة", NOW, "2026-11-27");
 	strcpy(r.phone, "0612345678");
 	r.consent = 1;
-	r.received_at = NOW;
-	strcpy(r.received_on, "2026-11-27");
 	ck_assert_msg(bw_store_insert(S, &r, "device:kiosk-01", &e) == BW_OK, "%s", e.msg);
 	memcpy(REF, r.ref, sizeof REF);
 }
 
 static void teardown(void)
 {
-	char side[80];
-	bw_store_close(S);
-	unlink(path);
-	snprintf(side, sizeof side, "%s-wal", path);
-	unlink(side);
-	snprintf(side, sizeof side, "%s-shm", path);
-	unlink(side);
+	fx_store_remove(S, path);
 }
 
 /* Sends a command as user, returns the parsed result (caller decrefs). */
@@ -247,17 +230,9 @@ START_TEST(report_keeps_to_the_agents_administration)
 {
 	bw_request r;
 	bw_err e;
-	bw_request_init(&r);
-	bw_uuid_v7(r.uid, NULL);
-	bw_store_next_ref(S, 5, r.ref, NULL);
-	r.kind = BW_KIND_SUGGESTION;
-	r.channel = BW_CHANNEL_KIOSK;
-	strcpy(r.admin, "SANTE");            /* another administration, same site */
-	strcpy(r.site, "RABAT-IMMAT");
-	strcpy(r.device, "kiosk-01");
-	strcpy(r.text, "Un guichet pour la santé");
-	r.received_at = NOW;
-	strcpy(r.received_on, "2026-11-27");
+	/* another administration, same site */
+	fx_request(S, &r, BW_KIND_SUGGESTION, BW_CHANNEL_KIOSK, "SANTE", "RABAT-IMMAT", "kiosk-01",
+		   "Un guichet pour la santé", NOW, "2026-11-27");
 	ck_assert_msg(bw_store_insert(S, &r, "device:kiosk-01", &e) == BW_OK, "%s", e.msg);
 	add_agent("agent-site", "RABAT-IMMAT", "");
 
@@ -302,17 +277,7 @@ START_TEST(registration_checks)
 }
 END_TEST
 
-Suite *suite_agent(void)
-{
-	Suite *s = suite_create("agent");
-	TCase *t = tcase_create("core");
-	tcase_add_checked_fixture(t, setup, teardown);
-	tcase_add_test(t, scope_limits_queue_and_get);
-	tcase_add_test(t, moves_are_checked_and_attributed);
-	tcase_add_test(t, bad_commands_and_strangers);
-	tcase_add_test(t, desk_filing_and_report);
-	tcase_add_test(t, report_keeps_to_the_agents_administration);
-	tcase_add_test(t, registration_checks);
-	suite_add_tcase(s, t);
-	return s;
-}
+FX_SUITE(agent, "core", setup, teardown,
+		scope_limits_queue_and_get, moves_are_checked_and_attributed,
+		bad_commands_and_strangers, desk_filing_and_report,
+		report_keeps_to_the_agents_administration, registration_checks)

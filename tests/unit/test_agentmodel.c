@@ -14,8 +14,9 @@
 #include "bw_agentproto.h"
 #include "bw_store.h"
 #include "bw_uuid.h"
+#include "fixture.h"
 
-static char path[64];
+static char path[FX_PATH];
 static bw_store *S;
 static ag_model M;
 #define NOW 1795773600  /* Friday 2026-11-27 10:00 UTC */
@@ -23,14 +24,8 @@ static ag_model M;
 
 static void teardown(void)
 {
-	char side[80];
 	ag_model_free(&M);
-	bw_store_close(S);
-	unlink(path);
-	snprintf(side, sizeof side, "%s-wal", path);
-	unlink(side);
-	snprintf(side, sizeof side, "%s-shm", path);
-	unlink(side);
+	fx_store_remove(S, path);
 }
 
 /* Files a request at the hub's store; returns its reference in ref. */
@@ -39,15 +34,7 @@ static void file(int kind, int channel, const char *admin, const char *device, c
 {
 	bw_request r;
 	bw_err e;
-	bw_request_init(&r);
-	bw_uuid_v7(r.uid, NULL);
-	bw_store_next_ref(S, 5, r.ref, NULL);
-	r.kind = kind;
-	r.channel = channel;
-	strcpy(r.admin, admin);
-	strcpy(r.site, "RABAT-IMMAT");
-	strcpy(r.device, device);
-	strcpy(r.text, text);
+	fx_request(S, &r, kind, channel, admin, "RABAT-IMMAT", device, text, NOW, received_on);
 	if (kind == BW_KIND_INFO) {
 		strcpy(r.name, "Amal Idrissi");
 		strcpy(r.id_number, "AB123456");
@@ -58,8 +45,6 @@ static void file(int kind, int channel, const char *admin, const char *device, c
 		strcpy(r.phone, "+212612345678");
 		r.consent = 1;
 	}
-	r.received_at = NOW;
-	strcpy(r.received_on, received_on);
 	ck_assert_msg(bw_store_insert(S, &r, "device:x", &e) == BW_OK, "%s", e.msg);
 	memcpy(ref, r.ref, 13);
 }
@@ -68,10 +53,7 @@ static void setup(void)
 {
 	bw_err e;
 	hub_agent a = { .active = 1 };
-	snprintf(path, sizeof path, "/tmp/bw-test-agentmodel-XXXXXX");
-	close(mkstemp(path));
-	ck_assert_int_eq(bw_store_open(&S, path, 0, &e), BW_OK);
-	ck_assert_int_eq(bw_store_seed(S, &e), BW_OK);
+	S = fx_store(path, "agentmodel", 1);
 	strcpy(a.id, "agent-amina");
 	strcpy(a.site, "RABAT-IMMAT");
 	ck_assert_msg(hub_agent_add(S, &a, 0, NOW, &e) == BW_OK, "%s", e.msg);
@@ -444,19 +426,11 @@ END_TEST
 Suite *suite_agentmodel(void)
 {
 	Suite *s = suite_create("agentmodel");
-	TCase *tc = tcase_create("core");
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, live_change_applied);
-	tcase_add_test(tc, refusal_and_bad_messages);
-	tcase_add_test(tc, filters_and_sort);
-	tcase_add_test(tc, newly_overdue_announced);
-	tcase_add_test(tc, details_and_timeline);
-	tcase_add_test(tc, devices_and_alerts);
-	tcase_add_test(tc, indicators);
-	tcase_add_test(tc, ten_thousand_rows);
-	suite_add_tcase(s, tc);
-	TCase *tl = tcase_create("lang");
-	tcase_add_test(tl, lang_cycle);
-	suite_add_tcase(s, tl);
+	fx_case(s, "core", setup, teardown,
+		live_change_applied, refusal_and_bad_messages, filters_and_sort,
+		newly_overdue_announced, details_and_timeline, devices_and_alerts, indicators,
+		ten_thousand_rows, NULL);
+	fx_case(s, "lang", NULL, NULL,
+		lang_cycle, NULL);
 	return s;
 }

@@ -4,6 +4,7 @@
 
 #include "bw_calendar.h"
 #include "bw_request.h"
+#include "fixture.h"
 
 static bw_day D(const char *s)
 {
@@ -158,20 +159,8 @@ START_TEST(urgent_extension_is_three_days)
 }
 END_TEST
 
-Suite *suite_calendar(void)
-{
-	Suite *s = suite_create("calendar");
-	TCase *t = tcase_create("core");
-	tcase_add_test(t, civil_round_trip);
-	tcase_add_test(t, parse_rejects);
-	tcase_add_test(t, local_day_of_time);
-	tcase_add_test(t, working_days_over_weekends);
-	tcase_add_test(t, working_days_skip_fixed_holidays);
-	tcase_add_test(t, working_days_across_year_end);
-	tcase_add_test(t, islamic_holidays_count_like_others);
-	tcase_add_test(t, calendar_days_roll_to_working_day);
-	tcase_add_test(t, extension_chains_once);
-	tcase_add_test(t, urgent_extension_is_three_days);
-	suite_add_tcase(s, t);
-	return s;
-}
+FX_SUITE(calendar, "core", NULL, NULL,
+		civil_round_trip, parse_rejects, local_day_of_time, working_days_over_weekends,
+		working_days_skip_fixed_holidays, working_days_across_year_end,
+		islamic_holidays_count_like_others, calendar_days_roll_to_working_day,
+		extension_chains_once, urgent_extension_is_three_days)

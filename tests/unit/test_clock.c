@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "bw_clock.h"
+#include "fixture.h"
 
 static bw_day D(const char *s)
 {
@@ -114,15 +115,6 @@ START_TEST(pinned_clock)
 }
 END_TEST
 
-Suite *suite_clock(void)
-{
-	Suite *s = suite_create("clock");
-	TCase *t = tcase_create("core");
-	tcase_add_test(t, outside_and_inside_ramadan);
-	tcase_add_test(t, around_both_switches);
-	tcase_add_test(t, zone_is_checked);
-	tcase_add_test(t, no_init_still_counts_legal_time);
-	tcase_add_test(t, pinned_clock);
-	suite_add_tcase(s, t);
-	return s;
-}
+FX_SUITE(clock, "core", NULL, NULL,
+		outside_and_inside_ramadan, around_both_switches, zone_is_checked,
+		no_init_still_counts_legal_time, pinned_clock)

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "bw_conf.h"
+#include "fixture.h"
 
 #define MAX_MODEMS 3
 
@@ -62,16 +63,16 @@ static const bw_conf_key keys[] = {
 	BW_CONF_END
 };
 
-static char path[64];
+static char path[FX_PATH];
 
 /* writes text to a fresh temporary file, named in `path` */
 static void write_conf(const char *text)
 {
-	strcpy(path, "/tmp/bw-conf-XXXXXX");
-	int fd = mkstemp(path);
-	ck_assert_int_ge(fd, 0);
-	ck_assert_int_eq(write(fd, text, strlen(text)), (ssize_t)strlen(text));
-	close(fd);
+	FILE *fp;
+	fx_file(path, "conf");
+	ck_assert_ptr_nonnull(fp = fopen(path, "w"));
+	ck_assert_int_eq(fputs(text, fp) >= 0, 1);
+	ck_assert_int_eq(fclose(fp), 0);
 }
 
 static int load_text(const char *text, struct settings *s, bw_err *e)
@@ -387,20 +388,8 @@ START_TEST(printed_config_is_the_defaults)
 }
 END_TEST
 
-Suite *suite_conf(void)
-{
-	Suite *s = suite_create("conf");
-	TCase *t = tcase_create("core");
-	tcase_add_test(t, defaults_fill_every_key);
-	tcase_add_test(t, bad_default_is_reported);
-	tcase_add_test(t, full_file_loads);
-	tcase_add_test(t, booleans_and_bounds);
-	tcase_add_test(t, each_error_names_file_and_line);
-	tcase_add_test(t, missing_file);
-	tcase_add_test(t, settings_semantics);
-	tcase_add_test(t, repeated_sections);
-	tcase_add_test(t, set_one_key);
-	tcase_add_test(t, printed_config_is_the_defaults);
-	suite_add_tcase(s, t);
-	return s;
-}
+FX_SUITE(conf, "core", NULL, NULL,
+		defaults_fill_every_key, bad_default_is_reported, full_file_loads,
+		booleans_and_bounds, each_error_names_file_and_line, missing_file,
+		settings_semantics, repeated_sections, set_one_key,
+		printed_config_is_the_defaults)

@@ -15,6 +15,7 @@
 #include "sms-gateway/converse.h"
 #include "sms-gateway/modem.h"
 #include "bw_smsdb.h"
+#include "fixture.h"
 
 #ifndef SMS_TEST_LOCALEDIR
 #define SMS_TEST_LOCALEDIR "build/rel/locale"
@@ -24,7 +25,7 @@
 #define ALI "+212612345678"
 #define SARA "+212698765432"
 
-static char path[64];
+static char path[FX_PATH];
 static bw_store *S;
 static sms_db *D;
 static sms_conv C;
@@ -35,13 +36,8 @@ static int64_t clock_s;
 static void setup(void)
 {
 	bw_err e;
-	snprintf(path, sizeof path, "/tmp/bw-test-conv-XXXXXX");
-	int fd = mkstemp(path);
-	ck_assert_int_ge(fd, 0);
-	close(fd);
 	ck_assert_msg(bw_i18n_init("sms", SMS_TEST_LOCALEDIR, &e) == BW_OK, "%s", e.msg);
-	ck_assert_msg(bw_store_open(&S, path, 0, &e) == BW_OK, "%s", e.msg);
-	ck_assert_msg(bw_store_seed(S, &e) == BW_OK, "%s", e.msg);
+	S = fx_store(path, "conv", 1);
 	ck_assert_msg(sms_db_open(&D, S, &e) == BW_OK, "%s", e.msg);
 	sms_conv_settings_default(&SET);
 	F = (sms_local_filer){ .st = S, .num = 7 };
@@ -52,15 +48,9 @@ static void setup(void)
 
 static void teardown(void)
 {
-	char side[80];
 	sms_conv_free(&C);
 	sms_db_close(D);
-	bw_store_close(S);
-	unlink(path);
-	snprintf(side, sizeof side, "%s-wal", path);
-	unlink(side);
-	snprintf(side, sizeof side, "%s-shm", path);
-	unlink(side);
+	fx_store_remove(S, path);
 }
 
 /* One message from sender, a minute after the previous one; returns the outcome. */
@@ -799,31 +789,15 @@ START_TEST(fill_replaces_known_names_only)
 }
 END_TEST
 
-Suite *suite_converse(void)
-{
-	Suite *s = suite_create("converse");
-	TCase *t = tcase_create("store");
-	tcase_add_checked_fixture(t, setup, teardown);
-	tcase_add_test(t, file_in_arabic_in_one_message);
-	tcase_add_test(t, file_in_french_through_the_menu);
-	tcase_add_test(t, file_in_darija_replies_in_french_or_arabic);
-	tcase_add_test(t, information_request_asks_name_and_id);
-	tcase_add_test(t, no_keyword_gives_the_kind_menu_and_keeps_the_text);
-	tcase_add_test(t, a_filing_without_content_asks_for_it);
-	tcase_add_test(t, a_reference_anywhere_asks_its_status);
-	tcase_add_test(t, status_only_to_the_author);
-	tcase_add_test(t, quiet_hours_are_decided_at_send_time);
-	tcase_add_test(t, a_deadline_moved_by_a_holiday_sends_no_sms);
-	tcase_add_test(t, stop_wins_and_start_resumes);
-	tcase_add_test(t, notifications_wait_for_the_morning);
-	tcase_add_test(t, stop_cancels_held_notifications);
-	tcase_add_test(t, notify_joins_the_callers_transaction_once_per_event);
-	tcase_add_test(t, abuse_rules);
-	tcase_add_test(t, conversations_time_out_politely);
-	tcase_add_test(t, retry_after_a_crash_files_once);
-	tcase_add_test(t, a_batch_files_under_one_commit);
-	tcase_add_test(t, every_reply_fits_in_two_parts);
-	tcase_add_test(t, fill_replaces_known_names_only);
-	suite_add_tcase(s, t);
-	return s;
-}
+FX_SUITE(converse, "store", setup, teardown,
+		file_in_arabic_in_one_message, file_in_french_through_the_menu,
+		file_in_darija_replies_in_french_or_arabic,
+		information_request_asks_name_and_id,
+		no_keyword_gives_the_kind_menu_and_keeps_the_text,
+		a_filing_without_content_asks_for_it, a_reference_anywhere_asks_its_status,
+		status_only_to_the_author, quiet_hours_are_decided_at_send_time,
+		a_deadline_moved_by_a_holiday_sends_no_sms, stop_wins_and_start_resumes,
+		notifications_wait_for_the_morning, stop_cancels_held_notifications,
+		notify_joins_the_callers_transaction_once_per_event, abuse_rules,
+		conversations_time_out_politely, retry_after_a_crash_files_once, a_batch_files_under_one_commit,
+		every_reply_fits_in_two_parts, fill_replaces_known_names_only)

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "bw_err.h"
+#include "fixture.h"
 
 START_TEST(fail_fills_message)
 {
@@ -25,12 +26,5 @@ START_TEST(strlcpy_cuts_and_says_so)
 }
 END_TEST
 
-Suite *suite_err(void)
-{
-	Suite *s = suite_create("err");
-	TCase *t = tcase_create("core");
-	tcase_add_test(t, fail_fills_message);
-	tcase_add_test(t, strlcpy_cuts_and_says_so);
-	suite_add_tcase(s, t);
-	return s;
-}
+FX_SUITE(err, "core", NULL, NULL,
+		fail_fills_message, strlcpy_cuts_and_says_so)

@@ -5,6 +5,7 @@
 
 #include "bw_text.h"
 #include "sms-gateway/grammar.h"
+#include "fixture.h"
 
 enum { BADCHK = 1, BADLEN = 2, DARIJA = 4, CUT = 8 };
 #define NOK (-1)
@@ -398,16 +399,10 @@ END_TEST
 Suite *suite_grammar(void)
 {
 	Suite *s = suite_create("grammar");
-	TCase *t = tcase_create("core");
-
+	TCase *t = fx_case(s, "core", NULL, NULL,
+		rest_keeps_the_hint_word, long_messages, normalize_folds,
+		normalize_never_overflows, null_arguments, every_keyword_parses_as_itself,
+		typos_are_not_ambiguous, NULL);
 	tcase_add_loop_test(t, messages, 0, (int)(sizeof cases / sizeof cases[0]));
-	tcase_add_test(t, rest_keeps_the_hint_word);
-	tcase_add_test(t, long_messages);
-	tcase_add_test(t, normalize_folds);
-	tcase_add_test(t, normalize_never_overflows);
-	tcase_add_test(t, null_arguments);
-	tcase_add_test(t, every_keyword_parses_as_itself);
-	tcase_add_test(t, typos_are_not_ambiguous);
-	suite_add_tcase(s, t);
 	return s;
 }

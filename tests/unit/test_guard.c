@@ -9,6 +9,7 @@
 
 #include "bw_store.h"
 #include "guard.h"
+#include "fixture.h"
 
 #define NOW 1800000000   /* 2027-01-15 */
 
@@ -53,12 +54,8 @@ END_TEST
 
 START_TEST(code_tries_sliding_windows)
 {
-	char path[] = "/tmp/bw-guard-XXXXXX", why[128];
-	int fd = mkstemp(path);
-	ck_assert_int_ge(fd, 0);
-	close(fd);
-	bw_store *st;
-	ck_assert_int_eq(bw_store_open(&st, path, 0, NULL), BW_OK);
+	char path[FX_PATH], why[128];
+	bw_store *st = fx_store(path, "guard", 0);
 	sqlite3 *db = bw_store_db(st);
 	guard_codes g = { .device_max = 5, .device_window = 3600, .request_max = 3, .request_window = 86400 };
 	/* 3 wrong codes on one reference close it for a day, through any device */
@@ -93,23 +90,9 @@ START_TEST(code_tries_sliding_windows)
 	bw_store_close(st);
 	ck_assert_int_eq(bw_store_open(&st, path, 0, NULL), BW_OK);
 	ck_assert_int_eq(guard_code_allowed(st, &g, "k4", "000300000011", NOW + 2 * 86400 + 5, NULL, 0), 0);
-	bw_store_close(st);
-	unlink(path);
-	char side[64];
-	snprintf(side, sizeof side, "%s-wal", path);
-	unlink(side);
-	snprintf(side, sizeof side, "%s-shm", path);
-	unlink(side);
+	fx_store_remove(st, path);
 }
 END_TEST
 
-Suite *suite_guard(void)
-{
-	Suite *s = suite_create("guard");
-	TCase *t = tcase_create("core");
-	tcase_add_test(t, event_time_bounds);
-	tcase_add_test(t, request_time_ahead);
-	tcase_add_test(t, code_tries_sliding_windows);
-	suite_add_tcase(s, t);
-	return s;
-}
+FX_SUITE(guard, "core", NULL, NULL,
+		event_time_bounds, request_time_ahead, code_tries_sliding_windows)

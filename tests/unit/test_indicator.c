@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "bw_indicator.h"
+#include "fixture.h"
 
 /* The case the issue found: 4 received, 1 answered on time, 3 still within their
  * deadline. "In time" is 100% of what was due (the console's figure), never 25% of all
@@ -60,13 +61,6 @@ START_TEST(definitions_and_totals)
 }
 END_TEST
 
-Suite *suite_indicator(void)
-{
-	Suite *s = suite_create("indicator");
-	TCase *t = tcase_create("core");
-	tcase_add_test(t, in_time_counts_only_what_was_due);
-	tcase_add_test(t, no_denominator_is_no_figure);
-	tcase_add_test(t, definitions_and_totals);
-	suite_add_tcase(s, t);
-	return s;
-}
+FX_SUITE(indicator, "core", NULL, NULL,
+		in_time_counts_only_what_was_due, no_denominator_is_no_figure,
+		definitions_and_totals)

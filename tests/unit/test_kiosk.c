@@ -18,22 +18,9 @@
 #include "bw_store.h"
 #include "hw/escpos.h"
 #include "kiosk/kiosk.h"
+#include "fixture.h"
 
-static int fake_width(void *arg, int font, int size, int dir, const char *s, int len)
-{
-	int n = 0;
-	for (int i = 0; i < len; i++)
-		if (((unsigned char)s[i] & 0xC0) != 0x80)
-			n++;
-	return n * size / 2;
-}
-
-static int fake_height(void *arg, int font, int size)
-{
-	return size * 3 / 2;
-}
-
-static char dir[64];
+static char dir[FX_PATH];
 static bw_store *st;
 static kiosk_local local;
 static kiosk k;
@@ -41,10 +28,9 @@ static int64_t now;
 
 static void setup(void)
 {
-	char path[128];
+	char path[FX_PATH + 16];
 	bw_err e;
-	strcpy(dir, "/tmp/bw-kiosk-XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(dir));
+	fx_dir(dir, "kiosk");
 	snprintf(path, sizeof path, "%s/kiosk.db", dir);
 	ck_assert_int_eq(bw_store_open(&st, path, 0, &e), BW_OK);
 	ck_assert_int_eq(bw_store_seed(st, &e), BW_OK);
@@ -59,7 +45,7 @@ static void setup(void)
 	conf.warn_seconds = 20;
 	strcpy(conf.pin, "2468");
 	kiosk_filer f = kiosk_local_filer(&local);
-	ui_text_ops ops = { NULL, fake_width, fake_height, NULL };
+	ui_text_ops ops = { NULL, fx_text_width, fx_text_height, NULL };
 	ck_assert_int_eq(kiosk_init(&k, &conf, st, &f, &ops, 1920, 1080, NULL, &e), BW_OK);
 	now = 1000;
 	kiosk_frame(&k, now, 0);
@@ -67,11 +53,9 @@ static void setup(void)
 
 static void teardown(void)
 {
-	char cmd[128];
 	kiosk_free(&k);
 	bw_store_close(st);
-	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-	ck_assert_int_eq(system(cmd), 0);
+	fx_dir_remove(dir);
 }
 
 /* The text command showing exactly s (no catalogue is bound: labels are the keys). */
@@ -710,7 +694,7 @@ START_TEST(agent_pin_locks_out)
 	/* restarted: still locked, for the whole delay again */
 	kiosk_conf conf = k.conf;
 	kiosk_filer f = k.filer;
-	ui_text_ops ops = { NULL, fake_width, fake_height, NULL };
+	ui_text_ops ops = { NULL, fx_text_width, fx_text_height, NULL };
 	kiosk_free(&k);
 	ck_assert_int_eq(kiosk_init(&k, &conf, st, &f, &ops, 1920, 1080, NULL, NULL), BW_OK);
 	stay(40000);
@@ -814,25 +798,11 @@ START_TEST(receipt_bytes_and_printer_errors)
 }
 END_TEST
 
-Suite *suite_kiosk(void)
-{
-	Suite *s = suite_create("kiosk");
-	TCase *tc = tcase_create("flows");
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, complaint_filed_end_to_end);
-	tcase_add_test(tc, information_request_end_to_end);
-	tcase_add_test(tc, information_request_on_paper_asks_address);
-	tcase_add_test(tc, address_checked_as_typed);
-	tcase_add_test(tc, status_keypad_checks_digit_as_typed);
-	tcase_add_test(tc, answer_shown_only_with_the_receipt_code);
-	tcase_add_test(tc, phone_typed_with_spaces_is_stored_normalised);
-	tcase_add_test(tc, idle_warning_then_wipe);
-	tcase_add_test(tc, layout_mirrors_with_the_language);
-	tcase_add_test(tc, agent_pin_leaves_lockdown);
-	tcase_add_test(tc, contact_keypad_then_letters);
-	tcase_add_test(tc, code_masked_with_show_switch);
-	tcase_add_test(tc, agent_pin_locks_out);
-	tcase_add_test(tc, receipt_bytes_and_printer_errors);
-	suite_add_tcase(s, tc);
-	return s;
-}
+FX_SUITE(kiosk, "flows", setup, teardown,
+		complaint_filed_end_to_end, information_request_end_to_end,
+		information_request_on_paper_asks_address, address_checked_as_typed,
+		status_keypad_checks_digit_as_typed, answer_shown_only_with_the_receipt_code,
+		phone_typed_with_spaces_is_stored_normalised, idle_warning_then_wipe,
+		layout_mirrors_with_the_language, agent_pin_leaves_lockdown,
+		contact_keypad_then_letters, code_masked_with_show_switch, agent_pin_locks_out,
+		receipt_bytes_and_printer_errors)

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "bw_log.h"
+#include "fixture.h"
 
 static int count_lines(FILE *fp, const char *needle)
 {
@@ -46,11 +47,5 @@ START_TEST(repeated_condition_is_held_back)
 }
 END_TEST
 
-Suite *suite_log(void)
-{
-	Suite *s = suite_create("log");
-	TCase *t = tcase_create("core");
-	tcase_add_test(t, repeated_condition_is_held_back);
-	suite_add_tcase(s, t);
-	return s;
-}
+FX_SUITE(log, "core", NULL, NULL,
+		repeated_condition_is_held_back)

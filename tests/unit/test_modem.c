@@ -13,8 +13,9 @@
 #include "sms-gateway/dummy.h"
 #include "sms-gateway/modem.h"
 #include "bw_smsdb.h"
+#include "fixture.h"
 
-static char dir[64], dbpath[80];
+static char dir[FX_PATH], dbpath[FX_PATH + 8];
 static bw_store *S;
 static sms_db *D;
 static sms_modem *M;
@@ -23,8 +24,7 @@ static sms_dummy W;
 static void setup(void)
 {
 	bw_err e;
-	snprintf(dir, sizeof dir, "/tmp/bw-test-modem-XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(dir));
+	fx_dir(dir, "modem");
 	snprintf(dbpath, sizeof dbpath, "%s/gw.db", dir);
 	ck_assert_msg(bw_store_open(&S, dbpath, 0, &e) == BW_OK, "%s", e.msg);
 	ck_assert_msg(sms_db_open(&D, S, &e) == BW_OK, "%s", e.msg);
@@ -38,12 +38,10 @@ static void setup(void)
 
 static void teardown(void)
 {
-	char cmd[128];
 	sms_modem_free(M);
 	sms_db_close(D);
 	bw_store_close(S);
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-	ck_assert_int_eq(system(cmd), 0);
+	fx_dir_remove(dir);
 }
 
 static int inbox_files(void)
@@ -409,7 +407,7 @@ END_TEST
 START_TEST(a_modem_that_was_down_is_reset)
 {
 	bw_err e;
-	char moved[80];
+	char moved[FX_PATH + 8];
 	ck_assert_int_eq(sms_dummy_inject(&W, "+212612345678", "aide", time(NULL), NULL, 0, NULL, &e), BW_OK);
 	sms_modem_free(M);
 	snprintf(moved, sizeof moved, "%s.away", dir);
@@ -442,23 +440,11 @@ START_TEST(missing_directory_fails_cleanly)
 }
 END_TEST
 
-Suite *suite_modem(void)
-{
-	Suite *s = suite_create("modem");
-	TCase *t = tcase_create("dummy");
-	tcase_add_checked_fixture(t, setup, teardown);
-	tcase_add_test(t, receive_single_and_multipart_in_any_order);
-	tcase_add_test(t, missing_part_waits_then_goes_as_is);
-	tcase_add_test(t, not_committed_stays_on_the_modem_and_dedupes);
-	tcase_add_test(t, group_commit_deletes_after_the_one_commit);
-	tcase_add_test(t, no_timestamp_still_dedupes);
-	tcase_add_test(t, many_messages_in_bounded_passes);
-	tcase_add_test(t, encoder_picks_gsm7_or_ucs2);
-	tcase_add_test(t, send_on_dummy_and_token_bucket);
-	tcase_add_test(t, encoding_failure_takes_no_token);
-	tcase_add_test(t, retry_sends_only_the_missing_parts);
-	tcase_add_test(t, a_modem_that_was_down_is_reset);
-	tcase_add_test(t, missing_directory_fails_cleanly);
-	suite_add_tcase(s, t);
-	return s;
-}
+FX_SUITE(modem, "dummy", setup, teardown,
+		receive_single_and_multipart_in_any_order, missing_part_waits_then_goes_as_is,
+		not_committed_stays_on_the_modem_and_dedupes,
+		group_commit_deletes_after_the_one_commit, no_timestamp_still_dedupes,
+		many_messages_in_bounded_passes, encoder_picks_gsm7_or_ucs2,
+		send_on_dummy_and_token_bucket, encoding_failure_takes_no_token,
+		retry_sends_only_the_missing_parts, a_modem_that_was_down_is_reset,
+		missing_directory_fails_cleanly)

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "bw_phone.h"
+#include "fixture.h"
 
 static const struct {
 	const char *in;
@@ -136,11 +137,9 @@ END_TEST
 Suite *suite_phone(void)
 {
 	Suite *s = suite_create("phone");
-	TCase *t = tcase_create("normalize");
+	TCase *t = fx_case(s, "normalize", NULL, NULL,
+		mobile_or_not, mask_hides_the_middle, NULL);
 	tcase_add_loop_test(t, normalize_accepts, 0, (int)(sizeof accepted / sizeof accepted[0]));
 	tcase_add_loop_test(t, normalize_rejects, 0, (int)(sizeof rejected / sizeof rejected[0]));
-	tcase_add_test(t, mobile_or_not);
-	tcase_add_test(t, mask_hides_the_middle);
-	suite_add_tcase(s, t);
 	return s;
 }

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "bw_probe.h"
+#include "fixture.h"
 
 /* A listening socket on a free loopback port; returns its fd and sets *port. */
 static int listener(int *port)
@@ -83,13 +84,5 @@ START_TEST(silence_times_out)
 }
 END_TEST
 
-Suite *suite_probe(void)
-{
-	Suite *s = suite_create("probe");
-	TCase *t = tcase_create("core");
-	tcase_add_test(t, broker_answers);
-	tcase_add_test(t, nobody_listens);
-	tcase_add_test(t, silence_times_out);
-	suite_add_tcase(s, t);
-	return s;
-}
+FX_SUITE(probe, "core", NULL, NULL,
+		broker_answers, nobody_listens, silence_times_out)

@@ -13,6 +13,7 @@
 #include "bw_state.h"
 #include "bw_store.h"
 #include "bw_uuid.h"
+#include "fixture.h"
 
 #define UID "018f3c2e-7b1a-7c3d-8e4f-0123456789ab"
 
@@ -263,13 +264,9 @@ static int notes_in(const bw_status *st, const char **last)
 
 START_TEST(status_notes_only_with_the_code)
 {
-	char path[64] = "/tmp/bw-test-proto-XXXXXX", side[80];
-	int fd = mkstemp(path);
-	ck_assert_int_ge(fd, 0);
-	close(fd);
-	bw_store *S;
+	char path[FX_PATH];
+	bw_store *S = fx_store(path, "proto", 0);
 	bw_err e;
-	ck_assert_msg(bw_store_open(&S, path, 0, &e) == BW_OK, "%s", e.msg);
 	ck_assert_int_eq(sqlite3_exec(bw_store_db(S),
 		"INSERT INTO administrations VALUES ('TEST', 'إدارة', 'Administration', 'ⵜⴰⵏⴱⴰⴹⵜ', '')",
 		NULL, NULL, NULL), SQLITE_OK);
@@ -365,25 +362,10 @@ START_TEST(status_notes_only_with_the_code)
 	bw_status_clear(&st);
 	free(r);
 	free(back);
-	bw_store_close(S);
-	unlink(path);
-	snprintf(side, sizeof side, "%s-wal", path);
-	unlink(side);
-	snprintf(side, sizeof side, "%s-shm", path);
-	unlink(side);
+	fx_store_remove(S, path);
 }
 END_TEST
 
-Suite *suite_proto(void)
-{
-	Suite *s = suite_create("proto");
-	TCase *t = tcase_create("proto");
-	tcase_add_test(t, topics);
-	tcase_add_test(t, ack_round_trip_and_strictness);
-	tcase_add_test(t, query_and_status);
-	tcase_add_test(t, presence);
-	tcase_add_test(t, receipt_codes);
-	tcase_add_test(t, status_notes_only_with_the_code);
-	suite_add_tcase(s, t);
-	return s;
-}
+FX_SUITE(proto, "proto", NULL, NULL,
+		topics, ack_round_trip_and_strictness, query_and_status, presence,
+		receipt_codes, status_notes_only_with_the_code)

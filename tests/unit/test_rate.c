@@ -2,6 +2,7 @@
 #include <check.h>
 
 #include "bw_rate.h"
+#include "fixture.h"
 
 START_TEST(bucket_burst_then_rate)
 {
@@ -42,12 +43,5 @@ START_TEST(logonce_counts_what_it_holds)
 }
 END_TEST
 
-Suite *suite_rate(void)
-{
-	Suite *s = suite_create("rate");
-	TCase *t = tcase_create("core");
-	tcase_add_test(t, bucket_burst_then_rate);
-	tcase_add_test(t, logonce_counts_what_it_holds);
-	suite_add_tcase(s, t);
-	return s;
-}
+FX_SUITE(rate, "core", NULL, NULL,
+		bucket_burst_then_rate, logonce_counts_what_it_holds)

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "bw_ref.h"
+#include "fixture.h"
 
 START_TEST(damm_known_values)
 {
@@ -195,17 +196,13 @@ END_TEST
 Suite *suite_ref(void)
 {
 	Suite *s = suite_create("ref");
-	TCase *t = tcase_create("damm");
+	TCase *t = fx_case(s, "damm", NULL, NULL,
+		damm_known_values, make_layout_and_ranges,
+		every_single_error_and_swap_is_caught, NULL);
 	tcase_set_timeout(t, 60);
-	tcase_add_test(t, damm_known_values);
-	tcase_add_test(t, make_layout_and_ranges);
-	tcase_add_test(t, every_single_error_and_swap_is_caught);
-	suite_add_tcase(s, t);
-	t = tcase_create("parse");
+	t = fx_case(s, "parse", NULL, NULL,
+		format_groups, device_of_invalid_is_out_of_range, NULL);
 	tcase_add_loop_test(t, parse_accepts, 0, (int)(sizeof accepted / sizeof accepted[0]));
 	tcase_add_loop_test(t, parse_rejects, 0, (int)(sizeof rejected / sizeof rejected[0]));
-	tcase_add_test(t, format_groups);
-	tcase_add_test(t, device_of_invalid_is_out_of_range);
-	suite_add_tcase(s, t);
 	return s;
 }

@@ -6,6 +6,7 @@
 
 #include "bw_request.h"
 #include "sms-gateway/grammar.h"
+#include "fixture.h"
 
 #define MIN_MESSAGES 300
 #define MIN_ACCURACY 97.0
@@ -72,12 +73,5 @@ START_TEST(corpus_accuracy)
 }
 END_TEST
 
-Suite *suite_smscorpus(void)
-{
-	Suite *s = suite_create("smscorpus");
-	TCase *t = tcase_create("corpus");
-
-	tcase_add_test(t, corpus_accuracy);
-	suite_add_tcase(s, t);
-	return s;
-}
+FX_SUITE(smscorpus, "corpus", NULL, NULL,
+		corpus_accuracy)

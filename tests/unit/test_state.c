@@ -3,6 +3,7 @@
 
 #include "bw_request.h"
 #include "bw_state.h"
+#include "fixture.h"
 
 START_TEST(names_round_trip)
 {
@@ -80,15 +81,6 @@ START_TEST(open_and_notes)
 }
 END_TEST
 
-Suite *suite_state(void)
-{
-	Suite *s = suite_create("state");
-	TCase *t = tcase_create("core");
-	tcase_add_test(t, names_round_trip);
-	tcase_add_test(t, ordinary_path);
-	tcase_add_test(t, illegal_moves_refused);
-	tcase_add_test(t, kind_specific_moves);
-	tcase_add_test(t, open_and_notes);
-	suite_add_tcase(s, t);
-	return s;
-}
+FX_SUITE(state, "core", NULL, NULL,
+		names_round_trip, ordinary_path, illegal_moves_refused, kind_specific_moves,
+		open_and_notes)

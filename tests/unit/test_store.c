@@ -12,18 +12,14 @@
 #include "bw_store.h"
 #include "bw_text.h"
 #include "bw_uuid.h"
+#include "fixture.h"
 
-static char path[64];
+static char path[FX_PATH];
 static bw_store *S;
 
 static void setup(void)
 {
-	bw_err e;
-	snprintf(path, sizeof path, "/tmp/bw-test-store-XXXXXX");
-	int fd = mkstemp(path);
-	ck_assert_int_ge(fd, 0);
-	close(fd);
-	ck_assert_msg(bw_store_open(&S, path, 0, &e) == BW_OK, "%s", e.msg);
+	S = fx_store(path, "store", 0);
 	/* a small catalogue of its own, so these tests don't depend on the seed's content */
 	ck_assert_int_eq(sqlite3_exec(bw_store_db(S),
 		"INSERT INTO administrations VALUES ('TEST', 'إدارة', 'Administration', 'ⵜⴰⵏⴱⴰⴹⵜ', 'officer');"
@@ -35,13 +31,7 @@ static void setup(void)
 
 static void teardown(void)
 {
-	char side[80];
-	bw_store_close(S);
-	unlink(path);
-	snprintf(side, sizeof side, "%s-wal", path);
-	unlink(side);
-	snprintf(side, sizeof side, "%s-shm", path);
-	unlink(side);
+	fx_store_remove(S, path);
 }
 
 static void make(bw_request *r, int kind, const char *received_on)
@@ -67,16 +57,7 @@ static void make(bw_request *r, int kind, const char *received_on)
 	}
 }
 
-static int count(const char *sql)
-{
-	sqlite3_stmt *st;
-	int n = -1;
-	ck_assert_int_eq(sqlite3_prepare_v2(bw_store_db(S), sql, -1, &st, NULL), SQLITE_OK);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		n = sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
-	return n;
-}
+static int count(const char *sql) { return fx_count(S, sql); }
 
 START_TEST(migrations_and_version)
 {
@@ -104,12 +85,11 @@ START_TEST(migrate_each_previous_version)
 	 * every older schema upgrades to the latest. */
 	extern const struct bw_sql { int version; const char *name; const char *sql; } bw_migrations[];
 	for (int upto = 0; upto < bw_store_schema_latest(); upto++) {
-		char p2[64];
+		char p2[FX_PATH];
 		sqlite3 *db;
 		bw_store *s2;
 		bw_err e;
-		snprintf(p2, sizeof p2, "/tmp/bw-test-mig-XXXXXX");
-		close(mkstemp(p2));
+		fx_file(p2, "mig");
 		ck_assert_int_eq(sqlite3_open(p2, &db), SQLITE_OK);
 		for (int i = 0; bw_migrations[i].name && bw_migrations[i].version <= upto; i++) {
 			char pragma[64];
@@ -120,8 +100,7 @@ START_TEST(migrate_each_previous_version)
 		sqlite3_close(db);
 		ck_assert_msg(bw_store_open(&s2, p2, 0, &e) == BW_OK, "from v%d: %s", upto, e.msg);
 		ck_assert_int_eq(bw_store_schema_version(s2), bw_store_schema_latest());
-		bw_store_close(s2);
-		unlink(p2);
+		fx_store_remove(s2, p2);
 	}
 }
 END_TEST
@@ -672,15 +651,12 @@ static unsigned mode_of(const char *p)
  * integration test durable_private checks it for every program. */
 START_TEST(durable_and_private)
 {
-	char p[64], side[80];
+	char p[FX_PATH], side[FX_PATH + 8];
 	bw_store *d;
 	bw_err e;
 	ck_assert_int_eq(bw_store_synchronous(S), 2);   /* FULL, the fixture's connection */
 	umask(022);                                      /* what a shell hands a program */
-	snprintf(p, sizeof p, "/tmp/bw-test-priv-XXXXXX");
-	int fd = mkstemp(p);
-	ck_assert_int_ge(fd, 0);
-	close(fd);
+	fx_file(p, "priv");
 	chmod(p, 0644);                                  /* as an older version left it */
 	ck_assert_msg(bw_store_open(&d, p, 0, &e) == BW_OK, "%s", e.msg);
 	ck_assert_int_eq(bw_store_synchronous(d), 2);
@@ -693,11 +669,7 @@ START_TEST(durable_and_private)
 	ck_assert_uint_eq(mode_of(side), 0600);
 	snprintf(side, sizeof side, "%s-shm", p);
 	ck_assert_uint_eq(mode_of(side), 0600);
-	bw_store_close(d);
-	unlink(p);
-	unlink(side);
-	snprintf(side, sizeof side, "%s-wal", p);
-	unlink(side);
+	fx_store_remove(d, p);
 	/* a new file, and scratch data that nobody relies on */
 	snprintf(p, sizeof p, "/tmp/bw-test-priv-new-%d.db", (int)getpid());
 	unlink(p);
@@ -713,30 +685,11 @@ START_TEST(durable_and_private)
 }
 END_TEST
 
-Suite *suite_store(void)
-{
-	Suite *s = suite_create("store");
-	TCase *t = tcase_create("core");
-	tcase_add_checked_fixture(t, setup, teardown);
-	tcase_add_test(t, migrations_and_version);
-	tcase_add_test(t, migrate_each_previous_version);
-	tcase_add_test(t, insert_get_idempotent);
-	tcase_add_test(t, insert_rejections_change_nothing);
-	tcase_add_test(t, info_request_fields);
-	tcase_add_test(t, transitions_and_events);
-	tcase_add_test(t, extension_once_across_an_appeal);
-	tcase_add_test(t, extension_urgent_and_before_the_deadline);
-	tcase_add_test(t, appeal_window);
-	tcase_add_test(t, reopen_restarts_the_clock);
-	tcase_add_test(t, holiday_added_after_filing);
-	tcase_add_test(t, holiday_cache_follows_other_connections);
-	tcase_add_test(t, long_text_cut_on_a_character);
-	tcase_add_test(t, queue_filters_and_overdue);
-	tcase_add_test(t, indicators);
-	tcase_add_test(t, group_commit_isolates_failures);
-	tcase_add_test(t, refs_are_sequential_per_device);
-	tcase_add_test(t, control_characters_removed);
-	tcase_add_test(t, durable_and_private);
-	suite_add_tcase(s, t);
-	return s;
-}
+FX_SUITE(store, "core", setup, teardown,
+		migrations_and_version, migrate_each_previous_version, insert_get_idempotent,
+		insert_rejections_change_nothing, info_request_fields, transitions_and_events,
+		extension_once_across_an_appeal, extension_urgent_and_before_the_deadline,
+		appeal_window, reopen_restarts_the_clock, holiday_added_after_filing,
+		holiday_cache_follows_other_connections, long_text_cut_on_a_character,
+		queue_filters_and_overdue, indicators, group_commit_isolates_failures,
+		refs_are_sequential_per_device, control_characters_removed, durable_and_private)

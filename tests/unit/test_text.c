@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "bw_text.h"
+#include "fixture.h"
 
 /* Well-formed and ill-formed sequences, each with its length (some contain NUL bytes). */
 static const struct {
@@ -217,18 +218,12 @@ END_TEST
 Suite *suite_text(void)
 {
 	Suite *s = suite_create("text");
-	TCase *t = tcase_create("utf8");
+	TCase *t = fx_case(s, "utf8", NULL, NULL,
+		utf8_valid_respects_length, utf8_len_counts_code_points,
+		utf8_next_decodes_and_recovers, utf8_put_round_trips,
+		utf8_exhaustive_agrees_with_put, NULL);
 	tcase_add_loop_test(t, utf8_valid_table, 0, (int)(sizeof utf8_cases / sizeof utf8_cases[0]));
-	tcase_add_test(t, utf8_valid_respects_length);
-	tcase_add_test(t, utf8_len_counts_code_points);
-	tcase_add_test(t, utf8_next_decodes_and_recovers);
-	tcase_add_test(t, utf8_put_round_trips);
-	tcase_add_test(t, utf8_exhaustive_agrees_with_put);
-	suite_add_tcase(s, t);
-	t = tcase_create("digits");
-	tcase_add_test(t, digit_values);
-	tcase_add_test(t, trim_in_place);
-	tcase_add_test(t, controls_stripped_and_escaped);
-	suite_add_tcase(s, t);
+	fx_case(s, "digits", NULL, NULL,
+		digit_values, trim_in_place, controls_stripped_and_escaped, NULL);
 	return s;
 }

@@ -4,25 +4,11 @@
 #include <string.h>
 
 #include "ui/ui.h"
-
-/* A fake measurer: every code point is size/2 pixels wide, lines are 1.5 x size. */
-static int fake_width(void *arg, int font, int size, int dir, const char *s, int len)
-{
-	int n = 0;
-	for (int i = 0; i < len; i++)
-		if (((unsigned char)s[i] & 0xC0) != 0x80)
-			n++;
-	return n * size / 2;
-}
-
-static int fake_height(void *arg, int font, int size)
-{
-	return size * 3 / 2;
-}
+#include "fixture.h"
 
 static ui_ctx *new_ctx(int rtl)
 {
-	ui_text_ops ops = { NULL, fake_width, fake_height, NULL };
+	ui_text_ops ops = { NULL, fx_text_width, fx_text_height, NULL };
 	ui_theme t;
 	ui_theme_get(&t, UI_THEME_NORMAL);
 	ui_ctx *c = ui_new(&ops, &t, 1920, 1080);
@@ -370,7 +356,7 @@ START_TEST(wrap_fits_and_keeps_words)
 	int n = ui_wrap(c, "ذهبت إلى الإدارة يوم 12 مارس", 0, 20, UI_DIR_RTL, 100, st, ln, 16);
 	ck_assert_int_ge(n, 3);
 	for (int i = 0; i < n; i++)
-		ck_assert_int_le(fake_width(NULL, 0, 20, 0, "ذهبت إلى الإدارة يوم 12 مارس" + st[i], ln[i]), 100);
+		ck_assert_int_le(fx_text_width(NULL, 0, 20, 0, "ذهبت إلى الإدارة يوم 12 مارس" + st[i], ln[i]), 100);
 	/* a word longer than the line is cut, nothing lost */
 	n = ui_wrap(c, "abcdefghijklmnop", 0, 20, 0, 100, st, ln, 16);
 	ck_assert_int_eq(n, 2);
@@ -404,22 +390,10 @@ START_TEST(tab_moves_focus_and_only_focused_takes_text)
 }
 END_TEST
 
-Suite *suite_ui(void)
-{
-	Suite *s = suite_create("ui");
-	TCase *tc = tcase_create("ui");
-	tcase_add_test(tc, layout_mirrors_in_rtl);
-	tcase_add_test(tc, button_click_needs_press_and_release_on_it);
-	tcase_add_test(tc, frame_hash_changes_only_with_content);
-	tcase_add_test(tc, field_editing_limits_and_kinds);
-	tcase_add_test(tc, field_rtl_caret_and_graphemes);
-	tcase_add_test(tc, field_wipe_leaves_nothing);
-	tcase_add_test(tc, keypad_types_digits);
-	tcase_add_test(tc, keyboards_type_their_script);
-	tcase_add_test(tc, list_filter_and_pick);
-	tcase_add_test(tc, themes_meet_contrast_and_size_floors);
-	tcase_add_test(tc, wrap_fits_and_keeps_words);
-	tcase_add_test(tc, tab_moves_focus_and_only_focused_takes_text);
-	suite_add_tcase(s, tc);
-	return s;
-}
+FX_SUITE(ui, "ui", NULL, NULL,
+		layout_mirrors_in_rtl, button_click_needs_press_and_release_on_it,
+		frame_hash_changes_only_with_content, field_editing_limits_and_kinds,
+		field_rtl_caret_and_graphemes, field_wipe_leaves_nothing, keypad_types_digits,
+		keyboards_type_their_script, list_filter_and_pick,
+		themes_meet_contrast_and_size_floors, wrap_fits_and_keeps_words,
+		tab_moves_focus_and_only_focused_takes_text)

@@ -5,6 +5,7 @@
 #include <time.h>
 
 #include "bw_uuid.h"
+#include "fixture.h"
 
 #define N_IDS 10000
 
@@ -115,12 +116,9 @@ END_TEST
 Suite *suite_uuid(void)
 {
 	Suite *s = suite_create("uuid");
-	TCase *t = tcase_create("v7");
+	TCase *t = fx_case(s, "v7", NULL, NULL,
+		ten_thousand_unique_valid_ids, later_ids_sort_later_across_milliseconds,
+		ms_decodes_known_id, valid_checks_text_form, NULL);
 	tcase_set_timeout(t, 30);
-	tcase_add_test(t, ten_thousand_unique_valid_ids);
-	tcase_add_test(t, later_ids_sort_later_across_milliseconds);
-	tcase_add_test(t, ms_decodes_known_id);
-	tcase_add_test(t, valid_checks_text_form);
-	suite_add_tcase(s, t);
 	return s;
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "bw_wire.h"
+#include "fixture.h"
 
 #define UID "0190f0e2-7c4a-7b3e-9c1d-2a4b6c8d0e1f"
 #define UID2 "0190f0e2-7c4a-7b3e-9c1d-2a4b6c8d0e20"
@@ -508,21 +509,12 @@ END_TEST
 Suite *suite_wire(void)
 {
 	Suite *s = suite_create("wire");
-	TCase *t = tcase_create("request");
-	tcase_add_test(t, every_kind_round_trips);
-	tcase_add_test(t, info_request_with_identity_round_trips);
-	tcase_add_test(t, empty_optional_fields_are_left_out);
-	tcase_add_test(t, max_length_text_round_trips);
-	tcase_add_test(t, encoder_refuses_what_the_decoder_would);
-	tcase_add_test(t, rejects_malformed_payloads);
-	tcase_add_test(t, rejects_bad_header);
-	tcase_add_test(t, rejects_bad_fields);
-	tcase_add_test(t, decoding_escapes);
-	suite_add_tcase(s, t);
-	t = tcase_create("event");
-	tcase_add_test(t, events_round_trip);
-	tcase_add_test(t, events_rejected);
-	tcase_add_test(t, peek_reads_version_and_type);
-	suite_add_tcase(s, t);
+	fx_case(s, "request", NULL, NULL,
+		every_kind_round_trips, info_request_with_identity_round_trips,
+		empty_optional_fields_are_left_out, max_length_text_round_trips,
+		encoder_refuses_what_the_decoder_would, rejects_malformed_payloads,
+		rejects_bad_header, rejects_bad_fields, decoding_escapes, NULL);
+	fx_case(s, "event", NULL, NULL,
+		events_round_trip, events_rejected, peek_reads_version_and_type, NULL);
 	return s;
 }
