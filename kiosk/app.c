@@ -231,6 +231,7 @@ int kiosk_init(kiosk *k, const kiosk_conf *conf, bw_store *catalog, const kiosk_
 		      : !strcmp(conf->theme, "contrast") ? UI_THEME_CONTRAST : UI_THEME_NORMAL;
 	ui_theme_get(&t, k->theme_kind);
 	k->ui = ui_new(ops, &t, w, h);
+	k->ui->keypad = 1;
 	kiosk_resize(k, w, h);
 	fields_init(k);
 	kiosk_set_lang(k, !strcmp(conf->lang, "fr") ? KL_FR : !strcmp(conf->lang, "zgh") ? KL_ZGH : KL_AR);
@@ -308,6 +309,10 @@ void kiosk_wipe(kiosk *k)
 	k->ncats = 0;
 	k->warning = 0;
 	k->taps = 0;
+	/* the next citizen starts by touch; the speech follows kmode and stops here */
+	k->ui->kfocus = 0;
+	k->ui->kmode = 0;
+	k->listen = 0;
 	if (k->on_wipe)
 		k->on_wipe(k->on_wipe_arg);
 	kiosk_set_lang(k, !strcmp(k->conf.lang, "fr") ? KL_FR : !strcmp(k->conf.lang, "zgh") ? KL_ZGH : KL_AR);

@@ -131,6 +131,7 @@ struct kiosk {
 	 * renderer's text cache) */
 	void (*on_wipe)(void *arg);
 	void *on_wipe_arg;
+	int listen;                 /* the listen button was pressed: speak the screen */
 };
 
 typedef struct kiosk kiosk;

@@ -115,6 +115,8 @@ static ui_rect chrome(kiosk *k, const char *title)
 	int bw_ = ui_measure(c, T("nav.back"), UI_FONT_REGULAR, t->body) + t->touch + t->pad * 2;
 	ui_rect bb = ui_cut_start(c, &hb, bw_);
 	int down;
+	ui_describe(c, UI_DESC_TITLE, title);
+	ui_label_next(c, UI_ROLE_BACK, T("nav.back"), NULL);
 	if (ui_hit(c, ID("nav.back"), bb, &down) & UI_RES_CLICK)
 		back(k);
 	ui_draw_rect(c, bb, down ? t->sel : t->btn, t->radius);
@@ -123,6 +125,12 @@ static ui_rect chrome(kiosk *k, const char *title)
 	ui_rect ic = ui_cut_start(c, &bi, bi.h);
 	ui_icon(c, ui_inset(ic, t->pad / 4), UI_ICON_BACK, down ? t->sel_fg : t->btn_fg);
 	ui_text(c, bi, T("nav.back"), t->body, down ? t->sel_fg : t->btn_fg, UI_ALIGN_CENTER | UI_TEXT_VCENTER | UI_TEXT_NOWRAP);
+
+	/* listen: speaks the screen, beside back on every screen */
+	ui_cut_start(c, &hb, t->gap);
+	ui_rect lsn = ui_cut_start(c, &hb, ui_measure(c, T("a11y.listen"), UI_FONT_REGULAR, t->body) + t->pad * 2);
+	if (ui_button(c, ID("a11y.listen"), lsn, T("a11y.listen"), UI_BTN_NORMAL) & UI_RES_CLICK)
+		k->listen = 1;
 
 	/* the three languages, each named in itself, on every screen */
 	ui_rect langs = ui_cut_end(c, &hb, portrait(k) ? hb.w * 2 / 3 : hb.w / 2);
@@ -244,7 +252,9 @@ static void s_welcome(kiosk *k)
 			UI_ALIGN_CENTER | UI_TEXT_VCENTER | UI_TEXT_BOLD);
 	}
 	c->rtl = rtl;
+	ui_describe(c, UI_DESC_TITLE, T("welcome.title"));
 	/* agents: five taps on the greeting within five seconds open the PIN pad */
+	ui_label_next(c, UI_ROLE_HIDDEN, NULL, NULL);
 	if ((ui_hit(c, ID("welcome.title"), top, NULL) & UI_RES_CLICK) && k->conf.pin[0]) {
 		if (k->taps == 0 || k->now - k->first_tap > 5000) {
 			k->taps = 0;
@@ -291,6 +301,7 @@ static int card(kiosk *k, ui_id id, ui_rect r, const char *glyph, const char *la
 	ui_ctx *c = k->ui;
 	const ui_theme *t = &c->theme;
 	int down;
+	ui_label_next(c, UI_ROLE_BUTTON, label, NULL);
 	int res = ui_hit(c, id, r, &down);
 	ui_color fg = down ? t->sel_fg : t->fg;
 	ui_draw_rect(c, r, down ? t->sel : t->panel, t->radius);
@@ -410,6 +421,7 @@ static void field_screen(kiosk *k, const char *title, const char *hint, ui_field
 	int go = next_button(k, &form, "nav.next");
 	ui_rect msg = ui_cut_bottom(&form, t->touch + t->pad);
 	int h = ui_text(c, form, T(hint), t->body, t->muted, UI_ALIGN_START);
+	ui_describe(c, UI_DESC_HINT, T(hint));
 	ui_cut_top(&form, h + t->gap);
 	ui_rect box = f->multiline ? form : ui_cut_top(&form, t->touch + t->pad * 2);
 	if (f->multiline) {

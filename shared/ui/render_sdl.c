@@ -653,16 +653,18 @@ static int map_key(const SDL_Keysym *k, int desk)
 	case SDLK_HOME: return UI_KEY_HOME;
 	case SDLK_END: return UI_KEY_END;
 	case SDLK_RETURN: case SDLK_KP_ENTER: return UI_KEY_ENTER;
-	case SDLK_TAB: return UI_KEY_TAB;
+	case SDLK_TAB: return (k->mod & KMOD_SHIFT) ? UI_KEY_BACKTAB : UI_KEY_TAB;
 	case SDLK_ESCAPE: return UI_KEY_ESCAPE;
+	/* the accessible keypad: up, down, help */
+	case SDLK_UP: return UI_KEY_UP;
+	case SDLK_DOWN: return UI_KEY_DOWN;
+	case SDLK_F1: return UI_KEY_F1;
 	}
 	if (!desk)
 		return UI_KEY_NONE;
 	if ((k->mod & KMOD_CTRL) && k->sym == SDLK_l)
 		return UI_KEY_CTRL_L;
 	switch (k->sym) {
-	case SDLK_UP: return UI_KEY_UP;
-	case SDLK_DOWN: return UI_KEY_DOWN;
 	case SDLK_PAGEUP: return UI_KEY_PGUP;
 	case SDLK_PAGEDOWN: return UI_KEY_PGDN;
 	case SDLK_F5: return UI_KEY_F5;

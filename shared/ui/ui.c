@@ -63,6 +63,11 @@ void ui_begin(ui_ctx *ctx)
 	ctx->narena = 0;
 	ctx->overflow = 0;
 	ctx->focus_seen = 0;
+	ctx->nnav = 0;
+	ctx->next_role = ctx->next_state = 0;
+	ctx->next_name = ctx->next_msgid = NULL;
+	for (int i = 0; i < UI_DESC_COUNT; i++)
+		ctx->desc[i] = -1;
 	ctx->clip = (ui_rect){ 0, 0, 0, 0 };
 }
 
@@ -78,6 +83,7 @@ static uint64_t fnv(uint64_t h, const void *p, size_t n)
 
 int ui_end(ui_ctx *ctx)
 {
+	ui_focus_end(ctx);
 	if (ctx->released)
 		ctx->active = 0;
 	if (!ctx->focus_seen)
@@ -429,7 +435,7 @@ int ui_text(ui_ctx *ctx, ui_rect r, const char *s, int size, ui_color c, int fla
 
 int ui_hit(ui_ctx *ctx, ui_id id, ui_rect r, int *state)
 {
-	int res = 0;
+	int res = ui_focus_hit(ctx, id, r);
 	int over = ui_contains(r, ctx->mx, ctx->my);
 	if (ctx->clip.w > 0 && !ui_contains(ctx->clip, ctx->mx, ctx->my))
 		over = 0;
@@ -448,6 +454,10 @@ int ui_button(ui_ctx *ctx, ui_id id, ui_rect r, const char *label, int style)
 {
 	const ui_theme *t = &ctx->theme;
 	int down;
+	if (!ctx->next_role)
+		ui_label_next(ctx, UI_ROLE_BUTTON, label, NULL);
+	if (style == UI_BTN_SELECTED)
+		ctx->next_state = 1;
 	int res = ui_hit(ctx, id, r, &down);
 	ui_color bg = t->btn, fg = t->btn_fg;
 	if (style == UI_BTN_PRIMARY) {
@@ -482,6 +492,9 @@ int ui_checkbox(ui_ctx *ctx, ui_id id, ui_rect r, const char *label, int *value)
 {
 	const ui_theme *t = &ctx->theme;
 	int down, res = 0;
+	if (!ctx->next_role)
+		ui_label_next(ctx, UI_ROLE_CHECKBOX, label, NULL);
+	ctx->next_state = *value;
 	if (ui_hit(ctx, id, r, &down) & UI_RES_CLICK) {
 		*value = !*value;
 		res = UI_RES_CHANGE | UI_RES_CLICK;

@@ -230,14 +230,16 @@ static int caret_x(ui_ctx *ctx, int size, int dir, int rtl, const char *s, int l
 	return rtl ? w - pre : pre;
 }
 
-static int feed(ui_ctx *ctx, ui_field *f, int rtl)
+/* keys: this box owns the frame's key (no keypad focus, or the keypad focus on it);
+ * typed text always reaches the box with text focus */
+static int feed(ui_ctx *ctx, ui_field *f, int rtl, int keys)
 {
 	int res = 0;
 	if (ctx->text_in[0]) {
 		res |= ui_field_insert(f, ctx->text_in);
 		ctx->text_in[0] = '\0';
 	}
-	switch (ctx->key) {
+	switch (keys ? ctx->key : UI_KEY_NONE) {
 	case UI_KEY_NONE:
 		break;
 	case UI_KEY_ENTER:
@@ -245,10 +247,13 @@ static int feed(ui_ctx *ctx, ui_field *f, int rtl)
 		ctx->key = 0;
 		break;
 	case UI_KEY_TAB:
-		ctx->focus_take = 1;
-		ctx->key = 0;
+		/* with keypad focus, Tab moves it (and a text box reached takes the text) */
+		if (!ctx->keypad) {
+			ctx->focus_take = 1;
+			ctx->key = 0;
+		}
 		break;
-	case UI_KEY_ESCAPE:
+	case UI_KEY_ESCAPE: case UI_KEY_BACKTAB: case UI_KEY_UP: case UI_KEY_DOWN: case UI_KEY_F1:
 		break;
 	default:
 		res |= ui_field_key(f, ctx->key, rtl);
@@ -267,6 +272,7 @@ int ui_textbox(ui_ctx *ctx, ui_id id, ui_rect r, ui_field *f, const char *placeh
 			ctx->focus = id;
 			ctx->focus_take = 0;
 		}
+		ui_label_next(ctx, UI_ROLE_TEXTBOX, f->len ? f->buf : placeholder, NULL);
 		if (ui_hit(ctx, id, r, NULL) & UI_RES_CLICK)
 			ctx->focus = id;
 	}
@@ -274,7 +280,7 @@ int ui_textbox(ui_ctx *ctx, ui_id id, ui_rect r, ui_field *f, const char *placeh
 	if (focused) {
 		ctx->focus_seen = 1;
 		if (!ctx->disabled)
-			res = feed(ctx, f, field_rtl(ctx, f));
+			res = feed(ctx, f, field_rtl(ctx, f), ctx->kfocus == 0 || ctx->kfocus == id);
 	}
 	rtl = field_rtl(ctx, f);
 	int dir = f->kind != UI_FIELD_TEXT ? UI_DIR_LTR : rtl ? UI_DIR_AUTO_RTL : UI_DIR_AUTO_LTR;
