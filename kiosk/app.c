@@ -39,6 +39,11 @@ static const bw_conf_key conf_keys[] = {
 	BW_CONF_P("printer", "device", kiosk_conf, printer, NULL, "receipt printer (ESC/POS): device path; empty: none"),
 	BW_CONF_P("sync", "config", kiosk_conf, sync_conf, NULL, "device config of the edge sync; empty: local store only"),
 	BW_CLOCK_CONF("kiosk", kiosk_conf, time_zone),
+	BW_CONF_B("speech", "enabled", kiosk_conf, speech, "true", "speak for citizens who cannot read the screen (keypad, F1, listen)"),
+	BW_CONF_I("speech", "volume", kiosk_conf, volume, 0, 100, "80", "speech volume, percent"),
+	BW_CONF_I("speech", "rate", kiosk_conf, rate, 80, 300, "150", "speaking rate, words per minute"),
+	BW_CONF_P("speech", "prompts_dir", kiosk_conf, prompts_dir, BW_DATADIR "/prompts", "recorded prompts: DIR/LANG/MSGID.wav (16-bit mono 22050 Hz)"),
+	BW_CONF_P("speech", "log", kiosk_conf, speech_log, NULL, "tests only: a file of every spoken text (it holds what citizens typed); empty: none"),
 	BW_CONF_END
 };
 

@@ -27,6 +27,11 @@ typedef struct kiosk_conf {
 	char device[BW_CODE_MAX + 1], site[BW_CODE_MAX + 1];
 	int device_num;             /* reference prefix when no sync config gives one */
 	char time_zone[64];         /* legal time (bw_clock_init) */
+	/* speech (kiosk/talk.c): on when a keypad key, F1 or the listen button is used */
+	int speech;                 /* 0: the kiosk never speaks (no audio device opened) */
+	int volume, rate;           /* 0..100; words per minute */
+	char prompts_dir[1024];     /* recorded prompts: DIR/LANG/MSGID.wav */
+	char speech_log[1024];      /* tests only: every spoken segment (holds typed text) */
 } kiosk_conf;
 
 /* Fills c with the defaults; kiosk_conf_load reads an INI file over them (errors as

@@ -21,6 +21,7 @@
 #include "bw_sync.h"
 #include "filer_sync.h"
 #include "kiosk.h"
+#include "talk.h"
 #include "ui/render.h"
 
 static volatile sig_atomic_t stop;
@@ -47,9 +48,13 @@ static void usage(FILE *fp)
 		"With no display it says so; run it under Xvfb to see it (tests/integration/kiosk_screens.sh).\n");
 }
 
+/* the idle wipe: the renderer's text cache and the speech */
+typedef struct wiper { kr *r; talk *t; } wiper;
 static void forget(void *arg)
 {
-	kr_forget(arg);
+	wiper *w = arg;
+	kr_forget(w->r);
+	talk_wipe(w->t);
 }
 
 /* BAWABA_KIOSK_TRACE=FILE: after each frame shown, the text on screen with its boxes
@@ -422,8 +427,10 @@ int main(int argc, char **argv)
 		bw_store_close(st);
 		return 1;
 	}
+	/* speech only in the interactive kiosk (not the screenshot walk or the bench walk) */
+	wiper wp = { r, walk_dir || bench ? NULL : talk_open(&conf, &log) };
 	k.on_wipe = forget;
-	k.on_wipe_arg = r;
+	k.on_wipe_arg = &wp;
 
 	int rc = 0;
 	if (walk_dir) {
@@ -471,7 +478,7 @@ int main(int argc, char **argv)
 		if (sync && bw_sync_timeout_ms(sync) < to)
 			to = bw_sync_timeout_ms(sync);
 		kr_event ev;
-		int input = 0, force = 0;
+		int input = 0, force = 0, key = 0;
 		if (kr_wait(r, to, &ev)) {
 			switch (ev.type) {
 			case KR_EV_PRESS:
@@ -488,6 +495,8 @@ int main(int argc, char **argv)
 				break;
 			case KR_EV_KEY:
 				ui_input_key(k.ui, ev.key);
+				talk_key(wp.t);
+				key = ev.key;
 				input = 1;
 				break;
 			case KR_EV_QUIT:
@@ -519,11 +528,13 @@ int main(int argc, char **argv)
 			frame_out(r, &k);
 			shown = k.ui->hash;
 		}
+		talk_frame(wp.t, &k, key);
 	}
 	if (k.quit)
 		log_info(&log, "agent PIN accepted: leaving");
 out:
 	kiosk_wipe(&k);
+	talk_close(wp.t);
 	kiosk_free(&k);
 	kr_close(r);
 	bw_sync_free(sync);

@@ -3,11 +3,11 @@
 # main.c and the shared renderer (shared/ui/render_sdl.c) are the only parts that see SDL.
 include shared/ui/module.mk
 
-KIOSK_PKGS    := sdl2 SDL2_ttf fribidi libqrencode
-KIOSK_LIB_SRC := kiosk/app.c kiosk/screens.c hw/escpos.c
+KIOSK_PKGS    := sdl2 SDL2_ttf fribidi libqrencode espeak-ng
+KIOSK_LIB_SRC := kiosk/app.c kiosk/screens.c kiosk/speech.c hw/escpos.c
 KIOSK_LIB_OBJ := $(KIOSK_LIB_SRC:%.c=$(BUILD)/%.o)
 KIOSK_LIB     := $(BUILD)/kiosk/libkiosk.a
-KIOSK_OBJ     := $(BUILD)/kiosk/main.o $(BUILD)/kiosk/filer_sync.o
+KIOSK_OBJ     := $(BUILD)/kiosk/main.o $(BUILD)/kiosk/filer_sync.o $(BUILD)/kiosk/voice.o $(BUILD)/kiosk/audio.o $(BUILD)/kiosk/talk.o
 PROGS += $(BUILD)/bin/bawaba-kiosk
 MANS += man/bawaba-kiosk.1
 

@@ -145,7 +145,7 @@ typedef struct ui_ctx {
 	ui_id kfocus;
 	int kmode;            /* a keypad key was used: focus stays on a control from then on */
 	unsigned kmoves;      /* keypad focus changes so far (the speech follows it) */
-	int help;             /* F1 was pressed in the last frame */
+	int help;             /* F1 was pressed (set until the speech clears it) */
 	int next_role, next_state;       /* for the next ui_hit (ui_label_next) */
 	const char *next_name, *next_msgid;
 	int desc[UI_DESC_COUNT];         /* arena offsets, -1: none */

@@ -144,7 +144,8 @@ void ui_focus_end(ui_ctx *ctx)
 	for (int i = 0; i < n && cur; i++)
 		if (&ctx->nav[idx[i]] == cur)
 			pos = i;
-	ctx->help = ctx->key == UI_KEY_F1;
+	if (ctx->key == UI_KEY_F1)
+		ctx->help = 1;  /* until the speech takes it */
 	int step = step_of_key(ctx, cur);
 	if (step || ctx->help)
 		ctx->kmode = 1;
