@@ -799,6 +799,11 @@ static void s_receipt(kiosk *k)
 		snprintf(dtext, sizeof dtext, LRI "%s" PDI, k->in.code);
 		ui_text(c, cols[1], dtext, t->big, t->fg, UI_ALIGN_START | UI_TEXT_BOLD | UI_TEXT_NOWRAP);
 	}
+	/* what the listen button reads: the speech spells the numbers and the date */
+	char said[512];
+	snprintf(said, sizeof said, "%s %s\n%s %s\n%s %s", T("receipt.ref"), k->in.ref, T("receipt.code"),
+		 k->in.code, T("receipt.deadline"), k->in.deadline);
+	ui_describe(c, UI_DESC_INFO, said);
 	int big = t->title * 2;
 	while (big > t->body && (ui_measure(c, shown, UI_FONT_BOLD, big) > in.w ||
 				 ui_line_height(c, UI_FONT_BOLD, big) > in.h))

@@ -42,12 +42,34 @@ static void put(char *out, size_t cap, size_t *o, const char *s, size_t n)
 	out[*o < cap ? *o : cap - 1] = '\0';
 }
 
+/* YYYY-MM-DD at s: writes "D <month> YYYY" (the month's name from the catalogue);
+ * returns the bytes read, 0 when s is not such a date */
+static size_t spoken_date(const char *s, char *out, size_t cap, size_t *o)
+{
+	int y, m, d, n = 0;
+	if (sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &n) != 3 || n != 10 || m < 1 || m > 12 || d < 1 || d > 31)
+		return 0;
+	for (int i = 0; i < 10; i++)
+		if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
+			return 0;
+	char key[16], buf[128];
+	snprintf(key, sizeof key, "month.%d", m);
+	snprintf(buf, sizeof buf, "%d %s %d", d, bw_tr(key), y);
+	put(out, cap, o, buf, strlen(buf));
+	return 10;
+}
+
 void ks_digits(const char *in, char *out, size_t cap)
 {
 	size_t o = 0;
 	out[0] = '\0';
 	while (*in) {
 		int l, run = 0;
+		size_t dn = spoken_date(in, out, cap, &o);
+		if (dn) {
+			in += dn;
+			continue;
+		}
 		const char *p = in;
 		while (*p && digit_at(p, &l) >= 0) {
 			run++;

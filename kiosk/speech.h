@@ -33,7 +33,8 @@ size_t ks_control(const kiosk *k, const ui_nav *n, char *out, size_t cap);
  * key is the key given to that frame (0: none). Returns the length (0: say nothing). */
 size_t ks_compose(ks_state *s, kiosk *k, int key, char *out, size_t cap);
 
-/* Copies in to out with every run of 4 or more digits (ASCII, Arabic-Indic or Eastern
+/* Copies in to out with every date YYYY-MM-DD spoken ("4 janvier 2027", the month from
+ * the catalogue's month.N) and every run of 4 or more digits (ASCII, Arabic-Indic or Eastern
  * Arabic-Indic) read digit by digit, in groups of 3 separated by commas (a 4-digit code in
  * groups of 2): "00120260004X" -> "0 0 1, 2 0 2, ...". Always NUL-terminates. */
 void ks_digits(const char *in, char *out, size_t cap);

@@ -99,7 +99,7 @@ void talk_frame(talk *t, kiosk *k, int key)
 		if (strlen(hows) + 10 < sizeof hows)
 			strcat(strcat(hows, *hows ? "," : ""), how_name[how]);
 		if (nl)
-			nl[-1] = ' ';
+			nl[-1] = '|';  /* the log's segment separator */
 	}
 	long lat = t->key_ms && ka_first_ms(t->a) ? (long)(ka_first_ms(t->a) - t->key_ms) : -1;
 	t->key_ms = 0;
