@@ -26,3 +26,4 @@ $(BUILD)/bin/bawaba-kiosk: $(KIOSK_OBJ) $(KIOSK_LIB) $(SDL_UI_LIB) $(UI_LIB) $(L
 # the unit tests drive the flows: libkiosk.a before the UI layer, which it uses
 TEST_LIBS := $(KIOSK_LIB) $(TEST_LIBS)
 TEST_LDLIBS += $(shell pkg-config --libs libqrencode)
+$(BUILD)/tests/unit/test_speech.o: CFLAGS += -DKIOSK_TEST_LOCALEDIR='"$(abspath $(BUILD))/locale"'

@@ -230,8 +230,8 @@ static int caret_x(ui_ctx *ctx, int size, int dir, int rtl, const char *s, int l
 	return rtl ? w - pre : pre;
 }
 
-/* keys: this box owns the frame's key (no keypad focus, or the keypad focus on it);
- * typed text always reaches the box with text focus */
+/* keys: 0 when the keypad focus is on another control, which then gets Enter and the
+ * arrows; typed text and the editing keys always reach the box with text focus */
 static int feed(ui_ctx *ctx, ui_field *f, int rtl, int keys)
 {
 	int res = 0;
@@ -239,7 +239,10 @@ static int feed(ui_ctx *ctx, ui_field *f, int rtl, int keys)
 		res |= ui_field_insert(f, ctx->text_in);
 		ctx->text_in[0] = '\0';
 	}
-	switch (keys ? ctx->key : UI_KEY_NONE) {
+	int key = ctx->key;
+	if (!keys && (key == UI_KEY_ENTER || key == UI_KEY_LEFT || key == UI_KEY_RIGHT))
+		key = UI_KEY_NONE;
+	switch (key) {
 	case UI_KEY_NONE:
 		break;
 	case UI_KEY_ENTER:
