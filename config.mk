@@ -4,9 +4,12 @@ BINDIR   ?= $(PREFIX)/bin
 DATADIR  ?= $(PREFIX)/share/bawaba
 MANDIR   ?= $(PREFIX)/share/man
 LOCALEDIR ?= $(PREFIX)/share/locale
+SYSCONFDIR ?= /etc
+UNITDIR  ?= $(PREFIX)/lib/systemd/system
+SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
 
 CC       ?= cc
-PKGS     := sqlite3 jansson
+PKGS     := sqlite3 jansson libcrypt libsystemd
 CFLAGS   ?= -O2 -g
 CFLAGS   += -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Wall -Wextra \
             -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 \

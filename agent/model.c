@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bw_indicator.h"
 #include "bw_wire.h"
 #include "ui/ui.h"
 
@@ -441,6 +442,10 @@ static void device_update(ag_model *m, json_t *o)
 		d->signal = (int)json_integer_value(v);
 	if (json_is_integer(v = json_object_get(o, "queue")))
 		d->queue = (int)json_integer_value(v);
+	if (json_is_integer(v = json_object_get(o, "clock_skew"))) {
+		d->clock_known = 1;
+		d->clock_skew = json_integer_value(v);
+	}
 	if (!known || !m->devices_loaded)
 		return;
 	if (old.online && !d->online)
@@ -479,6 +484,7 @@ static int apply_report(ag_model *m, json_t *root, bw_err *e)
 		in.total += (long)json_integer_value(json_object_get(v, "total"));
 		in.answered += (long)json_integer_value(json_object_get(v, "answered"));
 		in.in_time += (long)json_integer_value(json_object_get(v, "in_time"));
+		in.overdue += (long)json_integer_value(json_object_get(v, "overdue"));
 		in.reopened += (long)json_integer_value(json_object_get(v, "reopened"));
 	}
 	m->ind = in;
@@ -582,7 +588,9 @@ void ag_model_select(ag_model *m, const char *ref)
 void ag_model_shares(const ag_model *m, int *answered, int *in_time, int *reopened)
 {
 	const ag_indicators *i = &m->ind;
-	*answered = i->total ? (int)(i->answered * 1000 / i->total) : -1;
-	*in_time = i->answered ? (int)(i->in_time * 1000 / i->answered) : -1;
-	*reopened = i->answered ? (int)(i->reopened * 1000 / i->answered) : -1;
+	bw_report_row r = { .total = i->total, .answered = i->answered, .answered_in_time = i->in_time,
+			    .overdue = i->overdue, .reopened = i->reopened };
+	*answered = bw_ind_permille(BW_IND_ANSWERED, &r);
+	*in_time = bw_ind_permille(BW_IND_IN_TIME, &r);
+	*reopened = bw_ind_permille(BW_IND_REOPENED, &r);
 }

@@ -73,6 +73,8 @@ typedef struct ag_device {
 	int64_t last_seen;             /* UTC seconds, 0 = never */
 	long outbox;                   /* -1 = unknown */
 	int signal, queue;             /* -1 = unknown (gateways only) */
+	int clock_known;               /* the hub measured its clock (clock_skew is set) */
+	int64_t clock_skew;            /* its clock minus the hub's at its last heartbeat, s */
 } ag_device;
 
 enum ag_toast_kind { AG_TOAST_NEW = 0, AG_TOAST_OVERDUE, AG_TOAST_OFFLINE, AG_TOAST_BACKLOG,
@@ -92,7 +94,7 @@ typedef struct ag_toast {
 typedef struct ag_indicators {
 	int loaded;
 	char from[BW_DATE_LEN + 1], until[BW_DATE_LEN + 1];
-	long total, answered, in_time, reopened;
+	long total, answered, in_time, overdue, reopened;
 } ag_indicators;
 
 enum ag_sort { AG_SORT_DEADLINE = 0, AG_SORT_RECEIVED, AG_SORT_REF, AG_SORT_STATE, AG_SORT_COUNT };
@@ -191,8 +193,8 @@ void ag_model_select(ag_model *m, const char *ref);
 /* Drops toasts past their time; returns how many remain. */
 int ag_model_expire_toasts(ag_model *m, int64_t now_ms);
 
-/* Site indicators as per-mille shares (answered/total, in_time/answered,
- * reopened/answered); -1 when the denominator is 0. */
+/* Site indicators as per-mille shares, as bw_indicator.h defines them (the same figures
+ * as `bawaba report`); -1 when the denominator is 0. */
 void ag_model_shares(const ag_model *m, int *answered, int *in_time, int *reopened);
 
 #endif

@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "bw_i18n.h"
+#include "bw_uuid.h"
 
 #define T(k) bw_tr(k)
 #define RGB(h) ((ui_color){ (h) >> 16 & 0xFF, (h) >> 8 & 0xFF, (h) & 0xFF, 255 })
@@ -1013,7 +1014,7 @@ static void devices(ag_console *c, ui_rect r)
 		line(c, &r, T("agent.devices.none"), t->body, t->muted, 0);
 	for (int i = 0; i < c->model.ndevices && r.h > 0; i++) {
 		const ag_device *d = &c->model.devices[i];
-		char seen[32] = "-", buf[300], nb[64] = "";
+		char seen[32] = "-", buf[400], nb[160] = "";
 		if (d->last_seen)
 			local_time(d->last_seen, seen, sizeof seen, 0);
 		int lh = ui_line_height(ctx, UI_FONT_REGULAR, t->body) + S(c, 2);
@@ -1023,10 +1024,15 @@ static void devices(ag_console *c, ui_rect r)
 		if (d->signal >= 0)
 			snprintf(nb, sizeof nb, " · %s %d%% · %s %d", T("agent.dev.signal"), d->signal, T("agent.dev.queue"), d->queue);
 		int backlog = d->outbox >= c->model.backlog_alert;
+		/* a clock the hub does not believe (issue 11: its times are replaced) */
+		int clock_bad = d->clock_known && (d->clock_skew > 300 || d->clock_skew < -300);
+		if (clock_bad)
+			snprintf(nb + strlen(nb), sizeof nb - strlen(nb), " · %s %+llds", T("agent.dev.clock"),
+				 (long long)d->clock_skew);
 		snprintf(buf, sizeof buf, "%s · %s · %s · %s %s · %s %ld%s", d->id, tr2("agent.devkind.", d->kind),
 			 T(d->online ? "agent.dev.online" : "agent.dev.offline"), T("agent.dev.seen"), seen,
 			 T("agent.dev.outbox"), d->outbox < 0 ? 0 : d->outbox, nb);
-		cell(ctx, l, buf, t->body, d->online && !backlog ? t->fg : t->error, UI_ALIGN_START);
+		cell(ctx, l, buf, t->body, d->online && !backlog && !clock_bad ? t->fg : t->error, UI_ALIGN_START);
 	}
 }
 
@@ -1271,7 +1277,9 @@ static void send_file(ag_console *c)
 	bw_request_init(r);
 	r->kind = c->file_kind;
 	r->channel = BW_CHANNEL_DESK;
-	bw_strlcpy(r->uid, "00000000-0000-7000-8000-000000000000", sizeof r->uid);  /* the hub makes it */
+	/* the filing's own uid: sent again, it is filed once (the hub answers with the row) */
+	if (bw_uuid_v7(r->uid, NULL) != BW_OK)
+		bw_strlcpy(r->uid, "00000000-0000-7000-8000-000000000000", sizeof r->uid);  /* the hub makes one */
 	bw_strlcpy(r->admin, c->nadmins ? c->admins[c->file_admin].code : "", sizeof r->admin);
 	bw_strlcpy(r->site, c->site, sizeof r->site);
 	bw_strlcpy(r->lang, ag_lang_code(c->lang), sizeof r->lang);

@@ -43,7 +43,8 @@ total=$((P * N))
 raw=$(sed -n 's/^rate //p' "$BW_TMP/raw.out")
 
 # (b) the hub draining the backlogs
-bw_hub_start ${BW_BENCH_HUB_OPTS:-}
+# capacity, not the per-device budget (issue 11), is measured here: no request budget
+bw_hub_start -o budget.req_rate=0 ${BW_BENCH_HUB_OPTS:-}
 pids=
 for d in $ids; do dev "$d" -w 300 > "$BW_TMP/$d.drain" & pids="$pids $!"; done
 wait $pids   # not a bare wait: the hub is a child too

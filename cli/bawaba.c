@@ -15,12 +15,15 @@
 typedef struct cli_settings {
 	char database[512];
 	char time_zone[64];
+	char locale_dir[512];
 } cli_settings;
 
 static const bw_conf_key conf_keys[] = {
 	BW_CONF_P("store", "database", cli_settings, database, "/var/lib/bawaba/hub.db",
 		  "the hub database (overridden by $BAWABA_DB, then by -d)"),
 	BW_CLOCK_CONF("store", cli_settings, time_zone),
+	BW_CONF_P("export", "locale_dir", cli_settings, locale_dir, BW_LOCALEDIR,
+		  "translation catalogues of the open data and the transparency site"),
 	BW_CONF_END,
 };
 
@@ -32,7 +35,7 @@ static const struct {
 	{ "init", cmd_init, "init                       create the database, apply migrations, load the catalogue and holidays" },
 	{ "file", cmd_file, "file --kind K --admin A [options] TEXT   file a request at the desk or from paper" },
 	{ "show", cmd_show, "show REF                   a request, its timeline, deadline and skipped holidays" },
-	{ "list", cmd_list, "list [--state S] [--kind K] [--admin A] [--site S] [--channel C] [--overdue] [--from D] [--to D] [--limit N]" },
+	{ "list", cmd_list, "list " CLI_FILTER_USAGE },
 	{ "ack", cmd_move, "ack REF [NOTE]             acknowledge receipt" },
 	{ "assign", cmd_move, "assign REF TO              assign to an administration or its information officer" },
 	{ "progress", cmd_move, "progress REF [NOTE]        mark in progress" },
@@ -45,10 +48,12 @@ static const struct {
 	{ "holiday", cmd_holiday, "holiday add DAY NAME_FR [NAME_AR] [--islamic] [--expected] | holiday remove DAY | holiday list [YEAR]" },
 	{ "catalogue", cmd_catalogue, "catalogue [admins|sites|categories]" },
 	{ "lifecycle", cmd_lifecycle, "lifecycle                  the states and allowed moves, per kind" },
-	{ "report", cmd_report, "report [--from D] [--to D]  indicators: share answered, within the deadline, reopen rate" },
+	{ "report", cmd_report, "report [--from D] [--to D] [--html DIR]  indicators (docs/indicators.md); --html: the static transparency site in ar and fr" },
 	{ "devices", cmd_devices, "devices                    kiosks and gateways: online or not, last seen, outbox, modem signal and queue" },
 	{ "agent", cmd_agent, "agent add agent-NAME --site SITE [--admin A] [--name N] [--broker DIR] [--disable] [--update] | agent list" },
-	{ "export", cmd_export, "export csv|open311 [--anonymous] [--from D] [--to D]   requests to stdout" },
+	{ "device", cmd_device, "device add ID --kind kiosk|gateway --site SITE --broker DIR [--host H]   broker credentials for a device of a catalogued site" },
+	{ "backup", cmd_backup, "backup FILE                an online copy of the hub database (while the hub runs), checked" },
+	{ "export", cmd_export, "export csv [--anonymous] [--excel] [FILTERS] | export open311 [--anonymous] [--lang ar|fr] [--xml] [--services] [FILTERS] | export open311 --dir DIR [--lang ar|fr] [--named] [FILTERS]   FILTERS as for list" },
 };
 
 static void usage(FILE *fp)
@@ -154,6 +159,7 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	c.db_path = db ? db : getenv("BAWABA_DB") ? getenv("BAWABA_DB") : set.database;
+	c.locale_dir = getenv("BAWABA_LOCALEDIR") ? getenv("BAWABA_LOCALEDIR") : set.locale_dir;
 	if (i >= argc) {
 		usage(stderr);
 		return 2;

@@ -9,6 +9,7 @@
 #include "bw_phone.h"
 #include "bw_ref.h"
 #include "bw_uuid.h"
+#include "bw_text.h"
 #include "cli.h"
 
 /* Joins argv[from..argc) with spaces into out (the free text of a command line). */
@@ -145,14 +146,29 @@ static int read_ref(const char *in, char ref[13])
 	return 0;
 }
 
+/* A label and a citizen's text, escaped for the terminal, line feeds kept. */
+static void text_line(const char *label, const char *v)
+{
+	fputs(label, stdout);
+	bw_text_fput(stdout, v, 1);
+	putchar('\n');
+}
+
 static int print_event(const bw_event *ev, void *arg)
 {
 	char when[BW_ISO_LEN + 1];
 	/* legal time with its offset: "2026-03-01T23:30:00+00:00" (Ramadan) */
 	bw_legal_iso(ev->at, when);
-	printf("  %s  %-13s %-13s %s%s%s\n", when,
-	       ev->old_state < 0 ? "" : bw_state_name(ev->old_state), bw_state_name(ev->new_state),
-	       ev->actor, ev->note[0] ? "  " : "", ev->note);
+	printf("  %s  %-13s %-13s ", when,
+	       ev->old_state < 0 ? "" : bw_state_name(ev->old_state), bw_state_name(ev->new_state));
+	/* stored text reaches a terminal escaped (bw_text_fput): a note or an actor from a
+	 * device or an older store may hold an escape sequence */
+	bw_text_fput(stdout, ev->actor, 0);
+	if (ev->note[0]) {
+		fputs("  ", stdout);
+		bw_text_fput(stdout, ev->note, 0);
+	}
+	putchar('\n');
 	return 0;
 }
 
@@ -218,15 +234,15 @@ int cmd_show(cli *c, int argc, char **argv)
 		printf("phone       %s%s\n", r->phone, r->consent ? " (consent given)" : "");
 	(void)phone;
 	if (r->kind == BW_KIND_INFO) {
-		printf("name        %s\n", r->name);
+		text_line("name        ", r->name);
 		printf("id number   %s\n", r->id_number);
 		if (r->address[0])
-			printf("address     %s\n", r->address);
+			text_line("address     ", r->address);
 		if (r->contact[0])
-			printf("contact     %s\n", r->contact);
+			text_line("contact     ", r->contact);
 		printf("form        %s\n", bw_form_name(r->form));
 	}
-	printf("text        %s\n", r->text);
+	text_line("text        ", r->text);
 	printf("timeline\n");
 	if (bw_store_events(c->store, r->uid, print_event, NULL, &e)) {
 		rc = cli_die("%s", e.msg);
@@ -254,64 +270,68 @@ static int print_row(const bw_request *r, void *arg)
 	for (char *p = text; *p; p++)
 		if (*p == '\n' || *p == '\t')
 			*p = ' ';
-	printf("%-14s %-11s %-12s %-10s %-6s %-10s%s %s\n", bw_ref_format(r->ref, " ", grouped, sizeof grouped),
+	printf("%-14s %-11s %-12s %-10s %-6s %-10s%s ", bw_ref_format(r->ref, " ", grouped, sizeof grouped),
 	       bw_kind_name(r->kind), bw_state_name(r->state), r->admin, bw_channel_name(r->channel), r->deadline,
-	       bw_state_is_open(r->state) && strcmp(r->deadline, today) < 0 ? "!" : " ", text);
+	       bw_state_is_open(r->state) && strcmp(r->deadline, today) < 0 ? "!" : " ");
+	bw_text_fput(stdout, text, 0);
+	putchar('\n');
 	return 0;
+}
+
+int cli_filter_option(const char *cmd, int ch, const char *arg, const char *today, bw_filter *f)
+{
+	bw_day d;
+	bw_err e;
+	switch (ch) {
+	case 's':
+		if ((f->state = bw_state_parse(arg)) < 0)
+			return cli_usage(cmd, "--state: see `bawaba lifecycle` for the names");
+		return 0;
+	case 'k':
+		if ((f->kind = bw_kind_parse(arg)) < 0)
+			return cli_usage(cmd, "--kind: complaint, observation, suggestion or info");
+		return 0;
+	case 'c':
+		if ((f->channel = bw_channel_parse(arg)) < 0)
+			return cli_usage(cmd, "--channel: kiosk, sms, desk or paper");
+		return 0;
+	case 'a': f->admin = arg; return 0;
+	case 'S': f->site = arg; return 0;
+	case 'd': f->device = arg; return 0;
+	case 'o': f->overdue_on = today; return 0;
+	case 'f':
+	case 't':
+		if (bw_day_parse(arg, &d, &e))
+			return cli_die("--%s: %s", ch == 'f' ? "from" : "to", e.msg);
+		*(ch == 'f' ? &f->from : &f->to) = arg;
+		return 0;
+	case 'l':
+		f->limit = atoi(arg);
+		if (f->limit <= 0)
+			return cli_usage(cmd, "--limit: a positive number");
+		return 0;
+	default:
+		return -1;
+	}
 }
 
 int cmd_list(cli *c, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "state", required_argument, 0, 's' }, { "kind", required_argument, 0, 'k' },
-		{ "admin", required_argument, 0, 'a' }, { "site", required_argument, 0, 'S' },
-		{ "channel", required_argument, 0, 'c' }, { "device", required_argument, 0, 'd' },
-		{ "overdue", no_argument, 0, 'o' }, { "from", required_argument, 0, 'f' },
-		{ "to", required_argument, 0, 't' }, { "limit", required_argument, 0, 'l' },
-		{ 0, 0, 0, 0 },
-	};
+	static const struct option opts[] = { CLI_FILTER_OPTIONS, { 0, 0, 0, 0 } };
 	bw_filter f;
 	bw_err e;
 	char today[11];
-	int ch;
-	bw_day d;
+	int ch, rc;
 
 	bw_filter_init(&f);
 	cli_today(c, today);
 	optind = 1;
 	opterr = 0;
 	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (ch) {
-		case 's':
-			if ((f.state = bw_state_parse(optarg)) < 0)
-				return cli_usage("list", "--state: see `bawaba lifecycle` for the names");
-			break;
-		case 'k':
-			if ((f.kind = bw_kind_parse(optarg)) < 0)
-				return cli_usage("list", "--kind: complaint, observation, suggestion or info");
-			break;
-		case 'c':
-			if ((f.channel = bw_channel_parse(optarg)) < 0)
-				return cli_usage("list", "--channel: kiosk, sms, desk or paper");
-			break;
-		case 'a': f.admin = optarg; break;
-		case 'S': f.site = optarg; break;
-		case 'd': f.device = optarg; break;
-		case 'o': f.overdue_on = today; break;
-		case 'f':
-		case 't':
-			if (bw_day_parse(optarg, &d, &e))
-				return cli_die("--%s: %s", ch == 'f' ? "from" : "to", e.msg);
-			*(ch == 'f' ? &f.from : &f.to) = optarg;
-			break;
-		case 'l':
-			f.limit = atoi(optarg);
-			if (f.limit <= 0)
-				return cli_usage("list", "--limit: a positive number");
-			break;
-		default:
+		if ((rc = cli_filter_option("list", ch, optarg, today, &f)) < 0)
 			return cli_usage("list", "unknown option");
-		}
+		if (rc)
+			return rc;
 	}
 	if (optind != argc)
 		return cli_usage("list", "unexpected argument");

@@ -9,6 +9,7 @@
 
 #include "../hub/agent.h"
 #include "../hub/broker.h"
+#include "../hub/guard.h"
 #include "cli.h"
 
 static void ago(int64_t now, sqlite3_stmt *st, int col, char *out, size_t size)
@@ -34,21 +35,30 @@ int cmd_devices(cli *c, int argc, char **argv)
 	if (cli_open(c))
 		return 1;
 	if (sqlite3_prepare_v2(bw_store_db(c->store), "SELECT id, kind, site, num, online, last_seen, outbox_depth, "
-			       "signal, send_queue, dropped FROM devices ORDER BY site, id", -1, &st, NULL) != SQLITE_OK)
+			       "signal, send_queue, dropped, throttled, clock_skew, clock_stamped FROM devices "
+			       "ORDER BY site, id", -1, &st, NULL) != SQLITE_OK)
 		return cli_die("devices: %s", sqlite3_errmsg(bw_store_db(c->store)));
-	printf("%-16s %-8s %-16s %4s %-8s %-12s %6s %6s %6s %7s\n", "device", "kind", "site", "num", "state",
-	       "last seen", "outbox", "signal", "queue", "dropped");
+	printf("%-16s %-8s %-16s %4s %-8s %-12s %6s %6s %6s %7s %9s %s\n", "device", "kind", "site", "num", "state",
+	       "last seen", "outbox", "signal", "queue", "dropped", "throttled", "clock");
 	while (sqlite3_step(st) == SQLITE_ROW) {
-		char seen[32], sig[8] = "-", q[8] = "-";
+		char seen[32], sig[8] = "-", q[8] = "-", clk[64] = "-";
 		ago(c->now, st, 5, seen, sizeof seen);
 		if (sqlite3_column_type(st, 7) != SQLITE_NULL)
 			snprintf(sig, sizeof sig, "%d%%", sqlite3_column_int(st, 7));
 		if (sqlite3_column_type(st, 8) != SQLITE_NULL)
 			snprintf(q, sizeof q, "%d", sqlite3_column_int(st, 8));
-		printf("%-16s %-8s %-16s %04d %-8s %-12s %6d %6s %6s %7d\n", sqlite3_column_text(st, 0),
+		/* the device's clock against the hub's at its last heartbeat, and how often the
+		 * hub replaced a time it stated (guard.h: more than 300 s off is WRONG) */
+		if (sqlite3_column_type(st, 11) != SQLITE_NULL) {
+			long long sk = sqlite3_column_int64(st, 11);
+			snprintf(clk, sizeof clk, "%+llds%s", sk, sk > GUARD_SKEW_MAX || sk < -GUARD_SKEW_MAX ? " WRONG" : "");
+		}
+		if (sqlite3_column_int(st, 12))
+			snprintf(clk + strlen(clk), sizeof clk - strlen(clk), " (%d times stamped)", sqlite3_column_int(st, 12));
+		printf("%-16s %-8s %-16s %04d %-8s %-12s %6d %6s %6s %7d %9d %s\n", sqlite3_column_text(st, 0),
 		       sqlite3_column_text(st, 1), sqlite3_column_text(st, 2), sqlite3_column_int(st, 3),
 		       sqlite3_column_int(st, 4) ? "online" : "OFFLINE", seen, sqlite3_column_int(st, 6), sig, q,
-		       sqlite3_column_int(st, 9));
+		       sqlite3_column_int(st, 9), sqlite3_column_int(st, 10), clk);
 	}
 	sqlite3_finalize(st);
 	return 0;
@@ -128,4 +138,61 @@ int cmd_agent(cli *c, int argc, char **argv)
 		return 0;
 	}
 	return cli_usage("agent", "add or list");
+}
+
+/* `bawaba device add`: a kiosk or gateway gets broker credentials only for a site of the
+ * catalogue, so a typo cannot make a device whose requests belong to no site. The hub
+ * numbers it at `bawaba-hub enroll`; the broker side of its life (disable, remove, ...)
+ * is bawaba-broker's. */
+static int device_add(cli *c, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "kind", required_argument, 0, 'k' }, { "site", required_argument, 0, 's' },
+		{ "broker", required_argument, 0, 'b' }, { "host", required_argument, 0, 'h' },
+		{ 0, 0, 0, 0 },
+	};
+	const char *kind = NULL, *site = NULL, *broker = NULL, *host = NULL;
+	int ch;
+	optind = 1;
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'k': kind = optarg; break;
+		case 's': site = optarg; break;
+		case 'b': broker = optarg; break;
+		case 'h': host = optarg; break;
+		default: return cli_usage("device", "unknown option");
+		}
+	}
+	if (optind != argc - 1 || !kind || !site || !broker)
+		return cli_usage("device", "add ID --kind kiosk|gateway --site SITE --broker DIR [--host H]");
+	bw_err e;
+	bw_err_clear(&e);
+	int k = bw_broker_kind_parse(kind, &e);
+	if (k != BW_BROKER_KIOSK && k != BW_BROKER_GATEWAY)
+		return cli_die("--kind: '%s' is not kiosk or gateway", kind);
+	if (cli_open(c))
+		return 1;
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(bw_store_db(c->store), "SELECT 1 FROM sites WHERE code = ?1", -1, &st,
+			NULL) != SQLITE_OK)
+		return cli_die("sites: %s", sqlite3_errmsg(bw_store_db(c->store)));
+	sqlite3_bind_text(st, 1, site, -1, SQLITE_STATIC);
+	int found = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	if (!found)
+		return cli_die("site \"%.40s\": not in the catalogue (bawaba catalogue sites)", site);
+	bw_broker_device dev = { .site = site, .host = host };
+	if (bw_broker_register(broker, k, argv[optind], &dev, 0, NULL, 0, &e))
+		return cli_die("%s", e.msg);
+	printf("device %s: %s at site %s\ncredentials: %s/devices/%s.conf\n", argv[optind], kind, site,
+	       broker, argv[optind]);
+	return 0;
+}
+
+int cmd_device(cli *c, int argc, char **argv)
+{
+	if (argc >= 2 && strcmp(argv[1], "add") == 0)
+		return device_add(c, argc - 1, argv + 1);
+	return cli_usage("device", "add ID --kind kiosk|gateway --site SITE --broker DIR");
 }

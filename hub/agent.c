@@ -303,9 +303,30 @@ static json_t *do_file(bw_store *s, const hub_agent *a, bw_agent_cmd *c, int64_t
 		r->consent = 1;   /* given in person at the desk */
 	if (a->admin[0] && strcmp(r->admin, a->admin) != 0)
 		return refuse("file", "admin: outside your scope");
-	if (bw_uuid_v7(uid, e))
-		return NULL;
-	memcpy(r->uid, uid, sizeof uid);
+	/* the console's uid makes a filing idempotent (issue 11): the same command delivered
+	 * twice (MQTT QoS 1 may, a console may send again after a lost result) files once and
+	 * answers with the same row. The zero uid of older consoles: the hub makes one. */
+	if (strcmp(r->uid, "00000000-0000-7000-8000-000000000000") == 0) {
+		if (bw_uuid_v7(uid, e))
+			return NULL;
+		memcpy(r->uid, uid, sizeof uid);
+	} else {
+		bw_request *old = bw_xmalloc(sizeof *old);
+		int g = bw_store_get_uid(s, r->uid, old, &why);
+		json_t *o = NULL;
+		if (g == BW_OK && strcmp(old->device, a->id) == 0) {
+			o = result("file", 1);
+			json_object_set_new(o, "row", row_obj(old, today));
+			json_object_set_new(o, "duplicate", json_true());
+		} else if (g == BW_OK) {
+			o = refuse("file", "uid: belongs to another request");
+		} else if (g != BW_ENOTFOUND) {
+			bw_fail(e, g, "%s", why.msg);
+		}
+		free(old);
+		if (o || g != BW_ENOTFOUND)
+			return o;
+	}
 	if (bw_store_begin(s, e))
 		return NULL;
 	int rc = bw_store_next_ref(s, 0, r->ref, &why);
@@ -329,8 +350,8 @@ static json_t *do_file(bw_store *s, const hub_agent *a, bw_agent_cmd *c, int64_t
 static json_t *do_devices(bw_store *s, const hub_agent *a, bw_err *e)
 {
 	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(bw_store_db(s), "SELECT id, kind, online, last_seen, outbox_depth, signal, send_queue "
-			       "FROM devices WHERE site = ?1 ORDER BY id", -1, &st, NULL) != SQLITE_OK) {
+	if (sqlite3_prepare_v2(bw_store_db(s), "SELECT id, kind, online, last_seen, outbox_depth, signal, send_queue, "
+			       "clock_skew FROM devices WHERE site = ?1 ORDER BY id", -1, &st, NULL) != SQLITE_OK) {
 		bw_fail(e, BW_EDB, "devices: %s", sqlite3_errmsg(bw_store_db(s)));
 		return NULL;
 	}
@@ -345,6 +366,8 @@ static json_t *do_devices(bw_store *s, const hub_agent *a, bw_err *e)
 			json_object_set_new(d, "signal", json_integer(sqlite3_column_int(st, 5)));
 		if (sqlite3_column_type(st, 6) != SQLITE_NULL)
 			json_object_set_new(d, "queue", json_integer(sqlite3_column_int(st, 6)));
+		if (sqlite3_column_type(st, 7) != SQLITE_NULL)
+			json_object_set_new(d, "clock_skew", json_integer(sqlite3_column_int64(st, 7)));
 		json_array_append_new(arr, d);
 	}
 	sqlite3_finalize(st);
@@ -353,20 +376,23 @@ static json_t *do_devices(bw_store *s, const hub_agent *a, bw_err *e)
 	return o;
 }
 
+/* The counts, not shares: the console makes the shares with bw_indicator, as every
+ * other place that shows them. */
 static int report_row(const bw_report_row *row, void *arg)
 {
-	json_array_append_new(arg, json_pack("{s:s, s:s, s:I, s:I, s:I, s:I}", "admin", row->admin,
+	json_array_append_new(arg, json_pack("{s:s, s:s, s:I, s:I, s:I, s:I, s:I}", "admin", row->admin,
 		"kind", bw_kind_name(row->kind), "total", (json_int_t)row->total,
 		"answered", (json_int_t)row->answered, "in_time", (json_int_t)row->answered_in_time,
-		"reopened", (json_int_t)row->reopened));
+		"overdue", (json_int_t)row->overdue, "reopened", (json_int_t)row->reopened));
 	return 0;
 }
 
-static json_t *do_report(bw_store *s, const hub_agent *a, const bw_agent_cmd *c, bw_err *e)
+static json_t *do_report(bw_store *s, const hub_agent *a, const bw_agent_cmd *c, const char *today,
+                         bw_err *e)
 {
 	json_t *rows = json_array();
 	/* the agent's scope, as for the queue: their site, and their administration if any */
-	if (bw_store_report(s, c->from[0] ? c->from : NULL, c->until[0] ? c->until : NULL, a->site,
+	if (bw_store_report(s, c->from[0] ? c->from : NULL, c->until[0] ? c->until : NULL, today, a->site,
 			    a->admin[0] ? a->admin : NULL, report_row, rows, e)) {
 		json_decref(rows);
 		return NULL;
@@ -404,7 +430,7 @@ int hub_agent_handle(bw_store *s, const char *user, const char *json, size_t len
 		case BW_AOP_MOVE: o = do_move(s, &a, &c, now, today, changed_ref, e); break;
 		case BW_AOP_FILE: o = do_file(s, &a, &c, now, today, changed_ref, e); break;
 		case BW_AOP_DEVICES: o = do_devices(s, &a, e); break;
-		case BW_AOP_REPORT: o = do_report(s, &a, &c, e); break;
+		case BW_AOP_REPORT: o = do_report(s, &a, &c, today, e); break;
 		}
 	}
 	bw_agent_cmd_clear(&c);

@@ -8,15 +8,18 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "bw_files.h"
 #include "broker.h"
 #include "bw_err.h"
+#include "bw_notify.h"
 
 static volatile sig_atomic_t got_signal;   /* the last SIGTERM/SIGINT/SIGHUP to forward */
 static volatile sig_atomic_t got_child;
+static volatile sig_atomic_t got_alarm;   /* time for the next WATCHDOG=1 */
 
 static const char usage_all[] =
 	"usage: bawaba-broker COMMAND DIR [options]   (bawaba-broker COMMAND --help for each)\n"
@@ -25,12 +28,15 @@ static const char usage_all[] =
 	"  stop DIR\n"
 	"  register DIR kiosk|gateway|agent ID [--site S] [--host H] [--rotate]\n"
 	"  register DIR hub hub --rotate\n"
+	"  list DIR\n"
+	"  disable|enable|remove|rotate DIR ID\n"
 	"  port DIR\n";
 
 static const char usage_init[] =
 	"usage: bawaba-broker init DIR [--port N] [--bind ADDR]\n"
 	"                      [--tls-cafile F --tls-certfile F --tls-keyfile F]\n"
-	"Creates DIR with mosquitto.conf, acl, passwd, data/ and the hub's credentials in\n"
+	"Creates DIR with mosquitto.conf, dynsec.json (users and their topic rights), data/\n"
+	"and the hub's credentials in\n"
 	"DIR/devices/hub.conf (whose path it prints). Listens on 127.0.0.1 unless --bind;\n"
 	"on a free port unless --port. The three --tls-* files make the listener TLS only.\n";
 static const char usage_start[] =
@@ -47,6 +53,17 @@ static const char usage_register[] =
 	"path it prints. Agent ids start with agent-. A running broker picks them up at once.\n"
 	"--rotate issues a new password to an id that is already registered\n"
 	"(also to the hub: register DIR hub hub --rotate).\n";
+static const char usage_list[] =
+	"usage: bawaba-broker list DIR\n"
+	"Prints one line per registered device and agent (and the hub): id, kind, site and\n"
+	"whether it may connect (enabled or DISABLED).\n";
+static const char usage_user[] =
+	"usage: bawaba-broker disable|enable|remove|rotate DIR ID\n"
+	"disable: ID is disconnected at once and cannot connect until enable.\n"
+	"remove: the same, for good: its broker user and DIR/devices/ID.conf are deleted.\n"
+	"rotate: a new password in DIR/devices/ID.conf (same as register --rotate); live\n"
+	"connections stay until they reconnect (disable then enable drops them).\n"
+	"A running broker applies each at once; otherwise its next start does.\n";
 static const char usage_port[] =
 	"usage: bawaba-broker port DIR\n"
 	"Prints the port the broker of DIR listens on.\n";
@@ -55,7 +72,8 @@ static const char *usage_cmd(const char *usage)
 {
 	return usage == usage_init ? " init" : usage == usage_start ? " start" :
 		usage == usage_stop ? " stop" : usage == usage_register ? " register" :
-		usage == usage_port ? " port" : "";
+		usage == usage_port ? " port" : usage == usage_list ? " list" :
+		usage == usage_user ? " disable" : "";
 }
 
 static int usage_error(const char *usage, const char *fmt, ...)
@@ -171,6 +189,12 @@ static int cmd_init(int argc, char **argv)
 			tls_path("--tls-certfile", o[3].value, s.certfile, sizeof s.certfile) ||
 			tls_path("--tls-keyfile", o[4].value, s.keyfile, sizeof s.keyfile)))
 		return 1;
+	/* issue 11: passwords and citizens' requests in clear beyond this machine */
+	if (ntls == 0 && strcmp(s.bind, "127.0.0.1") != 0 && strcmp(s.bind, "::1") != 0 &&
+	    strcmp(s.bind, "localhost") != 0)
+		fprintf(stderr, "bawaba-broker: warning: listening on %s without TLS: every device's "
+			"password and every citizen's request cross the network in clear "
+			"(give --tls-cafile, --tls-certfile and --tls-keyfile)\n", s.bind);
 
 	char conf[BW_BROKER_PATH_MAX];
 	snprintf(conf, sizeof conf, "%s/mosquitto.conf", dir);
@@ -178,7 +202,7 @@ static int cmd_init(int argc, char **argv)
 		fprintf(stderr, "bawaba-broker: %s is already initialised (%s exists)\n", dir, conf);
 		return 1;
 	}
-	if (bw_broker_write_config(dir, &s, NULL, &e) || bw_broker_write_acl(dir, &e) ||
+	if (bw_broker_write_config(dir, &s, NULL, &e) || bw_broker_users_init(dir, &e) ||
 			bw_broker_register(dir, BW_BROKER_HUB, BW_BROKER_HUB_USER, NULL, 0, NULL, 0, &e))
 		return fail(&e);
 	bw_broker_device_conf_path(dir, BW_BROKER_HUB_USER, conf, sizeof conf, NULL);
@@ -190,6 +214,8 @@ static void on_signal(int sig)
 {
 	if (sig == SIGCHLD)
 		got_child = 1;
+	else if (sig == SIGALRM)
+		got_alarm = 1;
 	else
 		got_signal = sig;
 }
@@ -204,6 +230,7 @@ static int run_foreground(const char *dir)
 	sigaddset(&block, SIGINT);
 	sigaddset(&block, SIGHUP);
 	sigaddset(&block, SIGCHLD);
+	sigaddset(&block, SIGALRM);
 	sigprocmask(SIG_BLOCK, &block, &old);
 	/* the mask to wait with: as we were started, but with our signals let through */
 	sigset_t wait_mask = old;
@@ -211,6 +238,7 @@ static int run_foreground(const char *dir)
 	sigdelset(&wait_mask, SIGINT);
 	sigdelset(&wait_mask, SIGHUP);
 	sigdelset(&wait_mask, SIGCHLD);
+	sigdelset(&wait_mask, SIGALRM);
 	struct sigaction sa = { 0 };
 	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);
@@ -218,6 +246,7 @@ static int run_foreground(const char *dir)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
 	sigaction(SIGCHLD, &sa, NULL);
+	sigaction(SIGALRM, &sa, NULL);
 
 	bw_err e;
 	bw_err_clear(&e);
@@ -227,6 +256,16 @@ static int run_foreground(const char *dir)
 		return fail(&e);
 	fprintf(stderr, "bawaba-broker: mosquitto (pid %ld) listening on %s port %d\n",
 		(long)pid, s.bind, s.port);
+	/* systemd: ready once mosquitto listens; alive while it runs (a timer wakes the
+	 * sigsuspend below for each WATCHDOG=1) */
+	bw_notify nt;
+	bw_notify_init(&nt);
+	bw_notify_ready("mosquitto listening");
+	if (nt.every_ms) {
+		struct itimerval it = { { nt.every_ms / 1000, nt.every_ms % 1000 * 1000 },
+			{ nt.every_ms / 1000, nt.every_ms % 1000 * 1000 } };
+		setitimer(ITIMER_REAL, &it, NULL);
+	}
 	for (;;) {
 		if (got_signal) {
 			int sig = got_signal;
@@ -235,7 +274,13 @@ static int run_foreground(const char *dir)
 		}
 		int st;
 		pid_t w = waitpid(pid, &st, WNOHANG);
+		if (w == 0 && got_alarm) {
+			got_alarm = 0;
+			nt.next_ms = 0;   /* the timer says it is due, whatever its jitter */
+			bw_notify_alive(&nt);
+		}
 		if (w == pid) {
+			bw_notify_stopping();
 			if (WIFEXITED(st))
 				return WEXITSTATUS(st);
 			fprintf(stderr, "bawaba-broker: mosquitto killed by signal %d\n", WTERMSIG(st));
@@ -306,6 +351,70 @@ static int cmd_register(int argc, char **argv)
 	return 0;
 }
 
+static int cmd_list(int argc, char **argv)
+{
+	const char *pos[1];
+	int rc = parse(argc, argv, NULL, 0, pos, 1, usage_list);
+	if (rc)
+		return rc < 0 ? 0 : rc;
+	bw_err e;
+	bw_err_clear(&e);
+	bw_broker_user *u;
+	size_t n;
+	if (bw_broker_users_list(pos[0], &u, &n, &e))
+		return fail(&e);
+	printf("%-32s %-8s %-16s %s\n", "id", "kind", "site", "state");
+	for (size_t i = 0; i < n; i++)
+		printf("%-32s %-8s %-16s %s\n", u[i].id, u[i].kind[0] ? u[i].kind : "?",
+			u[i].site[0] ? u[i].site : "-", u[i].disabled ? "DISABLED" : "enabled");
+	free(u);
+	return 0;
+}
+
+/* disable, enable, remove, rotate: argv[-1] is the command's name */
+static int cmd_user(int argc, char **argv)
+{
+	const char *what = argv[-1];
+	const char *pos[2];
+	int rc = parse(argc, argv, NULL, 0, pos, 2, usage_user);
+	if (rc)
+		return rc < 0 ? 0 : rc;
+	bw_err e;
+	bw_err_clear(&e);
+	if (strcmp(what, "rotate") == 0) {
+		char kind[16] = "", conf[BW_BROKER_PATH_MAX], line[64];
+		bw_broker_device_conf_path(pos[0], pos[1], conf, sizeof conf, NULL);
+		FILE *f = fopen(conf, "re");
+		while (f && fgets(line, sizeof line, f))
+			if (sscanf(line, "kind=%15s", kind) == 1)
+				break;
+		if (f)
+			fclose(f);
+		int k = bw_broker_kind_parse(kind, NULL);
+		if (k < 0) {
+			fprintf(stderr, "bawaba-broker: %s: no such device or agent (%s)\n", pos[1], conf);
+			return 1;
+		}
+		bw_broker_device dev = { 0 };
+		char site[64] = "";
+		f = fopen(conf, "re");
+		while (f && fgets(line, sizeof line, f))
+			if (sscanf(line, "site=%63s", site) == 1)
+				dev.site = site;
+		if (f)
+			fclose(f);
+		if (bw_broker_register(pos[0], k, pos[1], &dev, BW_BROKER_ROTATE, NULL, 0, &e))
+			return fail(&e);
+		printf("%s\n", conf);
+		return 0;
+	}
+	int op = strcmp(what, "disable") == 0 ? BW_BROKER_DISABLE :
+		strcmp(what, "enable") == 0 ? BW_BROKER_ENABLE : BW_BROKER_REMOVE;
+	if (bw_broker_user_set(pos[0], pos[1], op, &e))
+		return fail(&e);
+	return 0;
+}
+
 static int cmd_port(int argc, char **argv)
 {
 	const char *pos[1];
@@ -329,7 +438,9 @@ int main(int argc, char **argv)
 		int (*fn)(int, char **);
 	} cmds[] = {
 		{ "init", cmd_init }, { "start", cmd_start }, { "stop", cmd_stop },
-		{ "register", cmd_register }, { "port", cmd_port },
+		{ "register", cmd_register }, { "port", cmd_port }, { "list", cmd_list },
+		{ "disable", cmd_user }, { "enable", cmd_user }, { "remove", cmd_user },
+		{ "rotate", cmd_user },
 	};
 	if (argc < 2)
 		return usage_error(usage_all, "%s", "missing command");
@@ -340,6 +451,6 @@ int main(int argc, char **argv)
 	umask(077);   /* everything under DIR is private: credentials and the message store */
 	for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
 		if (strcmp(argv[1], cmds[i].name) == 0)
-			return cmds[i].fn(argc - 2, argv + 2);
+			return cmds[i].fn(argc - 2, argv + 2);   /* argv[1], the name, stays readable */
 	return usage_error(usage_all, "unknown command '%s'", argv[1]);
 }

@@ -33,6 +33,8 @@ static const char usage[] =
 	"  -a ADMIN         administration code of the requests (default MRAFP)\n"
 	"  -R DAYS          the requests were received DAYS days ago (a backlog after an outage)\n"
 	"  -p               print \"ref REF UID\" for each request submitted\n"
+	"  -I               information requests with an identity (name, ID number, contact,\n"
+	"                   phone with consent): the personal data a device must forget\n"
 	"  -q REF           ask the status of REF once online (or after -w if offline) and print it\n"
 	"  -Q CODE[,CODE]   with -q: ask once per receipt code given, one after the other\n"
 	"  -E 'REF STATE [NOTE]'  the citizen reopens (reopened), withdraws (closed) or appeals\n"
@@ -171,7 +173,7 @@ int main(int argc, char **argv)
 		   *fault = NULL;
 	long n = 0, want_notes = 0, want_pubs = 0, back_days = 0;
 	double rate = 0, wait_s = 60;
-	int print_refs = 0, drain = 1, verbose = 0;
+	int print_refs = 0, drain = 1, verbose = 0, info = 0;
 	const char *over[16];
 	int nover = 0;
 	bw_err e;
@@ -185,6 +187,8 @@ int main(int argc, char **argv)
 			print_refs = 1;
 		} else if (strcmp(a, "-W") == 0) {
 			drain = 0;
+		} else if (strcmp(a, "-I") == 0) {
+			info = 1;
 		} else if (strcmp(a, "-v") == 0) {
 			verbose = 1;
 		} else if (v && a[0] == '-' && strchr("cdnraqQNwoEPXR", a[1]) && a[1] && !a[2]) {
@@ -300,8 +304,17 @@ int main(int argc, char **argv)
 		while (submitted < n && submitted < due) {
 			bw_request r;
 			bw_request_init(&r);
-			r.kind = BW_KIND_COMPLAINT;
+			r.kind = info ? BW_KIND_INFO : BW_KIND_COMPLAINT;
 			r.channel = strcmp(set.kind, "gateway") == 0 ? BW_CHANNEL_SMS : BW_CHANNEL_KIOSK;
+			if (info) {
+				strcpy(r.name, "Fatima Zahra Alaoui");
+				strcpy(r.id_number, "AB123456");
+				strcpy(r.contact, "fatima.alaoui@example.ma");
+				strcpy(r.address, "12 rue Oued Sebou, Agdal");
+				strcpy(r.phone, "+212612345678");
+				r.consent = 1;
+				r.form = BW_FORM_EMAIL;
+			}
 			bw_strlcpy(r.admin, admin, sizeof r.admin);
 			if (back_days)
 				r.received_at = bw_now() - back_days * 86400;

@@ -11,6 +11,7 @@
 #include "bw_clock.h"
 #include "bw_err.h"
 #include "bw_log.h"
+#include "bw_notify.h"
 #include "hub.h"
 
 static volatile sig_atomic_t got_term, got_hup, got_usr1;
@@ -174,11 +175,14 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 
 	log_info(&log, "started: database %s, broker %s:%d", set.db, set.host, set.port);
+	bw_notify nt;
+	bw_notify_init(&nt);
+	bw_notify_ready("serving");
 	while (!got_term) {
 		struct pollfd p = { .fd = hub_fd(h), .events = POLLIN };
 		if (hub_want_write(h))
 			p.events |= POLLOUT;
-		int n = poll(&p, p.fd >= 0, hub_timeout_ms(h));
+		int n = poll(&p, p.fd >= 0, bw_notify_timeout_ms(&nt, hub_timeout_ms(h)));
 		if (n < 0 && errno != EINTR) {
 			log_error(&log, "poll: %s", strerror(errno));
 			break;
@@ -193,7 +197,9 @@ int main(int argc, char **argv)
 			hub_log_stats(h);
 		}
 		hub_handle(h, n > 0 ? p.revents : 0);
+		bw_notify_alive(&nt);
 	}
+	bw_notify_stopping();
 	hub_flush(h);
 	hub_log_stats(h);
 	log_info(&log, "stopped");

@@ -205,8 +205,8 @@ int hub_console_device(hub_console *c, const char *id)
 	int n = 0;
 	if (!c->nagents)
 		return 0;
-	if (sqlite3_prepare_v2(db, "SELECT id, kind, site, online, last_seen, outbox_depth, signal, send_queue "
-			       "FROM devices WHERE id = ?1", -1, &st, NULL) != SQLITE_OK) {
+	if (sqlite3_prepare_v2(db, "SELECT id, kind, site, online, last_seen, outbox_depth, signal, send_queue, "
+			       "clock_skew FROM devices WHERE id = ?1", -1, &st, NULL) != SQLITE_OK) {
 		log_error(c->log, "devices: %s", sqlite3_errmsg(db));
 		return 0;
 	}
@@ -222,6 +222,9 @@ int hub_console_device(hub_console *c, const char *id)
 			json_object_set_new(o, "signal", json_integer(sqlite3_column_int(st, 6)));
 		if (o && sqlite3_column_type(st, 7) != SQLITE_NULL)
 			json_object_set_new(o, "queue", json_integer(sqlite3_column_int(st, 7)));
+		/* the device's clock minus the hub's at its last heartbeat (issue 11) */
+		if (o && sqlite3_column_type(st, 8) != SQLITE_NULL)
+			json_object_set_new(o, "clock_skew", json_integer(sqlite3_column_int64(st, 8)));
 		char *msg = o ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
 		json_decref(o);
 		for (size_t i = 0; msg && i < c->nagents; i++)

@@ -29,7 +29,9 @@
 #include "bw_sync.h"
 #include "bw_text.h"
 #include "bw_wire.h"
+#include "bw_rate.h"
 #include "console.h"
+#include "guard.h"
 
 /* ---- settings ---- */
 
@@ -56,6 +58,38 @@ static const bw_conf_key keys[] = {
 		  "s the broker keeps the hub's session (and queues requests) while it is away"),
 	BW_CONF_S("hub", "log_level", hub_settings, log_level, "info", "error, warn, info or debug"),
 	BW_CLOCK_CONF("hub", hub_settings, time_zone),
+	BW_CONF_I("hub", "log_interval", hub_settings, log_interval, 1, 3600, "60",
+		  "s: at most 20 lines about one device in it, then one line with the count"),
+	/* per-device budgets, checked before a message is read: what goes over is dropped
+	 * unread and counted (devices.throttled). A request or event dropped this way gets no
+	 * ack, so the device sends it again later: nothing is lost, a flood only slows its
+	 * own device. The bursts let a device send its backlog after an outage at once. */
+	BW_CONF_I("budget", "req_rate", hub_settings, req_rate, 0, 1000000, "100",
+		  "requests a second per device (0: no limit)"),
+	BW_CONF_I("budget", "req_burst", hub_settings, req_burst, 1, 1000000, "3000",
+		  "requests a device may send at once"),
+	BW_CONF_I("budget", "evt_rate", hub_settings, evt_rate, 0, 1000000, "20",
+		  "events a second per device (0: no limit)"),
+	BW_CONF_I("budget", "evt_burst", hub_settings, evt_burst, 1, 1000000, "1000",
+		  "events a device may send at once"),
+	BW_CONF_I("budget", "query_rate", hub_settings, query_rate, 0, 1000000, "5",
+		  "status queries a second per device, with or without a code (0: no limit)"),
+	BW_CONF_I("budget", "query_burst", hub_settings, query_burst, 1, 1000000, "30",
+		  "status queries a device may send at once"),
+	BW_CONF_I("budget", "presence_rate", hub_settings, presence_rate, 0, 1000000, "5",
+		  "heartbeats a second per device (0: no limit)"),
+	BW_CONF_I("budget", "presence_burst", hub_settings, presence_burst, 1, 1000000, "60",
+		  "heartbeats a device may send at once"),
+	/* receipt-code guessing, counted in the database (table code_tries) over sliding
+	 * windows, so a restart of the hub does not reset it (docs/protocol.md) */
+	BW_CONF_I("budget", "code_device_max", hub_settings, codes.device_max, 1, 100000, "30",
+		  "wrong receipt codes through one device per code_device_window"),
+	BW_CONF_I("budget", "code_device_window", hub_settings, codes.device_window, 60, 604800, "3600",
+		  "s"),
+	BW_CONF_I("budget", "code_request_max", hub_settings, codes.request_max, 1, 100000, "10",
+		  "wrong receipt codes on one reference per code_request_window, whatever the device"),
+	BW_CONF_I("budget", "code_request_window", hub_settings, codes.request_window, 60, 2592000,
+		  "86400", "s"),
 	BW_CONF_END
 };
 
@@ -90,6 +124,13 @@ void hub_settings_print(FILE *fp)
 
 /* ---- state ---- */
 
+/* The kinds of message a device sends, each with its own budget. */
+enum { HL_REQ, HL_EVT, HL_QUERY, HL_PRESENCE, HL_COUNT };
+
+/* A device's log lines: so many per log_interval, then one line with the count. */
+#define LOG_LINES 20
+#define LOG_INTERVAL_MS ((int64_t)h->set.log_interval * 1000)
+
 struct hdev {
 	char id[BW_CODE_MAX + 1];
 	int num;
@@ -97,13 +138,14 @@ struct hdev {
 	char site[BW_CODE_MAX + 1];   /* its reception site in the registry ("" = not set) */
 	int hb_seen;          /* a heartbeat arrived since the hub started */
 	int64_t last_cursor;  /* the cursor of that heartbeat */
-	/* wrong receipt codes in the current hour: past CODE_TRIES_MAX the device's codes are
-	 * not checked until the hour ends, so nobody walks 10,000 codes through a kiosk */
-	int64_t code_hour;
-	int code_wrong;
+	/* issue 11: what one device may cost the hub. Budgets per kind of message (HL_*),
+	 * its log lines throttled, and counters kept in memory under a flood and written to
+	 * the devices table once a second (a write per dropped message was the flood's cost) */
+	bw_bucket budget[HL_COUNT];
+	bw_logonce logs;
+	long drops_due, throttled_due, stamped_due;
+	int clock_bad;        /* its last heartbeat's clock was off by more than GUARD_SKEW_MAX */
 };
-
-#define CODE_TRIES_MAX 30
 
 struct item {
 	char dev[BW_CODE_MAX + 1];
@@ -113,6 +155,7 @@ struct item {
 
 struct hub {
 	hub_settings set;
+	double rates[HL_COUNT][2];   /* budgets from set: per second, burst */
 	const bw_log *log;
 	bw_store *st;
 	sqlite3 *db;
@@ -134,6 +177,8 @@ struct hub {
 	char *pub_cat, *pub_hol;     /* last published, to publish again only on change */
 	char overdue_day[BW_DATE_LEN + 1];
 	hub_stats stats;
+	bw_logonce unknown_logs;     /* lines about devices not enrolled */
+	int64_t tick_at;             /* devs_tick, once a second */
 };
 
 static int64_t now_ms(void)
@@ -208,12 +253,13 @@ void hub_reload_devices(hub *h)
 			bw_strlcpy(d[n].kind, (const char *)sqlite3_column_text(st, 2), sizeof d[n].kind);
 		if (sqlite3_column_text(st, 3))
 			bw_strlcpy(d[n].site, (const char *)sqlite3_column_text(st, 3), sizeof d[n].site);
-		for (size_t i = 0; i < nold; i++)   /* keep what we know of its heartbeats */
+		for (size_t i = 0; i < nold; i++)   /* keep what we know of its heartbeats, budgets */
 			if (strcmp(old[i].id, d[n].id) == 0) {
-				d[n].hb_seen = old[i].hb_seen;
-				d[n].last_cursor = old[i].last_cursor;
-				d[n].code_hour = old[i].code_hour;
-				d[n].code_wrong = old[i].code_wrong;
+				struct hdev keep = d[n];
+				d[n] = old[i];
+				d[n].num = keep.num;
+				memcpy(d[n].kind, keep.kind, sizeof d[n].kind);
+				memcpy(d[n].site, keep.site, sizeof d[n].site);
 			}
 		n++;
 	}
@@ -269,20 +315,81 @@ static void redact(const char *in, char *out, size_t size)
 	}
 }
 
-/* Drops a message with one log line naming the device and the reason, and counts it. */
-static void drop(hub *h, const char *dev, const char *leaf, const char *why_in)
+/* Writes what a device's counters gathered in memory to its devices row. */
+static void dev_counts_flush(hub *h, struct hdev *d)
 {
-	char why[BW_ERRMSG + 64];
-	redact(why_in, why, sizeof why);
-	h->stats.dropped++;
-	log_warn(h->log, "dropped %s from %s: %s", leaf, dev, why);
-	sqlite3_stmt *st = prep(h, "UPDATE devices SET dropped = dropped + 1 WHERE id = ?1");
+	if (!d->drops_due && !d->throttled_due && !d->stamped_due)
+		return;
+	sqlite3_stmt *st = prep(h, "UPDATE devices SET dropped = dropped + ?2, throttled = throttled + ?3, "
+				"clock_stamped = clock_stamped + ?4 WHERE id = ?1");
 	if (st) {
-		sqlite3_bind_text(st, 1, dev, -1, SQLITE_STATIC);
-		sqlite3_step(st);
+		sqlite3_bind_text(st, 1, d->id, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 2, d->drops_due);
+		sqlite3_bind_int64(st, 3, d->throttled_due);
+		sqlite3_bind_int64(st, 4, d->stamped_due);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			log_error(h->log, "devices: %s", sqlite3_errmsg(h->db));
 		sqlite3_finalize(st);
 	}
+	d->drops_due = d->throttled_due = d->stamped_due = 0;
 }
+
+/* Whether a line about device d may be logged now (LOG_LINES per log_interval); a
+ * summary of the lines held back in the interval before is written first. A line let through also
+ * writes the device's counters, so they are current whenever the log speaks. */
+static int dev_log_allow(hub *h, struct hdev *d)
+{
+	long held = 0;
+	int ok = bw_logonce_allow(&d->logs, now_ms(), LOG_INTERVAL_MS, LOG_LINES, &held);
+	if (held)
+		log_warn(h->log, "%s: %ld more lines about this device held back in %d s "
+			 "(bawaba devices: dropped, throttled, clock)", d->id, held, h->set.log_interval);
+	if (ok)
+		dev_counts_flush(h, d);
+	return ok;
+}
+
+/* Once a second: counters to the database, summaries of held-back log lines. */
+static void devs_tick(hub *h)
+{
+	int64_t now = now_ms();
+	for (size_t i = 0; i < h->ndevs; i++) {
+		struct hdev *d = &h->devs[i];
+		long held = bw_logonce_due(&d->logs, now, LOG_INTERVAL_MS);
+		if (held)
+			log_warn(h->log, "%s: %ld more lines about this device held back in %d s "
+				 "(bawaba devices: dropped, throttled, clock)", d->id, held, h->set.log_interval);
+		dev_counts_flush(h, d);
+	}
+}
+
+/* Drops a message with one log line naming the device and the reason (LOG_LINES per
+ * log_interval and device at most, then a count), and counts it. d is NULL for a device
+ * the hub does not know: those lines share one throttle, and no row counts them. */
+static void drop_dev(hub *h, struct hdev *d, const char *dev, const char *leaf, const char *why_in)
+{
+	char why[BW_ERRMSG + 64];
+	h->stats.dropped++;
+	if (d) {
+		d->drops_due++;
+		if (!dev_log_allow(h, d))
+			return;
+	} else {
+		long held = 0;
+		int ok = bw_logonce_allow(&h->unknown_logs, now_ms(), LOG_INTERVAL_MS, LOG_LINES, &held);
+		if (held)
+			log_warn(h->log, "%ld more lines about unknown devices held back in %d s", held,
+				 h->set.log_interval);
+		if (!ok)
+			return;
+	}
+	redact(why_in, why, sizeof why);
+	log_warn(h->log, "dropped %s from %s: %s", leaf, dev, why);
+	if (d)
+		dev_counts_flush(h, d);
+}
+
+#define drop(h, dev, leaf, why) drop_dev((h), find_dev((h), (dev), 0), (dev), (leaf), (why))
 
 /* ---- publishing ---- */
 
@@ -503,7 +610,16 @@ static void on_req(hub *h, struct hdev *d, const char *payload, int len)
 	}
 	memcpy(it->dev, d->id, sizeof it->dev);
 	/* refused in the batch's order, after its commit, like the store's refusals */
-	claims_check(d, &it->r, bw_now(), it->reject, sizeof it->reject);
+	int64_t now = bw_now();
+	claims_check(d, &it->r, now, it->reject, sizeof it->reject);
+	/* a clock a little fast: the receipt is the hub's now, not a time to come (guard.h) */
+	if (!it->reject[0] && guard_request_time(&it->r, now)) {
+		h->stats.stamped++;
+		d->stamped_due++;
+		if (dev_log_allow(h, d))
+			log_warn(h->log, "request %s from %s: received_at is ahead of the hub's clock: "
+				 "recorded at the hub's time", it->r.uid, d->id);
+	}
 	if (h->nbatch++ == 0)
 		h->batch_since = now_ms();
 	if (h->nbatch >= (size_t)h->set.batch_max)
@@ -511,6 +627,31 @@ static void on_req(hub *h, struct hdev *d, const char *payload, int len)
 }
 
 /* ---- events made on devices ---- */
+
+/* The time an event from device d is recorded with (guard_event_time): its own if no
+ * earlier than its request's receipt and latest event and not ahead of the hub's clock,
+ * else the hub's, logged and counted. A re-sent event already stored keeps its time
+ * (bw_store_apply_event does not look at this one). */
+static void event_time(hub *h, struct hdev *d, bw_event *ev, const bw_request *r, int64_t now)
+{
+	int64_t last = 0;
+	char why[128];
+	sqlite3_stmt *st = prep(h, "SELECT COALESCE(max(at), 0) FROM events WHERE request_uid = ?1");
+	if (st) {
+		sqlite3_bind_text(st, 1, r->uid, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) == SQLITE_ROW)
+			last = sqlite3_column_int64(st, 0);
+		sqlite3_finalize(st);
+	}
+	int64_t at = guard_event_time(ev->at, r->received_at, last, now, why, sizeof why);
+	if (at == ev->at)
+		return;
+	h->stats.stamped++;
+	d->stamped_due++;
+	if (dev_log_allow(h, d))
+		log_warn(h->log, "event %s from %s: %s: recorded at the hub's time", ev->uid, d->id, why);
+	ev->at = at;
+}
 
 /* A citizen's own move made on a device (reopen, withdraw, appeal): applied once by its
  * event uid through the store's lifecycle rules, then acknowledged like a request. */
@@ -547,10 +688,10 @@ static void on_evt(hub *h, struct hdev *d, const char *payload, int len)
 		a.status = BW_ACK_REJECTED;
 		snprintf(a.reason, sizeof a.reason, "new_state: a device may only reopen, close or appeal");
 	} else {
-		/* who did it is the hub's to say, not the payload's; a clock far ahead is the hub's */
+		/* who did it is the hub's to say, not the payload's; when, the device's if the
+		 * hub can believe it (guard.h), else the hub's */
 		snprintf(ev->actor, sizeof ev->actor, "citizen:%s", d->id);
-		if (ev->at <= 0 || ev->at > now + 300)
-			ev->at = now;
+		event_time(h, d, ev, r, now);
 		int rc = bw_store_apply_event(h->st, ev, old, &e);
 		if (rc == BW_OK) {
 			a.status = BW_ACK_STORED;
@@ -607,16 +748,15 @@ static void on_query(hub *h, struct hdev *d, const char *payload, int len,
 		drop(h, d->id, "up/query", "response topic must be its own down/reply, with correlation data");
 		goto out;
 	}
-	int64_t hour = now_ms() / 3600000;
-	if (d->code_hour != hour) {
-		d->code_hour = hour;
-		d->code_wrong = 0;
-	}
-	if (code[0] && d->code_wrong >= CODE_TRIES_MAX) {
-		if (d->code_wrong++ == CODE_TRIES_MAX)
-			log_warn(h->log, "%s: %d wrong receipt codes this hour: codes ignored until the hour ends",
-				 d->id, CODE_TRIES_MAX);
-		code[0] = '\0';   /* answered as without a code: states and dates only */
+	/* receipt-code guessing: limited per device and per reference over sliding windows
+	 * kept in the database (guard.h); past a limit the code is not looked at and the
+	 * query is answered as without one: states and dates only */
+	int64_t now = bw_now();
+	char why[128];
+	if (code[0] && guard_code_allowed(h->db, &h->set.codes, d->id, ref, now, why, sizeof why) != 1) {
+		if (dev_log_allow(h, d))
+			log_warn(h->log, "%s: query for %s: %s: the code is not checked", d->id, ref, why);
+		code[0] = '\0';
 	}
 	st = bw_xmalloc(sizeof *st);
 	bw_status_init(st);
@@ -627,8 +767,8 @@ static void on_query(hub *h, struct hdev *d, const char *payload, int len,
 		log_error(h->log, "status %s for %s: %s", ref, d->id, e.msg);
 		goto out;
 	}
-	if (st->code == BW_CODE_WRONG)
-		d->code_wrong++;
+	if (st->code == BW_CODE_WRONG && guard_code_wrong(h->db, &h->set.codes, d->id, ref, now) != BW_OK)
+		log_error(h->log, "code_tries: %s", sqlite3_errmsg(h->db));
 	mosquitto_property_add_binary(&out, MQTT_PROP_CORRELATION_DATA, corr, clen);
 	publish(h, rt, json, jlen, 0, out);
 out:
@@ -850,7 +990,33 @@ static void replay(hub *h, struct hdev *d, int64_t cursor)
 
 /* ---- presence ---- */
 
-static void on_presence(hub *h, struct hdev *d, const char *payload, int len)
+/* A live heartbeat's clock against the hub's: stored (devices.clock_skew, shown by
+ * `bawaba devices` and on the agents' consoles), logged when it goes wrong or right
+ * again. Returns 1 when the device's clock turned wrong or right (a change to push). */
+static int clock_check(hub *h, struct hdev *d, int64_t at, int64_t now)
+{
+	int64_t skew = at - now;
+	int bad = skew > GUARD_SKEW_MAX || skew < -GUARD_SKEW_MAX;
+	sqlite3_stmt *st = prep(h, "UPDATE devices SET clock_skew = ?2, clock_at = ?3 WHERE id = ?1");
+	if (st) {
+		sqlite3_bind_text(st, 1, d->id, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 2, skew);
+		sqlite3_bind_int64(st, 3, now);
+		sqlite3_step(st);
+		sqlite3_finalize(st);
+	}
+	if (bad == d->clock_bad)
+		return 0;
+	d->clock_bad = bad;
+	if (bad)
+		log_warn(h->log, "%s: its clock is %lld s %s the hub's: the times it states are replaced "
+			 "by the hub's", d->id, (long long)(skew < 0 ? -skew : skew), skew < 0 ? "behind" : "ahead of");
+	else
+		log_info(h->log, "%s: its clock agrees with the hub's again (%+lld s)", d->id, (long long)skew);
+	return 1;
+}
+
+static void on_presence(hub *h, struct hdev *d, const char *payload, int len, int retained)
 {
 	bw_presence p;
 	bw_err e;
@@ -889,7 +1055,9 @@ static void on_presence(hub *h, struct hdev *d, const char *payload, int len)
 	if (sqlite3_step(st) != SQLITE_DONE)
 		log_error(h->log, "presence of %s: %s", d->id, sqlite3_errmsg(h->db));
 	sqlite3_finalize(st);
-	if (was_online != p.online)   /* a change, not a heartbeat: the site's agents see it */
+	/* a retained heartbeat is old news (the broker keeps it): its clock says nothing */
+	int clock_changed = p.online && !retained && p.at > 0 && clock_check(h, d, p.at, bw_now());
+	if (was_online != p.online || clock_changed)   /* a change, not a heartbeat: agents see it */
 		h->stats.pushed += hub_console_device(h->con, d->id);
 	if (!p.online) {
 		log_info(h->log, "%s is offline", d->id);
@@ -1146,6 +1314,25 @@ static void on_message(struct mosquitto *m, void *arg, const struct mosquitto_me
 		drop(h, dev, leaf, "device not enrolled at the hub");
 		return;
 	}
+	/* the budget first, before any reading: a flood costs the hub a look-up and a count */
+	int kind = strcmp(leaf, "up/req") == 0 ? HL_REQ : strcmp(leaf, "up/evt") == 0 ? HL_EVT
+		 : strcmp(leaf, "up/query") == 0 ? HL_QUERY : HL_PRESENCE;
+	if (!bw_bucket_take(&d->budget[kind], h->rates[kind][0], h->rates[kind][1], now_ms())) {
+		char why[96];
+		h->stats.throttled++;
+		d->throttled_due++;
+		snprintf(why, sizeof why, "over its budget (%d a second, %d at once)",
+			 (int)h->rates[kind][0], (int)h->rates[kind][1]);
+		drop_dev(h, d, dev, leaf, why);
+		return;
+	}
+	/* a retained message is the broker replaying an old one at each (re)subscription: a
+	 * request, event or query was handled when it came live (or is junk a device left);
+	 * only a retained heartbeat means something (the device's last word) */
+	if (msg->retain && kind != HL_PRESENCE && msg->payloadlen > 0) {
+		drop_dev(h, d, dev, leaf, "a retained message (only presence may be retained)");
+		return;
+	}
 	if (msg->payloadlen > BW_WIRE_MAX) {
 		char why[64];
 		snprintf(why, sizeof why, "payload of %d bytes, at most %d", msg->payloadlen, BW_WIRE_MAX);
@@ -1159,7 +1346,7 @@ static void on_message(struct mosquitto *m, void *arg, const struct mosquitto_me
 	else if (strcmp(leaf, "up/query") == 0)
 		on_query(h, d, msg->payload, msg->payloadlen, props);
 	else if (strcmp(leaf, "up/presence") == 0)
-		on_presence(h, d, msg->payload, msg->payloadlen);
+		on_presence(h, d, msg->payload, msg->payloadlen, msg->retain);
 	else
 		drop(h, dev, leaf, "unknown topic");
 }
@@ -1237,6 +1424,12 @@ int hub_new(hub **out, const hub_settings *s, const bw_log *log, bw_err *e)
 	*out = NULL;
 	h->set = *s;
 	h->log = log;
+	const int r[HL_COUNT][2] = { { s->req_rate, s->req_burst }, { s->evt_rate, s->evt_burst },
+				     { s->query_rate, s->query_burst }, { s->presence_rate, s->presence_burst } };
+	for (int k = 0; k < HL_COUNT; k++) {
+		h->rates[k][0] = r[k][0];
+		h->rates[k][1] = r[k][1];
+	}
 	h->batch = bw_xmalloc((size_t)s->batch_max * sizeof *h->batch);
 	if ((rc = bw_store_open(&h->st, s->db, 0, e)))
 		goto err;
@@ -1293,6 +1486,8 @@ void hub_free(hub *h)
 	if (!h)
 		return;
 	hub_flush(h);
+	for (size_t i = 0; h->st && i < h->ndevs; i++)
+		dev_counts_flush(h, &h->devs[i]);
 	if (h->m && h->online) {
 		/* a clean DISCONNECT discards the will: say goodbye ourselves */
 		publish_presence(h, 0);
@@ -1384,6 +1579,10 @@ void hub_handle(hub *h, short revents)
 		h->pub_at = now + 60000;
 		if (h->online)
 			publish_public(h, 0);
+	}
+	if (now >= h->tick_at) {
+		h->tick_at = now + 1000;
+		devs_tick(h);
 	}
 	if (now >= h->overdue_at) {
 		h->overdue_at = now + 60000;

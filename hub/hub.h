@@ -12,6 +12,7 @@
 #include "bw_err.h"
 #include "bw_log.h"
 #include "bw_request.h"
+#include "guard.h"
 
 typedef struct hub_settings {
 	char host[256];
@@ -29,6 +30,11 @@ typedef struct hub_settings {
 	int session_expiry;
 	char log_level[16];
 	char time_zone[64];     /* legal time (bw_clock_init) */
+	int log_interval;       /* s: LOG_LINES lines per device in it, then a count */
+	/* [budget]: per device, a second, and the burst (rate 0: no limit) */
+	int req_rate, req_burst, evt_rate, evt_burst;
+	int query_rate, query_burst, presence_rate, presence_burst;
+	guard_codes codes;      /* receipt-code guessing limits */
 } hub_settings;
 
 /* Defaults: port 1883, user "hub", batch 256 / 3 ms, events every 200 ms, replay 500,
@@ -36,7 +42,9 @@ typedef struct hub_settings {
 void hub_settings_default(hub_settings *s);
 /* Loads an INI file: [broker] host port username password cafile, [device] id kind site
  * (ignored: the broker dir's hub.conf has it), [hub] db batch_max batch_ms events_ms
- * replay_max keepalive session_expiry log_level. Errors as bw_conf_load. */
+ * replay_max keepalive session_expiry log_level log_interval, [budget] req_rate req_burst evt_rate
+ * evt_burst query_rate query_burst presence_rate presence_burst code_device_max
+ * code_device_window code_request_max code_request_window. Errors as bw_conf_load. */
 int hub_settings_load(const char *path, hub_settings *s, bw_err *e);
 /* Sets "section.key=value" as a file line would (command-line -o). */
 int hub_settings_set(hub_settings *s, const char *assignment, bw_err *e);
@@ -50,6 +58,8 @@ typedef struct hub_stats {
 	long overdue;           /* open requests past their deadline at the last daily count */
 	long events;            /* events made on devices (up/evt) received */
 	long commands, pushed;  /* agents' commands; rows and presence pushed to agents */
+	long throttled;         /* messages dropped unread: their device was over its budget */
+	long stamped;           /* times a device stated were replaced by the hub's */
 	int64_t first_req_ms;   /* monotonic ms of the first request received (0: none yet) */
 	int64_t last_ack_ms;    /* ... and of the last batch acknowledged: the ingest span */
 } hub_stats;

@@ -241,7 +241,38 @@ int kiosk_init(kiosk *k, const kiosk_conf *conf, bw_store *catalog, const kiosk_
 	fields_init(k);
 	kiosk_set_lang(k, !strcmp(conf->lang, "fr") ? KL_FR : !strcmp(conf->lang, "zgh") ? KL_ZGH : KL_AR);
 	k->screen = KS_WELCOME;
+	int64_t wrong = 0;
+	if (bw_store_counter_get(catalog, "kiosk.pin_wrong", &wrong, NULL) == BW_OK && wrong > 0) {
+		k->pin_wrong = wrong > 1000 ? 1000 : (int)wrong;
+		k->pin_restart = k->pin_wrong >= KIOSK_PIN_FREE;
+	}
 	return BW_OK;
+}
+
+int64_t kiosk_pin_delay_ms(int wrong)
+{
+	if (wrong < KIOSK_PIN_FREE)
+		return 0;
+	int64_t d = 30000;
+	for (int i = KIOSK_PIN_FREE; i < wrong && d < 3600000; i++)
+		d *= 2;
+	return d > 3600000 ? 3600000 : d;
+}
+
+int kiosk_pin_try(kiosk *k, const char *typed)
+{
+	if (k->now < k->pin_until)
+		return -1;
+	int ok = k->conf.pin[0] && strcmp(typed, k->conf.pin) == 0;
+	k->pin_wrong = ok ? 0 : k->pin_wrong + 1;
+	k->pin_until = ok ? 0 : k->now + kiosk_pin_delay_ms(k->pin_wrong);
+	bw_err e;
+	if (bw_store_counter_set(k->catalog, "kiosk.pin_wrong", k->pin_wrong, &e) && k->log)
+		log_error(k->log, "agent PIN: %s", e.msg);
+	if (!ok && k->pin_wrong >= KIOSK_PIN_FREE && k->log)
+		log_warn(k->log, "agent PIN: %d wrong in a row: the pad is locked for %lld s", k->pin_wrong,
+			 (long long)(kiosk_pin_delay_ms(k->pin_wrong) / 1000));
+	return ok;
 }
 
 void kiosk_free(kiosk *k)
@@ -337,6 +368,10 @@ void kiosk_frame(kiosk *k, int64_t now, int input)
 		k->last_input = now;
 	int64_t idle = now - k->last_input;
 	k->now = now;
+	if (k->pin_restart) {   /* locked when it stopped: the whole delay again from now */
+		k->pin_restart = 0;
+		k->pin_until = now + kiosk_pin_delay_ms(k->pin_wrong);
+	}
 	/* the welcome screen holds nothing to protect; every other screen times out */
 	k->warning = k->screen != KS_WELCOME && idle >= idle_ms(k);
 	if (k->warning && idle >= idle_ms(k) + (int64_t)k->conf.warn_seconds * 1000) {

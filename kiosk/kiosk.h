@@ -128,6 +128,11 @@ struct kiosk {
 	int taps;                   /* taps on the welcome title (agents reach the PIN) */
 	int64_t first_tap;
 	int quit;                   /* the agent left with the PIN */
+	/* wrong agent PINs in a row (kept in the local store: a restart does not reset them)
+	 * and, past KIOSK_PIN_FREE of them, until when (ms, monotonic) none is looked at */
+	int pin_wrong;
+	int64_t pin_until;
+	int pin_restart;            /* locked at start: the delay starts at the first frame */
 	/* the law screen's text size, found once per language, theme and size: the search
 	 * wraps the text at every size and would cost a frame its budget each time */
 	int law_size;
@@ -140,6 +145,15 @@ struct kiosk {
 };
 
 typedef struct kiosk kiosk;
+
+/* The agent's PIN: KIOSK_PIN_FREE wrong tries in a row, then each further one locks the
+ * PIN pad for a delay that doubles: 30 s, 60 s, ... up to an hour (a 4-digit PIN then
+ * takes months to walk, even with restarts: the count is kept in the local store). */
+#define KIOSK_PIN_FREE 3
+int64_t kiosk_pin_delay_ms(int wrong);
+/* The agent typed a PIN at k->now: 1 right (the count is reset), 0 wrong (counted, kept,
+ * maybe locking the pad), -1 the pad is locked (not looked at, not counted). */
+int kiosk_pin_try(kiosk *k, const char *typed);
 
 /* Sets up the model: catalogue from the store, language conf->lang, the welcome screen.
  * ops measures text (the renderer's, or a fake in tests). BW_EDB if the catalogue cannot

@@ -16,6 +16,7 @@
 #include "bw_clock.h"
 #include "bw_i18n.h"
 #include "bw_log.h"
+#include "bw_notify.h"
 #include "bw_ref.h"
 #include "bw_store.h"
 #include "bw_sync.h"
@@ -467,9 +468,15 @@ int main(int argc, char **argv)
 			fclose(fp);
 		}
 	}
+	/* systemd (bawaba-kiosk.service): ready with the first screen up; a frozen loop
+	 * stops the watchdog pings and gets the kiosk restarted */
+	bw_notify nt;
+	bw_notify_init(&nt);
+	bw_notify_ready("showing the welcome screen");
 	while (!stop && !k.quit) {
+		bw_notify_alive(&nt);
 		int64_t now = mono_ms();
-		int to = kiosk_timeout_ms(&k, now);
+		int to = bw_notify_timeout_ms(&nt, kiosk_timeout_ms(&k, now));
 		/* at least once a second: a signal sets a flag the loop must see */
 		if (to < 0 || to > 1000)
 			to = 1000;
@@ -530,6 +537,7 @@ int main(int argc, char **argv)
 		}
 		talk_frame(wp.t, &k, key);
 	}
+	bw_notify_stopping();
 	if (k.quit)
 		log_info(&log, "agent PIN accepted: leaving");
 out:

@@ -1028,10 +1028,11 @@ static void s_pin(kiosk *k)
 	ui_draw_frame(c, shown, t->focus, t->radius / 2, t->border * 2);
 	ui_text(c, shown, dots, t->big, t->field_fg, UI_ALIGN_CENTER | UI_TEXT_VCENTER | UI_TEXT_NOWRAP);
 	if (ui_keypad(c, ID("pin.pad"), pad, &k->f_pin, T("pin.ok")) & UI_RES_SUBMIT) {
-		if (k->conf.pin[0] && strcmp(k->in.pin, k->conf.pin) == 0)
+		int ok = kiosk_pin_try(k, k->in.pin);
+		if (ok == 1)
 			k->quit = 1;
 		else
-			set_msg(k, "pin.wrong", 1);
+			set_msg(k, ok < 0 || k->now < k->pin_until ? "pin.locked" : "pin.wrong", 1);
 		ui_field_wipe(&k->f_pin);
 	}
 	message(k, msg);

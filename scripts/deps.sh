@@ -1,21 +1,27 @@
 #!/bin/sh
 # deps.sh: installs the Debian packages bawaba needs to build, test and run, when missing.
 # Run as root it uses apt-get (update first); otherwise it prints the exact command.
-# Usage: scripts/deps.sh [build|check|run|bench|fuzz]   (default: check)
+# Usage: scripts/deps.sh [build|check|run|bench|fuzz|deb]   (default: check)
 set -eu
 what=${1:-check}
 
-BUILD="build-essential pkg-config gettext tzdata libsqlite3-dev sqlite3 libjansson-dev
-libmosquitto-dev mosquitto mosquitto-clients libgammu-dev gammu libsdl2-dev
+BUILD="build-essential pkg-config gettext tzdata libsqlite3-dev sqlite3 libjansson-dev libcrypt-dev
+libmosquitto-dev libssl-dev libsystemd-dev mosquitto mosquitto-clients libgammu-dev gammu libsdl2-dev
 libsdl2-ttf-dev libfribidi-dev libharfbuzz-dev libqrencode-dev check
+<<<<<<< HEAD
 fonts-noto-core libespeak-ng-dev espeak-ng-data"
 CHECK="$BUILD xvfb xauth xdotool x11-utils imagemagick strace"
+=======
+fonts-noto-core"
+CHECK="$BUILD xvfb xauth xdotool x11-utils imagemagick strace chromium"
+>>>>>>> main
 case "$what" in
   build) PKGS=$BUILD ;;
   check|run) PKGS=$CHECK ;;
-  bench) PKGS="$CHECK gammu-smsd chromium valgrind" ;;
+  bench) PKGS="$CHECK gammu-smsd chromium valgrind time" ;;
   fuzz) PKGS="$BUILD clang libclang-rt-14-dev" ;;
-  *) echo "deps.sh: unknown target '$what' (build, check, run, bench, fuzz)" >&2; exit 2 ;;
+  deb) PKGS="$BUILD debhelper dpkg-dev lintian" ;;
+  *) echo "deps.sh: unknown target '$what' (build, check, run, bench, fuzz, deb)" >&2; exit 2 ;;
 esac
 
 missing=""

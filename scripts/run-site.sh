@@ -3,6 +3,9 @@
 # the hub database, the site's mosquitto broker with per-device credentials, the hub
 # daemon, the SMS gateway on a dummy modem, the kiosk and the agent console windows
 # (each part that is built). State persists in ./run between runs; Ctrl-C stops all.
+# One site per directory: a second run while one runs changes nothing and says so
+# (run/site.lock, held while this script runs; run/pids/NAME, one file per part, read
+# by scripts/site.sh for make status and make stop).
 # Usage: scripts/run-site.sh BUILD_DIR        (BAWABA_RUN=DIR to run elsewhere)
 set -eu
 BUILD=$(cd "${1:?usage: scripts/run-site.sh BUILD_DIR}" && pwd)
@@ -13,12 +16,29 @@ SITE=RABAT-IMMAT
 # the site's databases and logs hold citizens' phones, names and ID numbers: private
 # files (0600) in private directories (0700), whatever umask the shell had
 umask 077
-mkdir -p "$RUN/logs"
+mkdir -p "$RUN/logs" "$RUN/pids"
 chmod 700 "$RUN" "$RUN/logs"
 for f in "$RUN"/logs/*.log "$RUN"/*.db "$RUN"/*.db-wal "$RUN"/*.db-shm; do if [ -e "$f" ]; then chmod 600 "$f"; fi; done
 db=$RUN/hub.db
 broker=$RUN/broker
 pids=""
+started_broker=""
+
+# Refuse before touching anything (the trap below would stop what runs): the lock is
+# held by a running run-site.sh; a part left running by a killed one is found by its
+# pid file (scripts/site.sh checks that the pid is still that program).
+exec 9>"$RUN/site.lock"
+if ! flock -n 9; then
+  echo "make run: a site already runs in $RUN (pid $(cat "$RUN/site.pid" 2>/dev/null || echo '?')); it was left alone." >&2
+  echo "          make status shows it, make stop stops it." >&2
+  exit 1
+fi
+if left=$("$top/scripts/site.sh" "$BUILD" running-parts) && [ -n "$left" ]; then
+  echo "make run: parts of an earlier site still run in $RUN:$left; they were left alone." >&2
+  echo "          make stop stops them." >&2
+  exit 1
+fi
+echo $$ > "$RUN/site.pid"
 
 say() { printf '\n== %s\n' "$*"; }
 have() { [ -x "$bin/$1" ]; }
@@ -26,15 +46,18 @@ stop_all() {
   trap - INT TERM EXIT
   say "stopping the site"
   for p in $pids; do kill "$p" 2>/dev/null || true; done
-  [ -f "$broker/mosquitto.pid" ] && "$bin/bawaba-broker" stop "$broker" >/dev/null 2>&1 || true
+  # only the broker this run started: a refused second run never gets here
+  [ -n "$started_broker" ] && "$bin/bawaba-broker" stop "$broker" >/dev/null 2>&1 || true
   wait 2>/dev/null || true
+  rm -f "$RUN"/pids/* "$RUN/site.pid"
 }
 trap stop_all INT TERM EXIT
 # start NAME COMMAND...: runs a part in the background, its log in run/logs/NAME.log
 start() {
   name=$1; shift
-  "$@" >>"$RUN/logs/$name.log" 2>&1 &
+  "$@" >>"$RUN/logs/$name.log" 2>&1 9>&- &
   pids="$pids $!"
+  echo $! > "$RUN/pids/$name"
   echo "   $name (pid $!), log: run/logs/$name.log"
 }
 
@@ -49,14 +72,16 @@ fi
 for dev in kiosk:kiosk-01 gateway:gw-01; do
   kind=${dev%%:*}; id=${dev#*:}
   if [ ! -f "$broker/devices/$id.conf" ]; then
-    "$bin/bawaba-broker" register "$broker" "$kind" "$id" --site "$SITE" >/dev/null
+    "$bin/bawaba" -d "$db" device add "$id" --kind "$kind" --site "$SITE" --broker "$broker" >/dev/null
   fi
 done
 "$bin/bawaba-hub" -b "$broker" -d "$db" enroll "$broker/devices/kiosk-01.conf" "$broker/devices/gw-01.conf" >/dev/null
 if [ ! -f "$broker/devices/agent-amina.conf" ]; then
   "$bin/bawaba" -d "$db" agent add agent-amina --site "$SITE" --name Amina --broker "$broker" >/dev/null
 fi
-"$bin/bawaba-broker" start "$broker" --daemon
+bout=$("$bin/bawaba-broker" start "$broker" --daemon 9>&-)
+started_broker=yes
+echo "${bout% *}" > "$RUN/pids/broker"
 port=$("$bin/bawaba-broker" port "$broker")
 
 say "hub"
@@ -140,6 +165,7 @@ EOT
 fi
 cat <<EOT
 
-Logs are in $RUN/logs. Ctrl-C stops the site (its data stays in $RUN).
+Logs are in $RUN/logs. Ctrl-C (or make stop) stops the site; its data stays in $RUN
+(make status says what runs, make reset removes the data of a stopped site).
 EOT
 wait

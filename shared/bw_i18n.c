@@ -16,7 +16,11 @@ int bw_i18n_init(const char *domain, const char *localedir, bw_err *e)
 	struct stat st;
 	if (stat(localedir, &st) != 0 || !S_ISDIR(st.st_mode))
 		return bw_fail(e, BW_EIO, "translations: no directory %s", localedir);
-	/* whatever LC_ALL, LANG or LANGUAGE the caller had: the program chooses the language */
+	/* whatever LC_ALL, LANG or LANGUAGE the caller had: the program chooses the language.
+	 * The environment says the same as the process, for libraries that read it rather
+	 * than the C library's locale (Xlib's input method under SDL does: without it, text
+	 * typed on an empty environment came back unterminated from SDL's X11 layer). */
+	setenv("LC_ALL", "C.UTF-8", 1);
 	if (!setlocale(LC_ALL, "C.UTF-8"))
 		return bw_fail(e, BW_EIO, "translations: locale C.UTF-8 not available");
 	unsetenv("LANGUAGE");

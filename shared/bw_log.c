@@ -1,8 +1,11 @@
-/* bw_log.c: one line per message on stderr: time, program, level, text. */
+/* bw_log.c: one line per message on stderr: time, program, level, text; under systemd
+ * (stderr is the journal) the line starts with the journal's priority instead of a time. */
 #include "bw_log.h"
 
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 static const char *const names[] = { "error", "warn", "info", "debug" };
@@ -15,11 +18,25 @@ int bw_log_level_parse(const char *s)
 	return -1;
 }
 
+/* 1 if fp is the journal's stream: systemd sets $JOURNAL_STREAM to "DEV:INODE" of the
+ * socket it gave as stdout/stderr (systemd.exec(5)); a redirected stderr no longer is. */
+static int is_journal(FILE *fp)
+{
+	const char *js = getenv("JOURNAL_STREAM");
+	unsigned long long dev, ino;
+	struct stat st;
+	return js && sscanf(js, "%llu:%llu", &dev, &ino) == 2 && fstat(fileno(fp), &st) == 0 &&
+		(unsigned long long)st.st_dev == dev && (unsigned long long)st.st_ino == ino;
+}
+
 void bw_log_msg(const bw_log *l, int level, const char *fmt, ...)
 {
 	if (l && level > l->level)
 		return;
 	FILE *fp = (l && l->fp) ? l->fp : stderr;
+	/* sd-daemon.h's prefixes: <3> error, <4> warning, <6> info, <7> debug */
+	static const char prio[] = { '3', '4', '6', '7' };
+	int lv = level < 0 ? 0 : level > 3 ? 3 : level;
 	struct timespec ts;
 	struct tm tm;
 	char when[32];
@@ -32,8 +49,11 @@ void bw_log_msg(const bw_log *l, int level, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(line, sizeof line, fmt, ap);
 	va_end(ap);
+	const char *prog = l && l->prog ? l->prog : "bawaba";
 	/* one fprintf so concurrent writers (the site's processes share a terminal) don't interleave */
-	fprintf(fp, "%s.%03ldZ %s %s: %s\n", when, ts.tv_nsec / 1000000,
-		l && l->prog ? l->prog : "bawaba", names[level < 0 ? 0 : level > 3 ? 3 : level], line);
+	if (is_journal(fp))
+		fprintf(fp, "<%c>%s %s: %s\n", prio[lv], prog, names[lv], line);
+	else
+		fprintf(fp, "%s.%03ldZ %s %s: %s\n", when, ts.tv_nsec / 1000000, prog, names[lv], line);
 	fflush(fp);
 }

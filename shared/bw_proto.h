@@ -72,6 +72,12 @@ int bw_rcode_valid(const char *s);
  * time wherever the digits differ. An empty stored code (a request from before codes)
  * matches nothing. */
 int bw_rcode_match(const char *stored, const char *given);
+/* A device keeps, once the hub has the request, only a salted hash of its code (issue 11:
+ * a stolen kiosk carries no code in clear): crypt(3) "$5$" (SHA-256, random salt) into
+ * out[size >= 128]. BW_EINVAL for a code that is not 4 digits, BW_EIO if crypt fails. */
+int bw_rcode_hash(const char *code, char *out, size_t size, bw_err *e);
+/* 1 if given is the code whose hash is `hash` (an empty hash matches nothing). */
+int bw_rcode_hash_match(const char *hash, const char *given);
 
 /* Status query by reference, with the receipt code when the citizen typed it:
  *   {"v":1,"type":"query","ref":"004200000018","code":"4821"}

@@ -162,3 +162,16 @@ unsigned bw_ref_device(const char *ref)
 		device = device * 10 + (unsigned)(ref[i] - '0');
 	return device;
 }
+
+uint32_t bw_ref_seq(const char *ref)
+{
+	uint32_t v = 0;
+	for (int i = 0; i < 12; i++)
+		if (ref[i] < '0' || ref[i] > '9')
+			return 0;
+	if (ref[12])
+		return 0;
+	for (int i = 4; i < 11; i++)
+		v = v * 10 + (uint32_t)(ref[i] - '0');
+	return v;
+}

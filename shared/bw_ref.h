@@ -10,12 +10,15 @@
 /* Layout of the 12 digits: DDDD SSSSSSS C
  *   DDDD     the device number (0001-9999), unique per device, given at registration;
  *            0000 is the hub itself (desk and paper requests);
- *   SSSSSSS  the device's own sequence (1..9,999,999), kept in its database;
+ *   SSSSSSS  the device's own sequence (1..9,999,998), kept in its database; 0 and
+ *            9,999,999 are never issued (0: the counter's start; 9,999,999: kept as
+ *            the end of the range), so a request carrying either is forged or broken
+ *            and bw_request_validate refuses it;
  *   C        Damm check digit over the 11 digits before it.
  * Two devices never collide because their numbers differ; one device never repeats
  * because its sequence only grows within a transaction. */
 #define BW_REF_DEVICE_MAX 9999u
-#define BW_REF_SEQ_MAX 9999999u
+#define BW_REF_SEQ_MAX 9999998u
 
 /* Damm check digit of a string of ASCII digits of length n; -1 if one is not 0-9. A full
  * reference (11 digits + check digit) gives 0. */
@@ -39,5 +42,7 @@ char *bw_ref_format(const char *ref, const char *sep, char *out, size_t outsz);
 /* The device number encoded in a valid reference; BW_REF_DEVICE_MAX + 1 if ref is not
  * 12 ASCII digits. */
 unsigned bw_ref_device(const char *ref);
+/* The sequence encoded in a reference of 12 ASCII digits; 0 if it is not one. */
+uint32_t bw_ref_seq(const char *ref);
 
 #endif

@@ -61,12 +61,14 @@ static int check_code(const char *field, const char *v, int required, bw_err *e)
 	return BW_OK;
 }
 
-/* Free text: valid UTF-8, not blank when required, at most max characters. */
-static int check_text(const char *field, const char *v, size_t max, int required, bw_err *e)
+/* Free text: valid UTF-8, not blank when required, at most max characters; control
+ * characters removed (bw_text_strip_controls: the one rule for every channel). */
+static int check_text(const char *field, char *v, size_t max, int required, bw_err *e)
 {
 	size_t bytes = strlen(v);
 	if (!bw_utf8_valid(v, bytes))
 		return bw_fail(e, BW_EINVAL, "%s: invalid UTF-8", field);
+	bw_text_strip_controls(v);
 	size_t i = 0;
 	while (v[i] == ' ' || v[i] == '\t' || v[i] == '\n' || v[i] == '\r')
 		i++;
@@ -104,6 +106,9 @@ int bw_request_validate(bw_request *r, bw_err *e)
 		return bw_fail(e, BW_EINVAL, "uid: \"%.40s\" is not a UUID", r->uid);
 	if (bw_ref_parse(r->ref, ref, NULL) != BW_OK || strcmp(ref, r->ref) != 0)
 		return bw_fail(e, BW_EINVAL, "ref: \"%.20s\" is not a valid reference number", r->ref);
+	if (bw_ref_seq(r->ref) < 1 || bw_ref_seq(r->ref) > BW_REF_SEQ_MAX)
+		return bw_fail(e, BW_EINVAL, "ref: sequence %07lu is never issued (1 to %u)",
+			       (unsigned long)bw_ref_seq(r->ref), BW_REF_SEQ_MAX);
 	if ((unsigned)r->kind >= BW_KIND_COUNT)
 		return bw_fail(e, BW_EINVAL, "kind: unknown (%d)", (int)r->kind);
 	if ((unsigned)r->channel >= BW_CHANNEL_COUNT)

@@ -39,6 +39,8 @@ typedef struct bw_request {
 	char uid[BW_UID_LEN + 1];          /* device-made, time-ordered, the sync key */
 	char ref[BW_REF_LEN + 1];          /* digits only, check digit last */
 	char code[4 + 1];                  /* receipt code: 4 secret digits ("" before 0005) */
+	char code_hash[128];               /* on a device after the hub's ack: crypt(3) of the
+	                                    * code, which is then "" (migration 0007) */
 	enum bw_kind kind;
 	enum bw_channel channel;
 	char admin[BW_CODE_MAX + 1];       /* catalogue code of the target administration */

@@ -27,7 +27,7 @@ enum {
 
 #define REQ_COLS "uid, ref, kind, channel, admin, category, site, device, lang, text, phone, " \
 	"consent, name, id_number, address, contact, form, urgent, received_at, received_on, " \
-	"state, deadline, extended, deadline_rule, deadline_from, code"
+	"state, deadline, extended, deadline_rule, deadline_from, code, code_hash"
 
 static const char *const sql_text[Q_COUNT] = {
 	[Q_GET_REF] = "SELECT " REQ_COLS " FROM requests WHERE ref = ?1",
@@ -185,6 +185,33 @@ int bw_store_schema_version(bw_store *s)
 	return v;
 }
 
+int bw_store_counter_get(bw_store *s, const char *key, int64_t *v, bw_err *e)
+{
+	sqlite3_stmt *st;
+	*v = 0;
+	if (sqlite3_prepare_v2(s->db, "SELECT value FROM sync_state WHERE key = ?1", -1, &st, NULL) != SQLITE_OK)
+		return bw_fail(e, BW_EDB, "%s: %s", key, sqlite3_errmsg(s->db));
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? BW_OK : bw_fail(e, BW_EDB, "%s: %s", key, sqlite3_errmsg(s->db));
+}
+
+int bw_store_counter_set(bw_store *s, const char *key, int64_t v, bw_err *e)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(s->db, "INSERT INTO sync_state (key, value) VALUES (?1, ?2) "
+			       "ON CONFLICT (key) DO UPDATE SET value = ?2", -1, &st, NULL) != SQLITE_OK)
+		return bw_fail(e, BW_EDB, "%s: %s", key, sqlite3_errmsg(s->db));
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, v);
+	int rc = sqlite3_step(st) == SQLITE_DONE ? BW_OK : bw_fail(e, BW_EDB, "%s: %s", key, sqlite3_errmsg(s->db));
+	sqlite3_finalize(st);
+	return rc;
+}
+
 int bw_store_synchronous(bw_store *s)
 {
 	sqlite3_stmt *st;
@@ -258,7 +285,10 @@ int bw_store_open(bw_store **out, const char *path, int flags, bw_err *e)
 	}
 	/* Savepoints (one per request inside a group commit) keep their undo pages in a
 	 * statement journal; in memory it costs no file writes. */
-	if ((rc = exec(s, "PRAGMA foreign_keys = ON", e)) || (rc = exec(s, "PRAGMA temp_store = MEMORY", e)))
+	/* secure_delete: what is deleted or emptied (a device forgetting a citizen's request
+	 * once the hub holds it, issue 11) is overwritten with zeros, not left in free pages */
+	if ((rc = exec(s, "PRAGMA foreign_keys = ON", e)) || (rc = exec(s, "PRAGMA temp_store = MEMORY", e)) ||
+	    (rc = exec(s, "PRAGMA secure_delete = ON", e)))
 		goto err;
 	if (flags & BW_STORE_READONLY) {
 		int have = bw_store_schema_version(s);
@@ -370,6 +400,7 @@ static void row_to_request(sqlite3_stmt *st, bw_request *r)
 	col_text(st, 21, r->deadline, sizeof r->deadline);
 	r->extended = sqlite3_column_int(st, 22);
 	col_text(st, 25, r->code, sizeof r->code);
+	col_text(st, 26, r->code_hash, sizeof r->code_hash);
 }
 
 static int get_by(bw_store *s, int which, const char *key, bw_request *out,
@@ -700,6 +731,16 @@ int bw_store_holiday_add(bw_store *s, const bw_holiday *h, int *recomputed, bw_e
 		return rc;
 	if (!h->name_fr[0] && !h->name_ar[0])
 		return bw_fail(e, BW_EINVAL, "holiday %s: a name is needed", h->day);
+	/* names go to every device (pub/holidays) and to screens: text by the same rule */
+	for (int i = 0; i < 2; i++) {
+		const char *n = i ? h->name_ar : h->name_fr, *p = n;
+		if (!bw_utf8_valid(n, strlen(n)))
+			return bw_fail(e, BW_EINVAL, "holiday %s: the %s name is not valid UTF-8", h->day, i ? "Arabic" : "French");
+		while (*p)
+			if (bw_text_is_control(bw_utf8_next(&p)))
+				return bw_fail(e, BW_EINVAL, "holiday %s: the %s name holds a control character", h->day,
+					       i ? "Arabic" : "French");
+	}
 	if ((rc = tx_begin(s, e)))
 		return rc;
 	if (sqlite3_prepare_v2(s->db, "INSERT INTO holidays (day, name_ar, name_fr, islamic, confirmed) "
@@ -1039,8 +1080,12 @@ int bw_store_appeal_window(bw_store *s, const bw_request *r, bw_day *since, bw_d
 }
 
 static int transition(bw_store *s, const char *ref, enum bw_state to, const char *actor,
-                      const char *note, int64_t at, const char *given_uid, bw_event *ev, bw_err *e)
+                      const char *note_in, int64_t at, const char *given_uid, bw_event *ev, bw_err *e)
 {
+	/* a note is text like a request's: the same rule for control characters */
+	char *note = note_in ? bw_xstrdup(note_in) : NULL;
+	if (note)
+		bw_text_strip_controls(note);
 	bw_request *r = bw_xmalloc(sizeof *r);
 	char rule[32], from[BW_DATE_LEN + 1], today[11], due[11];
 	bw_deadline d;
@@ -1147,6 +1192,7 @@ out:
 	rc = tx_end(s, rc, e);
 done:
 	free(r);
+	free(note);
 	return rc;
 }
 
@@ -1193,6 +1239,34 @@ int bw_store_apply_event(bw_store *s, const bw_event *in, bw_event *out, bw_err 
 	return rc;
 }
 
+int bw_store_forget(bw_store *s, const char *uid, int keep_phone, bw_err *e)
+{
+	sqlite3_stmt *st;
+	char code[BW_RCODE_LEN + 1] = "", hash[128] = "";
+	if (sqlite3_prepare_v2(s->db, "SELECT code FROM requests WHERE uid = ?1", -1, &st, NULL) != SQLITE_OK)
+		return db_fail(s, e, "forget");
+	bind_text(st, 1, uid);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		col_text(st, 0, code, sizeof code);
+	sqlite3_finalize(st);
+	/* a gateway answers a status SMS by the sender's number, never by the code: it keeps
+	 * no trace of it; a kiosk keeps the hash to open the answer offline */
+	if (code[0] && !keep_phone && bw_rcode_hash(code, hash, sizeof hash, e))
+		return BW_EIO;
+	if (sqlite3_prepare_v2(s->db, "UPDATE requests SET text = '', name = '', id_number = '', address = '', "
+			       "contact = '', phone = CASE WHEN ?3 THEN phone ELSE '' END, code = '', "
+			       "code_hash = CASE WHEN ?2 <> '' THEN ?2 ELSE code_hash END WHERE uid = ?1",
+			       -1, &st, NULL) != SQLITE_OK)
+		return db_fail(s, e, "forget");
+	bind_text(st, 1, uid);
+	bind_text(st, 2, hash);
+	sqlite3_bind_int(st, 3, keep_phone != 0);
+	int rc = sqlite3_step(st) == SQLITE_DONE ? BW_OK : db_fail(s, e, "forget");
+	sqlite3_finalize(st);
+	memset(code, 0, sizeof code);
+	return rc;
+}
+
 int bw_store_events(bw_store *s, const char *request_uid,
                     int (*cb)(const bw_event *, void *), void *arg, bw_err *e)
 {
@@ -1220,13 +1294,15 @@ int bw_store_events(bw_store *s, const char *request_uid,
 
 /* ---- indicators ---- */
 
-int bw_store_report(bw_store *s, const char *from, const char *to, const char *site, const char *admin,
+int bw_store_report(bw_store *s, const char *from, const char *to, const char *today,
+                    const char *site, const char *admin,
                     int (*cb)(const bw_report_row *, void *), void *arg, bw_err *e)
 {
 	sqlite3_stmt *st;
 	int rc = BW_OK;
 	if (sqlite3_prepare_v2(s->db, "SELECT admin, kind, count(*), count(answered_on), "
-			       "sum(answered_in_time IS 1), sum(reopened > 0) FROM requests "
+			       "sum(answered_in_time IS 1), sum(reopened > 0), "
+			       "sum(answered_on IS NULL AND deadline < ?5) FROM requests "
 			       "WHERE (?1 IS NULL OR received_on >= ?1) AND (?2 IS NULL OR received_on <= ?2) "
 			       "AND (?3 IS NULL OR site = ?3) AND (?4 IS NULL OR admin = ?4) "
 			       "GROUP BY admin, kind ORDER BY admin, kind", -1, &st, NULL) != SQLITE_OK)
@@ -1239,6 +1315,8 @@ int bw_store_report(bw_store *s, const char *from, const char *to, const char *s
 		bind_text(st, 1, from);
 	if (to)
 		bind_text(st, 2, to);
+	if (today)
+		bind_text(st, 5, today);
 	int step = SQLITE_DONE;
 	while (rc == BW_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
 		bw_report_row row;
@@ -1248,6 +1326,7 @@ int bw_store_report(bw_store *s, const char *from, const char *to, const char *s
 		row.answered = sqlite3_column_int64(st, 3);
 		row.answered_in_time = sqlite3_column_int64(st, 4);
 		row.reopened = sqlite3_column_int64(st, 5);
+		row.overdue = sqlite3_column_int64(st, 6);
 		rc = cb(&row, arg);
 	}
 	/* a table read only in part must not pass for the whole table */

@@ -41,6 +41,11 @@ int bw_store_synchronous(bw_store *s);
 int bw_store_schema_latest(void);           /* highest migration compiled in */
 struct sqlite3 *bw_store_db(bw_store *s);   /* for tests and benchmarks only */
 
+/* A number kept under a name in the store (table sync_state: cursors, counters that must
+ * survive a restart, such as the kiosk's wrong agent PINs). Get: *v = 0 when absent. */
+int bw_store_counter_get(bw_store *s, const char *key, int64_t *v, bw_err *e);
+int bw_store_counter_set(bw_store *s, const char *key, int64_t v, bw_err *e);
+
 /* Loads the seed catalogue and the holiday table (compiled in from db/seed) with
  * INSERT OR IGNORE, so it is safe to run again and keeps an operator's corrections. */
 int bw_store_seed(bw_store *s, bw_err *e);
@@ -95,6 +100,15 @@ int bw_store_next_ref(bw_store *s, unsigned device_num, char ref[13], bw_err *e)
 int bw_store_insert(bw_store *s, bw_request *r, const char *actor, bw_err *e);
 
 int bw_store_get(bw_store *s, const char *ref, bw_request *out, bw_err *e);
+
+/* On a device, once the hub has acknowledged the request `uid` (issue 11: a stolen kiosk
+ * carries no one's requests): its text, name, ID number, address, contact and, unless
+ * keep_phone (a gateway sends the citizen's SMS notifications to it), phone are emptied,
+ * and its receipt code in clear goes: a kiosk (!keep_phone) keeps a salted hash of it
+ * (bw_rcode_hash), so a status question still opens the answer offline; a gateway, which
+ * answers status SMS by the sender's number, keeps nothing of it. What offline status needs stays: reference, kind,
+ * state, dates. BW_OK (also for an unknown uid, or one forgotten already), BW_EDB. */
+int bw_store_forget(bw_store *s, const char *uid, int keep_phone, bw_err *e);
 int bw_store_get_uid(bw_store *s, const char *uid, bw_request *out, bw_err *e);
 
 typedef struct bw_filter {
@@ -197,13 +211,17 @@ typedef struct bw_report_row {
 	long total;             /* received in the period */
 	long answered;          /* reached answered (or rejected with a reason) */
 	long answered_in_time;  /* ... on or before the deadline */
+	long overdue;           /* not answered, and the deadline passed before today */
 	long reopened;          /* reopened at least once */
 } bw_report_row;
 
 /* Rows per administration and kind of the requests received in [from, to] (NULL = open),
  * of one site when site is not NULL, of one administration when admin is not NULL (an
- * agent restricted to one administration sees only its figures). */
-int bw_store_report(bw_store *s, const char *from, const char *to, const char *site, const char *admin,
+ * agent restricted to one administration sees only its figures). today ("YYYY-MM-DD",
+ * legal time) says which deadlines have passed (NULL: overdue stays 0). The indicators
+ * made of these counts are defined once, in bw_indicator.h. */
+int bw_store_report(bw_store *s, const char *from, const char *to, const char *today,
+                    const char *site, const char *admin,
                     int (*cb)(const bw_report_row *, void *), void *arg, bw_err *e);
 
 #endif

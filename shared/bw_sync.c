@@ -80,6 +80,8 @@ struct bw_sync {
 	int64_t heartbeat_at;
 	int64_t misc_at;
 	int in_tx;              /* a lazy transaction for acks is open */
+	int forgot;             /* personal fields forgotten since the last WAL truncation */
+	int64_t truncate_at;    /* ms, monotonic: the next wal_checkpoint(TRUNCATE) at most */
 
 	struct pend *pend;
 	size_t npend;
@@ -426,6 +428,26 @@ static void ack_deadlines(bw_sync *s, const mosquitto_property *props)
 	sqlite3_finalize(st);
 }
 
+/* The hub holds it now (issue 11): the device keeps only what offline status needs. The
+ * outbox row's payload (the whole request or event, receipt code in clear) is emptied;
+ * the request's personal fields go (bw_store_forget; a gateway keeps the phone its SMS
+ * notifications go to). In the same transaction as the ack; the freed pages are zeroed
+ * (secure_delete) and the WAL truncated at the next quiet moment (wal_checkpoint). */
+static void forget(bw_sync *s, const char *uid)
+{
+	bw_err e;
+	sqlite3_stmt *st = prep(s, "UPDATE outbox SET payload = '' WHERE uid = ?1");
+	if (st) {
+		sqlite3_bind_text(st, 1, uid, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			log_error(s->log, "outbox %s: cannot empty: %s", uid, sqlite3_errmsg(s->db));
+		sqlite3_finalize(st);
+	}
+	if (bw_store_forget(s->st, uid, strcmp(s->set.kind, "gateway") == 0, &e))
+		log_error(s->log, "request %s: cannot forget its personal fields: %s", uid, e.msg);
+	s->forgot = 1;
+}
+
 static void on_ack(bw_sync *s, const char *payload, int len, const mosquitto_property *props)
 {
 	bw_ack *acks;
@@ -468,6 +490,8 @@ static void on_ack(bw_sync *s, const char *payload, int len, const mosquitto_pro
 		if (a->status == BW_ACK_REJECTED)
 			log_error(s->log, "outbox %s: the hub rejected it: %s (kept for an operator)", a->uid,
 				  a->reason);
+		else
+			forget(s, a->uid);
 		if (s->cb.acked)
 			s->cb.acked(s->cb.arg, a);
 	}
@@ -1181,6 +1205,14 @@ void bw_sync_handle(bw_sync *s, short revents)
 {
 	int64_t now = now_ms();
 	int rc = MOSQ_ERR_SUCCESS;
+	/* what was forgotten is zeroed in the database's pages; the WAL still holds the old
+	 * pages until it is truncated: at a quiet moment, at most every 5 s */
+	if (s->forgot && !s->in_tx && now >= s->truncate_at) {
+		s->forgot = 0;
+		s->truncate_at = now + 5000;
+		if (sqlite3_exec(s->db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL) != SQLITE_OK)
+			log_warn(s->log, "local db: wal_checkpoint: %s", sqlite3_errmsg(s->db));
+	}
 	if (!s->sock_open) {
 		if (s->probe.fd >= 0) {
 			probe_done(s, revents);

@@ -154,3 +154,56 @@ char *bw_trim(char *s)
 	s[end - start] = '\0';
 	return s;
 }
+
+/* ---- control characters (issue 11) ---- */
+
+int bw_text_is_control(int32_t cp)
+{
+	return (cp >= 0 && cp < 0x20 && cp != '\n') || cp == 0x7F ||
+	       (cp >= 0x80 && cp <= 0x9F) ||          /* C1: ESC [ in one byte pair on some terminals */
+	       (cp >= 0x202A && cp <= 0x202E) ||      /* bidi embeddings and overrides */
+	       (cp >= 0x2066 && cp <= 0x2069);        /* bidi isolates */
+}
+
+size_t bw_text_strip_controls(char *s)
+{
+	char *out = s;
+	const char *p = s;
+	size_t removed = 0;
+	while (*p) {
+		const char *start = p;
+		int32_t cp = bw_utf8_next(&p);
+		if (cp == '\t') {
+			*out++ = ' ';
+		} else if (cp >= 0 && bw_text_is_control(cp)) {
+			removed++;
+		} else {
+			/* malformed bytes are validation's to refuse: copied as they are */
+			while (start < p)
+				*out++ = *start++;
+		}
+	}
+	*out = '\0';
+	return removed;
+}
+
+void bw_text_fput(FILE *fp, const char *s, int keep_newlines)
+{
+	const char *p = s;
+	while (*p) {
+		const char *start = p;
+		int32_t cp = bw_utf8_next(&p);
+		if (cp < 0)
+			fprintf(fp, "\\x%02x", (unsigned char)*start);
+		else if (cp == '\n' && !keep_newlines)
+			fputs("\\n", fp);
+		else if (cp == '\\')
+			fputs("\\\\", fp);
+		else if (cp < 0x80 && bw_text_is_control(cp))
+			fprintf(fp, "\\x%02x", (unsigned)cp);
+		else if (bw_text_is_control(cp))
+			fprintf(fp, "\\u%04x", (unsigned)cp);
+		else
+			fwrite(start, 1, (size_t)(p - start), fp);
+	}
+}

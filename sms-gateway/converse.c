@@ -297,6 +297,16 @@ int64_t sms_conv_not_before(const sms_conv_settings *s, int64_t now)
 	return end > now ? end : now;
 }
 
+int sms_conv_hold_quiet(sms_conv *c, int64_t now, int *held, bw_err *e)
+{
+	int64_t until = sms_conv_not_before(c->set, now);
+	if (held)
+		*held = 0;
+	if (until <= now)
+		return BW_OK;
+	return sms_db_outbox_hold_notify(c->db, until, held, e);
+}
+
 /* ---- one message ---- */
 
 /* What handling a message decided, written in one transaction at the end. */
@@ -803,7 +813,12 @@ int sms_conv_notify(sms_conv *c, const bw_event *ev, const char *ref, const bw_r
                     int64_t now, bw_err *e)
 {
 	char text[SMS_OUT_SIZE], refl[20], date[11], lang[4];
-	if (r->channel != BW_CHANNEL_SMS || !r->phone[0] || ev->old_state < 0)
+	/* the first event is the filing (answered already); an event without a change of
+	 * state (a deadline moved by the holiday table, a comment) is not worth an SMS:
+	 * holidays are announced in the evening, and every open request would get one.
+	 * The new deadline is in the request all the same, for a status query. */
+	if (r->channel != BW_CHANNEL_SMS || !r->phone[0] || ev->old_state < 0 ||
+	    ev->old_state == ev->new_state)
 		return BW_OK;
 	int optout = sms_db_optout_is_set(c->db, r->phone);
 	if (optout < 0)

@@ -88,7 +88,8 @@ int sms_conv_handle(sms_conv *c, const sms_in *m, int64_t now, const char **outc
 
 /* A status change of request r (its reference ref) from the hub: queues an SMS to its
  * author in their language if it came by SMS, the number did not opt out, and the event
- * is not the first one; held until the end of the quiet hours. Idempotent: one SMS per
+ * changes the request's state (not the first one, not a deadline moved by a holiday);
+ * held until the end of the quiet hours. Idempotent: one SMS per
  * event uid however often it is told (sms_outbox.event_uid is UNIQUE: the row already
  * there is success). Writes in the transaction open on the store's connection if there
  * is one (bw_sync applies a notification and calls this in one transaction, rolled back
@@ -98,6 +99,12 @@ int sms_conv_handle(sms_conv *c, const sms_in *m, int64_t now, const char **outc
  * marked told without its SMS). */
 int sms_conv_notify(sms_conv *c, const bw_event *ev, const char *ref, const bw_request *r,
                     int64_t now, bw_err *e);
+
+/* Decides the quiet hours at send time (a notification queued at 20:55 behind a backlog
+ * must not leave at 23:00): in the quiet hours, every queued notification waits until
+ * they end; replies to a citizen's own message still go. Call before taking due SMS.
+ * *held (may be NULL) gets how many rows were held. BW_OK or BW_EDB. */
+int sms_conv_hold_quiet(sms_conv *c, int64_t now, int *held, bw_err *e);
 
 /* Ends up to max conversations that timed out, telling each citizen politely (held until
  * morning at night). *n (may be NULL) gets how many. */

@@ -1,4 +1,4 @@
-/* grammar.c: the citizen SMS grammar: the keyword table, text folding, and what a message asks. */
+/* grammar.c: the citizen SMS grammar: text folding, keyword matching, and what a message asks. */
 #include "grammar.h"
 
 #include <stdint.h>
@@ -6,139 +6,10 @@
 
 #include "bw_ref.h"
 #include "bw_text.h"
+#include "fold.h"
 
-/* ---- The keyword table ------------------------------------------------------------
- * Every word the grammar knows is here. To add a spelling, add a row: spellings are
- * folded by sms_normalize before matching, so write them as people do (accents, hamza,
- * ta marbuta all fine) and one row per real variant; words of 5+ letters already forgive
- * one typo (a letter missing, extra, wrong, or two swapped), an Arabic "ال" in front of a
- * word is ignored, and the longest match wins, so a two-word row beats a one-word row.
- * Tests parse every row and every one-letter deletion of it: a new row that makes two
- * keywords ambiguous fails them. */
 #define K_NONE (-1)
-static const sms_keyword keywords[] = {
-	/* complaint (chikaya) — decree 2.17.265 */
-	{ SMS_FILE, BW_KIND_COMPLAINT, SMS_LANG_AR, "شكاية" },
-	{ SMS_FILE, BW_KIND_COMPLAINT, SMS_LANG_AR, "شكايه" },
-	{ SMS_FILE, BW_KIND_COMPLAINT, SMS_LANG_AR, "شكوى" },
-	{ SMS_FILE, BW_KIND_COMPLAINT, SMS_LANG_AR, "شكايات" },
-	{ SMS_FILE, BW_KIND_COMPLAINT, SMS_LANG_AR, "تظلم" },
-	{ SMS_FILE, BW_KIND_COMPLAINT, SMS_LANG_FR, "plainte" },
-	{ SMS_FILE, BW_KIND_COMPLAINT, SMS_LANG_FR, "reclamation" },
-	{ SMS_FILE, BW_KIND_COMPLAINT, SMS_LANG_FR, "réclamation" },
-	{ SMS_FILE, BW_KIND_COMPLAINT, SMS_LANG_DARIJA, "chikaya" },
-	{ SMS_FILE, BW_KIND_COMPLAINT, SMS_LANG_DARIJA, "chkaya" },
-	{ SMS_FILE, BW_KIND_COMPLAINT, SMS_LANG_DARIJA, "chekaya" },
-	{ SMS_FILE, BW_KIND_COMPLAINT, SMS_LANG_DARIJA, "chikayat" },
-	{ SMS_FILE, BW_KIND_COMPLAINT, SMS_LANG_DARIJA, "chikaia" },
-	/* observation */
-	{ SMS_FILE, BW_KIND_OBSERVATION, SMS_LANG_AR, "ملاحظة" },
-	{ SMS_FILE, BW_KIND_OBSERVATION, SMS_LANG_AR, "ملاحظات" },
-	{ SMS_FILE, BW_KIND_OBSERVATION, SMS_LANG_FR, "observation" },
-	{ SMS_FILE, BW_KIND_OBSERVATION, SMS_LANG_FR, "remarque" },
-	{ SMS_FILE, BW_KIND_OBSERVATION, SMS_LANG_DARIJA, "mola7ada" },
-	{ SMS_FILE, BW_KIND_OBSERVATION, SMS_LANG_DARIJA, "mula7ada" },
-	{ SMS_FILE, BW_KIND_OBSERVATION, SMS_LANG_DARIJA, "molahada" },
-	{ SMS_FILE, BW_KIND_OBSERVATION, SMS_LANG_DARIJA, "moula7ada" },
-	/* suggestion */
-	{ SMS_FILE, BW_KIND_SUGGESTION, SMS_LANG_AR, "اقتراح" },
-	{ SMS_FILE, BW_KIND_SUGGESTION, SMS_LANG_AR, "اقتراحات" },
-	{ SMS_FILE, BW_KIND_SUGGESTION, SMS_LANG_FR, "suggestion" },
-	{ SMS_FILE, BW_KIND_SUGGESTION, SMS_LANG_FR, "proposition" },
-	{ SMS_FILE, BW_KIND_SUGGESTION, SMS_LANG_DARIJA, "i9tira7" },
-	{ SMS_FILE, BW_KIND_SUGGESTION, SMS_LANG_DARIJA, "iqtirah" },
-	{ SMS_FILE, BW_KIND_SUGGESTION, SMS_LANG_DARIJA, "9tira7" },
-	{ SMS_FILE, BW_KIND_SUGGESTION, SMS_LANG_DARIJA, "iqtira7" },
-	/* information request — law 31.13 */
-	{ SMS_FILE, BW_KIND_INFO, SMS_LANG_AR, "معلومة" },
-	{ SMS_FILE, BW_KIND_INFO, SMS_LANG_AR, "معلومات" },
-	{ SMS_FILE, BW_KIND_INFO, SMS_LANG_AR, "طلب معلومات" },
-	{ SMS_FILE, BW_KIND_INFO, SMS_LANG_AR, "طلب معلومة" },
-	{ SMS_FILE, BW_KIND_INFO, SMS_LANG_AR, "طلب الحصول على المعلومات" },
-	{ SMS_FILE, BW_KIND_INFO, SMS_LANG_FR, "info" },
-	{ SMS_FILE, BW_KIND_INFO, SMS_LANG_FR, "infos" },
-	{ SMS_FILE, BW_KIND_INFO, SMS_LANG_FR, "information" },
-	{ SMS_FILE, BW_KIND_INFO, SMS_LANG_FR, "demande d'information" },
-	{ SMS_FILE, BW_KIND_INFO, SMS_LANG_FR, "demande d'info" },
-	{ SMS_FILE, BW_KIND_INFO, SMS_LANG_FR, "demande information" },
-	{ SMS_FILE, BW_KIND_INFO, SMS_LANG_FR, "demande info" },
-	{ SMS_FILE, BW_KIND_INFO, SMS_LANG_DARIJA, "ma3louma" },
-	{ SMS_FILE, BW_KIND_INFO, SMS_LANG_DARIJA, "ma3loumat" },
-	{ SMS_FILE, BW_KIND_INFO, SMS_LANG_DARIJA, "maalouma" },
-	/* status of a request */
-	{ SMS_STATUS, K_NONE, SMS_LANG_AR, "حالة" },
-	{ SMS_STATUS, K_NONE, SMS_LANG_AR, "تتبع" },
-	{ SMS_STATUS, K_NONE, SMS_LANG_FR, "statut" },
-	{ SMS_STATUS, K_NONE, SMS_LANG_FR, "etat" },
-	{ SMS_STATUS, K_NONE, SMS_LANG_FR, "état" },
-	{ SMS_STATUS, K_NONE, SMS_LANG_FR, "suivi" },
-	{ SMS_STATUS, K_NONE, SMS_LANG_DARIJA, "7ala" },
-	{ SMS_STATUS, K_NONE, SMS_LANG_DARIJA, "hala" },
-	{ SMS_STATUS, K_NONE, SMS_LANG_DARIJA, "tatabo3" },
-	/* help */
-	{ SMS_HELP, K_NONE, SMS_LANG_AR, "مساعدة" },
-	{ SMS_HELP, K_NONE, SMS_LANG_FR, "aide" },
-	{ SMS_HELP, K_NONE, SMS_LANG_FR, "menu" },
-	{ SMS_HELP, K_NONE, SMS_LANG_ANY, "help" },
-	{ SMS_HELP, K_NONE, SMS_LANG_ANY, "?" },
-	{ SMS_HELP, K_NONE, SMS_LANG_DARIJA, "3awni" },
-	{ SMS_HELP, K_NONE, SMS_LANG_DARIJA, "mosa3ada" },
-	{ SMS_HELP, K_NONE, SMS_LANG_DARIJA, "mousa3ada" },
-	/* stop / start SMS to this number (only with at most 3 words after them) */
-	{ SMS_STOP, K_NONE, SMS_LANG_ANY, "stop" },
-	{ SMS_STOP, K_NONE, SMS_LANG_FR, "arret" },
-	{ SMS_STOP, K_NONE, SMS_LANG_FR, "arrêt" },
-	{ SMS_STOP, K_NONE, SMS_LANG_AR, "توقف" },
-	{ SMS_STOP, K_NONE, SMS_LANG_DARIJA, "baraka" },
-	{ SMS_START, K_NONE, SMS_LANG_ANY, "start" },
-	{ SMS_START, K_NONE, SMS_LANG_AR, "ابدأ" },
-	{ SMS_START, K_NONE, SMS_LANG_AR, "ابدا" },
-	{ SMS_START, K_NONE, SMS_LANG_DARIJA, "bda" },
-	/* phrases that start like a keyword but are not one */
-	{ SMS_UNKNOWN, K_NONE, SMS_LANG_FR, "etat civil" },
-	{ SMS_UNKNOWN, K_NONE, SMS_LANG_AR, "الحالة المدنية" },
-	{ SMS_UNKNOWN, K_NONE, SMS_LANG_AR, "حالة مدنية" },
-	{ SMS_UNKNOWN, K_NONE, SMS_LANG_DARIJA, "baraka allah" },
-	{ SMS_UNKNOWN, K_NONE, SMS_LANG_DARIJA, "baraka llah" },
-	{ SMS_UNKNOWN, K_NONE, SMS_LANG_DARIJA, "baraka lah" },
-	{ SMS_UNKNOWN, K_NONE, SMS_LANG_DARIJA, "baraka allahou" },
-	{ SMS_UNKNOWN, K_NONE, SMS_LANG_DARIJA, "baraka lahou" },
-	{ SMS_UNKNOWN, K_NONE, SMS_LANG_DARIJA, "barak allah" },
-	{ SMS_UNKNOWN, K_NONE, SMS_LANG_DARIJA, "barakallah" },
-	/* greetings and politeness, skipped before (and right after) a keyword */
-	{ SMS_POLITE, K_NONE, SMS_LANG_ANY, "salam" },
-	{ SMS_POLITE, K_NONE, SMS_LANG_ANY, "slm" },
-	{ SMS_POLITE, K_NONE, SMS_LANG_DARIJA, "alaykoum" },
-	{ SMS_POLITE, K_NONE, SMS_LANG_DARIJA, "alikoum" },
-	{ SMS_POLITE, K_NONE, SMS_LANG_DARIJA, "3alikom" },
-	{ SMS_POLITE, K_NONE, SMS_LANG_DARIJA, "3likom" },
-	{ SMS_POLITE, K_NONE, SMS_LANG_DARIJA, "3afak" },
-	{ SMS_POLITE, K_NONE, SMS_LANG_DARIJA, "afak" },
-	{ SMS_POLITE, K_NONE, SMS_LANG_FR, "bonjour" },
-	{ SMS_POLITE, K_NONE, SMS_LANG_FR, "bonsoir" },
-	{ SMS_POLITE, K_NONE, SMS_LANG_FR, "salut" },
-	{ SMS_POLITE, K_NONE, SMS_LANG_FR, "svp" },
-	{ SMS_POLITE, K_NONE, SMS_LANG_FR, "stp" },
-	{ SMS_POLITE, K_NONE, SMS_LANG_FR, "s'il vous plait" },
-	{ SMS_POLITE, K_NONE, SMS_LANG_FR, "s'il te plait" },
-	{ SMS_POLITE, K_NONE, SMS_LANG_ANY, "hello" },
-	{ SMS_POLITE, K_NONE, SMS_LANG_AR, "السلام عليكم" },
-	{ SMS_POLITE, K_NONE, SMS_LANG_AR, "سلام" },
-	{ SMS_POLITE, K_NONE, SMS_LANG_AR, "عليكم" },
-	{ SMS_POLITE, K_NONE, SMS_LANG_AR, "مرحبا" },
-	{ SMS_POLITE, K_NONE, SMS_LANG_AR, "صباح الخير" },
-	{ SMS_POLITE, K_NONE, SMS_LANG_AR, "مساء الخير" },
-	{ SMS_POLITE, K_NONE, SMS_LANG_AR, "من فضلك" },
-	{ SMS_POLITE, K_NONE, SMS_LANG_AR, "لو سمحت" },
-	{ SMS_POLITE, K_NONE, SMS_LANG_AR, "عافاك" },
-};
-
-const sms_keyword *sms_keywords(size_t *n)
-{
-	if (n)
-		*n = sizeof keywords / sizeof keywords[0];
-	return keywords;
-}
+#define STOP_TAIL_WORDS 2 /* words allowed after STOP/START ("stop merci", "baraka men sms") */
 
 const char *sms_intent_name(sms_intent i)
 {
@@ -152,279 +23,6 @@ const char *sms_intent_name(sms_intent i)
 	return "unknown";
 }
 
-/* ---- Folding one code point -------------------------------------------------------- */
-
-#define SPACE ((uint32_t)' ')
-
-/* Latin-1 letters U+00C0-U+00DF (and U+00E0-U+00FE, their lower-case forms): the base
- * letters a French keyboard-less phone would have typed. NULL keeps × and ÷. */
-static const char *const latin1_fold[32] = {
-	"a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i", "i",
-	"d", "n", "o", "o", "o", "o", "o", NULL, "o", "u", "u", "u", "u", "y", "th", "ss",
-};
-
-static int is_raw_space(int32_t c)
-{
-	return c == ' ' || (c >= '\t' && c <= '\r') || c == 0x85 || c == 0xA0 || c == 0x1680 ||
-	       (c >= 0x2000 && c <= 0x200A) || c == 0x2028 || c == 0x2029 || c == 0x202F ||
-	       c == 0x205F || c == 0x3000;
-}
-
-/* Invisible format characters: zero-width, bidi controls, BOM, variation selectors. */
-static int is_invisible(int32_t c)
-{
-	return c == 0xAD || c == 0x34F || c == 0x61C || c == 0x180E ||
-	       (c >= 0x200B && c <= 0x200F) || (c >= 0x202A && c <= 0x202E) ||
-	       (c >= 0x2060 && c <= 0x206F) || c == 0xFEFF || (c >= 0xFE00 && c <= 0xFE0F) ||
-	       (c >= 0xE0000 && c <= 0xE007F);
-}
-
-/* Arabic harakat, Quranic annotation marks and tatweel: they never change which word it is. */
-static int is_arabic_mark(int32_t c)
-{
-	return c == 0x640 || (c >= 0x610 && c <= 0x61A) || (c >= 0x64B && c <= 0x65F) ||
-	       c == 0x670 || (c >= 0x6D6 && c <= 0x6DC) || (c >= 0x6DF && c <= 0x6E4) ||
-	       c == 0x6E7 || c == 0x6E8 || (c >= 0x6EA && c <= 0x6ED);
-}
-
-/* Arabic letters, Arabic-Indic digits and Arabic punctuation: a message of digits typed
- * on an Arabic keypad ("٠٠١٢ ٣٤٥٦ ٧٨٩٤", "؟") is best answered in Arabic too. */
-static int is_arabic_script(int32_t c)
-{
-	return (c >= 0x660 && c <= 0x669) || (c >= 0x6F0 && c <= 0x6F9) ||
-	       c == 0x60C || c == 0x61B || c == 0x61F ||
-	       (c >= 0x620 && c <= 0x64A && c != 0x640) || (c >= 0x66E && c <= 0x6D3) ||
-	       c == 0x6D5 || c == 0x6EE || c == 0x6EF || (c >= 0x6FA && c <= 0x6FF) ||
-	       (c >= 0x750 && c <= 0x77F) || (c >= 0x8A0 && c <= 0x8FF) ||
-	       (c >= 0xFB50 && c <= 0xFDFF) || (c >= 0xFE70 && c <= 0xFEFC);
-}
-
-/* Folds code point c into out[0..3); returns how many (0: dropped). White space becomes
- * one SPACE. */
-static int fold_cp(int32_t c, uint32_t out[3])
-{
-	const char *s;
-	int d, n;
-
-	if (is_raw_space(c)) {
-		out[0] = SPACE;
-		return 1;
-	}
-	if (c < 0x20 || (c >= 0x7F && c < 0xA0) || is_invisible(c) || is_arabic_mark(c))
-		return 0;
-	if (c >= 'A' && c <= 'Z') {
-		out[0] = (uint32_t)(c + 32);
-		return 1;
-	}
-	if (c >= 0xC0 && c <= 0xFF) {
-		s = c == 0xFF ? "y" : latin1_fold[(c - 0xC0) & 0x1F];
-		if (c == 0xFE)
-			s = "th";
-		if (s) {
-			for (n = 0; s[n]; n++)
-				out[n] = (uint32_t)(unsigned char)s[n];
-			return n;
-		}
-	}
-	d = bw_digit_value(c);
-	if (d >= 0) {
-		out[0] = (uint32_t)('0' + d);
-		return 1;
-	}
-	switch (c) {
-	case 0x152: case 0x153: out[0] = 'o'; out[1] = 'e'; return 2;   /* œ */
-	case 0x178: out[0] = 'y'; return 1;
-	case 0x622: case 0x623: case 0x625: case 0x671: case 0x672: case 0x673:
-		out[0] = 0x627; return 1;                                  /* alef */
-	case 0x629: out[0] = 0x647; return 1;                              /* ة → ه */
-	case 0x649: case 0x6CC: case 0x626: out[0] = 0x64A; return 1;      /* ى ی ئ → ي */
-	case 0x624: out[0] = 0x648; return 1;                              /* ؤ → و */
-	case 0x6A9: out[0] = 0x643; return 1;                              /* Persian keheh */
-	case 0x60C: case 0x66C: out[0] = ','; return 1;
-	case 0x61B: out[0] = ';'; return 1;
-	case 0x61F: out[0] = '?'; return 1;
-	case 0x66B: case 0x6D4: out[0] = '.'; return 1;
-	case 0x66A: out[0] = '%'; return 1;
-	case 0xB4: case 0x2BC: case 0x2018: case 0x2019: case 0x201B: case 0x2032:
-		out[0] = '\''; return 1;
-	case 0x2010: case 0x2011: case 0x2012: case 0x2013: case 0x2014: case 0x2015:
-	case 0x2212:
-		out[0] = '-'; return 1;
-	}
-	out[0] = (uint32_t)c;
-	return 1;
-}
-
-/* One source code point and its folded form. */
-typedef struct unit {
-	size_t off, end;   /* its bytes in the source: [off, end) */
-	int32_t raw;       /* the code point, -1 for a malformed byte */
-	int n;             /* folded code points in cp (0: dropped) */
-	uint32_t cp[3];
-} unit;
-
-/* Reads the unit at s[*pos] and advances *pos; returns 0 at the end of the string. */
-static int next_unit(const char *s, size_t *pos, unit *u)
-{
-	const char *p = s + *pos;
-	int32_t c;
-
-	if (*p == '\0')
-		return 0;
-	c = bw_utf8_next(&p);
-	u->off = *pos;
-	u->end = (size_t)(p - s);
-	if (u->end <= u->off)   /* bw_utf8_next always advances; never loop if it did not */
-		u->end = u->off + 1;
-	*pos = u->end;
-	if (c <= 0 || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF)) {
-		u->raw = -1;
-		u->n = 0;
-		return 1;
-	}
-	u->raw = c;
-	u->n = fold_cp(c, u->cp);
-	return 1;
-}
-
-/* ---- sms_normalize ------------------------------------------------------------------ */
-
-int sms_normalize(const char *utf8_in, char *out, size_t outsz)
-{
-	size_t pos = 0, len = 0;
-	int pending_space = 0;
-	unit u;
-
-	if (!utf8_in || !out || outsz == 0)
-		return BW_EINVAL;
-	out[0] = '\0';
-	while (next_unit(utf8_in, &pos, &u)) {
-		for (int i = 0; i < u.n; i++) {
-			char enc[4];
-			size_t k;
-
-			if (u.cp[i] == SPACE) {
-				pending_space = len > 0;
-				continue;
-			}
-			k = bw_utf8_put(u.cp[i], enc);
-			if (len + (size_t)pending_space + k + 1 > outsz) {
-				out[len] = '\0';
-				return BW_ETOOBIG;
-			}
-			if (pending_space)
-				out[len++] = ' ';
-			pending_space = 0;
-			memcpy(out + len, enc, k);
-			len += k;
-		}
-	}
-	out[len] = '\0';
-	return BW_OK;
-}
-
-/* ---- Words ---------------------------------------------------------------------------
- * A word is a run of letters and digits of the folded text; everything else separates
- * words, except "?", which is a word by itself (it is the help keyword). */
-
-#define WORD_CP 32     /* folded code points kept per word; longer words match no keyword */
-#define MSG_WORDS 40   /* words of a message looked at; the rest is only body text */
-#define KW_WORDS 6     /* words in a keyword spelling */
-#define STOP_TAIL_WORDS 2 /* words allowed after STOP/START ("stop merci", "baraka men sms") */
-
-typedef struct word {
-	uint32_t cp[WORD_CP];
-	size_t n;            /* true length in code points (may exceed WORD_CP) */
-	int digits;          /* only digits */
-	int letters;         /* at least one letter */
-	int qmark;           /* the "?" word */
-	int num_gap;         /* what separates it from the previous word is only " -./" */
-	size_t off, end;     /* its bytes in the source */
-} word;
-
-typedef struct words {
-	word *w;
-	size_t cap, n;
-	int more;            /* words were left off after cap */
-	int arabic;          /* the text has an Arabic letter or digit */
-} words;
-
-static int is_word_cp(uint32_t c)
-{
-	if (c < 0x80)
-		return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-	if (c < 0xC0 || c == 0xD7 || c == 0xF7)
-		return 0;
-	if ((c >= 0x600 && c <= 0x60F) || (c >= 0x61B && c <= 0x61F) ||
-	    (c >= 0x66A && c <= 0x66D) || c == 0x6D4 || c == 0x6DD || c == 0x6DE || c == 0x6E9)
-		return 0;
-	if ((c >= 0x2000 && c <= 0x2BFF) || (c >= 0x3000 && c <= 0x303F) ||
-	    (c >= 0xE000 && c <= 0xF8FF) || (c >= 0xFE00 && c <= 0xFE6F) ||
-	    (c >= 0xFF00 && c <= 0xFF0F) || (c >= 0x1F000 && c <= 0x1FAFF) || c >= 0xE0000)
-		return 0;
-	return 1;
-}
-
-static int is_num_sep(uint32_t c)
-{
-	return c == SPACE || c == '-' || c == '.' || c == '/';
-}
-
-/* Splits s into words (at most ws->cap kept). Dropped characters (harakat, tatweel,
- * zero-width marks, invalid bytes) do not end a word: "شكـــاية" stays one word. */
-static void split_words(const char *s, words *ws)
-{
-	size_t pos = 0;
-	int open = 0, gap_num = 1;
-	word *cur = NULL;
-	unit u;
-
-	ws->n = 0;
-	ws->more = 0;
-	ws->arabic = 0;
-	while (next_unit(s, &pos, &u)) {
-		if (is_arabic_script(u.raw))
-			ws->arabic = 1;
-		for (int i = 0; i < u.n; i++) {
-			uint32_t c = u.cp[i];
-			int q = c == '?';
-
-			if (is_word_cp(c) && open && !cur->qmark) {
-				if (cur->n < WORD_CP)
-					cur->cp[cur->n] = c;
-				cur->n++;
-				cur->digits &= c >= '0' && c <= '9';
-				cur->letters |= !(c >= '0' && c <= '9');
-				cur->end = u.end;
-				continue;
-			}
-			open = 0;
-			if (!is_word_cp(c) && !q) {
-				gap_num &= is_num_sep(c);
-				continue;
-			}
-			if (ws->n == ws->cap) {
-				ws->more = 1;
-				continue;
-			}
-			cur = &ws->w[ws->n++];
-			memset(cur, 0, sizeof *cur);
-			cur->cp[0] = c;
-			cur->n = 1;
-			cur->qmark = q;
-			cur->digits = c >= '0' && c <= '9';
-			cur->letters = !q && !cur->digits;
-			cur->num_gap = gap_num;
-			cur->off = u.off;
-			cur->end = u.end;
-			open = 1;
-			gap_num = 1;
-		}
-	}
-}
-
-/* 0 if a equals b, 1 if one edit apart (insertion, deletion, substitution, or swap of two
- * neighbours: the restricted Damerau-Levenshtein distance), else 2. */
 static int edit_distance01(const uint32_t *a, size_t na, const uint32_t *b, size_t nb)
 {
 	size_t i = 0;
@@ -478,7 +76,6 @@ static int word_distance(const word *w, const uint32_t *k, size_t kn)
 /* The keyword table split into folded words, made once per sms_parse (the table is
  * const and there are no globals, so it cannot be kept between calls). */
 #define KW_CP 48       /* folded code points of one spelling, all its words */
-#define N_KEYWORDS (sizeof keywords / sizeof keywords[0])
 
 typedef struct kwform {
 	uint8_t nw;                  /* words; 0 if the spelling is too long to use */
@@ -486,16 +83,24 @@ typedef struct kwform {
 	uint32_t cp[KW_CP];
 } kwform;
 
-static void prepare_keywords(kwform forms[N_KEYWORDS])
+/* The table (keywords.c) and its folded forms, row by row. */
+typedef struct kwtab {
+	const sms_keyword *k;
+	size_t n;
+	kwform f[SMS_KEYWORDS_MAX];
+} kwtab;
+
+static void prepare_keywords(kwtab *kt)
 {
 	word kw[KW_WORDS];
 	words ks = { kw, KW_WORDS, 0, 0, 0 };
 
-	for (size_t r = 0; r < N_KEYWORDS; r++) {
-		kwform *f = &forms[r];
+	kt->k = sms_keywords(&kt->n);
+	for (size_t r = 0; r < kt->n; r++) {
+		kwform *f = &kt->f[r];
 		size_t used = 0;
 
-		split_words(keywords[r].spelling, &ks);
+		sms_split_words(kt->k[r].spelling, &ks);
 		f->nw = 0;
 		if (ks.more)
 			continue;
@@ -516,13 +121,14 @@ static void prepare_keywords(kwform forms[N_KEYWORDS])
  * as close to two different keywords ("statt": statut or start?) matches neither: the
  * gateway's menu is a better answer than a guess. Returns the row index or -1; *len
  * gets the words it covers. */
-static int match_keyword(const kwform *forms, const words *ws, size_t i, size_t *len)
+static int match_keyword(const kwtab *kt, const words *ws, size_t i, size_t *len)
 {
+	const sms_keyword *keywords = kt->k;
 	int best = -1, best_d = 0, ambiguous = 0;
 	size_t best_len = 0;
 
-	for (size_t r = 0; r < N_KEYWORDS; r++) {
-		const kwform *f = &forms[r];
+	for (size_t r = 0; r < kt->n; r++) {
+		const kwform *f = &kt->f[r];
 		int d = 0;
 
 		if (f->nw == 0 || i + f->nw > ws->n)
@@ -550,50 +156,6 @@ static int match_keyword(const kwform *forms, const words *ws, size_t i, size_t 
 	}
 	*len = best_len;
 	return best;
-}
-
-/* ---- Copying the citizen's own text -------------------------------------------------- */
-
-/* Characters left out where a body starts: white space, invisible marks, and the
- * punctuation people put after a keyword ("plainte: ...", "chikaya - ..."). */
-static int is_lead_skip(int32_t c)
-{
-	return c < 0 || is_raw_space(c) || is_invisible(c) || c == ':' || c == '-' ||
-	       c == ',' || c == '.' || c == ';' || c == '!' || c == 0x60C || c == 0x61B ||
-	       (c >= 0x2010 && c <= 0x2015);
-}
-
-/* Copies s from byte from on into dst[dstsz] as written: leading separators and
- * trailing space dropped, invalid bytes and control characters other than tab and
- * newline dropped, at most BW_TEXT_MAX characters. Returns 1 if it had to cut. */
-static int copy_text(const char *s, size_t from, char *dst, size_t dstsz)
-{
-	size_t pos = from, len = 0, keep = 0, chars = 0;
-	int started = 0;
-	unit u;
-
-	dst[0] = '\0';
-	while (next_unit(s, &pos, &u)) {
-		size_t k = u.end - u.off;
-
-		if (!started && is_lead_skip(u.raw))
-			continue;
-		started = 1;
-		if (u.raw < 0 || (u.raw < 0x20 && u.raw != '\t' && u.raw != '\n') ||
-		    (u.raw >= 0x7F && u.raw < 0xA0))
-			continue;
-		if (chars == BW_TEXT_MAX || len + k + 1 > dstsz) {
-			dst[keep] = '\0';
-			return 1;
-		}
-		memcpy(dst + len, s + u.off, k);
-		len += k;
-		chars++;
-		if (!is_raw_space(u.raw))
-			keep = len;
-	}
-	dst[keep] = '\0';
-	return 0;
 }
 
 /* ---- sms_parse ----------------------------------------------------------------------- */
@@ -650,16 +212,23 @@ static int take_ref(const number *num, sms_parsed *out)
 	return 0;
 }
 
-/* Skips greeting and politeness words from word i; returns the next word. */
-static size_t skip_polite(const kwform *forms, const words *ws, size_t i, int *darija)
+/* Skips greetings (and, when fillers is 1, filler words too) from word i; returns the
+ * next word. */
+static size_t skip_rows(const kwtab *kt, const words *ws, size_t i, int fillers, int *darija)
 {
 	for (;;) {
 		size_t len;
-		int r = match_keyword(forms, ws, i, &len);
+		int r;
 
-		if (r < 0 || keywords[r].intent != SMS_POLITE)
+		if (fillers && i < ws->n && ws->w[i].qmark) {   /* "momkin ndir chikaya?" */
+			i++;
+			continue;
+		}
+		r = i < ws->n ? match_keyword(kt, ws, i, &len) : -1;
+		if (r < 0 || !(kt->k[r].intent == SMS_POLITE ||
+		               (fillers && kt->k[r].intent == SMS_FILLER)))
 			return i;
-		*darija |= keywords[r].lang == SMS_LANG_DARIJA;
+		*darija |= kt->k[r].lang == SMS_LANG_DARIJA;
 		i += len;
 	}
 }
@@ -680,12 +249,224 @@ static size_t count_words(const words *ws, size_t i)
 	return n;
 }
 
+/* A phone number, not a reference: written after "+", 10 digits from 05-08, or 00212. */
+static int phone_like(const char *text, const word *w, const number *num)
+{
+	if (w->off > 0 && text[w->off - 1] == '+')
+		return 1;
+	if (num->ndigits == 10 && num->digits[0] == '0' && num->digits[1] >= '5' &&
+	    num->digits[1] <= '8')
+		return 1;
+	return num->ndigits == 14 && strncmp(num->digits, "00212", 5) == 0;
+}
+
+/* A reference typed right after a word, with no space ("suivi000300000424"): 12 digits
+ * ending a word that has letters. */
+static int glued_ref(const word *w, number *num)
+{
+	size_t d = 0;
+
+	if (!w->letters || w->n > WORD_CP)
+		return 0;
+	while (d < w->n && w->cp[w->n - 1 - d] >= '0' && w->cp[w->n - 1 - d] <= '9')
+		d++;
+	if (d != BW_REF_LEN)
+		return 0;
+	for (size_t k = 0; k < d; k++)
+		num->digits[k] = (char)w->cp[w->n - d + k];
+	num->digits[d] = '\0';
+	num->ndigits = d;
+	return 1;
+}
+
+/* The first reference written anywhere in the message: 2 for a 12-digit number (the
+ * first one), 1 for a number of nearly 12 digits that is no phone number, 0 for none;
+ * *num gets it. */
+static int find_ref(const char *text, const words *ws, number *num)
+{
+	int found = 0;
+	number cur;
+
+	for (size_t n = 0; n < ws->n; n++) {
+		if (glued_ref(&ws->w[n], num)) {
+			num->last = n;
+			return 2;
+		}
+		if (!ws->w[n].digits || (n > 0 && ws->w[n - 1].digits && ws->w[n].num_gap))
+			continue;
+		read_number(ws, n, &cur);
+		if (phone_like(text, &ws->w[n], &cur))
+			continue;
+		if (cur.ndigits == BW_REF_LEN) {
+			*num = cur;
+			return 2;
+		}
+		if (!found && near_ref_length(cur.ndigits)) {
+			*num = cur;
+			found = 1;
+		}
+	}
+	return found;
+}
+
+/* 1 if every word outside num is a greeting, a filler or a FILE/STATUS keyword:
+ * "chikaya dyali 0002 0000 001" asks about a request, "facture 1234567890" does not. */
+static int only_cues_besides(const kwtab *kt, const words *ws, const number *num)
+{
+	size_t first = num->last, len;
+
+	while (first > 0 && ws->w[first - 1].digits && ws->w[first].num_gap)
+		first--;
+	if (ws->more)
+		return 0;
+	for (size_t i = 0; i < ws->n; i += len) {
+		int r;
+
+		len = 1;
+		if (i >= first && i <= num->last) {
+			len = num->last + 1 - i;
+			continue;
+		}
+		if (ws->w[i].qmark)
+			continue;
+		r = match_keyword(kt, ws, i, &len);
+		if (r < 0 || !(kt->k[r].intent == SMS_POLITE || kt->k[r].intent == SMS_FILLER ||
+		               kt->k[r].intent == SMS_FILE || kt->k[r].intent == SMS_STATUS))
+			return 0;
+	}
+	return 1;
+}
+
+#define LEADIN_WORDS 8 /* filler words looked past for a keyword ("je voudrais déposer une") */
+
+/* A keyword after lead-in words from word i ("bghit ndir chikaya", "je veux savoir où
+ * en est"): FILE and STATUS only. Returns the row or -1; *at and *len get where. */
+static int keyword_after_leadin(const kwtab *kt, const words *ws, size_t i, size_t *at,
+                                size_t *len, int *darija)
+{
+	int dj = 0, r;
+	size_t k = skip_rows(kt, ws, i, 1, &dj);
+
+	*darija |= dj;
+	if (k >= ws->n || k - i > LEADIN_WORDS)
+		return -1;
+	r = match_keyword(kt, ws, k, len);
+	if (r < 0 || (kt->k[r].intent != SMS_FILE && kt->k[r].intent != SMS_STATUS))
+		return -1;
+	*at = k;
+	return r;
+}
+
+/* A FILE keyword at the end of a message, after its content ("lma maqtou3, bghit ndir
+ * chikaya", "الماء مقطوع، هذه شكاية"), with only fillers after it: the row, and *cut the
+ * first word of the keyword and its lead-in; -1 if there is none or no content before. */
+static int trailing_filing(const kwtab *kt, const words *ws, size_t from, size_t *cut,
+                           int *darija)
+{
+	size_t len, s;
+	int dj = 0, r;
+
+	if (ws->more)
+		return -1;
+	for (size_t k = ws->n; k-- > from + 1 && ws->n - k <= LEADIN_WORDS;) {
+		r = match_keyword(kt, ws, k, &len);
+		if (r < 0 || kt->k[r].intent != SMS_FILE || skip_rows(kt, ws, k + len, 1, &dj) < ws->n)
+			continue;
+		for (s = k; s > from; s--) {
+			int f = match_keyword(kt, ws, s - 1, &len);
+
+			if (f < 0 || len != 1 ||
+			    (kt->k[f].intent != SMS_FILLER && kt->k[f].intent != SMS_POLITE))
+				break;
+		}
+		if (s == from)
+			return -1;
+		*darija |= dj || kt->k[r].lang == SMS_LANG_DARIJA;
+		*cut = s;
+		return r;
+	}
+	return -1;
+}
+
+/* SMS_FILE from keyword row r ending before word j: kind, the admin hint (first word
+ * that is not a filler), body after it; no content at all if only fillers follow. */
+static void read_filing(const kwtab *kt, const words *ws, const char *text, int r, size_t j,
+                        sms_parsed *out, size_t *body_from, size_t *rest_from)
+{
+	size_t h = skip_rows(kt, ws, j, 1, &out->darija), hl = 0;
+
+	out->kind = kt->k[r].kind;
+	if (h >= ws->n && !ws->more) {
+		/* "أريد تقديم شكاية", "chikaya dyali 3afak": the content is still to be asked */
+		*body_from = *rest_from = strlen(text);
+		return;
+	}
+	if (h >= ws->n || !ws->w[h].letters || ws->w[h].n > WORD_CP)
+		return;
+	for (size_t c = 0; c < ws->w[h].n; c++) {
+		char enc[4];
+		size_t el = bw_utf8_put(ws->w[h].cp[c], enc);
+
+		if (hl + el + 1 > sizeof out->admin_hint) {
+			hl = 0;
+			break;
+		}
+		memcpy(out->admin_hint + hl, enc, el);
+		hl += el;
+	}
+	out->admin_hint[hl] = '\0';
+	if (hl > 0)
+		*body_from = after_word(ws, h + 1);
+}
+
+/* A message that starts with a number: a reference or a menu choice. */
+static void read_leading_number(const words *ws, size_t i, const char *text, sms_parsed *out,
+                                size_t *body_from, size_t *rest_from)
+{
+	number num;
+	size_t j;
+
+	read_number(ws, i, &num);
+	j = num.last + 1;
+	while (j < ws->n && ws->w[j].qmark)
+		j++;
+	if (num.ndigits == BW_REF_LEN || (j == ws->n && !ws->more && near_ref_length(num.ndigits))) {
+		out->intent = SMS_STATUS;
+		take_ref(&num, out);
+		*body_from = *rest_from = after_word(ws, num.last + 1);
+	} else if (j == ws->n && !ws->more && num.ndigits == 1 && num.digits[0] != '0') {
+		out->intent = SMS_MENU_ANSWER;
+		out->menu_choice = num.digits[0] - '0';
+		*body_from = *rest_from = strlen(text);
+	}
+}
+
+/* A reference anywhere is a question about that request, whatever the words around it
+ * ("fin wslat chikaya dyali 0002 0000 0018", "chikaya dyali REF"): a valid one always, a
+ * mistyped one when nothing else in the message asks for something. */
+static void ref_anywhere(const kwtab *kt, const words *ws, const char *text, sms_parsed *out,
+                         size_t *body_from, size_t *rest_from)
+{
+	char ok[BW_REF_LEN + 1];
+	number num;
+	int got = find_ref(text, ws, &num);
+
+	if (!got || !((got == 2 && bw_ref_parse(num.digits, ok, NULL) == BW_OK) ||
+	              only_cues_besides(kt, ws, &num)))
+		return;
+	out->intent = SMS_STATUS;
+	out->kind = K_NONE;
+	out->admin_hint[0] = '\0';
+	take_ref(&num, out);
+	*body_from = *rest_from = after_word(ws, num.last + 1);
+}
+
 int sms_parse(const char *text, sms_parsed *out)
 {
 	word wbuf[MSG_WORDS];
 	words ws = { wbuf, MSG_WORDS, 0, 0, 0 };
-	kwform forms[N_KEYWORDS];
-	size_t i, j, len, body_from, rest_from;
+	kwtab kt;
+	size_t i, j, len = 0, body_from, rest_from, until = SIZE_MAX, cut;
 	number num;
 	int r;
 
@@ -693,57 +474,28 @@ int sms_parse(const char *text, sms_parsed *out)
 		return BW_EINVAL;
 	memset(out, 0, sizeof *out);
 	out->kind = K_NONE;
-	split_words(text, &ws);
+	sms_split_words(text, &ws);
 	memcpy(out->lang, ws.arabic ? "ar" : "fr", 3);
 
-	prepare_keywords(forms);
-	i = skip_polite(forms, &ws, 0, &out->darija);
+	prepare_keywords(&kt);
+	i = skip_rows(&kt, &ws, 0, 0, &out->darija);
 	body_from = rest_from = after_word(&ws, i);
-	r = i < ws.n ? match_keyword(forms, &ws, i, &len) : -1;
+	r = i < ws.n ? match_keyword(&kt, &ws, i, &len) : -1;
+	if (r >= 0 && kt.k[r].intent == SMS_FILLER)
+		r = keyword_after_leadin(&kt, &ws, i, &i, &len, &out->darija);
 
 	if (r < 0 && i < ws.n && ws.w[i].digits) {
-		/* a message that starts with a number: a reference or a menu choice */
-		read_number(&ws, i, &num);
-		j = num.last + 1;
-		while (j < ws.n && ws.w[j].qmark)
-			j++;
-		if (num.ndigits == BW_REF_LEN || (j == ws.n && !ws.more && near_ref_length(num.ndigits))) {
-			out->intent = SMS_STATUS;
-			take_ref(&num, out);
-			body_from = rest_from = after_word(&ws, num.last + 1);
-		} else if (j == ws.n && !ws.more && num.ndigits == 1 && num.digits[0] != '0') {
-			out->intent = SMS_MENU_ANSWER;
-			out->menu_choice = num.digits[0] - '0';
-			body_from = rest_from = strlen(text);
-		}
-	} else if (r >= 0 && keywords[r].intent != SMS_UNKNOWN) {
-		const sms_keyword *k = &keywords[r];
+		read_leading_number(&ws, i, text, out, &body_from, &rest_from);
+	} else if (r >= 0 && kt.k[r].intent != SMS_UNKNOWN) {
+		const sms_keyword *k = &kt.k[r];
 
 		out->intent = (sms_intent)k->intent;
 		out->darija |= k->lang == SMS_LANG_DARIJA;
-		j = skip_polite(forms, &ws, i + len, &out->darija);
+		j = skip_rows(&kt, &ws, i + len, 0, &out->darija);
 		body_from = rest_from = after_word(&ws, j);
 		switch (out->intent) {
 		case SMS_FILE:
-			out->kind = k->kind;
-			if (j < ws.n && ws.w[j].letters && ws.w[j].n <= WORD_CP) {
-				size_t hl = 0;
-
-				for (size_t c = 0; c < ws.w[j].n; c++) {
-					char enc[4];
-					size_t el = bw_utf8_put(ws.w[j].cp[c], enc);
-
-					if (hl + el + 1 > sizeof out->admin_hint) {
-						hl = 0;
-						break;
-					}
-					memcpy(out->admin_hint + hl, enc, el);
-					hl += el;
-				}
-				out->admin_hint[hl] = '\0';
-				if (hl > 0)
-					body_from = after_word(&ws, j + 1);
-			}
+			read_filing(&kt, &ws, text, r, j, out, &body_from, &rest_from);
 			break;
 		case SMS_STATUS:
 			for (size_t n = j; n < ws.n; n++) {
@@ -769,7 +521,15 @@ int sms_parse(const char *text, sms_parsed *out)
 			break;
 		}
 	}
-	out->body_truncated = copy_text(text, body_from, out->body, sizeof out->body);
-	out->body_truncated |= copy_text(text, rest_from, out->rest, sizeof out->rest);
+	if (out->intent == SMS_UNKNOWN && r < 0 &&
+	    (r = trailing_filing(&kt, &ws, i, &cut, &out->darija)) >= 0) {
+		out->intent = SMS_FILE;
+		out->kind = kt.k[r].kind;
+		until = ws.w[cut].off;
+	}
+	if (out->intent == SMS_FILE || out->intent == SMS_UNKNOWN || out->intent == SMS_HELP)
+		ref_anywhere(&kt, &ws, text, out, &body_from, &rest_from);
+	out->body_truncated = sms_copy_text(text, body_from, until, out->body, sizeof out->body);
+	out->body_truncated |= sms_copy_text(text, rest_from, until, out->rest, sizeof out->rest);
 	return BW_OK;
 }

@@ -29,8 +29,16 @@ typedef enum sms_lang {
 /* Pseudo-intent of keyword rows that are skipped where a keyword may follow: greetings and
  * politeness ("salam", "3afak", "من فضلك"). */
 #define SMS_POLITE ((int)SMS_INTENT_COUNT)
+/* Pseudo-intent of rows for words that carry no request of their own: lead-ins skipped
+ * before a keyword anywhere in the first words ("je veux déposer une", "bghit ndir",
+ * "أريد تقديم"), possessives and thanks. A keyword followed only by such words has no
+ * content: "أريد تقديم شكاية" is a complaint whose text is still to be asked for. */
+#define SMS_FILLER ((int)SMS_INTENT_COUNT + 1)
 
-/* One row of the keyword table. intent is an sms_intent, or SMS_POLITE; SMS_UNKNOWN rows
+#define SMS_KEYWORDS_MAX 400   /* rows the table may have (checked at compile time) */
+
+/* One row of the keyword table (sms-gateway/keywords.c). intent is an sms_intent, or
+ * SMS_POLITE or SMS_FILLER; SMS_UNKNOWN rows
  * are phrases that start like a keyword but are not one ("etat civil", "baraka allah fik"):
  * the longest matching row wins, so they shadow the shorter keyword. kind is an enum
  * bw_kind for SMS_FILE rows, else -1. spelling is one or more words, matched after

@@ -3,6 +3,7 @@
  * multipart encoder, sending with a per-SIM token bucket, and time spent in libGammu. */
 #include "bw_clock.h"
 #include "modem.h"
+#include "sim.h"
 
 #include <gammu.h>
 #include <stdio.h>
@@ -31,12 +32,14 @@ struct sms_modem {
 	int connected;
 	int failures;                /* in a row */
 	int hanging;                 /* test hook: fault_hangs has started (see modem.h) */
+	int pin_refused;             /* the SIM refused our PIN once: never entered again */
 	/* receive pass */
 	int restart;                 /* next read starts at the first message */
 	int cursor;                  /* location of the last message read */
 	GSM_MultiSMSMessage *batch[BATCH_MAX + 1];   /* allocated on first use, reused */
 	pending pend[PENDING_MAX];
 	int npend;
+	int (*group_commit)(void *arg);  /* see sms_modem_set_group_commit; NULL: none */
 	/* send */
 	volatile int send_done, send_status;
 	double tokens;
@@ -153,12 +156,26 @@ int sms_modem_connect(sms_modem *m, bw_err *e)
 	GSM_Error err = G(m, GSM_InitConnection(m->sm, 1));
 	if (err != ERR_NONE)
 		return failed(m, e, "connect", err);
+	/* the SIM's PIN before anything else asks the SIM (a PIN-locked SIM reads no SMS) */
+	int rc = sms_sim_unlock(m->sm, m->conf.name, m->conf.pin_file, m->conf.fault_pin,
+	                        &m->pin_refused, e);
+	if (rc) {
+		G(m, GSM_TerminateConnection(m->sm));
+		m->failures++;
+		return rc;
+	}
 	/* after the init, which resets the callbacks */
 	GSM_SetSendSMSStatusCallback(m->sm, send_status_cb, m);
 	m->connected = 1;
 	m->failures = 0;
 	m->restart = 1;
 	return BW_OK;
+}
+
+int sms_modem_probe(sms_modem *m, FILE *out)
+{
+	fprintf(out, "modem: %s (%s)\n", m->conf.name, m->conf.device);
+	return m->connected ? sms_sim_probe(m->sm, out) : BW_EIO;
 }
 
 int sms_modem_reset(sms_modem *m, bw_err *e)
@@ -363,6 +380,52 @@ static int delete_parts(sms_modem *m, GSM_MultiSMSMessage *g, bw_err *e)
 	return BW_OK;
 }
 
+/* An incomplete message: its parts are held in memory (1) unless the oldest has waited
+ * partial_wait_s or there is no room (0: handed over as it is). */
+static int hold_incomplete(sms_modem *m, GSM_MultiSMSMessage *g, int64_t now, int partial_wait_s)
+{
+	int64_t oldest = now;
+	for (int i = 0; i < g->Number; i++) {
+		int p = pend_find(m, g->SMS[i].Location);
+		if (p >= 0 && m->pend[p].first_seen_ns < oldest)
+			oldest = m->pend[p].first_seen_ns;
+	}
+	if (now - oldest >= (int64_t)partial_wait_s * 1000000000LL || m->npend + g->Number > PENDING_MAX)
+		return 0;
+	for (int i = 0; i < g->Number; i++) {
+		if (pend_find(m, g->SMS[i].Location) >= 0)
+			continue;
+		pending *p = &m->pend[m->npend++];
+		p->msg = bw_xcalloc(1, sizeof(GSM_MultiSMSMessage));
+		p->msg->Number = 1;
+		p->msg->SMS[0] = g->SMS[i];
+		p->first_seen_ns = now;
+	}
+	return 1;
+}
+
+/* A message stored: its parts leave the modem, `deleted` is told, held parts dropped. */
+static int forget_group(sms_modem *m, GSM_MultiSMSMessage *g, sms_in *msg, sms_modem_recv_fn deleted,
+                        void *arg, bw_err *e)
+{
+	int rc = delete_parts(m, g, e);
+	if (rc)
+		return rc;
+	if (deleted)
+		deleted(arg, msg);
+	for (int i = 0; i < g->Number; i++) {
+		int p = pend_find(m, g->SMS[i].Location);
+		if (p >= 0)
+			pend_drop(m, p);
+	}
+	return BW_OK;
+}
+
+void sms_modem_set_group_commit(sms_modem *m, int (*commit)(void *arg))
+{
+	m->group_commit = commit;
+}
+
 int sms_modem_receive(sms_modem *m, int max, int partial_wait_s, sms_modem_recv_fn cb,
                       sms_modem_recv_fn deleted, void *arg, int *more, bw_err *e)
 {
@@ -416,50 +479,49 @@ int sms_modem_receive(sms_modem *m, int max, int partial_wait_s, sms_modem_recv_
 	}
 	int64_t now = sms_mono_ns();
 	sms_in *msg = bw_xmalloc(sizeof *msg);
+	int *take = bw_xcalloc((size_t)total + 1, sizeof *take);
+	int64_t *ids = bw_xcalloc((size_t)total + 1, sizeof *ids);
+	int64_t *sent = bw_xcalloc((size_t)total + 1, sizeof *sent);
 	merge_incomplete(out);
 	for (int k = 0; out[k]; k++) {
 		GSM_MultiSMSMessage *g = out[k];
 		if (g->Number == 0)
 			continue;    /* merged into an earlier group */
-		if (g->Number < parts_total(g)) {
-			/* incomplete: hold its parts, unless the oldest has waited long enough */
-			int64_t oldest = now;
-			for (int i = 0; i < g->Number; i++) {
-				int p = pend_find(m, g->SMS[i].Location);
-				if (p >= 0 && m->pend[p].first_seen_ns < oldest)
-					oldest = m->pend[p].first_seen_ns;
-			}
-			int timed_out = now - oldest >= (int64_t)partial_wait_s * 1000000000LL;
-			if (!timed_out && m->npend + g->Number <= PENDING_MAX) {
-				for (int i = 0; i < g->Number; i++) {
-					if (pend_find(m, g->SMS[i].Location) >= 0)
-						continue;
-					pending *p = &m->pend[m->npend++];
-					p->msg = bw_xcalloc(1, sizeof(GSM_MultiSMSMessage));
-					p->msg->Number = 1;
-					p->msg->SMS[0] = g->SMS[i];
-					p->first_seen_ns = now;
-				}
-				continue;
-			}
-			/* timed out, or no room to hold it: handed over as it is */
-		}
+		if (g->Number < parts_total(g) && hold_incomplete(m, g, now, partial_wait_s))
+			continue;
 		decode(m, g, msg);
 		int r = cb(arg, msg);
-		if (r == BW_OK || r == BW_EEXIST) {
-			if ((rc = delete_parts(m, g, e)))
-				break;
-			if (deleted)
-				deleted(arg, msg);
-			for (int i = 0; i < g->Number; i++) {
-				int p = pend_find(m, g->SMS[i].Location);
-				if (p >= 0)
-					pend_drop(m, p);
-			}
+		if (r != BW_OK && r != BW_EEXIST)
+			continue;
+		if (m->group_commit) {
+			/* deleted after the pass's one commit */
+			take[k] = 1;
+			ids[k] = msg->id;
+			sent[k] = msg->sent_at;
+			continue;
+		}
+		if ((rc = forget_group(m, g, msg, deleted, arg, e)))
+			break;
+	}
+	/* one commit for the pass, then the deletes: a crash between them reads the messages
+	 * again, and the inbox knows them (BW_EEXIST) */
+	int any = 0;
+	for (int k = 0; m->group_commit && out[k]; k++)
+		any |= take[k];
+	if (any && m->group_commit(arg) == BW_OK) {
+		for (int k = 0; out[k] && rc == BW_OK; k++) {
+			if (!take[k])
+				continue;
+			msg->id = ids[k];
+			msg->sent_at = sent[k];
+			rc = forget_group(m, out[k], msg, deleted, arg, e);
 		}
 	}
 	for (int k = 0; out[k]; k++)
 		free(out[k]);
+	free(take);
+	free(ids);
+	free(sent);
 	free(msg);
 	free(in);
 	free(out);

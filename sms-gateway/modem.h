@@ -7,6 +7,7 @@
 #define SMS_MODEM_H
 
 #include <stdint.h>
+#include <stdio.h>
 
 #include "bw_err.h"
 #include "bw_log.h"
@@ -19,6 +20,8 @@ typedef struct sms_modem_conf {
 	char connection[64];       /* "at", "at115200", ...; "none" for the dummy driver */
 	char model[64];            /* "" (auto), "dummy" */
 	int rate_per_minute;       /* SMS parts this SIM may send per minute */
+	char pin_file[1024];       /* the SIM's PIN (sim.h); "" = the SIM asks none */
+	int fault_pin;             /* test hook: the SIM asks for its PIN (the dummy's never does) */
 	/* test hooks (not config keys; BAWABA_SMSD_FAULT in bawaba-smsd(8)), because the dummy
 	 * driver never fails: */
 	int fault_sends;           /* the next N sends are refused as by the network */
@@ -64,6 +67,13 @@ typedef int (*sms_modem_recv_fn)(void *arg, sms_in *msg);
 int sms_modem_receive(sms_modem *m, int max, int partial_wait_s, sms_modem_recv_fn cb,
                       sms_modem_recv_fn deleted, void *arg, int *more, bw_err *e);
 
+/* Group commit: with commit set, sms_modem_receive hands every whole message of a pass
+ * to cb (which stores it in an open transaction, not committed), then calls commit(arg)
+ * once, and deletes the parts of the accepted messages only when it returns BW_OK (each
+ * commit that survives a power cut costs an fsync: one per pass, not one per message).
+ * NULL (the default): cb commits each message and its parts go at once. */
+void sms_modem_set_group_commit(sms_modem *m, int (*commit)(void *arg));
+
 /* ---- sending ---- */
 
 #define SMS_PARTS_MAX 10
@@ -97,6 +107,9 @@ int sms_modem_send_wait_ms(sms_modem *m, int parts);
  * part (the parts before it went out). */
 int sms_modem_send(sms_modem *m, const char *dest, const sms_encoding *enc, unsigned skip,
                    unsigned *sent, bw_err *e);
+
+/* bawaba-smsd --probe: prints what the connected modem says of itself (sim.h). */
+int sms_modem_probe(sms_modem *m, FILE *out);
 
 /* The signal in percent (GSM_GetSignalQuality), -1 when down or unknown. */
 int sms_modem_signal(sms_modem *m);

@@ -1,5 +1,5 @@
-# sms-gateway/module.mk: libsms.a (the gateway's pure modules: the citizen grammar) and its fuzzer.
-SMS_LIB_SRC := sms-gateway/grammar.c
+# sms-gateway/module.mk: libsms.a (the gateway's pure modules: the citizen grammar and its keyword table) and its fuzzer.
+SMS_LIB_SRC := sms-gateway/grammar.c sms-gateway/fold.c sms-gateway/keywords.c
 SMS_LIB_OBJ := $(SMS_LIB_SRC:%.c=$(BUILD)/%.o)
 SMS_LIB     := $(BUILD)/sms-gateway/libsms.a
 
@@ -33,7 +33,7 @@ fuzz: $(FUZZ_BIN)
 
 # ---- bawaba-smsd: the gateway program and bawaba-phone (smsdb, modem, dummy phone,
 # conversation); libGammu through pkg-config gammu, the hub link through libmosquitto ----
-SMSD_LIB_SRC := sms-gateway/smsdb.c sms-gateway/modem.c sms-gateway/dummy.c sms-gateway/converse.c
+SMSD_LIB_SRC := sms-gateway/smsdb.c sms-gateway/modem.c sms-gateway/sim.c sms-gateway/dummy.c sms-gateway/converse.c
 SMSD_LIB_OBJ := $(SMSD_LIB_SRC:%.c=$(BUILD)/%.o)
 SMSD_LIB     := $(BUILD)/sms-gateway/libsmsd.a
 SMSD_LIBS     = $(shell pkg-config --libs gammu libmosquitto)
@@ -63,3 +63,5 @@ $(BUILD)/tests/unit/test_converse.o: CFLAGS += -DSMS_TEST_LOCALEDIR='"$(abspath 
 
 MANS += man/bawaba-smsd.8
 # ---- end bawaba-smsd ----
+# the grammar's corpus test reads the messages from the source tree
+$(BUILD)/tests/unit/test_smscorpus.o: CFLAGS += -DSMS_CORPUS='"$(abspath tests/data/sms-corpus.tsv)"'

@@ -17,6 +17,7 @@
 #include "bw_err.h"
 #include "bw_i18n.h"
 #include "bw_log.h"
+#include "bw_notify.h"
 #include "bw_phone.h"
 #include "bw_store.h"
 #include "bw_sync.h"
@@ -140,6 +141,9 @@ static const bw_conf_key keys[] = {
 	BW_CONF_S("modem", "model", sms_modem_conf, model, "", "Gammu model: empty (auto) or dummy"),
 	BW_CONF_I("modem", "rate_per_minute", sms_modem_conf, rate_per_minute, 0, 6000, "4",
 		  "SMS parts this SIM sends per minute (operators block SIMs that burst); 0: receive only"),
+	BW_CONF_S("modem", "pin_file", sms_modem_conf, pin_file, "",
+		  "the SIM's PIN: a file only its owner reads (root, mode 0600), or credential:NAME "
+		  "(the unit's LoadCredential=NAME:FILE); empty: the SIM asks none"),
 	BW_CONF_END
 };
 
@@ -175,6 +179,7 @@ typedef struct gw {
 	bw_sync *sync;
 	sms_local_filer local;
 	sms_modem *modems[MODEMS_MAX];
+	int rx_open;                   /* a receive pass's transaction is open */
 	int64_t reset_at[MODEMS_MAX];     /* ns: next reconnect attempt of a modem that is down */
 	int reset_ms[MODEMS_MAX];
 	int next_modem;                   /* round robin over the modems for sending */
@@ -209,6 +214,14 @@ static int on_receive(void *arg, sms_in *m)
 	bw_err e;
 	char mask[20], e164[14];
 	crash_point(g, "before-commit");
+	/* the pass's transaction, begun here so a pass with nothing new takes no lock */
+	if (!g->rx_open) {
+		if (bw_store_begin(g->st, &e)) {
+			log_error(&g->log, "%s: inbox: %s", m->modem, e.msg);
+			return BW_EDB;
+		}
+		g->rx_open = 1;
+	}
 	int rc = sms_db_inbox_add(g->db, m, &e);
 	if (rc == BW_OK) {
 		g->received++;
@@ -220,8 +233,24 @@ static int on_receive(void *arg, sms_in *m)
 	} else {
 		log_error(&g->log, "%s: %s", m->modem, e.msg);
 	}
-	crash_point(g, "after-commit");
 	return rc;
+}
+
+/* The receive pass's one commit (sms_modem_set_group_commit): after it the messages may
+ * leave the modem. */
+static int on_group_commit(void *arg)
+{
+	gw *g = arg;
+	bw_err e;
+	int rc = bw_store_commit(g->st, &e);
+	g->rx_open = 0;
+	if (rc) {
+		bw_store_rollback(g->st);
+		log_error(&g->log, "inbox: %s (the messages stay on the modem)", e.msg);
+		return rc;
+	}
+	crash_point(g, "after-commit");
+	return BW_OK;
 }
 
 /* Deleted callback: a message without a network timestamp gives up its place-based
@@ -298,9 +327,15 @@ static void turn_receive(gw *g, int64_t now)
 			g->reset_ms[i] = 0;
 			log_info(&g->log, "%s: connected", sms_modem_name(m));
 		}
+		/* the pass's messages in one transaction (begun at the first, see on_receive),
+		 * committed once before any delete */
 		if (sms_modem_receive(m, g->set->batch, g->set->conv.partial_wait, on_receive,
 				      on_deleted, g, &more, &e))
 			log_warn(&g->log, "%s", e.msg);
+		if (g->rx_open) {   /* nothing new stored, or the pass failed: nothing deleted */
+			bw_store_rollback(g->st);
+			g->rx_open = 0;
+		}
 		g->busy |= more;
 	}
 }
@@ -421,6 +456,13 @@ static void turn_send(gw *g)
 	sms_out *o = bw_xmalloc(sizeof *o);
 	sms_encoding *enc = bw_xmalloc(sizeof *enc);
 	int64_t after = 0;
+	int held;
+	bw_err he;
+	/* quiet hours are decided now, when the SMS would leave, not when it was queued */
+	if (sms_conv_hold_quiet(&g->conv, now_s(), &held, &he))
+		log_error(&g->log, "send queue: %s", he.msg);
+	else if (held)
+		log_info(&g->log, "%d notification(s) held until the end of the quiet hours", held);
 	for (int k = 0; k < g->set->batch; k++) {
 		bw_err e;
 		if (sms_db_outbox_due(g->db, now_s(), after, o, &e) != BW_OK)
@@ -596,6 +638,7 @@ static void print_stats(gw *g, FILE *fp, int64_t wall_ns)
 
 static const char usage[] =
 	"usage: bawaba-smsd [-c FILE] [-n] [-v] [--stats] [--drain]\n"
+	"       bawaba-smsd [-c FILE] --probe\n"
 	"       bawaba-smsd --print-config | --help\n"
 	"The SMS gateway: reads citizens' SMS from GSM modems (libGammu), files their requests,\n"
 	"answers in their language, tells them when a request moves; syncs with the hub.\n"
@@ -605,10 +648,37 @@ static const char usage[] =
 	"  -v             debug logging\n"
 	"  --stats        prints figures at exit (messages, time inside libGammu, CPU per message)\n"
 	"  --drain        exits once nothing is left to read, process or send now\n"
+	"  --probe        connects to each modem (entering the SIM's PIN), prints the modem,\n"
+	"                 SIM, network and signal, and exits (0 if every modem answered)\n"
 	"  --print-config prints every setting with its default and meaning\n"
 	"Signals: TERM/INT finish the turn and exit; USR1 logs the figures.\n"
 	"Test hook: BAWABA_SMSD_CRASH_AT=before-commit|after-commit|after-file|before-send\n"
 	"makes the program _exit(137) at that point (see bawaba-smsd(8)).\n";
+
+/* --probe: each modem in turn, as the operator installing it wants to see it; needs no
+ * database and no hub. BAWABA_SMSD_FAULT=pin makes the first SIM ask for its PIN. */
+static int probe_modems(struct settings *set, const bw_log *log)
+{
+	int bad = 0;
+	if (set->nmodems > 0 && getenv("BAWABA_SMSD_FAULT") && strstr(getenv("BAWABA_SMSD_FAULT"), "pin"))
+		set->modems[0].fault_pin = 1;
+	for (int i = 0; i < set->nmodems; i++) {
+		bw_err e;
+		sms_modem *m = sms_modem_new(&set->modems[i], log);
+		if (sms_modem_connect(m, &e)) {
+			printf("modem: %s (%s)\nerror: %s\n", set->modems[i].name, set->modems[i].device, e.msg);
+			bad = 1;
+		} else if (sms_modem_probe(m, stdout)) {
+			bad = 1;
+		}
+		sms_modem_free(m);
+		if (i + 1 < set->nmodems)
+			putchar('\n');
+	}
+	if (set->nmodems == 0)
+		fprintf(stderr, "bawaba-smsd: no [modem NAME] section\n");
+	return bad || set->nmodems == 0;
+}
 
 static int setup(gw *g, int check, bw_err *e)
 {
@@ -639,9 +709,9 @@ static int setup(gw *g, int check, bw_err *e)
 	char abs[PATH_MAX];
 	const char *dbpath = realpath(g->set->db, abs) ? abs : g->set->db;
 	/* test hook, documented in bawaba-smsd(8): BAWABA_SMSD_FAULT=sends:N,hangs:M,
-	 * sends-part:P makes the first modem refuse its next N sends, time out on its next M
-	 * reads, and refuse part P of the next send that reaches it (the dummy driver never
-	 * fails) */
+	 * sends-part:P,pin makes the first modem refuse its next N sends, time out on its
+	 * next M reads, refuse part P of the next send that reaches it, and its SIM ask for
+	 * its PIN (the dummy driver never fails) */
 	const char *fault = getenv("BAWABA_SMSD_FAULT");
 	if (fault && g->set->nmodems > 0) {
 		const char *p;
@@ -651,9 +721,12 @@ static int setup(gw *g, int check, bw_err *e)
 			g->set->modems[0].fault_part = atoi(p + 11);
 		if ((p = strstr(fault, "hangs:")))
 			g->set->modems[0].fault_hangs = atoi(p + 6);
+		if (strstr(fault, "pin"))
+			g->set->modems[0].fault_pin = 1;
 	}
 	for (int i = 0; i < g->set->nmodems; i++) {
 		g->modems[i] = sms_modem_new(&g->set->modems[i], &g->log);
+		sms_modem_set_group_commit(g->modems[i], on_group_commit);
 		if (check)
 			continue;
 		if (strcmp(g->set->modems[i].model, "dummy") == 0 &&
@@ -684,7 +757,7 @@ int main(int argc, char **argv)
 	gw g = { .set = &set, .log = { .prog = "bawaba-smsd", .level = BW_LOG_INFO } };
 	bw_err e;
 	const char *conf = "/etc/bawaba/smsd.conf";
-	int check = 0, verbose = 0, stats = 0, drain = 0;
+	int check = 0, verbose = 0, stats = 0, drain = 0, probe = 0;
 
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
@@ -702,6 +775,8 @@ int main(int argc, char **argv)
 			stats = 1;
 		} else if (strcmp(a, "--drain") == 0) {
 			drain = 1;
+		} else if (strcmp(a, "--probe") == 0) {
+			probe = 1;
 		} else if (strcmp(a, "-c") == 0 && i + 1 < argc) {
 			conf = argv[++i];
 		} else {
@@ -714,6 +789,8 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	g.log.level = verbose ? BW_LOG_DEBUG : bw_log_level_parse(set.log_level);
+	if (probe)
+		return probe_modems(&set, &g.log);
 	g.crash_at = getenv("BAWABA_SMSD_CRASH_AT");
 	if (setup(&g, check, &e)) {
 		fprintf(stderr, "bawaba-smsd: %s\n", e.msg);
@@ -740,6 +817,9 @@ int main(int argc, char **argv)
 	g.gammu_start = gammu_ns(&g, &calls0);
 	log_info(&g.log, "started: %d modem(s), database %s, %s", set.nmodems, set.db,
 		 set.sync[0] ? "hub link on" : "no hub");
+	bw_notify nt;
+	bw_notify_init(&nt);
+	bw_notify_ready("serving");
 	while (!got_term) {
 		int64_t now = sms_mono_ns();
 		int timeout = modem_timeout_ms(&g, now);
@@ -751,7 +831,7 @@ int main(int argc, char **argv)
 			if (bw_sync_want_write(g.sync))
 				p.events |= POLLOUT;
 		}
-		int n = poll(&p, p.fd >= 0, timeout);
+		int n = poll(&p, p.fd >= 0, bw_notify_timeout_ms(&nt, timeout));
 		if (n < 0 && errno != EINTR) {
 			log_error(&g.log, "poll: %s", strerror(errno));
 			break;
@@ -765,9 +845,11 @@ int main(int argc, char **argv)
 		now = sms_mono_ns();
 		if (g.busy || now >= g.next_tick)
 			turn(&g, now);
+		bw_notify_alive(&nt);
 		if (drain && idle(&g))
 			break;
 	}
+	bw_notify_stopping();
 	if (stats)
 		print_stats(&g, stdout, sms_mono_ns() - start);
 	log_info(&g.log, "stopped");

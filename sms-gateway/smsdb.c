@@ -11,7 +11,7 @@
 
 enum {
 	Q_IN_ADD, Q_IN_FIND, Q_IN_NEXT, Q_IN_DONE, Q_IN_DELETED,
-	Q_OUT_ADD, Q_OUT_DUE, Q_OUT_SENT, Q_OUT_RETRY, Q_OUT_DROP_NOTIFY, Q_OUT_DROP, Q_OUT_PENDING, Q_PART_ADD, Q_PART_EACH,
+	Q_OUT_ADD, Q_OUT_DUE, Q_OUT_SENT, Q_OUT_RETRY, Q_OUT_DROP_NOTIFY, Q_OUT_HOLD, Q_OUT_DROP, Q_OUT_PENDING, Q_PART_ADD, Q_PART_EACH,
 	Q_CONV_GET, Q_CONV_PUT, Q_CONV_DEL, Q_CONV_EXPIRED,
 	Q_OPT_GET, Q_OPT_SET, Q_OPT_DEL,
 	Q_SND_GET, Q_SND_PUT,
@@ -40,6 +40,8 @@ static const char *const sql[Q_COUNT] = {
 			"state = CASE WHEN ?4 < 0 THEN 'failed' ELSE 'queued' END WHERE id = ?1",
 	[Q_OUT_DROP_NOTIFY] = "UPDATE sms_outbox SET state = 'dropped', error = 'STOP' "
 			      "WHERE dest = ?1 AND purpose = 'notify' AND state = 'queued'",
+	[Q_OUT_HOLD] = "UPDATE sms_outbox SET next_try_at = ?1 WHERE state = 'queued' "
+		       "AND purpose = 'notify' AND next_try_at < ?1",
 	[Q_OUT_DROP] = "UPDATE sms_outbox SET state = 'dropped', error = ?2 WHERE id = ?1 AND state = 'queued'",
 	[Q_OUT_PENDING] = "SELECT count(*) FROM sms_outbox WHERE state = 'queued'",
 	[Q_PART_ADD] = "INSERT OR REPLACE INTO sms_sent_parts (outbox_id, part, parts, dest, modem, "
@@ -297,6 +299,17 @@ int sms_db_outbox_drop_notify(sms_db *d, const char *dest, bw_err *e)
 	sqlite3_stmt *s = q(d, Q_OUT_DROP_NOTIFY);
 	TXT(s, 1, dest);
 	return exec(d, s, e, "send queue");
+}
+
+int sms_db_outbox_hold_notify(sms_db *d, int64_t until, int *held, bw_err *e)
+{
+	sqlite3_stmt *s = q(d, Q_OUT_HOLD);
+	int rc;
+	sqlite3_bind_int64(s, 1, until);
+	rc = exec(d, s, e, "send queue");
+	if (held)
+		*held = rc == BW_OK ? sqlite3_changes(d->db) : 0;
+	return rc;
 }
 
 int sms_db_outbox_drop(sms_db *d, int64_t id, const char *why, bw_err *e)

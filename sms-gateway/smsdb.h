@@ -106,6 +106,10 @@ int sms_db_parts_each(sms_db *d, int64_t outbox_id, sms_part_fn fn, void *arg, b
  * Call inside the transaction that records the opt-out. */
 int sms_db_outbox_drop_notify(sms_db *d, const char *dest, bw_err *e);
 
+/* Every queued notification (purpose 'notify') that would go before until waits until
+ * then (the quiet hours, decided at send time); *held (may be NULL) gets how many. */
+int sms_db_outbox_hold_notify(sms_db *d, int64_t until, int *held, bw_err *e);
+
 /* Row id will not be sent: 'dropped', with why as its error. */
 int sms_db_outbox_drop(sms_db *d, int64_t id, const char *why, bw_err *e);
 

@@ -9,7 +9,7 @@ filter=${2:-}
 top=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=$(cd "$BUILD" && pwd)
 export BW_BUILD="$BUILD" BW_TOP="$top"
-export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:suppressions=$top/tests/asan.supp}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$top/tests/lsan.supp:print_suppressions=0}
 export CK_DEFAULT_TIMEOUT=${CK_DEFAULT_TIMEOUT:-60}
@@ -31,6 +31,7 @@ run() { # name command...
 
 run unit "$BUILD/tests/unit-tests"
 grep -E '^[0-9]+%: Checks' "$logdir/unit.log" 2>/dev/null | sed 's/^/     /'
+grep -E '^sms corpus:' "$logdir/unit.log" 2>/dev/null | sed 's/^/     /'
 for t in "$top"/tests/integration/*.sh; do
   [ -e "$t" ] || continue
   run "$(basename "$t" .sh)" sh "$t"

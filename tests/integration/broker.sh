@@ -55,7 +55,11 @@ bw_broker_register kiosk k1 --site rabat-1
 bw_broker_register kiosk k2 --site rabat-1
 bw_broker_register agent agent-amina
 [ "$(cat "$BW_BROKER_DIR/mosquitto.pid")" = "$pid0" ] || bw_fail "broker restarted on register"
-grep -q 'Reloading config' "$BW_BROKER_DIR/mosquitto.log" || bw_fail "no reload after register"
+grep -q 'createClient | username=k2' "$BW_BROKER_DIR/mosquitto.log" || bw_fail "the running broker was not told of k2"
+[ "$(stat -c %a "$BW_BROKER_DIR/dynsec.json")" = 600 ] || bw_fail "dynsec.json is not mode 0600"
+if grep -q "$(bw_broker_password k2)" "$BW_BROKER_DIR/dynsec.json" "$BW_BROKER_DIR/mosquitto.log"; then
+  bw_fail "k2's password is in clear in the broker's files"
+fi
 grep -q '^site=rabat-1$' "$BW_BROKER_DIR/devices/k1.conf" || bw_fail "site not in k1.conf"
 grep -q "^port=$BW_BROKER_PORT\$" "$BW_BROKER_DIR/devices/k1.conf" || bw_fail "port not in k1.conf"
 pw=$(bw_broker_password k1)

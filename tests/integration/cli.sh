@@ -4,7 +4,7 @@
 set -u
 B="$BW_BUILD/bin/bawaba"
 dir=$(mktemp -d); trap 'rm -rf "$dir"' EXIT
-export BAWABA_DB="$dir/hub.db"
+export BAWABA_DB="$dir/hub.db" BAWABA_LOCALEDIR="$BW_BUILD/locale"
 # Friday 2026-11-27 10:00 UTC: a fixed clock so deadlines are known
 export BAWABA_NOW=1795773600
 fail() { echo "FAIL: $*"; exit 1; }
@@ -121,8 +121,17 @@ echo "cli config: all good"
 "$BW_BUILD/bin/bawaba-broker" init "$dir/broker" >/dev/null || fail "broker init"
 $B agent add agent-amina --site RABAT-IMMAT --admin TRANSPORT --name Amina --broker "$dir/broker" \
   | grep -q "credentials: $dir/broker/devices/agent-amina.conf" || fail "agent add"
-grep -q "^agent-amina:" "$dir/broker/passwd" || fail "agent in the broker's password file"
+"$BW_BUILD/bin/bawaba-broker" list "$dir/broker" | grep -Eq "^agent-amina +agent +RABAT-IMMAT +enabled" \
+  || fail "agent not a broker user"
 must_fail "agent of an unknown site" "not in the catalogue" $B agent add agent-x --site NOWHERE
+# devices: only for a site of the catalogue; a refused one leaves no broker user behind
+$B device add k1 --kind kiosk --site RABAT-IMMAT --broker "$dir/broker" | grep -q "credentials: $dir/broker/devices/k1.conf" \
+  || fail "device add"
+grep -q '^site=RABAT-IMMAT$' "$dir/broker/devices/k1.conf" || fail "device site"
+must_fail "device of an unknown site" "not in the catalogue" $B device add k2 --kind kiosk --site NOWHERE --broker "$dir/broker"
+must_fail "device of a bad kind" "is not kiosk or gateway" $B device add k2 --kind agent --site RABAT-IMMAT --broker "$dir/broker"
+[ ! -e "$dir/broker/devices/k2.conf" ] || fail "a refused device got credentials"
+if "$BW_BUILD/bin/bawaba-broker" list "$dir/broker" | grep -q '^k2 '; then fail "a refused device is a broker user"; fi
 must_fail "agent id without prefix" "must start with agent-" $B agent add amina2 --site RABAT-IMMAT
 must_fail "agent twice" "already registered" $B agent add agent-amina --site RABAT-IMMAT --broker "$dir/broker"
 must_fail "agent name too long" "--name: too long" $B agent add agent-y --site RABAT-IMMAT --name "$AR64$AR64"

@@ -6,7 +6,7 @@ set -u
 B="$BW_BUILD/bin/bawaba"
 command -v python3 >/dev/null 2>&1 || { echo "skipped: python3 is missing"; exit 77; }
 dir=$(mktemp -d); trap 'rm -rf "$dir"' EXIT
-export BAWABA_DB="$dir/hub.db" BAWABA_NOW=1795773600
+export BAWABA_DB="$dir/hub.db" BAWABA_NOW=1795773600 BAWABA_LOCALEDIR="$BW_BUILD/locale"
 fail() { echo "FAIL: $*"; exit 1; }
 $B init >/dev/null || fail "init"
 r1=$($B file --kind complaint --admin TRANSPORT --site RABAT-IMMAT --lang fr "Guichet fermé à midi") || fail "file 1"

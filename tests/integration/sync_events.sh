@@ -33,7 +33,11 @@ bw_expect "attributed to the citizen" "$(bw_hubsql "SELECT actor FROM events WHE
 bw_expect "reopen counted" "$(bw_hubsql "SELECT reopened FROM requests WHERE ref='$ref'")" 1
 
 # 2. the ack was lost: sent again, acknowledged as a duplicate, applied once
-bw_devsql k1 "UPDATE outbox SET acked_at = NULL, status = NULL WHERE uid='$euid'"
+# the device emptied the acked row (issue 11): the event as it sent it, again
+at=$(bw_hubsql "SELECT at FROM events WHERE uid='$euid'")
+pe=$(printf '{"v":1,"type":"event","uid":"%s","request_uid":"%s","ref":"%s","at":%s,"new_state":"reopened","note":"Le guichet refuse toujours"}' \
+  "$euid" "$uid" "$ref" "$at")
+bw_devsql k1 "UPDATE outbox SET acked_at = NULL, status = NULL, payload = '$pe' WHERE uid='$euid'"
 bw_dev k1 -w 10 > /dev/null || bw_fail "re-send not acknowledged"
 bw_expect "re-sent evt is a duplicate" "$(bw_devsql k1 "SELECT status FROM outbox WHERE uid='$euid'")" duplicate
 bw_expect "still one reopen event" "$(bw_hubsql "SELECT count(*) FROM events e JOIN requests r ON r.uid=e.request_uid WHERE r.ref='$ref' AND e.new_state=8")" 1

@@ -198,6 +198,24 @@ START_TEST(desk_filing_and_report)
 	ck_assert_str_eq(json_string_value(json_object_get(row, "device")), "agent-amina");
 	ck_assert_int_eq(strncmp(json_string_value(json_object_get(row, "ref")), "0000", 4), 0);
 	json_decref(o);
+	/* issue 11: a filing with its own uid is filed once however often it comes */
+	const char *again = "{\"v\":1,\"type\":\"cmd\",\"op\":\"file\",\"request\":{\"v\":1,\"type\":\"request\","
+		"\"uid\":\"01900000-0000-7000-8000-00000000f11e\",\"kind\":\"suggestion\",\"channel\":\"desk\","
+		"\"admin\":\"TRANSPORT\",\"lang\":\"fr\",\"text\":\"Un banc devant le guichet\"}}";
+	o = ask("agent-amina", again);
+	ck_assert_msg(ok(o), "%s", err(o));
+	char ref1[16];
+	bw_strlcpy(ref1, json_string_value(json_object_get(json_object_get(o, "row"), "ref")), sizeof ref1);
+	json_decref(o);
+	o = ask("agent-amina", again);
+	ck_assert_msg(ok(o), "%s", err(o));
+	ck_assert_str_eq(json_string_value(json_object_get(json_object_get(o, "row"), "ref")), ref1);
+	ck_assert(json_is_true(json_object_get(o, "duplicate")));
+	json_decref(o);
+	o = ask("agent-karim", again);             /* another agent's uid: refused, nothing said */
+	ck_assert(!ok(o));
+	ck_assert_str_eq(err(o), "uid: belongs to another request");
+	json_decref(o);
 	/* outside the agent's administration */
 	o = ask("agent-amina", "{\"v\":1,\"type\":\"cmd\",\"op\":\"file\",\"request\":{\"v\":1,\"type\":\"request\","
 		"\"uid\":\"00000000-0000-7000-8000-000000000000\",\"kind\":\"suggestion\",\"channel\":\"kiosk\","
@@ -212,7 +230,7 @@ START_TEST(desk_filing_and_report)
 	size_t i;
 	json_array_foreach(json_object_get(o, "rows"), i, r)
 		total += json_integer_value(json_object_get(r, "total"));
-	ck_assert_int_eq(total, 2);
+	ck_assert_int_eq(total, 3);
 	json_decref(o);
 	o = ask("agent-karim", "{\"v\":1,\"type\":\"cmd\",\"op\":\"report\"}");
 	ck_assert_uint_eq(json_array_size(json_object_get(o, "rows")), 0);

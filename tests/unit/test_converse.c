@@ -245,6 +245,42 @@ START_TEST(no_keyword_gives_the_kind_menu_and_keeps_the_text)
 }
 END_TEST
 
+START_TEST(a_filing_without_content_asks_for_it)
+{
+	bw_request r;
+	/* "I want to file a complaint": which administration, then what it is about */
+	ck_assert_str_eq(sms(ALI, "أريد تقديم شكاية"), "menu");
+	ck_assert_ptr_nonnull(strstr(last(ALI), "أي إدارة"));
+	ck_assert_str_eq(sms(ALI, "2"), "menu");
+	ck_assert_ptr_nonnull(strstr(last(ALI), "أرسلوا الآن نص"));
+	ck_assert_int_eq(count("SELECT count(*) FROM requests", NULL), 0);
+	ck_assert_str_eq(sms(ALI, "لا يوجد طبيب في المستعجلات ليلا"), "filed");
+	latest_request(&r);
+	ck_assert_int_eq(r.kind, BW_KIND_COMPLAINT);
+	ck_assert_str_eq(r.text, "لا يوجد طبيب في المستعجلات ليلا");
+	/* the same in Darija, with only fillers after the keyword */
+	ck_assert_str_eq(sms(SARA, "salam bghit ndir chikaya dyali 3afak"), "menu");
+	ck_assert_ptr_nonnull(strstr(last(SARA), "Quelle administration?"));
+}
+END_TEST
+
+START_TEST(a_reference_anywhere_asks_its_status)
+{
+	bw_request r;
+	char msg[160];
+	ck_assert_str_eq(sms(ALI, "chikaya transport tobis ma kaydouzch"), "filed");
+	latest_request(&r);
+	int before = count("SELECT count(*) FROM requests", NULL);
+	snprintf(msg, sizeof msg, "fin wslat chikaya dyali %.4s %.4s %.4s", r.ref, r.ref + 4, r.ref + 8);
+	ck_assert_str_eq(sms(ALI, msg), "status");
+	ck_assert_ptr_nonnull(strstr(last(ALI), "Date limite"));
+	snprintf(msg, sizeof msg, "chikaya dyali %s", r.ref);    /* not a new complaint */
+	ck_assert_str_eq(sms(ALI, msg), "status");
+	ck_assert_int_eq(count("SELECT count(*) FROM requests", NULL), before);
+	ck_assert_int_eq(count("SELECT count(*) FROM sms_conversations", NULL), 0);
+}
+END_TEST
+
 START_TEST(status_only_to_the_author)
 {
 	bw_request r;
@@ -316,6 +352,89 @@ START_TEST(stop_wins_and_start_resumes)
 	ck_assert_ptr_nonnull(strstr(last(ALI), "قيد المعالجة"));
 	ck_assert_int_eq(sms_conv_notify(&C, &ev, r.ref, &r, clock_s, &e), BW_OK);   /* same event */
 	ck_assert_int_eq(queued(ALI), n + 2);
+}
+END_TEST
+
+static bw_event LAST_EV;
+static int keep_last(const bw_event *ev, void *arg)
+{
+	(void)arg;
+	LAST_EV = *ev;
+	return 0;
+}
+
+static void last_event_of(const char *uid)
+{
+	bw_err e;
+	ck_assert_int_ge(bw_store_events(S, uid, keep_last, NULL, &e), 0);
+}
+
+START_TEST(quiet_hours_are_decided_at_send_time)
+{
+	/* a notification queued at 20:55 in Morocco goes at once; if the modem is still busy
+	 * at 21:00 it waits for the morning, a reply to the citizen's own message does not */
+	int64_t q = T0 + 9 * 3600 + 55 * 60;       /* 20:55 legal time (19:55 UTC) */
+	int64_t night = T0 + 10 * 3600 + 5 * 60;   /* 21:05 */
+	int64_t morning = T0 + 21 * 3600;          /* 08:00 the next day */
+	bw_request r;
+	bw_event ev;
+	bw_err e;
+	sms_out o;
+	int held;
+	ck_assert_str_eq(sms(SARA, "plainte transport bus en retard chaque matin"), "filed");
+	latest_request(&r);
+	ck_assert_int_eq(bw_store_transition(S, r.ref, BW_ST_ANSWERED, "agent:amina", "ok", q, &ev, &e), BW_OK);
+	ck_assert_int_eq(bw_store_get(S, r.ref, &r, &e), BW_OK);
+	ck_assert_int_eq(sms_conv_notify(&C, &ev, r.ref, &r, q, &e), BW_OK);
+	ck_assert_int_eq(sms_conv_hold_quiet(&C, q, &held, &e), BW_OK);
+	ck_assert_int_eq(held, 0);
+	/* not sent by 21:05: held, the filing reply still due */
+	ck_assert_int_eq(sms_conv_hold_quiet(&C, night, &held, &e), BW_OK);
+	ck_assert_int_eq(held, 1);
+	ck_assert_int_eq(sms_db_outbox_due(D, night, 0, &o, &e), BW_OK);
+	ck_assert_str_eq(o.purpose, "reply");
+	ck_assert_int_eq(sms_db_outbox_sent(D, o.id, "sim1", 1, "gsm", night, &e), BW_OK);
+	for (int64_t t = night; t < morning; t += 1800) {
+		ck_assert_int_eq(sms_conv_hold_quiet(&C, t, &held, &e), BW_OK);
+		ck_assert_int_eq(sms_db_outbox_due(D, t, 0, &o, &e), BW_ENOTFOUND);
+	}
+	ck_assert_int_eq(sms_conv_hold_quiet(&C, morning, &held, &e), BW_OK);
+	ck_assert_int_eq(sms_db_outbox_due(D, morning, 0, &o, &e), BW_OK);
+	ck_assert_str_eq(o.purpose, "notify");
+}
+END_TEST
+
+START_TEST(a_deadline_moved_by_a_holiday_sends_no_sms)
+{
+	bw_request r;
+	bw_err e;
+	char msg[64], before[16];
+	ck_assert_str_eq(sms(ALI, "info finances budget 2025"), "menu");
+	ck_assert_str_eq(sms(ALI, "Ali Benali"), "menu");
+	ck_assert_str_eq(sms(ALI, "AB123456"), "filed");
+	latest_request(&r);
+	snprintf(before, sizeof before, "%s", r.deadline);
+	int n = queued(ALI);
+	/* a holiday inside the 20 working days moves the deadline one working day */
+	bw_holiday h = { 0 };
+	snprintf(h.day, sizeof h.day, "2026-01-20");
+	snprintf(h.name_fr, sizeof h.name_fr, "Test");
+	snprintf(h.name_ar, sizeof h.name_ar, "اختبار");
+	int moved = 0;
+	ck_assert_msg(bw_store_holiday_add(S, &h, &moved, &e) == BW_OK, "%s", e.msg);
+	ck_assert_int_ge(moved, 1);
+	ck_assert_int_eq(bw_store_get(S, r.ref, &r, &e), BW_OK);
+	ck_assert_str_ne(r.deadline, before);
+	last_event_of(r.uid);
+	ck_assert_int_eq(LAST_EV.old_state, LAST_EV.new_state);
+	ck_assert_int_eq(sms_conv_notify(&C, &LAST_EV, r.ref, &r, clock_s, &e), BW_OK);
+	ck_assert_int_eq(queued(ALI), n);                 /* no SMS */
+	snprintf(msg, sizeof msg, "suivi %s", r.ref);
+	ck_assert_str_eq(sms(ALI, msg), "status");        /* the status shows the new date */
+	char shown[11];
+	snprintf(shown, sizeof shown, "%.2s/%.2s/%.4s", r.deadline + 8, r.deadline + 5, r.deadline);
+	ck_assert_ptr_nonnull(strstr(last(ALI), shown));
+	ck_assert_ptr_nonnull(strstr(last(ALI), "Date limite"));
 }
 END_TEST
 
@@ -640,7 +759,11 @@ Suite *suite_converse(void)
 	tcase_add_test(t, file_in_darija_replies_in_french_or_arabic);
 	tcase_add_test(t, information_request_asks_name_and_id);
 	tcase_add_test(t, no_keyword_gives_the_kind_menu_and_keeps_the_text);
+	tcase_add_test(t, a_filing_without_content_asks_for_it);
+	tcase_add_test(t, a_reference_anywhere_asks_its_status);
 	tcase_add_test(t, status_only_to_the_author);
+	tcase_add_test(t, quiet_hours_are_decided_at_send_time);
+	tcase_add_test(t, a_deadline_moved_by_a_holiday_sends_no_sms);
 	tcase_add_test(t, stop_wins_and_start_resumes);
 	tcase_add_test(t, notifications_wait_for_the_morning);
 	tcase_add_test(t, stop_cancels_held_notifications);

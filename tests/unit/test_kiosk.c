@@ -628,6 +628,69 @@ START_TEST(agent_pin_leaves_lockdown)
 }
 END_TEST
 
+/* Time goes by while the agent stays at the pad (touching it: no idle wipe). */
+static void stay(int64_t ms)
+{
+	for (int64_t t = 0; t < ms; t += 20000) {
+		now += ms - t < 20000 ? ms - t : 20000;
+		kiosk_frame(&k, now, 1);
+	}
+}
+
+static void pin(const char *digits)
+{
+	for (const char *d = digits; *d; d++) {
+		char one[2] = { *d, 0 };
+		tap(one);
+	}
+	tap("pin.ok");
+}
+
+/* issue 11: 3 wrong PINs, then the pad is locked for a delay that doubles; the right PIN
+ * is not looked at meanwhile; the count survives a restart of the kiosk */
+START_TEST(agent_pin_locks_out)
+{
+	ck_assert_int_eq(kiosk_pin_delay_ms(2), 0);
+	ck_assert_int_eq(kiosk_pin_delay_ms(3), 30000);
+	ck_assert_int_eq(kiosk_pin_delay_ms(5), 120000);
+	ck_assert_int_eq(kiosk_pin_delay_ms(40), 3600000);
+	kiosk_goto(&k, KS_PIN);
+	kiosk_frame(&k, now, 0);
+	pin("1111");
+	pin("2222");
+	ck_assert_str_eq(k.msg, "pin.wrong");
+	pin("3333");
+	ck_assert_str_eq(k.msg, "pin.locked");
+	pin("2468");                               /* the right one, but locked: not looked at */
+	ck_assert_int_eq(k.quit, 0);
+	ck_assert_str_eq(k.msg, "pin.locked");
+	ck_assert_int_eq(k.pin_wrong, 3);
+	/* restarted: still locked, for the whole delay again */
+	kiosk_conf conf = k.conf;
+	kiosk_filer f = k.filer;
+	ui_text_ops ops = { NULL, fake_width, fake_height, NULL };
+	kiosk_free(&k);
+	ck_assert_int_eq(kiosk_init(&k, &conf, st, &f, &ops, 1920, 1080, NULL, NULL), BW_OK);
+	stay(40000);
+	kiosk_goto(&k, KS_PIN);
+	kiosk_frame(&k, now, 0);
+	pin("2468");
+	ck_assert_int_eq(k.quit, 0);
+	ck_assert_str_eq(k.msg, "pin.locked");
+	stay(30000);                                /* the delay is over: one try, wrong: 60 s */
+	pin("9999");
+	ck_assert_int_eq(k.pin_wrong, 4);
+	ck_assert_int_eq(k.pin_until - k.now, 60000);
+	stay(60000);
+	pin("2468");
+	ck_assert_int_eq(k.quit, 1);
+	ck_assert_int_eq(k.pin_wrong, 0);          /* and the count is reset, in the store too */
+	int64_t v = -1;
+	ck_assert_int_eq(bw_store_counter_get(st, "kiosk.pin_wrong", &v, NULL), BW_OK);
+	ck_assert_int_eq(v, 0);
+}
+END_TEST
+
 static void read_file(const char *path, unsigned char **buf, size_t *n)
 {
 	FILE *fp = fopen(path, "rb");
@@ -724,6 +787,7 @@ Suite *suite_kiosk(void)
 	tcase_add_test(tc, idle_warning_then_wipe);
 	tcase_add_test(tc, layout_mirrors_with_the_language);
 	tcase_add_test(tc, agent_pin_leaves_lockdown);
+	tcase_add_test(tc, agent_pin_locks_out);
 	tcase_add_test(tc, receipt_bytes_and_printer_errors);
 	suite_add_tcase(s, tc);
 	return s;

@@ -171,6 +171,52 @@ START_TEST(missing_part_waits_then_goes_as_is)
 }
 END_TEST
 
+/* Group commit: the pass's messages are stored in one transaction, and leave the modem
+ * only once it is committed; a refused commit leaves them all there, with nothing stored. */
+static int group_ok;
+static int group_commits;
+static int commit_group(void *arg)
+{
+	bw_err e;
+	(void)arg;
+	group_commits++;
+	if (!group_ok) {
+		bw_store_rollback(S);
+		return BW_EDB;
+	}
+	return bw_store_commit(S, &e);
+}
+
+START_TEST(group_commit_deletes_after_the_one_commit)
+{
+	bw_err e;
+	int calls = 0, more;
+	int64_t when = time(NULL) - 30;
+	for (int i = 0; i < 5; i++) {
+		char from[20];
+		snprintf(from, sizeof from, "+21261234560%d", i);
+		ck_assert_int_eq(sms_dummy_inject(&W, from, "chikaya lma maqtou3", when, NULL, 0, NULL, &e), BW_OK);
+	}
+	sms_modem_set_group_commit(M, commit_group);
+	group_ok = 0;
+	group_commits = 0;
+	ck_assert_int_eq(bw_store_begin(S, &e), BW_OK);
+	ck_assert_int_eq(sms_modem_receive(M, 64, 600, commit, forget, &calls, &more, &e), BW_OK);
+	ck_assert_int_eq(calls, 5);
+	ck_assert_int_eq(group_commits, 1);               /* one commit for five messages */
+	ck_assert_int_eq(inbox_files(), 5);               /* refused: all kept */
+	ck_assert_int_eq(rows("SELECT count(*) FROM sms_inbox"), 0);
+	group_ok = 1;
+	calls = 0;
+	ck_assert_int_eq(bw_store_begin(S, &e), BW_OK);
+	ck_assert_int_eq(sms_modem_receive(M, 64, 600, commit, forget, &calls, &more, &e), BW_OK);
+	ck_assert_int_eq(group_commits, 2);
+	ck_assert_int_eq(inbox_files(), 0);
+	ck_assert_int_eq(rows("SELECT count(*) FROM sms_inbox"), 5);
+	sms_modem_set_group_commit(M, NULL);
+}
+END_TEST
+
 START_TEST(not_committed_stays_on_the_modem_and_dedupes)
 {
 	bw_err e;
@@ -404,6 +450,7 @@ Suite *suite_modem(void)
 	tcase_add_test(t, receive_single_and_multipart_in_any_order);
 	tcase_add_test(t, missing_part_waits_then_goes_as_is);
 	tcase_add_test(t, not_committed_stays_on_the_modem_and_dedupes);
+	tcase_add_test(t, group_commit_deletes_after_the_one_commit);
 	tcase_add_test(t, no_timestamp_still_dedupes);
 	tcase_add_test(t, many_messages_in_bounded_passes);
 	tcase_add_test(t, encoder_picks_gsm7_or_ucs2);

@@ -29,15 +29,17 @@ START_TEST(make_layout_and_ranges)
 	ck_assert_int_eq(bw_ref_make(0, 1, out, NULL), BW_OK);
 	ck_assert_int_eq(strncmp(out, "00000000001", 11), 0);
 	ck_assert_uint_eq(bw_ref_device(out), 0);
-	ck_assert_int_eq(bw_ref_make(9999, 9999999, out, NULL), BW_OK);
-	ck_assert_int_eq(strncmp(out, "99999999999", 11), 0);
+	ck_assert_int_eq(bw_ref_make(9999, 9999998, out, NULL), BW_OK);
+	ck_assert_int_eq(strncmp(out, "99999999998", 11), 0);
+	ck_assert_uint_eq(bw_ref_seq(out), 9999998);
 	ck_assert_int_eq(bw_damm_digit(out, 12), 0);
 	ck_assert_uint_eq(bw_ref_device(out), 9999);
 
 	ck_assert_int_eq(bw_ref_make(10000, 1, out, &e), BW_EINVAL);
 	ck_assert_str_eq(e.msg, "reference: device 10000 out of range (0-9999)");
 	ck_assert_int_eq(bw_ref_make(1, 0, out, &e), BW_EINVAL);
-	ck_assert_str_eq(e.msg, "reference: sequence 0 out of range (1-9999999)");
+	ck_assert_str_eq(e.msg, "reference: sequence 0 out of range (1-9999998)");
+	ck_assert_int_eq(bw_ref_make(1, 9999999, out, &e), BW_EINVAL);   /* never issued */
 	ck_assert_int_eq(bw_ref_make(1, 10000000, out, &e), BW_EINVAL);
 	ck_assert_int_eq(e.code, BW_EINVAL);
 }

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "bw_ref.h"
 #include "bw_store.h"
 #include "bw_text.h"
 #include "bw_uuid.h"
@@ -541,6 +542,7 @@ static int report_cb(const bw_report_row *row, void *arg)
 	sum->total += row->total;
 	sum->answered += row->answered;
 	sum->answered_in_time += row->answered_in_time;
+	sum->overdue += row->overdue;
 	sum->reopened += row->reopened;
 	return 0;
 }
@@ -560,19 +562,28 @@ START_TEST(indicators)
 	ck_assert_int_eq(bw_store_transition(S, b.ref, BW_ST_ANSWERED, "agent:a", "on time", 1796000000, NULL, &e), BW_OK);
 	ck_assert_int_eq(bw_store_transition(S, b.ref, BW_ST_REOPENED, "citizen", "no", 1796000100, NULL, &e), BW_OK);
 	bw_report_row sum = { 0 };
-	ck_assert_int_eq(bw_store_report(S, NULL, NULL, NULL, NULL, report_cb, &sum, &e), BW_OK);
+	ck_assert_int_eq(bw_store_report(S, NULL, NULL, NULL, NULL, NULL, report_cb, &sum, &e), BW_OK);
 	ck_assert_int_eq(sum.total, 3);
 	ck_assert_int_eq(sum.answered, 2);
 	ck_assert_int_eq(sum.answered_in_time, 1);
 	ck_assert_int_eq(sum.reopened, 1);
 	memset(&sum, 0, sizeof sum);
-	bw_store_report(S, "2026-11-01", "2026-11-30", NULL, NULL, report_cb, &sum, &e);
+	bw_store_report(S, "2026-11-01", "2026-11-30", NULL, NULL, NULL, report_cb, &sum, &e);
 	ck_assert_int_eq(sum.total, 2);
 	/* one administration's figures only */
 	memset(&sum, 0, sizeof sum);
-	ck_assert_int_eq(bw_store_report(S, NULL, NULL, NULL, "OTHER", report_cb, &sum, &e), BW_OK);
+	ck_assert_int_eq(bw_store_report(S, NULL, NULL, NULL, NULL, "OTHER", report_cb, &sum, &e), BW_OK);
 	ck_assert_int_eq(sum.total, 1);
 	ck_assert_int_eq(sum.answered, 0);
+	ck_assert_int_eq(sum.overdue, 0);       /* no today: nothing counted overdue */
+	/* seen from later: the unanswered request's deadline passed, the answered ones are
+	 * never overdue */
+	memset(&sum, 0, sizeof sum);
+	ck_assert_int_eq(bw_store_report(S, NULL, NULL, "2027-12-01", NULL, NULL, report_cb, &sum, &e), BW_OK);
+	ck_assert_int_eq(sum.overdue, 1);
+	memset(&sum, 0, sizeof sum);
+	ck_assert_int_eq(bw_store_report(S, NULL, NULL, "2026-11-28", NULL, NULL, report_cb, &sum, &e), BW_OK);
+	ck_assert_int_eq(sum.overdue, 0);
 }
 END_TEST
 
@@ -608,6 +619,45 @@ START_TEST(refs_are_sequential_per_device)
 	ck_assert_str_ne(a, b);
 	ck_assert_int_eq(strncmp(c, "00080000001", 11), 0);
 	ck_assert_int_eq(bw_store_next_ref(S, 10000, a, NULL), BW_EINVAL);
+}
+END_TEST
+
+/* issue 11: one rule for control characters, whatever the channel: the store's
+ * validation removes them from a request's text fields and from an event's note */
+START_TEST(control_characters_removed)
+{
+	bw_err e0;
+	bw_request r, got;
+	bw_event ev;
+	make(&r, BW_KIND_INFO, "2026-11-30");
+	strcpy(r.text, "\x1b[31mrouge\x1b[0m \x07\xE2\x80\xAEtxt.exe");
+	strcpy(r.name, "Amina\r\x1b[2K");
+	strcpy(r.contact, "a\x9b@x.ma");   /* a lone C1 byte is broken UTF-8: refused */
+	ck_assert_int_eq(bw_store_insert(S, &r, "device:kiosk-01", NULL), BW_EINVAL);
+	strcpy(r.contact, "a\xC2\x9B@x.ma");
+	ck_assert_int_eq(bw_store_insert(S, &r, "device:kiosk-01", NULL), BW_OK);
+	ck_assert_int_eq(bw_store_get(S, r.ref, &got, NULL), BW_OK);
+	ck_assert_str_eq(got.text, "[31mrouge[0m txt.exe");
+	ck_assert_str_eq(got.name, "Amina[2K");
+	ck_assert_str_eq(got.contact, "a@x.ma");
+	ck_assert_int_eq(bw_store_transition(S, r.ref, BW_ST_ACKNOWLEDGED, "agent:x", "vu\x1b]0;x\x07", 1795909000,
+					     &ev, NULL), BW_OK);
+	ck_assert_str_eq(ev.note, "vu]0;x");
+	/* issue 11: references with a sequence never issued */
+	make(&r, BW_KIND_COMPLAINT, "2026-11-30");
+	strcpy(r.ref, "001200000000");
+	r.ref[11] = (char)('0' + bw_damm_digit(r.ref, 11));
+	ck_assert_int_eq(bw_store_insert(S, &r, "device:kiosk-01", &e0), BW_EINVAL);
+	ck_assert_str_eq(e0.msg, "ref: sequence 0000000 is never issued (1 to 9999998)");
+	strcpy(r.ref, "001299999990");
+	r.ref[11] = (char)('0' + bw_damm_digit(r.ref, 11));
+	ck_assert_int_eq(bw_store_insert(S, &r, "device:kiosk-01", &e0), BW_EINVAL);
+	/* only controls: missing */
+	make(&r, BW_KIND_COMPLAINT, "2026-11-30");
+	strcpy(r.text, "\x1b\x07\x08");
+	bw_err e;
+	ck_assert_int_eq(bw_store_insert(S, &r, "device:kiosk-01", &e), BW_EINVAL);
+	ck_assert_str_eq(e.msg, "text: missing");
 }
 END_TEST
 
@@ -685,6 +735,7 @@ Suite *suite_store(void)
 	tcase_add_test(t, indicators);
 	tcase_add_test(t, group_commit_isolates_failures);
 	tcase_add_test(t, refs_are_sequential_per_device);
+	tcase_add_test(t, control_characters_removed);
 	tcase_add_test(t, durable_and_private);
 	suite_add_tcase(s, t);
 	return s;

@@ -1,5 +1,7 @@
 /* test_text.c: UTF-8 validation, decoding and encoding, digit folding and trimming. */
 #include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "bw_text.h"
@@ -185,6 +187,33 @@ START_TEST(trim_in_place)
 }
 END_TEST
 
+START_TEST(controls_stripped_and_escaped)
+{
+	/* ESC [ 2 J (clear screen), BEL, CR, DEL, a C1 CSI, a right-to-left override and an
+	 * isolate: removed; a tab becomes a space; a line feed, Arabic, an LRM stay */
+	char s[] = "a\x1b[2Jb\x07" "c\r\n\x7f\xC2\x9B" "d\te\xE2\x80\xAE" "gpj.exe\xE2\x81\xA6x\xE2\x80\x8E"
+		   "\xD8\xB3\xD9\x84\xD8\xA7\xD9\x85";
+	ck_assert_int_eq(bw_text_strip_controls(s), 7);
+	ck_assert_str_eq(s, "a[2Jbc\nd egpj.exex\xE2\x80\x8E\xD8\xB3\xD9\x84\xD8\xA7\xD9\x85");
+	char clean[] = "plain text\n";
+	ck_assert_int_eq(bw_text_strip_controls(clean), 0);
+	ck_assert_str_eq(clean, "plain text\n");
+	/* escaped for a terminal: nothing a terminal would act on goes through raw */
+	char *out = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&out, &len);
+	bw_text_fput(fp, "x\x1b]0;pwn\x07y\\z\n\xE2\x80\xAE\xff" "end", 0);
+	fclose(fp);
+	ck_assert_str_eq(out, "x\\x1b]0;pwn\\x07y\\\\z\\n\\u202e\\xffend");
+	free(out);
+	fp = open_memstream(&out, &len);
+	bw_text_fput(fp, "l1\nl2", 1);
+	fclose(fp);
+	ck_assert_str_eq(out, "l1\nl2");
+	free(out);
+}
+END_TEST
+
 Suite *suite_text(void)
 {
 	Suite *s = suite_create("text");
@@ -199,6 +228,7 @@ Suite *suite_text(void)
 	t = tcase_create("digits");
 	tcase_add_test(t, digit_values);
 	tcase_add_test(t, trim_in_place);
+	tcase_add_test(t, controls_stripped_and_escaped);
 	suite_add_tcase(s, t);
 	return s;
 }
