@@ -8,13 +8,8 @@ what=${1:-check}
 BUILD="build-essential pkg-config gettext tzdata libsqlite3-dev sqlite3 libjansson-dev libcrypt-dev
 libmosquitto-dev libssl-dev libsystemd-dev mosquitto mosquitto-clients libgammu-dev gammu libsdl2-dev
 libsdl2-ttf-dev libfribidi-dev libharfbuzz-dev libqrencode-dev check
-<<<<<<< HEAD
 fonts-noto-core libespeak-ng-dev espeak-ng-data"
-CHECK="$BUILD xvfb xauth xdotool x11-utils imagemagick strace"
-=======
-fonts-noto-core"
 CHECK="$BUILD xvfb xauth xdotool x11-utils imagemagick strace chromium"
->>>>>>> main
 case "$what" in
   build) PKGS=$BUILD ;;
   check|run) PKGS=$CHECK ;;
