@@ -79,6 +79,10 @@ press() {
     || last 8 | grep -qF "|$($tr "$LANG_NOW" role.textbox)" || last 8 | grep -qF "|$($tr "$LANG_NOW" role.key)" \
     || { echo "no role in the language of the screen: $(last 8)"; return 0; }
   echo "$p_size $p_n" >>"$WINDOWS"
+  # let 0.1 s of it reach the output before the next key may interrupt it (a loaded
+  # machine can starve the audio thread; a citizen hears at least the start of a name)
+  p_at=$(size) p_i=0
+  while [ $(( $(size) - p_at )) -lt 4410 ] && [ $p_i -lt 50 ]; do p_i=$((p_i + 1)); sleep 0.02; done
   spoken=$((spoken + 1))
 }
 
