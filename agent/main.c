@@ -312,7 +312,7 @@ int main(int argc, char **argv)
 	int check = 0, o_w = 0, o_h = 0, o_sound = 0, scroll = 0;
 	bw_err e;
 	static app a;   /* large (the UI context's buffers): not on the stack */
-	a.log = (bw_log){ "bawaba-agent", getenv("BAWABA_DEBUG") ? BW_LOG_DEBUG : BW_LOG_INFO, NULL };
+	a.log = (bw_log){ .prog = "bawaba-agent", .level = getenv("BAWABA_DEBUG") ? BW_LOG_DEBUG : BW_LOG_INFO };
 
 	for (int i = 1; i < argc; i++) {
 		const char *s = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;

@@ -57,6 +57,24 @@ static const char *kind_text(int k) { return tr2("agent.kind.", bw_kind_name(k))
 static const char *state_text(int s) { return tr2("agent.state.", bw_state_name(s)); }
 static const char *channel_text(int ch) { return tr2("agent.channel.", bw_channel_name(ch)); }
 
+/* 1 if s is a code or a number: ASCII without spaces (not a sentence of any language). */
+static int ascii_word(const char *s)
+{
+	if (!*s)
+		return 0;
+	for (; *s; s++)
+		if ((unsigned char)*s >= 0x80 || *s == ' ')
+			return 0;
+	return 1;
+}
+
+/* s between LRI and PDI into out: a code or a number inside a line of any direction. */
+static const char *iso(char *out, size_t n, const char *s)
+{
+	snprintf(out, n, "\xe2\x81\xa6%s\xe2\x81\xa9", s);
+	return out;
+}
+
 /* Copies tmpl into out replacing each {name} by its value from pairs (name, value, ...,
  * NULL); unknown names stay as written. */
 static const char *subst(char *out, size_t n, const char *tmpl, ...)
@@ -77,8 +95,9 @@ static const char *subst(char *out, size_t n, const char *tmpl, ...)
 		}
 		if (val) {
 			/* numbers (dates, references) keep their order inside Arabic text only
-			 * when isolated: LRI ... PDI (RECIPES.md) */
-			int iso = (*val >= '0' && *val <= '9') || *val == '+';
+			 * when isolated: LRI ... PDI (RECIPES.md); codes (a device, a user) are
+			 * isolated too: they are names, not words of the screen's language */
+			int iso = ascii_word(val);
 			if (iso && o + 4 < n) {
 				memcpy(out + o, "\xe2\x81\xa6", 3);
 				o += 3;
@@ -285,8 +304,9 @@ static void theme_for(ag_console *c, ui_theme *t, int h)
 	/* a desk console: denser than the kiosk (it is read at arm's length, with a mouse),
 	 * yet every target stays above 40 px at 1080p and 32 px at 768p */
 	c->scale = h * 1000 / 1080;
-	if (c->scale < 700)
-		c->scale = 700;
+	/* a floor that keeps every control (rows, buttons) at 32 px or more on 768 lines */
+	if (c->scale < 850)
+		c->scale = 850;
 	if (c->scale > 1400)
 		c->scale = 1400;
 	ui_theme_get(t, UI_THEME_NORMAL);
@@ -385,6 +405,7 @@ void ag_console_set_lang(ag_console *c, int lang)
 	c->lang = (unsigned)lang < AG_LANG_COUNT ? lang : AG_LANG_AR;
 	bw_i18n_set_lang(ag_lang_code(c->lang));
 	c->ui->rtl = ag_lang_is_rtl(c->lang);
+	c->ui->lang = c->lang + 1;  /* text is tagged with its language (the layout check) */
 }
 
 void ag_console_resize(ag_console *c, int w, int h)
@@ -649,7 +670,11 @@ static void top_bar(ag_console *c, ui_rect r)
 	ui_rect b;
 	b = ui_cut_end(ctx, &in, S(c, 120));
 	spot(c, "lang", b);
-	if (btn(c, ui_id_str("lang"), b, T("agent.other_lang"), UI_BTN_NORMAL) & UI_RES_CLICK)
+	/* the next language, named in itself */
+	ctx->lang = ag_lang_next(c->lang) + 1;
+	int next_lang = btn(c, ui_id_str("lang"), b, T("agent.other_lang"), UI_BTN_NORMAL) & UI_RES_CLICK;
+	ctx->lang = c->lang + 1;
+	if (next_lang)
 		cycle_lang(c);
 	ui_cut_end(ctx, &in, S(c, 8));
 	b = ui_cut_end(ctx, &in, S(c, 170));
@@ -747,7 +772,11 @@ static int filter_button(ag_console *c, ui_rect *in, const char *id, int width, 
 {
 	char buf[200];
 	snprintf(buf, sizeof buf, "%s: %s", label, value);
-	ui_rect b = ui_cut_start(c->ui, in, S(c, width));
+	/* the six share the row in proportion when it is narrower than their widths */
+	int total = S(c, 270 + 300 + 230 + 240 + 260 + 260 + 6 * 8), w = S(c, width);
+	if (total > c->ui->screen.w - S(c, 20))
+		w = (int)((long)w * (c->ui->screen.w - S(c, 20)) / total);
+	ui_rect b = ui_cut_start(c->ui, in, w);
 	ui_cut_start(c->ui, in, S(c, 8));
 	return btn(c, ui_id_str(id), b, buf, on ? UI_BTN_SELECTED : UI_BTN_NORMAL) & UI_RES_CLICK;
 }
@@ -761,7 +790,7 @@ static void filter_row(ag_console *c, ui_rect r)
 		f->kind = f->kind + 1 < BW_KIND_COUNT ? f->kind + 1 : -1;
 		changed = 1;
 	}
-	if (filter_button(c, &in, "f.admin", 300, T("agent.filter.admin"), f->admin[0] ? f->admin : T("agent.any"), f->admin[0])) {
+	if (filter_button(c, &in, "f.admin", 300, T("agent.filter.admin"), f->admin[0] ? admin_name(c, f->admin) : T("agent.any"), f->admin[0])) {
 		cycle_code(c, 0, f->admin, sizeof f->admin);
 		changed = 1;
 	}
@@ -769,7 +798,8 @@ static void filter_row(ag_console *c, ui_rect r)
 		f->channel = f->channel + 1 < BW_CHANNEL_COUNT ? f->channel + 1 : -1;
 		changed = 1;
 	}
-	if (filter_button(c, &in, "f.device", 240, T("agent.filter.device"), f->device[0] ? f->device : T("agent.any"), f->device[0])) {
+	char dev[64];
+	if (filter_button(c, &in, "f.device", 240, T("agent.filter.device"), f->device[0] ? iso(dev, sizeof dev, f->device) : T("agent.any"), f->device[0])) {
 		cycle_code(c, 1, f->device, sizeof f->device);
 		changed = 1;
 	}
@@ -868,16 +898,42 @@ static void queue(ag_console *c, ui_rect r)
 		cell(ctx, cols[COL_REF], row->ref, t->body, fg, UI_ALIGN_START | bold);
 		cell(ctx, cols[COL_KIND], kind_text(row->kind), t->body, fg, UI_ALIGN_START | bold);
 		cell(ctx, cols[COL_STATE], state_text(row->state), t->body, fg, UI_ALIGN_START | bold);
-		snprintf(buf, sizeof buf, "%s · %s", channel_text(row->channel), row->device);
+		char dev[64];
+		snprintf(buf, sizeof buf, "%s · %s", channel_text(row->channel), iso(dev, sizeof dev, row->device));
 		cell(ctx, cols[COL_CHANNEL], buf, t->body, fg, UI_ALIGN_START);
-		cell(ctx, cols[COL_ADMIN], row->admin, t->body, fg, UI_ALIGN_START);
+		cell(ctx, cols[COL_ADMIN], admin_name(c, row->admin), t->body, fg, UI_ALIGN_START);
 		cell(ctx, cols[COL_DEADLINE], row->deadline, t->body, row->overdue && !sel ? t->error : fg,
 		     UI_ALIGN_START | (row->overdue ? UI_TEXT_BOLD : 0));
-		cell(ctx, cols[COL_TEXT], row->excerpt, t->body, fg, own_align(c, row->excerpt) | UI_TEXT_AUTO);
+		cell(ctx, cols[COL_TEXT], row->excerpt, t->body, fg, own_align(c, row->excerpt) | UI_TEXT_AUTO | UI_TEXT_DATA);
 	}
 }
 
 /* ---- the open request ---- */
+
+/* A timeline note as shown: an assignment's "administration CODE[: words]" or
+ * "information-officer CODE[: words]" (what the store keeps) in the screen's words with
+ * the administration's name; any other note, an agent's own words, isolated as data. */
+static void note_text(const ag_console *c, const ag_event *ev, char *out, size_t n)
+{
+	static const char *const head[2] = { "administration ", "information-officer " };
+	for (int i = 0; i < 2 && ev->new_state == BW_ST_ASSIGNED; i++) {
+		size_t hl = strlen(head[i]);
+		if (strncmp(ev->note, head[i], hl) != 0)
+			continue;
+		char code[BW_CODE_MAX + 1];
+		const char *rest = ev->note + hl, *colon = strstr(rest, ": ");
+		size_t cl = colon ? (size_t)(colon - rest) : strlen(rest);
+		snprintf(code, sizeof code, "%.*s", (int)(cl < sizeof code ? cl : sizeof code - 1), rest);
+		char said[300];
+		subst(said, sizeof said, T(i ? "agent.assign.officer" : "agent.assign.admin"), "admin", admin_name(c, code), NULL);
+		snprintf(out, n, "%s%s\xe2\x81\xa8%.200s\xe2\x81\xa9", said, colon ? ": " : "", colon ? colon + 2 : "");
+		return;
+	}
+	if (ev->note[0])
+		snprintf(out, n, "\xe2\x81\xa8%.300s\xe2\x81\xa9", ev->note);
+	else
+		out[0] = '\0';
+}
 
 static int line(ag_console *c, ui_rect *r, const char *s, int size, ui_color col, int flags)
 {
@@ -928,7 +984,7 @@ static void detail(ag_console *c, ui_rect r)
 	ui_cut_bottom(&r, S(c, 8));
 	ui_rect saved = ctx->clip;
 	ui_set_clip(ctx, r);
-	char buf[700];
+	char buf[1024];   /* when + who + move + note, each bounded */
 	/* heading: reference, state, flags */
 	snprintf(buf, sizeof buf, "\xe2\x81\xa6%s\xe2\x81\xa9  ·  %s", row->ref, state_text(row->state));
 	line(c, &r, buf, t->title, t->fg, UI_TEXT_BOLD);
@@ -941,8 +997,9 @@ static void detail(ag_console *c, ui_rect r)
 		snprintf(buf + strlen(buf), sizeof buf - strlen(buf), "%s", T("agent.flag.extended"));
 	if (buf[0])
 		line(c, &r, buf, t->body, t->error, UI_TEXT_BOLD);
-	snprintf(buf, sizeof buf, "%s · %s · %s · %s", kind_text(row->kind), channel_text(row->channel), row->device,
-		 admin_name(c, row->admin));
+	char dev[64];
+	snprintf(buf, sizeof buf, "%s · %s · %s · %s", kind_text(row->kind), channel_text(row->channel),
+		 iso(dev, sizeof dev, row->device), admin_name(c, row->admin));
 	line(c, &r, buf, t->body, t->fg, 0);
 	const ag_detail *d = &c->model.detail;
 	char skipped[AG_SKIPPED_MAX * 12 + 1] = "";
@@ -977,11 +1034,21 @@ static void detail(ag_console *c, ui_rect r)
 	line(c, &r, buf, t->small, t->fg, 0);
 	/* the timeline first (who did what), the text in the space left */
 	ui_cut_top(&r, S(c, 6));
-	line(c, &r, T("agent.detail.timeline"), t->small, t->muted, UI_TEXT_BOLD);
 	int lh = ui_line_height(ctx, UI_FONT_REGULAR, t->small) + S(c, 2);
-	int room = (r.h - 3 * lh) / lh;   /* keep three lines for the text */
+	int label_h = ui_line_height(ctx, UI_FONT_BOLD, t->small) + S(c, 2);
+	/* keep the text's label and three of its lines (fewer on a small screen): the latest
+	 * events that fit above, under their label, or none */
+	int body_lh = ui_line_height(ctx, UI_FONT_REGULAR, t->body);
+	int need = S(c, 6) + label_h + 3 * body_lh;
+	if (need > r.h)
+		need = r.h;
+	int room = (r.h - need - label_h) / lh;
+	if (room < 0)
+		room = 0;
+	if (room > 0)
+		line(c, &r, T("agent.detail.timeline"), t->small, t->muted, UI_TEXT_BOLD);
 	int first = d->nevents > room && room > 0 ? d->nevents - room : 0;
-	for (int i = first; i < d->nevents && r.h > 0; i++) {
+	for (int i = first; i < d->nevents && i - first < room; i++) {
 		const ag_event *ev = &d->events[i];
 		char when[32], mv[200];
 		local_time(ev->at, when, sizeof when, 1);
@@ -990,14 +1057,22 @@ static void detail(ag_console *c, ui_rect r)
 			      state_text(ev->new_state), NULL);
 		else
 			bw_strlcpy(mv, state_text(ev->new_state), sizeof mv);
-		snprintf(buf, sizeof buf, "\xe2\x81\xa6%s\xe2\x81\xa9 · %s · %s%s%.300s", when, ev->actor[0] ? ev->actor : "-", mv,
-			 ev->note[0] ? " · " : "", ev->note);
+		/* who: a code (agent:amina, device:kiosk-01), isolated; the note is an agent's
+		 * own words (data) after the move, or whom it was assigned to, said in words */
+		char who[64], note[400];
+		note_text(c, ev, note, sizeof note);
+		snprintf(buf, sizeof buf, "\xe2\x81\xa6%s\xe2\x81\xa9 · %s · %s%s%s", when,
+			 iso(who, sizeof who, ev->actor[0] ? ev->actor : "-"), mv, note[0] ? " · " : "", note);
 		line(c, &r, buf, t->small, t->fg, UI_TEXT_AUTO);
 	}
 	ui_cut_top(&r, S(c, 6));
+	if (r.h < label_h + body_lh) {
+		ui_set_clip(ctx, saved);
+		return;  /* no room for a line of the text: the card says no more */
+	}
 	line(c, &r, T("agent.detail.text"), t->small, t->muted, UI_TEXT_BOLD);
 	ui_set_clip(ctx, r);
-	ui_text(ctx, r, d->req.text, t->body, t->fg, own_align(c, d->req.text) | UI_TEXT_AUTO);
+	ui_text(ctx, r, d->req.text, t->body, t->fg, own_align(c, d->req.text) | UI_TEXT_AUTO | UI_TEXT_DATA | UI_TEXT_CLAMP);
 	ui_set_clip(ctx, saved);
 }
 
@@ -1080,16 +1155,32 @@ static void indicators(ag_console *c, ui_rect r)
 
 /* ---- status line and toasts ---- */
 
+/* The keys and what each does, in the screen's words: "a assign · p in progress · ...". */
+static const char *key_legend(const ag_console *c, char *out, size_t n)
+{
+	size_t o = 0;
+	char k[32];
+	out[0] = '\0';
+	for (int a = 0; a < AG_A_COUNT && o + 1 < n; a++)
+		o += (size_t)snprintf(out + o, n - o, "%s%s %s", a ? " · " : "", iso(k, sizeof k, action_short[a]),
+				      T(action_key[a]));
+	if (o + 1 < n)
+		o += (size_t)snprintf(out + o, n - o, " · %s %s · %s %s", iso(k, sizeof k, "n"), T("agent.file_desk"),
+				      "\xe2\x81\xa6/\xe2\x81\xa9", T("agent.filter.text"));
+	return out;
+}
+
 static void status_line(ag_console *c, ui_rect r)
 {
 	ui_ctx *ctx = c->ui;
 	const ui_theme *t = &ctx->theme;
+	char legend[1024];
 	const ag_result *res = &c->model.result;
 	ui_draw_rect(ctx, r, t->panel, 0);
 	ui_draw_rect(ctx, ui_cut_top(&r, 1), t->border_c, 0);
 	r = ui_inset(r, S(c, 6));
 	ui_rect keys = ui_cut_end(ctx, &r, r.w * 2 / 5);
-	cell(ctx, keys, T("agent.keys"), t->small, t->muted, UI_ALIGN_END);
+	cell(ctx, keys, key_legend(c, legend, sizeof legend), t->small, t->muted, UI_ALIGN_END);
 	char buf[BW_ERRMSG + 200];
 	if (!res->at_ms)
 		return;
@@ -1182,8 +1273,10 @@ static void modal_note(ag_console *c, const char *title_key, const char *hint_ke
 	char buf[300];
 	subst(buf, sizeof buf, T(title_key), "ref", c->model.selected, NULL);
 	line(c, &r, buf, t->title, t->fg, UI_TEXT_BOLD);
-	ui_rect hint = ui_cut_top(&r, S(c, 64));
+	/* the hint as high as it wraps to */
+	ui_rect hint = ui_cut_top(&r, ui_text_height(ctx, r.w, T(hint_key), t->body, 0));
 	ui_text(ctx, hint, T(hint_key), t->body, t->muted, UI_ALIGN_START);
+	ui_cut_top(&r, S(c, 6));
 	int ok, cancel;
 	modal_buttons(c, &r, ok_key, !note_required || ui_field_chars(&c->f_note) > 0, &ok, &cancel);
 	ui_cut_bottom(&r, S(c, 6));

@@ -52,7 +52,7 @@ static void fill(bw_request *r, unsigned i)
 
 /* bawaba: bw_store_insert (validation, idempotency check, catalogue check, deadline,
  * request row, event row) in transactions of BATCH. */
-static double bench_store_insert(const char *path, unsigned n, int flags)
+static double bench_store_insert(const char *path, unsigned n, unsigned batch, int flags)
 {
 	bw_store *s;
 	bw_err e;
@@ -61,10 +61,10 @@ static double bench_store_insert(const char *path, unsigned n, int flags)
 	if (bw_store_open(&s, path, flags, &e) || bw_store_seed(s, &e))
 		die("open", e.msg);
 	double t0 = now_s();
-	for (unsigned i = 0; i < n; i += BATCH) {
+	for (unsigned i = 0; i < n; i += batch) {
 		if (bw_store_begin(s, &e))
 			die("begin", e.msg);
-		for (unsigned j = i; j < i + BATCH && j < n; j++) {
+		for (unsigned j = i; j < i + batch && j < n; j++) {
 			fill(r, j);
 			if (bw_uuid_v7(r->uid, &e) || bw_store_next_ref(s, 1, r->ref, &e) ||
 			    bw_store_insert(s, r, "device:kiosk-01", &e))
@@ -72,29 +72,6 @@ static double bench_store_insert(const char *path, unsigned n, int flags)
 		}
 		if (bw_store_commit(s, &e))
 			die("commit", e.msg);
-	}
-	double t = now_s() - t0;
-	bw_store_close(s);
-	free(r);
-	return n / t;
-}
-
-/* One request per transaction, as a kiosk files or the CLI acts: the durable commit's
- * fsync is paid by every request. */
-static double bench_store_single(const char *path, unsigned n, int flags)
-{
-	bw_store *s;
-	bw_err e;
-	bw_request *r = malloc(sizeof *r);
-	rm_db(path);
-	if (bw_store_open(&s, path, flags, &e) || bw_store_seed(s, &e))
-		die("open", e.msg);
-	double t0 = now_s();
-	for (unsigned i = 0; i < n; i++) {
-		fill(r, i);
-		if (bw_store_begin(s, &e) || bw_uuid_v7(r->uid, &e) || bw_store_next_ref(s, 1, r->ref, &e) ||
-		    bw_store_insert(s, r, "device:kiosk-01", &e) || bw_store_commit(s, &e))
-			die("insert", e.msg);
 	}
 	double t = now_s() - t0;
 	bw_store_close(s);
@@ -232,12 +209,12 @@ int main(int argc, char **argv)
 
 	/* warm-up run of each so the page cache and CPU frequency are comparable */
 	bench_bare_insert(path, 2000);
-	bench_store_insert(path, 2000, 0);
+	bench_store_insert(path, 2000, BATCH, 0);
 	/* alternate the two and keep each one's best of three, so neither pays for the
 	 * other's checkpoints or a busy moment of the machine */
 	double bare = 0, store = 0;
 	for (int round = 0; round < 3; round++) {
-		double b = bench_bare_insert(path, n), s = bench_store_insert(path, n, 0);
+		double b = bench_bare_insert(path, n), s = bench_store_insert(path, n, BATCH, 0);
 		if (getenv("BENCH_VERBOSE"))
 			printf("    round %d: bare %.0f/s, store %.0f/s\n", round, b, s);
 		bare = b > bare ? b : bare;
@@ -251,11 +228,11 @@ int main(int argc, char **argv)
 	 * synchronous=NORMAL, and one request per commit (a kiosk's filing, the CLI) both ways */
 	double normal = 0, one_full = 0, one_normal = 0;
 	for (int round = 0; round < 3; round++) {
-		double f = bench_store_insert(path, n, BW_STORE_SCRATCH);
+		double f = bench_store_insert(path, n, BATCH, BW_STORE_SCRATCH);
 		normal = f > normal ? f : normal;
 	}
-	one_full = bench_store_single(path, 500, 0);
-	one_normal = bench_store_single(path, 500, BW_STORE_SCRATCH);
+	one_full = bench_store_insert(path, 500, 1, 0);   /* as a kiosk files: one per commit */
+	one_normal = bench_store_insert(path, 500, 1, BW_STORE_SCRATCH);
 	printf("  durability cost (FULL: an fsync of the WAL per commit, against NORMAL):\n");
 	printf("    batches of %d:   FULL %8.0f requests/s, NORMAL %8.0f/s (FULL = %.0f%%)\n", BATCH, store, normal,
 	       100 * store / normal);

@@ -73,7 +73,7 @@ fuzz-hub: $(FUZZ_HUB_BINS)
 	@for t in $(FUZZ_HUB_TARGETS); do \
 	  rm -rf $(BUILD)/fuzz/corpus-$$t && mkdir -p $(BUILD)/fuzz/corpus-$$t && \
 	  cp hub/fuzz/corpus/$$t/* $(BUILD)/fuzz/corpus-$$t/ && \
-	  ( cd $(BUILD)/fuzz && ./fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -max_len=70000 \
+	  ( cd $(BUILD)/fuzz && ./fuzz_$$t -max_total_time=$(FUZZ_SECONDS) $(FUZZ_FLAGS) -max_len=70000 \
 	      corpus-$$t > fuzz_$$t.log 2>&1 ) || { tail -n 40 $(BUILD)/fuzz/fuzz_$$t.log; exit 1; }; \
 	  sed -n "s/^Done \([0-9]*\) runs in \([0-9]*\) second.*/fuzz_$$t: \1 runs in \2 s/p" $(BUILD)/fuzz/fuzz_$$t.log; \
 	done

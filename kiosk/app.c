@@ -25,7 +25,7 @@ static const bw_conf_key conf_keys[] = {
 	BW_CONF_I("display", "width", kiosk_conf, width, 640, 7680, "1920", "window width (landscape 1920, portrait 1080)"),
 	BW_CONF_I("display", "height", kiosk_conf, height, 480, 7680, "1080", "window height"),
 	BW_CONF_B("display", "fullscreen", kiosk_conf, fullscreen, "false", "lockdown: full screen, agents leave with the PIN"),
-	BW_CONF_S("display", "theme", kiosk_conf, theme, "normal", "normal | large | contrast"),
+	BW_CONF_S("display", "theme", kiosk_conf, theme, "normal", "normal | large | contrast | large+contrast"),
 	BW_CONF_P("display", "fonts_dir", kiosk_conf, fonts_dir, "/usr/share/fonts/truetype/noto", "Noto fonts (fonts-noto-core)"),
 	BW_CONF_S("kiosk", "lang", kiosk_conf, lang, "ar", "first language: ar | zgh | fr"),
 	BW_CONF_I("kiosk", "idle_timeout", kiosk_conf, idle_timeout, 10, 3600, "90", "seconds without a touch before the warning"),
@@ -55,8 +55,9 @@ void kiosk_conf_default(kiosk_conf *c)
 
 static int conf_check(kiosk_conf *c, bw_err *e)
 {
-	if (strcmp(c->theme, "normal") && strcmp(c->theme, "large") && strcmp(c->theme, "contrast"))
-		return bw_fail(e, BW_EINVAL, "[display] theme = %s: normal, large or contrast", c->theme);
+	if (strcmp(c->theme, "normal") && strcmp(c->theme, "large") && strcmp(c->theme, "contrast") &&
+	    strcmp(c->theme, "large+contrast"))
+		return bw_fail(e, BW_EINVAL, "[display] theme = %s: normal, large, contrast or large+contrast", c->theme);
 	if (strcmp(c->lang, "ar") && strcmp(c->lang, "zgh") && strcmp(c->lang, "fr"))
 		return bw_fail(e, BW_EINVAL, "[kiosk] lang = %s: ar, zgh or fr", c->lang);
 	for (const char *p = c->pin; *p; p++)
@@ -211,6 +212,9 @@ static void fields_init(kiosk *k)
 	ui_field_init(&k->f_ref, in->refq, sizeof in->refq, BW_REF_LEN, UI_FIELD_DIGITS);
 	ui_field_init(&k->f_pin, in->pin, sizeof in->pin, 12, UI_FIELD_DIGITS);
 	ui_field_init(&k->f_code, in->codeq, sizeof in->codeq, BW_RCODE_LEN, UI_FIELD_DIGITS);
+	/* on a public screen a code is masked as typed; the citizen may show it */
+	k->f_code.masked = 1;
+	k->f_pin.masked = 1;
 	in->kind = in->admin = in->category = -1;
 }
 
@@ -233,7 +237,8 @@ int kiosk_init(kiosk *k, const kiosk_conf *conf, bw_store *catalog, const kiosk_
 		return rc;
 	}
 	k->theme_kind = !strcmp(conf->theme, "large") ? UI_THEME_LARGE
-		      : !strcmp(conf->theme, "contrast") ? UI_THEME_CONTRAST : UI_THEME_NORMAL;
+		      : !strcmp(conf->theme, "contrast") ? UI_THEME_CONTRAST
+		      : !strcmp(conf->theme, "large+contrast") ? UI_THEME_LARGE | UI_THEME_CONTRAST : UI_THEME_NORMAL;
 	ui_theme_get(&t, k->theme_kind);
 	k->ui = ui_new(ops, &t, w, h);
 	k->ui->keypad = 1;
@@ -292,6 +297,8 @@ void kiosk_set_lang(kiosk *k, int lang)
 {
 	k->lang = lang;
 	k->kbd = lang;
+	if (k->ui)
+		k->ui->lang = lang + 1;  /* text is tagged with its language (the layout check) */
 	k->shift = 0;
 	bw_i18n_set_lang(lang_code[lang]);
 	if (k->ui)
@@ -321,6 +328,7 @@ void kiosk_goto(kiosk *k, int screen)
 	k->msg = NULL;
 	k->list.top = 0;
 	k->shift = 0;
+	k->letters = 0;
 	k->ui->focus = 0;
 	if (screen == KS_CATEGORY)
 		load_categories(k);

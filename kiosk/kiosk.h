@@ -120,6 +120,7 @@ struct kiosk {
 	ui_field f_search, f_text, f_phone, f_name, f_id, f_contact, f_address, f_ref, f_pin, f_code;
 	ui_list list;
 	int kbd, shift;             /* keyboard shown (enum kiosk_lang), its shift state */
+	int letters;                /* the contact screen shows letters, not its keypad */
 	const char *msg;            /* key of the message shown (validation, printer) */
 	int msg_error;
 	int64_t now;                /* ms, monotonic: the current frame's time */
@@ -135,7 +136,7 @@ struct kiosk {
 	int pin_restart;            /* locked at start: the delay starts at the first frame */
 	/* the law screen's text size, found once per language, theme and size: the search
 	 * wraps the text at every size and would cost a frame its budget each time */
-	int law_size;
+	int law_size, law_cols;
 	unsigned law_key;
 	/* called when the citizen's data is wiped, to drop copies elsewhere (the
 	 * renderer's text cache) */

@@ -327,7 +327,7 @@ int main(int argc, char **argv)
 	const char *conf_path = NULL, *walk_dir = NULL, *id_file = NULL;
 	int check = 0, bench = 0;
 	bw_err e;
-	bw_log log = { "bawaba-kiosk", BW_LOG_INFO, NULL };
+	bw_log log = { .prog = "bawaba-kiosk", .level = BW_LOG_INFO };
 	int64_t t0 = mono_ms();
 
 	kiosk_conf_default(&conf);

@@ -132,13 +132,23 @@ static ui_rect chrome(kiosk *k, const char *title)
 	if (ui_button(c, ID("a11y.listen"), lsn, T("a11y.listen"), UI_BTN_NORMAL) & UI_RES_CLICK)
 		k->listen = 1;
 
-	/* the three languages, each named in itself, on every screen */
-	ui_rect langs = ui_cut_end(c, &hb, portrait(k) ? hb.w * 2 / 3 : hb.w / 2);
+	/* the three languages, each named in itself, on every screen: as wide as the longest
+	 * name needs, at most what the back and listen buttons leave */
+	int lw = 0;
+	for (int i = 0; i < KL_COUNT; i++) {
+		int w = ui_measure(c, bw_tr_lang(lang_code[i], "lang.name"), UI_FONT_REGULAR, t->body);
+		lw = w > lw ? w : lw;
+	}
+	lw = (lw + t->pad * 2) * KL_COUNT + t->gap;
+	ui_rect langs = ui_cut_end(c, &hb, lw > hb.w ? hb.w : lw);
 	ui_rect lb[KL_COUNT];
 	ui_columns(c, langs, KL_COUNT, t->gap / 2, lb);
 	for (int i = 0; i < KL_COUNT; i++) {
 		const char *name = bw_tr_lang(lang_code[i], "lang.name");
-		if (ui_button(c, ui_id_mix(ID("lang"), i), lb[i], name, i == k->lang ? UI_BTN_SELECTED : UI_BTN_NORMAL) & UI_RES_CLICK) {
+		c->lang = i + 1;  /* each language named in itself */
+		int res = ui_button(c, ui_id_mix(ID("lang"), i), lb[i], name, i == k->lang ? UI_BTN_SELECTED : UI_BTN_NORMAL);
+		c->lang = k->lang + 1;
+		if (res & UI_RES_CLICK) {
 			kiosk_set_lang(k, i);
 			return ui_inset(all, t->pad);  /* the rest draws next frame */
 		}
@@ -171,6 +181,20 @@ static ui_rect chrome(kiosk *k, const char *title)
 	return body;
 }
 
+/* The height the message line needs at width w: a touch target's, or as many lines as
+ * the current message wraps to (a message is never cut). */
+static int msg_height(kiosk *k, int w)
+{
+	const ui_theme *t = &k->ui->theme;
+	int starts[16], lens[16], h = t->touch + t->pad;
+	if (!k->msg)
+		return h;
+	int n = ui_wrap(k->ui, T(k->msg), k->msg_error ? UI_FONT_REGULAR : UI_FONT_BOLD, t->body,
+			k->ui->rtl, w - t->pad, starts, lens, 16);
+	int need = n * ui_line_height(k->ui, UI_FONT_BOLD, t->body) + t->pad;
+	return need > h ? need : h;
+}
+
 /* The message line (validation, printer): red box for errors. */
 static void message(kiosk *k, ui_rect r)
 {
@@ -195,7 +219,10 @@ static void split(kiosk *k, ui_rect body, ui_rect *form, ui_rect *keys, int keys
 		*keys = ui_cut_bottom(&body, body.h * keys_share / 100);
 		ui_cut_bottom(&body, t->gap);
 	} else {
-		*keys = ui_cut_end(k->ui, &body, body.w / 2);
+		/* on a screen not much wider than high (1280x1024) half its width would make
+		 * a twelve-key row narrower than a finger: the keys take three fifths */
+		int narrow = k->ui->screen.w * 2 < k->ui->screen.h * 3;
+		*keys = ui_cut_end(k->ui, &body, narrow ? body.w * 3 / 5 : body.w / 2);
 		ui_cut_end(k->ui, &body, t->gap * 2);
 	}
 	*form = body;
@@ -214,13 +241,39 @@ static int keyboard(kiosk *k, ui_rect r, ui_field *f)
 	for (int i = 0; i < KL_COUNT; i++) {
 		char key[16];
 		snprintf(key, sizeof key, "kbd.%s", lang_code[i]);
-		if (ui_button(c, ui_id_mix(ID("kbd.sel"), i), sb[i], bw_tr_lang(lang_code[i], "kbd.name"),
-			      i == k->kbd ? UI_BTN_SELECTED : UI_BTN_NORMAL) & UI_RES_CLICK) {
+		c->lang = i + 1;
+		int res = ui_button(c, ui_id_mix(ID("kbd.sel"), i), sb[i], bw_tr_lang(lang_code[i], "kbd.name"),
+				    i == k->kbd ? UI_BTN_SELECTED : UI_BTN_NORMAL);
+		c->lang = k->lang + 1;
+		if (res & UI_RES_CLICK) {
 			k->kbd = i;
 			k->shift = 0;
 		}
 	}
 	return ui_keyboard(c, ID("kbd"), r, layouts[k->kbd], &k->shift, f);
+}
+
+/* A contact (a phone number most often, or an e-mail address): the numeric keypad with
+ * "+", "@" and "." and a switch to the letters; the letters keyboard with a switch back
+ * to the digits where the keyboard's script choice leaves room. */
+static int contact_keys(kiosk *k, ui_rect r, ui_field *f)
+{
+	static const char *const extra[] = { "+", "@", ".", NULL };
+	ui_ctx *c = k->ui;
+	const ui_theme *t = &c->theme;
+	if (!k->letters) {
+		if (!portrait(k))
+			r = ui_center(r, r.w * 3 / 4, r.h);
+		int res = ui_keypad_ex(c, ID("contact.pad"), r, f, T("nav.next"), extra, T("kbd.letters"));
+		if (res & UI_RES_SWITCH)
+			k->letters = 1;
+		return res;
+	}
+	ui_rect top = { r.x, r.y, r.w, t->touch };
+	ui_rect back = ui_cut_end(c, &top, top.w / 4 - t->gap / 2);
+	if (ui_button(c, ID("kbd.digits"), back, T("kbd.digits"), UI_BTN_NORMAL) & UI_RES_CLICK)
+		k->letters = 0;
+	return keyboard(k, r, f);
 }
 
 /* A primary "next" button at the bottom of r; returns 1 when tapped. */
@@ -234,6 +287,35 @@ static int next_button(kiosk *k, ui_rect *r, const char *key)
 
 /* ---- welcome and home ---- */
 
+/* An accessibility switch of the welcome screen: its icon, then its name in each of the
+ * three languages (the citizen has not chosen one yet), each line in its own direction;
+ * drawn selected while on. Returns 1 when tapped. */
+static int a11y_switch(kiosk *k, ui_rect r, int icon, const char *key, int on)
+{
+	ui_ctx *c = k->ui;
+	const ui_theme *t = &c->theme;
+	int down, rtl = c->rtl;
+	int res = ui_hit(c, ID(key), r, &down);
+	ui_color bg = down || on ? t->sel : t->btn, fg = down || on ? t->sel_fg : t->btn_fg;
+	ui_draw_rect(c, r, bg, t->radius);
+	ui_draw_frame(c, r, on ? t->focus : t->border_c, t->radius, on ? 2 * t->border : t->border);
+	ui_rect in = ui_inset(r, t->pad / 2);
+	ui_rect ic = ui_cut_start(c, &in, t->touch);
+	ui_icon(c, ui_center(ic, t->touch * 3 / 4, t->touch * 3 / 4), icon, fg);
+	ui_cut_start(c, &in, t->gap / 2);
+	ui_rect lines[KL_COUNT];
+	ui_rows(in, KL_COUNT, 0, lines);
+	for (int i = 0; i < KL_COUNT; i++) {
+		c->rtl = i == KL_AR;
+		c->lang = i + 1;
+		ui_text(c, lines[i], bw_tr_lang(lang_code[i], key), t->small, fg,
+			UI_ALIGN_START | UI_TEXT_VCENTER | UI_TEXT_NOWRAP);
+	}
+	c->rtl = rtl;
+	c->lang = k->lang + 1;
+	return (res & UI_RES_CLICK) != 0;
+}
+
 static void s_welcome(kiosk *k)
 {
 	ui_ctx *c = k->ui;
@@ -241,17 +323,20 @@ static void s_welcome(kiosk *k)
 	ui_rect all = ui_inset(c->screen, t->pad * 2);
 	int rtl = c->rtl;
 
-	ui_rect a11y = ui_cut_bottom(&all, t->touch + t->pad);
+	int sl = ui_line_height(c, UI_FONT_REGULAR, t->small);
+	ui_rect a11y = ui_cut_bottom(&all, sl * KL_COUNT + t->pad);
 	ui_rect top = ui_cut_top(&all, all.h * 2 / 5);
 	/* the greeting in the three languages, each in its own direction */
 	ui_rect lines[KL_COUNT];
 	ui_rows(top, KL_COUNT, t->gap, lines);
 	for (int i = 0; i < KL_COUNT; i++) {
 		c->rtl = i == KL_AR;
+		c->lang = i + 1;
 		ui_text(c, lines[i], bw_tr_lang(lang_code[i], "welcome.title"), t->title, t->fg,
 			UI_ALIGN_CENTER | UI_TEXT_VCENTER | UI_TEXT_BOLD);
 	}
 	c->rtl = rtl;
+	c->lang = k->lang + 1;
 	ui_describe(c, UI_DESC_TITLE, T("welcome.title"));
 	/* agents: five taps on the greeting within five seconds open the PIN pad */
 	ui_label_next(c, UI_ROLE_HIDDEN, NULL, NULL);
@@ -276,23 +361,24 @@ static void s_welcome(kiosk *k)
 	for (int i = 0; i < KL_COUNT; i++) {
 		int rtl2 = c->rtl;
 		c->rtl = i == KL_AR;
+		c->lang = i + 1;
 		int res = ui_button(c, ui_id_mix(ID("welcome.lang"), i), langs[i],
 				    bw_tr_lang(lang_code[i], "welcome.start"), UI_BTN_PRIMARY);
 		c->rtl = rtl2;
+		c->lang = k->lang + 1;
 		if (res & UI_RES_CLICK) {
 			kiosk_set_lang(k, i);
 			kiosk_goto(k, KS_HOME);
 			return;
 		}
 	}
+	/* the two switches work together (large text and high contrast) */
 	ui_rect ab[2];
-	ui_columns(c, ui_center(a11y, a11y.w * 2 / 3, a11y.h), 2, t->gap * 2, ab);
-	if (ui_button(c, ID("a11y.large"), ab[0], T("a11y.large"),
-		      k->theme_kind == UI_THEME_LARGE ? UI_BTN_SELECTED : UI_BTN_NORMAL) & UI_RES_CLICK)
-		kiosk_set_theme(k, k->theme_kind == UI_THEME_LARGE ? UI_THEME_NORMAL : UI_THEME_LARGE);
-	if (ui_button(c, ID("a11y.contrast"), ab[1], T("a11y.contrast"),
-		      k->theme_kind == UI_THEME_CONTRAST ? UI_BTN_SELECTED : UI_BTN_NORMAL) & UI_RES_CLICK)
-		kiosk_set_theme(k, k->theme_kind == UI_THEME_CONTRAST ? UI_THEME_NORMAL : UI_THEME_CONTRAST);
+	ui_columns(c, ui_center(a11y, portrait(k) ? a11y.w : a11y.w * 2 / 3, a11y.h), 2, t->gap * 2, ab);
+	if (a11y_switch(k, ab[0], UI_ICON_LARGE_TEXT, "a11y.large", k->theme_kind & UI_THEME_LARGE))
+		kiosk_set_theme(k, k->theme_kind ^ UI_THEME_LARGE);
+	if (a11y_switch(k, ab[1], UI_ICON_CONTRAST, "a11y.contrast", k->theme_kind & UI_THEME_CONTRAST))
+		kiosk_set_theme(k, k->theme_kind ^ UI_THEME_CONTRAST);
 }
 
 /* An action card: a round badge with a glyph, the action in bold, one line under it. */
@@ -307,14 +393,24 @@ static int card(kiosk *k, ui_id id, ui_rect r, const char *glyph, const char *la
 	ui_draw_rect(c, r, down ? t->sel : t->panel, t->radius);
 	ui_draw_frame(c, r, t->border_c, t->radius, t->border);
 	ui_rect in = ui_inset(r, t->pad);
-	int side = in.h / 3 < in.w / 2 ? in.h / 3 : in.w / 2;
-	if (side > t->primary * 3 / 2)
-		side = t->primary * 3 / 2;
+	/* the words first: the badge takes what they leave (the theme's size at most) */
+	int lh = ui_text_height(c, in.w, label, t->big, UI_TEXT_BOLD);
+	int dh = ui_text_height(c, in.w, desc, t->body, 0);
+	int side = in.h - t->pad - t->gap - t->gap / 2 - lh - dh;
+	if (side > t->primary)
+		side = t->primary;
+	if (side > in.w / 2)
+		side = in.w / 2;
+	if (side < 0)
+		side = 0;
 	ui_cut_top(&in, t->pad);
 	ui_rect badge_row = ui_cut_top(&in, side);
 	ui_rect badge = ui_center(badge_row, side, side);
-	ui_draw_rect(c, badge, down ? t->sel_fg : t->primary_bg, side / 2);
-	ui_text(c, badge, glyph, side * 3 / 5, down ? t->sel : t->primary_fg, UI_ALIGN_CENTER | UI_TEXT_VCENTER | UI_TEXT_BOLD | UI_TEXT_NOWRAP);
+	if (side >= t->small) {
+		ui_draw_rect(c, badge, down ? t->sel_fg : t->primary_bg, side / 2);
+		ui_text(c, badge, glyph, side * 3 / 5, down ? t->sel : t->primary_fg,
+			UI_ALIGN_CENTER | UI_TEXT_VCENTER | UI_TEXT_BOLD | UI_TEXT_NOWRAP | UI_TEXT_DATA);
+	}
 	ui_cut_top(&in, t->gap);
 	int h = ui_text(c, in, label, t->big, fg, UI_ALIGN_CENTER | UI_TEXT_BOLD);
 	ui_cut_top(&in, h + t->gap / 2);
@@ -416,10 +512,11 @@ static void field_screen(kiosk *k, const char *title, const char *hint, ui_field
 	if (k->screen != scr)
 		return;
 	split(k, body, &form, &keys, 45);
-	if (keyboard(k, keys, f) & UI_RES_CHANGE)
+	int kr = f == &k->f_contact ? contact_keys(k, keys, f) : keyboard(k, keys, f);
+	if (kr & UI_RES_CHANGE)
 		k->msg = NULL;
-	int go = next_button(k, &form, "nav.next");
-	ui_rect msg = ui_cut_bottom(&form, t->touch + t->pad);
+	int go = next_button(k, &form, "nav.next") || (kr & UI_RES_SUBMIT);
+	ui_rect msg = ui_cut_bottom(&form, msg_height(k, form.w));
 	int h = ui_text(c, form, T(hint), t->body, t->muted, UI_ALIGN_START);
 	ui_describe(c, UI_DESC_HINT, T(hint));
 	ui_cut_top(&form, h + t->gap);
@@ -502,10 +599,10 @@ static void s_info_id(kiosk *k)
 	ui_rect keys = ui_cut_bottom(&body, body.h / 2);
 	ui_rect pad = ui_cut_end(c, &keys, keys.w / 3);
 	ui_cut_end(c, &keys, t->gap * 2);
-	int res = ui_keyboard(c, ID("id.kbd"), keys, &ui_kbd_azerty, &k->shift, &k->f_id);
+	int res = ui_keyboard(c, ID("id.kbd"), keys, &ui_kbd_id, &k->shift, &k->f_id);
 	res |= ui_keypad(c, ID("id.pad"), pad, &k->f_id, T("nav.next"));
 	ui_cut_bottom(&body, t->gap);
-	ui_rect msg = ui_cut_bottom(&body, t->touch + t->pad);
+	ui_rect msg = ui_cut_bottom(&body, msg_height(k, body.w));
 	int h = ui_text(c, body, T("info.id.hint"), t->body, t->muted, UI_ALIGN_START);
 	ui_cut_top(&body, h + t->gap);
 	ui_rect box = ui_cut_top(&body, t->touch + t->pad * 2);
@@ -522,6 +619,8 @@ static void s_info_id(kiosk *k)
 		message(k, msg);
 }
 
+/* The phone number (law 09-08): the notice, the consent and the message on one side; the
+ * field, the keypad (its OK goes on) and "skip" on the other (under them in portrait). */
 static void s_phone(kiosk *k)
 {
 	ui_ctx *c = k->ui;
@@ -529,29 +628,42 @@ static void s_phone(kiosk *k)
 	ui_rect body = chrome(k, T("phone.title")), form, keys;
 	if (k->screen != KS_PHONE)
 		return;
-	split(k, body, &form, &keys, 40);
-	if (!portrait(k))
-		keys = ui_center(keys, keys.w * 3 / 4, keys.h);
+	if (portrait(k)) {
+		split(k, body, &form, &keys, 48);
+	} else {
+		/* a keypad needs less width than a keyboard: the notice gets the rest */
+		keys = ui_cut_end(c, &body, body.w * 3 / 10);
+		ui_cut_end(c, &body, t->gap * 2);
+		form = body;
+	}
+	ui_rect fr = ui_cut_top(&keys, t->touch + t->pad), msg = { 0, 0, 0, 0 };
+	ui_cut_top(&keys, t->gap / 2);
+	int nh = ui_text_height(c, form.w - 2 * t->pad, T("phone.notice"), t->body, 0) + 2 * t->pad;
+	int ch = ui_checkbox_height(c, form.w, T("phone.consent"));
+	/* the message under the consent, or over the keypad when the notice leaves no room */
+	if (k->msg && form.h - nh - ch - 2 * t->gap < msg_height(k, form.w)) {
+		msg = ui_cut_top(&keys, msg_height(k, keys.w));
+		ui_cut_top(&keys, t->gap / 2);
+	}
+	ui_rect sk = ui_cut_bottom(&keys, t->touch + t->pad);
+	ui_cut_bottom(&keys, t->gap);
 	int res = ui_keypad(c, ID("phone.pad"), keys, &k->f_phone, T("nav.next"));
-	ui_rect buttons = ui_cut_bottom(&form, t->primary);
-	ui_cut_bottom(&form, t->gap);
-	ui_rect bb[2];
-	ui_columns(c, buttons, 2, t->gap * 2, bb);
-	int skip = ui_button(c, ID("nav.skip"), bb[0], T("nav.skip"), UI_BTN_NORMAL) & UI_RES_CLICK;
-	int go = (ui_button(c, ID("nav.next"), bb[1], T("nav.next"), UI_BTN_PRIMARY) & UI_RES_CLICK) || (res & UI_RES_SUBMIT);
-	ui_rect msg = ui_cut_bottom(&form, t->touch + t->pad);
+	int skip = ui_button(c, ID("nav.skip"), sk, T("nav.skip"), UI_BTN_NORMAL) & UI_RES_CLICK;
+	int go = res & UI_RES_SUBMIT;
 
-	/* law 09-08: what the number is for, before asking for it */
-	ui_rect notice = ui_cut_top(&form, form.h - (t->touch + t->pad) * 2 - t->gap * 2);
+	/* what the number is for, before asking for it; the consent under it */
+	ui_rect notice = ui_cut_top(&form, nh < form.h ? nh : form.h);
 	ui_draw_rect(c, notice, t->panel, t->radius);
 	ui_draw_frame(c, notice, t->border_c, t->radius, t->border);
 	ui_text(c, ui_inset(notice, t->pad), T("phone.notice"), t->body, t->fg, UI_ALIGN_START);
 	ui_cut_top(&form, t->gap);
-	ui_rect cb = ui_cut_top(&form, t->touch + t->pad);
+	ui_rect cb = ui_cut_top(&form, ch);
 	if (ui_checkbox(c, ID("phone.consent"), cb, T("phone.consent"), &k->in.consent) & UI_RES_CHANGE)
 		k->msg = NULL;
 	ui_cut_top(&form, t->gap);
-	res |= ui_textbox(c, ID("phone.field"), ui_cut_top(&form, t->touch + t->pad), &k->f_phone, T("phone.placeholder"));
+	if (k->msg && msg.h == 0)
+		msg = ui_cut_top(&form, msg_height(k, form.w));
+	res |= ui_textbox(c, ID("phone.field"), fr, &k->f_phone, T("phone.placeholder"));
 	if (res & UI_RES_CHANGE)
 		k->msg = NULL;
 	if (skip) {
@@ -571,7 +683,7 @@ static void s_phone(kiosk *k)
 			next(k);
 		}
 	}
-	if (k->screen == KS_PHONE)
+	if (k->screen == KS_PHONE && msg.h > 0)
 		message(k, msg);
 }
 
@@ -587,24 +699,34 @@ static void s_info_law(kiosk *k)
 		return;
 	}
 	static const char *const paras[] = { "info.law.p1", "info.law.p2", "info.law.p3", "info.law.p4" };
-	ui_rect in = ui_center(body, body.w > t->title * 34 ? t->title * 34 : body.w, body.h);
-	/* plain words, as large as the screen allows */
-	unsigned key = ((unsigned)k->lang * 8u + (unsigned)k->theme_kind) * 2654435761u ^ (unsigned)(in.w * 8192 + in.h);
+	ui_rect one = ui_center(body, body.w > t->title * 34 ? t->title * 34 : body.w, body.h), cols[2];
+	ui_columns(c, body, 2, t->gap * 3, cols);
+	/* plain words, as large as the screen allows: one column of a readable width, else
+	 * two (paragraphs 1-2, then 3-4), never below the theme's body size */
+	unsigned key = ((unsigned)k->lang * 8u + (unsigned)k->theme_kind) * 2654435761u ^ (unsigned)(body.w * 8192 + body.h);
 	if (k->law_size == 0 || k->law_key != key) {
-		int size = t->big, starts[64], lens[64];
-		for (; size > t->body; size -= 2) {
-			int lh = ui_line_height(c, UI_FONT_REGULAR, size), total = 0;
-			for (int i = 0; i < 4; i++)
-				total += ui_wrap(c, T(paras[i]), UI_FONT_REGULAR, size, c->rtl, in.w, starts, lens, 64) * lh + t->gap * 2;
-			if (total <= in.h)
+		int size = t->big, ncol = 1;
+		for (ncol = 1; ncol <= 2; ncol++) {
+			int w = ncol == 1 ? one.w : cols[0].w;
+			for (size = t->big; size >= t->body; size -= 2) {
+				int col_h[2] = { 0, 0 };
+				for (int i = 0; i < 4; i++)
+					col_h[ncol == 2 && i >= 2] += ui_text_height(c, w, T(paras[i]), size, 0) + t->gap * 2;
+				if (col_h[0] <= body.h && col_h[1] <= body.h)
+					break;
+			}
+			if (size >= t->body)
 				break;
 		}
-		k->law_size = size;
+		k->law_size = size < t->body ? t->body : size;
+		k->law_cols = ncol > 2 ? 2 : ncol;
 		k->law_key = key;
 	}
-	int size = k->law_size;
+	ui_rect in = k->law_cols == 1 ? one : cols[0];
 	for (int i = 0; i < 4; i++) {
-		int h = ui_text(c, in, T(paras[i]), size, t->fg, UI_ALIGN_START);
+		if (k->law_cols == 2 && i == 2)
+			in = cols[1];
+		int h = ui_text(c, in, T(paras[i]), k->law_size, t->fg, UI_ALIGN_START);
 		ui_cut_top(&in, h + t->gap * 2);
 	}
 }
@@ -621,7 +743,7 @@ static void s_info_form(kiosk *k)
 	if (k->screen != KS_INFO_FORM)
 		return;
 	int go = next_button(k, &body, "nav.next");
-	ui_rect msg = ui_cut_bottom(&body, t->touch + t->pad);
+	ui_rect msg = ui_cut_bottom(&body, msg_height(k, body.w));
 	/* four in a row in landscape, two by two in portrait */
 	ui_rect cb[4];
 	if (portrait(k))
@@ -648,28 +770,25 @@ static void s_info_form(kiosk *k)
 		message(k, msg);
 }
 
-/* One "label: value" row of the review; returns its height. */
-static int row(kiosk *k, ui_rect *r, const char *label, const char *value, int auto_dir)
+/* One "label: value" line of the review in r: the label on the start side (bold, muted),
+ * the value after it, cut with an ellipsis when longer than the line. data: what the
+ * citizen typed (in any script). */
+static void row(kiosk *k, ui_rect r, const char *label, const char *value, int data)
 {
 	ui_ctx *c = k->ui;
 	const ui_theme *t = &c->theme;
-	ui_rect line = *r;
-	ui_rect lab = ui_cut_start(c, &line, line.w / 4);
-	int h1 = ui_text(c, lab, label, t->body, t->muted, UI_ALIGN_START | UI_TEXT_BOLD);
-	ui_rect v = line;
-	if (v.h > ui_line_height(c, UI_FONT_REGULAR, t->body) * 4)
-		v.h = ui_line_height(c, UI_FONT_REGULAR, t->body) * 4;  /* long text: its start */
-	ui_rect saved = c->clip;
-	ui_set_clip(c, v);
-	int h2 = ui_text(c, v, value, t->body, t->fg, UI_ALIGN_START | (auto_dir ? UI_TEXT_AUTO : 0));
-	ui_set_clip(c, saved);
-	int h = h1 > h2 ? h1 : h2;
-	if (h > v.h)
-		h = v.h;
-	ui_cut_top(r, h + t->gap);
-	return h;
+	ui_rect lab = ui_cut_start(c, &r, r.w * 2 / 5);
+	ui_cut_end(c, &lab, t->gap / 2);
+	ui_text(c, lab, label, t->body, t->muted, UI_ALIGN_START | UI_TEXT_BOLD | UI_TEXT_NOWRAP | UI_TEXT_VCENTER);
+	ui_text(c, r, value, t->body, t->fg,
+		UI_ALIGN_START | UI_TEXT_NOWRAP | UI_TEXT_VCENTER | (data ? UI_TEXT_AUTO | UI_TEXT_DATA : 0));
 }
 
+#define REVIEW_ROWS 10
+
+/* The review: every answer the citizen gave, each on one line (two columns in landscape),
+ * and the start of the text under them with what is left of the card. Nothing is drawn
+ * outside the card, however small the screen or large the text. */
 static void s_review(kiosk *k)
 {
 	static const char *const kind_key[BW_KIND_COUNT] = { "kind.complaint", "kind.observation", "kind.suggestion", "kind.info" };
@@ -686,33 +805,52 @@ static void s_review(kiosk *k)
 		if (k->screen != KS_REVIEW)
 			return;
 	}
-	ui_rect msg = ui_cut_bottom(&body, t->touch + t->pad);
+	if (k->msg) {
+		ui_rect msg = ui_cut_bottom(&body, msg_height(k, body.w));
+		ui_cut_bottom(&body, t->gap);
+		message(k, msg);
+	}
 	ui_draw_rect(c, body, t->panel, t->radius);
 	ui_draw_frame(c, body, t->border_c, t->radius, t->border);
 	ui_rect in = ui_inset(body, t->pad);
 	kiosk_input *i = &k->in;
+	const char *lab[REVIEW_ROWS], *val[REVIEW_ROWS];
+	int data[REVIEW_ROWS], n = 0;
+	char ph[40];
+#define ROW(l, v, d) (lab[n] = (l), val[n] = (v), data[n++] = (d))
 	if (i->kind >= 0 && i->kind < BW_KIND_COUNT)
-		row(k, &in, T("review.kind"), T(kind_key[i->kind]), 0);
+		ROW(T("review.kind"), T(kind_key[i->kind]), 0);
 	if (i->admin >= 0)
-		row(k, &in, T("review.admin"), k->admin_names[i->admin], 0);
+		ROW(T("review.admin"), k->admin_names[i->admin], 0);
 	if (i->category >= 0 && i->category < k->ncats)
-		row(k, &in, T("review.category"), k->cat_names[i->category], 0);
+		ROW(T("review.category"), k->cat_names[i->category], 0);
 	if (i->kind == BW_KIND_INFO) {
-		row(k, &in, T("review.name"), i->name, 1);
-		row(k, &in, T("review.id"), i->idnum, 1);
-		row(k, &in, T("review.contact"), i->contact, 1);
+		ROW(T("review.name"), i->name, 1);
+		ROW(T("review.id"), i->idnum, 1);
+		ROW(T("review.contact"), i->contact, 1);
 		if (i->form > 0 && i->form < BW_FORM_COUNT)
-			row(k, &in, T("review.form"), T(form_key[i->form]), 0);
+			ROW(T("review.form"), T(form_key[i->form]), 0);
 		if (i->form == BW_FORM_PAPER)
-			row(k, &in, T("review.address"), i->address, 1);
-		row(k, &in, T("review.urgent"), T(i->urgent ? "review.yes" : "review.no"), 0);
+			ROW(T("review.address"), i->address, 1);
+		ROW(T("review.urgent"), T(i->urgent ? "review.yes" : "review.no"), 0);
 	} else {
-		char ph[40];
 		snprintf(ph, sizeof ph, LRI "%s" PDI, i->phone);
-		row(k, &in, T("review.phone"), i->phone[0] ? ph : T("review.no_phone"), 0);
+		ROW(T("review.phone"), i->phone[0] ? ph : T("review.no_phone"), 0);
 	}
-	row(k, &in, T("review.text"), i->text, 1);
-	message(k, msg);
+#undef ROW
+	int lh = ui_line_height(c, UI_FONT_REGULAR, t->body);
+	int cols = portrait(k) || n < 4 ? 1 : 2, per = (n + cols - 1) / cols;
+	ui_rect colr[2], rows = ui_cut_top(&in, per * lh);
+	ui_columns(c, rows, cols, t->gap * 2, colr);
+	for (int r = 0; r < n; r++)
+		row(k, (ui_rect){ colr[r / per].x, colr[r / per].y + (r % per) * lh, colr[r / per].w, lh }, lab[r], val[r], data[r]);
+	/* the text: its start, as much as the card holds, an ellipsis if there is more */
+	ui_cut_top(&in, t->gap / 2);
+	if (in.h < lh)
+		return;
+	ui_rect tl = ui_cut_top(&in, lh);
+	ui_text(c, tl, T("review.text"), t->body, t->muted, UI_ALIGN_START | UI_TEXT_BOLD | UI_TEXT_NOWRAP);
+	ui_text(c, in, i->text, t->body, t->fg, UI_ALIGN_START | UI_TEXT_AUTO | UI_TEXT_DATA | UI_TEXT_CLAMP);
 }
 
 /* ---- receipt ---- */
@@ -759,19 +897,26 @@ static void s_receipt(kiosk *k)
 		kiosk_wipe(k);
 		return;
 	}
-	ui_rect msg = ui_cut_bottom(&body, t->touch + t->pad);
-	int starts[8], lens[8], lh = ui_line_height(c, UI_FONT_REGULAR, t->body);
-	/* what the code is for, then what the number is for, under the panel */
-	int kl = ui_wrap(c, T("receipt.keep"), UI_FONT_REGULAR, t->body, c->rtl, body.w, starts, lens, 8);
-	ui_rect keep = ui_cut_bottom(&body, kl * lh);
-	ui_text(c, keep, T("receipt.keep"), t->body, t->fg, UI_ALIGN_START);
-	if (k->in.code[0]) {
-		int hl = ui_wrap(c, T("receipt.code_hint"), UI_FONT_REGULAR, t->body, c->rtl, body.w, starts, lens, 8);
-		ui_rect hint = ui_cut_bottom(&body, hl * lh);
-		ui_text(c, hint, T("receipt.code_hint"), t->body, t->fg, UI_ALIGN_START | UI_TEXT_BOLD);
+	ui_rect msg = { 0, 0, 0, 0 };
+	if (k->msg) {
+		msg = ui_cut_bottom(&body, msg_height(k, body.w));
+		ui_cut_bottom(&body, t->gap);
 	}
-	ui_cut_bottom(&body, t->gap);
-	ui_rect code = portrait(k) ? ui_cut_bottom(&body, body.h * 2 / 5) : ui_cut_end(c, &body, body.h < body.w / 3 ? body.h : body.w / 3);
+	/* what the code is for and what the number is for: under the panel in portrait, in
+	 * the QR code's column in landscape (the panel keeps its height for the number) */
+	ui_rect side = portrait(k) ? body : ui_cut_end(c, &body, body.w * 2 / 5);
+	if (!portrait(k))
+		ui_cut_end(c, &body, t->gap * 2);
+	int kh = ui_text_height(c, side.w, T("receipt.keep"), t->body, 0);
+	ui_text(c, ui_cut_bottom(&side, kh), T("receipt.keep"), t->body, t->fg, UI_ALIGN_START);
+	if (k->in.code[0]) {
+		int hh = ui_text_height(c, side.w, T("receipt.code_hint"), t->body, UI_TEXT_BOLD);
+		ui_text(c, ui_cut_bottom(&side, hh), T("receipt.code_hint"), t->body, t->fg, UI_ALIGN_START | UI_TEXT_BOLD);
+	}
+	ui_cut_bottom(&side, t->gap);
+	if (portrait(k))
+		body = side;
+	ui_rect code = portrait(k) ? ui_cut_bottom(&body, body.h * 2 / 5) : side;
 	qr(k, ui_inset(code, t->pad), k->in.ref);
 
 	ui_draw_rect(c, body, t->panel, t->radius);
@@ -809,7 +954,8 @@ static void s_receipt(kiosk *k)
 				 ui_line_height(c, UI_FONT_BOLD, big) > in.h))
 		big -= 2;
 	ui_text(c, in, shown, big, t->fg, UI_ALIGN_START | UI_TEXT_BOLD | UI_TEXT_NOWRAP | UI_TEXT_VCENTER);
-	message(k, msg);
+	if (msg.h > 0)
+		message(k, msg);
 }
 
 /* ---- status ---- */
@@ -867,7 +1013,7 @@ static void s_status(kiosk *k)
 	ui_cut_top(&form, h + t->gap);
 	res |= ui_textbox(c, ID("status.ref"), ui_cut_top(&form, t->touch + t->pad * 2), &k->f_ref, NULL);
 	ui_cut_top(&form, t->gap);
-	ui_rect msg = ui_cut_top(&form, t->touch + t->pad);
+	ui_rect msg = ui_cut_top(&form, msg_height(k, form.w));
 
 	/* checked as typed: the check digit tells a typo before anything is looked up */
 	char ref[13];
@@ -921,14 +1067,15 @@ static void s_status_result(kiosk *k)
 		return;
 	}
 	if (k->msg) {
-		ui_rect mr = ui_cut_bottom(&body, t->touch + t->pad);
+		ui_rect mr = ui_cut_bottom(&body, msg_height(k, body.w));
 		ui_cut_bottom(&body, t->gap);
 		message(k, mr);
 	}
 	char key[48], line[96], grouped[40];
 	if (st->from_local) {
-		ui_rect lr = ui_cut_bottom(&body, t->touch);
-		ui_text(c, lr, T("status.local"), t->body, t->muted, UI_ALIGN_START | UI_TEXT_VCENTER);
+		ui_rect lr = ui_cut_bottom(&body, ui_text_height(c, body.w, T("status.local"), t->body, 0));
+		ui_cut_bottom(&body, t->gap / 2);
+		ui_text(c, lr, T("status.local"), t->body, t->muted, UI_ALIGN_START);
 	}
 	if (!st->found) {
 		ui_text(c, body, T("status.not_found"), t->big, t->fg, UI_ALIGN_CENTER | UI_TEXT_VCENTER);
@@ -946,6 +1093,13 @@ static void s_status_result(kiosk *k)
 		h = ui_text(c, body, line, t->big, t->fg, UI_ALIGN_START);
 		ui_cut_top(&body, h + t->gap);
 	}
+	/* the answer (or why it is locked) beside the timeline in landscape, under it in
+	 * portrait: the timeline is found first, the answer drawn after it */
+	ui_rect side = body;
+	if (!portrait(k) && (locked || st->code == BW_CODE_OK)) {
+		side = ui_cut_end(c, &body, body.w / 2);
+		ui_cut_end(c, &body, t->gap * 2);
+	}
 	/* the timeline, oldest first, a dot per step along the start edge */
 	const char *answer = NULL;
 	for (size_t i = 0; i < st->nsteps; i++) {
@@ -962,16 +1116,21 @@ static void s_status_result(kiosk *k)
 		    (st->steps[i].state == BW_ST_ANSWERED || st->steps[i].state == BW_ST_REJECTED))
 			answer = st->steps[i].note;
 	}
-	if (answer) {
-		ui_cut_top(&body, t->gap);
-		h = ui_text(c, body, T("status.answer"), t->body, t->muted, UI_ALIGN_START | UI_TEXT_BOLD);
-		ui_cut_top(&body, h);
-		ui_text(c, body, answer, t->body, t->fg, UI_ALIGN_START | UI_TEXT_AUTO);
+	if (side.x == body.x && side.w == body.w)
+		side = body;  /* portrait: what the timeline left */
+	if (answer && side.h > ui_line_height(c, UI_FONT_BOLD, t->body) * 2) {
+		ui_cut_top(&side, t->gap);
+		h = ui_text(c, side, T("status.answer"), t->body, t->muted, UI_ALIGN_START | UI_TEXT_BOLD | UI_TEXT_NOWRAP);
+		ui_cut_top(&side, h);
+		/* the agent's words (data), as much as the screen holds */
+		ui_text(c, side, answer, t->body, t->fg, UI_ALIGN_START | UI_TEXT_AUTO | UI_TEXT_DATA | UI_TEXT_CLAMP);
 	} else if (locked) {
-		ui_cut_top(&body, t->gap);
-		ui_text(c, body, T("status.code.locked"), t->body, t->muted, UI_ALIGN_START);
+		ui_cut_top(&side, t->gap);
+		ui_text(c, side, T("status.code.locked"), t->body, t->muted, UI_ALIGN_START | UI_TEXT_CLAMP);
 	}
 }
+
+static void show_switch(kiosk *k, ui_rect r, ui_field *f);
 
 /* The receipt code: the numeric keypad again, then the same question with the code. */
 static void s_status_code(kiosk *k)
@@ -987,11 +1146,14 @@ static void s_status_code(kiosk *k)
 	int res = ui_keypad(c, ID("code.pad"), keys, &k->f_code, T("status.read"));
 	int h = ui_text(c, form, T("status.code.hint"), t->body, t->muted, UI_ALIGN_START);
 	ui_cut_top(&form, h + t->gap);
-	/* the digits as typed, like the reference (a physical keyboard works too): whoever
-	 * could read them over a shoulder could read the answer as well */
-	res |= ui_textbox(c, ID("status.code"), ui_cut_top(&form, t->touch + t->pad * 2), &k->f_code, NULL);
+	/* masked as typed (whoever could read the code over a shoulder could read the
+	 * answer as well), with a switch to show it */
+	ui_rect row = ui_cut_top(&form, t->touch + t->pad * 2);
+	show_switch(k, ui_cut_end(c, &row, row.w / 3), &k->f_code);
+	ui_cut_end(c, &row, t->gap);
+	res |= ui_textbox(c, ID("status.code"), row, &k->f_code, NULL);
 	ui_cut_top(&form, t->gap);
-	ui_rect msg = ui_cut_top(&form, t->touch + t->pad);
+	ui_rect msg = ui_cut_top(&form, msg_height(k, form.w));
 	if (res & UI_RES_CHANGE)
 		k->msg = NULL;
 	if (res & UI_RES_SUBMIT) {
@@ -1008,6 +1170,23 @@ static void s_status_code(kiosk *k)
 		message(k, msg);
 }
 
+/* The "show" switch beside a masked field: an eye and the word; shows or masks it. */
+static void show_switch(kiosk *k, ui_rect r, ui_field *f)
+{
+	ui_ctx *c = k->ui;
+	const ui_theme *t = &c->theme;
+	int down, on = !f->masked;
+	if (ui_hit(c, ID("field.show"), r, &down) & UI_RES_CLICK)
+		f->masked = !f->masked;
+	ui_color fg = down || on ? t->sel_fg : t->btn_fg;
+	ui_draw_rect(c, r, down || on ? t->sel : t->btn, t->radius);
+	ui_draw_frame(c, r, t->border_c, t->radius, t->border);
+	ui_rect in = ui_inset(r, t->pad / 2);
+	ui_rect ic = ui_cut_start(c, &in, in.h < t->touch ? in.h : t->touch);
+	ui_icon(c, ic, UI_ICON_EYE, fg);
+	ui_text(c, in, T(on ? "field.hide" : "field.show"), t->body, fg, UI_ALIGN_CENTER | UI_TEXT_VCENTER | UI_TEXT_NOWRAP);
+}
+
 /* ---- agents ---- */
 
 static void s_pin(kiosk *k)
@@ -1017,13 +1196,23 @@ static void s_pin(kiosk *k)
 	ui_rect body = chrome(k, T("pin.title"));
 	if (k->screen != KS_PIN)
 		return;
-	ui_rect pad = ui_center(body, t->touch * 7, body.h - t->touch * 3);
+	/* as wide as a key with its label at the theme's largest size needs, centred */
+	int pw = ui_measure(c, T("pin.ok"), UI_FONT_BOLD, t->big) + t->pad * 2;
+	pw = pw * 3 + t->gap;
+	if (pw < t->touch * 7)
+		pw = t->touch * 7;
+	ui_rect pad = ui_center(body, pw, body.h);
 	ui_rect shown = ui_cut_top(&pad, t->touch + t->pad);
 	ui_cut_top(&pad, t->gap);
-	ui_rect msg = ui_cut_top(&pad, t->touch);
+	ui_rect msg = ui_cut_top(&pad, msg_height(k, pad.w));
+	ui_cut_top(&pad, t->gap);
 	char dots[64] = "";
 	for (int i = 0; i < k->f_pin.len && i < 16; i++)
-		strcat(dots, "\xe2\x80\xa2 ");  /* a bullet per digit, never the digits */
+		strcat(dots, "\xe2\x80\xa2 ");  /* a bullet per digit, unless shown */
+	show_switch(k, ui_cut_end(c, &shown, shown.w / 3), &k->f_pin);
+	ui_cut_end(c, &shown, t->gap);
+	if (!k->f_pin.masked)
+		snprintf(dots, sizeof dots, "%s", k->in.pin);
 	ui_draw_rect(c, shown, t->field, t->radius / 2);
 	ui_draw_frame(c, shown, t->focus, t->radius / 2, t->border * 2);
 	ui_text(c, shown, dots, t->big, t->field_fg, UI_ALIGN_CENTER | UI_TEXT_VCENTER | UI_TEXT_NOWRAP);
@@ -1063,17 +1252,22 @@ void kiosk_draw_warning(kiosk *k, int seconds)
 	 * citizen who walked away typed; and a full-screen blend would cost the software
 	 * renderer more than the rest of the frame */
 	ui_draw_rect(c, c->screen, (ui_color){ 38, 42, 48, 255 }, 0);
-	ui_rect p = ui_center(c->screen, c->screen.w * 3 / 4, c->screen.h / 2);
+	/* the panel as high as what it says: title, body, the countdown, the button */
+	int w = c->screen.w * 3 / 4, iw = w - t->pad * 4;
+	int th = ui_text_height(c, iw, T("idle.title"), t->title, UI_TEXT_BOLD);
+	int bh = ui_text_height(c, iw, T("idle.body"), t->body, 0);
+	int nh = ui_line_height(c, UI_FONT_BOLD, t->title * 2);
+	ui_rect p = ui_center(c->screen, w, th + bh + nh + t->primary + t->gap * 3 + t->pad * 4);
 	ui_draw_rect(c, p, t->panel, t->radius);
 	ui_draw_frame(c, p, t->focus, t->radius, t->border * 2);
 	ui_rect in = ui_inset(p, t->pad * 2);
 	ui_rect go = ui_cut_bottom(&in, t->primary);
-	int h = ui_text(c, in, T("idle.title"), t->title, t->fg, UI_ALIGN_CENTER | UI_TEXT_BOLD);
-	ui_cut_top(&in, h + t->gap);
-	h = ui_text(c, in, T("idle.body"), t->body, t->fg, UI_ALIGN_CENTER);
-	ui_cut_top(&in, h);
+	ui_text(c, ui_cut_top(&in, th), T("idle.title"), t->title, t->fg, UI_ALIGN_CENTER | UI_TEXT_BOLD);
+	ui_cut_top(&in, t->gap);
+	ui_text(c, ui_cut_top(&in, bh), T("idle.body"), t->body, t->fg, UI_ALIGN_CENTER);
+	ui_cut_top(&in, t->gap);
 	snprintf(num, sizeof num, "%d", seconds);
-	ui_text(c, in, num, t->title * 2, t->fg, UI_ALIGN_CENTER | UI_TEXT_VCENTER | UI_TEXT_BOLD);
+	ui_text(c, ui_cut_top(&in, nh), num, t->title * 2, t->fg, UI_ALIGN_CENTER | UI_TEXT_VCENTER | UI_TEXT_BOLD);
 	if (ui_button(c, ID("idle.continue"), go, T("idle.continue"), UI_BTN_PRIMARY) & UI_RES_CLICK) {
 		k->last_input = k->now;
 		k->warning = 0;

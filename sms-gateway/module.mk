@@ -14,6 +14,8 @@ TEST_LIBS += $(SMS_LIB)
 # make fuzz [FUZZ_SECONDS=n]: libFuzzer with ASan+UBSan over the grammar, run on a copy
 # of the seed corpus so the seeds in the tree stay as they are.
 FUZZ_SECONDS ?= 60
+# FUZZ_FLAGS: more libFuzzer options, e.g. "-seed=1 -runs=50000" for a repeatable run (CI)
+FUZZ_FLAGS ?=
 FUZZ_BIN     := $(BUILD)/fuzz/fuzz_grammar
 FUZZ_SRC     := sms-gateway/fuzz_grammar.c $(SMS_LIB_SRC) shared/bw_text.c shared/bw_ref.c shared/bw_err.c
 FUZZ_CFLAGS  := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
@@ -27,7 +29,7 @@ fuzz: $(FUZZ_BIN)
 	rm -rf $(BUILD)/fuzz/corpus
 	mkdir -p $(BUILD)/fuzz/corpus
 	cp sms-gateway/fuzz-corpus/* $(BUILD)/fuzz/corpus/
-	cd $(BUILD)/fuzz && ./fuzz_grammar -max_total_time=$(FUZZ_SECONDS) -max_len=4096 corpus
+	cd $(BUILD)/fuzz && ./fuzz_grammar -max_total_time=$(FUZZ_SECONDS) $(FUZZ_FLAGS) -max_len=4096 corpus
 
 .PHONY: fuzz
 

@@ -1,6 +1,7 @@
 /* sim.c: the SIM PIN from an owner-only file, entered once with libGammu, and the probe
  * of a modem (see sim.h). */
 #include "sim.h"
+#include "modem.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -149,4 +150,26 @@ int sms_sim_probe(GSM_StateMachine *sm, FILE *out)
 	}
 #undef ITEM
 	return answered ? BW_OK : BW_EIO;
+}
+
+int sms_sim_probe_modems(const struct sms_modem_conf *confs, int n, const struct bw_log *log,
+                         FILE *out)
+{
+	int bad = n == 0;
+	if (n == 0)
+		fprintf(stderr, "bawaba-smsd: no [modem NAME] section\n");
+	for (int i = 0; i < n; i++) {
+		bw_err e;
+		sms_modem *m = sms_modem_new(&confs[i], log);
+		if (sms_modem_connect(m, &e)) {
+			fprintf(out, "modem: %s (%s)\nerror: %s\n", confs[i].name, confs[i].device, e.msg);
+			bad = 1;
+		} else if (sms_modem_probe(m, out)) {
+			bad = 1;
+		}
+		sms_modem_free(m);
+		if (i + 1 < n)
+			fputc('\n', out);
+	}
+	return bad ? BW_EIO : BW_OK;
 }

@@ -35,4 +35,13 @@ int sms_sim_unlock(GSM_StateMachine *sm, const char *name, const char *pin_file,
  * Returns BW_OK, or BW_EIO if the modem answered none of them. */
 int sms_sim_probe(GSM_StateMachine *sm, FILE *out);
 
+/* bawaba-smsd --probe: connects each of the n modems in turn (entering the SIM's PIN),
+ * prints what it says of itself, a blank line between modems; a modem that does not
+ * connect prints "error: WHY". BW_OK when every modem answered, else BW_EIO (also for
+ * n == 0, said on stderr). Needs no database and no hub. */
+struct sms_modem_conf;
+struct bw_log;
+int sms_sim_probe_modems(const struct sms_modem_conf *confs, int n, const struct bw_log *log,
+                         FILE *out);
+
 #endif

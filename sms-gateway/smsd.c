@@ -24,6 +24,7 @@
 #include "converse.h"
 #include "dummy.h"
 #include "modem.h"
+#include "sim.h"
 #include "smsdb.h"
 
 #define MODEMS_MAX 8
@@ -655,31 +656,6 @@ static const char usage[] =
 	"Test hook: BAWABA_SMSD_CRASH_AT=before-commit|after-commit|after-file|before-send\n"
 	"makes the program _exit(137) at that point (see bawaba-smsd(8)).\n";
 
-/* --probe: each modem in turn, as the operator installing it wants to see it; needs no
- * database and no hub. BAWABA_SMSD_FAULT=pin makes the first SIM ask for its PIN. */
-static int probe_modems(struct settings *set, const bw_log *log)
-{
-	int bad = 0;
-	if (set->nmodems > 0 && getenv("BAWABA_SMSD_FAULT") && strstr(getenv("BAWABA_SMSD_FAULT"), "pin"))
-		set->modems[0].fault_pin = 1;
-	for (int i = 0; i < set->nmodems; i++) {
-		bw_err e;
-		sms_modem *m = sms_modem_new(&set->modems[i], log);
-		if (sms_modem_connect(m, &e)) {
-			printf("modem: %s (%s)\nerror: %s\n", set->modems[i].name, set->modems[i].device, e.msg);
-			bad = 1;
-		} else if (sms_modem_probe(m, stdout)) {
-			bad = 1;
-		}
-		sms_modem_free(m);
-		if (i + 1 < set->nmodems)
-			putchar('\n');
-	}
-	if (set->nmodems == 0)
-		fprintf(stderr, "bawaba-smsd: no [modem NAME] section\n");
-	return bad || set->nmodems == 0;
-}
-
 static int setup(gw *g, int check, bw_err *e)
 {
 	int rc;
@@ -789,8 +765,13 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	g.log.level = verbose ? BW_LOG_DEBUG : bw_log_level_parse(set.log_level);
-	if (probe)
-		return probe_modems(&set, &g.log);
+	if (probe) {
+		/* BAWABA_SMSD_FAULT=pin: the first SIM asks for its PIN (see setup) */
+		const char *fault = getenv("BAWABA_SMSD_FAULT");
+		if (set.nmodems > 0 && fault && strstr(fault, "pin"))
+			set.modems[0].fault_pin = 1;
+		return sms_sim_probe_modems(set.modems, set.nmodems, &g.log, stdout) ? 1 : 0;
+	}
 	g.crash_at = getenv("BAWABA_SMSD_CRASH_AT");
 	if (setup(&g, check, &e)) {
 		fprintf(stderr, "bawaba-smsd: %s\n", e.msg);

@@ -17,3 +17,13 @@ tests: $(UNIT_BIN)
 
 # Check's START_TEST functions and the suite_* entry points need no prototypes.
 $(BUILD)/tests/%.o: CFLAGS += -Wno-missing-prototypes $(shell pkg-config --cflags check)
+
+# the layout check (tests/layout): every kiosk and agent console screen state measured
+# with the real fonts by an offscreen renderer and held to ui_lint's rules
+LAYOUT_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(wildcard tests/layout/*.c))
+LAYOUT_BIN := $(BUILD)/tests/layout-check
+$(LAYOUT_OBJ): CFLAGS += $(shell pkg-config --cflags sdl2)
+$(LAYOUT_BIN): $(LAYOUT_OBJ) $(KIOSK_LIB) $(AGENT_LIB) $(BUILD)/hub/agent.o $(SDL_UI_LIB) $(UI_LIB) $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $(LAYOUT_OBJ) $(KIOSK_LIB) $(AGENT_LIB) $(BUILD)/hub/agent.o $(SDL_UI_LIB) \
+	  $(UI_LIB) $(LIB) $(LDLIBS_BASE) $(shell pkg-config --libs $(SDL_UI_PKGS) libqrencode)
+tests: $(LAYOUT_BIN)

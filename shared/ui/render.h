@@ -4,6 +4,8 @@
 #ifndef KIOSK_RENDER_H
 #define KIOSK_RENDER_H
 
+#include <stdint.h>
+
 #include "bw_err.h"
 #include "ui/ui.h"
 
@@ -16,6 +18,8 @@ typedef struct kr_settings {
 	const char *title;
 	int desk;               /* a desk program (the agent console): also report the desk
 	                         * keys of enum ui_key, the mouse wheel and pointer moves */
+	int offscreen;          /* no window and no display: the same drawing into a w x h
+	                         * image in memory (the layout check, the printed receipt) */
 } kr_settings;
 
 /* Opens the window and loads the fonts. BW_EIO with SDL's reason when there is no display
@@ -37,6 +41,9 @@ void kr_present(kr *r);
 void kr_lockdown(kr *r);
 /* Saves the back buffer (call between kr_draw and kr_present) as a BMP file. */
 int kr_screenshot(kr *r, const char *path, bw_err *e);
+/* Offscreen: the back buffer, 32-bit ARGB8888 pixels (*pitch bytes a row), valid until
+ * the next kr_draw or kr_close; NULL for a window. */
+const uint32_t *kr_pixels(kr *r, int *w, int *h, int *pitch);
 /* The X11 window id (for xdotool in tests), 0 when not on X11. */
 unsigned long kr_x11_window(kr *r);
 

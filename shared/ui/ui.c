@@ -68,6 +68,7 @@ void ui_begin(ui_ctx *ctx)
 	ctx->next_name = ctx->next_msgid = NULL;
 	for (int i = 0; i < UI_DESC_COUNT; i++)
 		ctx->desc[i] = -1;
+	ctx->nctrls = 0;
 	ctx->clip = (ui_rect){ 0, 0, 0, 0 };
 }
 
@@ -304,6 +305,7 @@ int ui_draw_line(ui_ctx *ctx, int x, int y, const char *s, int len, int font, in
 	cmd->dir = dir;
 	cmd->off = off;
 	cmd->len = len;
+	cmd->lang = ctx->lang;
 	return w;
 }
 
@@ -399,13 +401,76 @@ int ui_wrap(ui_ctx *ctx, const char *s, int font, int size, int dir, int w,
 	return nl;
 }
 
+int ui_fit(ui_ctx *ctx, const char *s, int len, int font, int size, int dir, int w)
+{
+#define WIDTH(l) ctx->ops.width(ctx->ops.arg, font, size, dir, s, (l))
+	if (WIDTH(len) <= w)
+		return len;
+	int ew = ctx->ops.width(ctx->ops.arg, font, size, dir, UI_ELLIPSIS, 3);
+	/* binary search over byte lengths, each moved back to a code point boundary */
+	int lo = 0, hi = len;
+	while (lo < hi) {
+		int mid = (lo + hi + 1) / 2;
+		while (mid > 0 && ((unsigned char)s[mid] & 0xC0) == 0x80)
+			mid--;
+		if (mid <= lo) {
+			hi = lo;
+			break;
+		}
+		if (WIDTH(mid) + ew <= w)
+			lo = mid;
+		else
+			hi = mid - 1;
+	}
+	while (lo > 0 && s[lo - 1] == ' ')
+		lo--;
+#undef WIDTH
+	return lo;
+}
+
+/* One line of ui_text: cut = 1 cuts it with an ellipsis when wider than the box, 2 ends it
+ * with one in any case (more text follows). The command records the box. */
+static void text_line(ui_ctx *ctx, ui_rect box, int y, const char *s, int len, int font,
+                      int size, int dir, ui_color c, int align, int cut)
+{
+	char buf[1024];
+	int fit = len;
+	if (cut == 1)
+		fit = ui_fit(ctx, s, len, font, size, dir, box.w);
+	else if (cut == 2)  /* room for the ellipsis that follows whatever fits */
+		fit = ui_fit(ctx, s, len, font, size, dir,
+			     box.w - ctx->ops.width(ctx->ops.arg, font, size, dir, UI_ELLIPSIS, 3));
+	if (fit < len || cut == 2) {
+		if (fit == 0 && ctx->ops.width(ctx->ops.arg, font, size, dir, UI_ELLIPSIS, 3) > box.w)
+			return;  /* not even the ellipsis fits: nothing rather than a mark over the next */
+		if (fit > (int)sizeof buf - 4)
+			fit = (int)sizeof buf - 4;
+		memcpy(buf, s, (size_t)fit);
+		memcpy(buf + fit, UI_ELLIPSIS, 3);
+		s = buf;
+		len = fit + 3;
+	}
+	int w = ctx->ops.width(ctx->ops.arg, font, size, dir, s, len);
+	int x;
+	if (align == UI_ALIGN_CENTER)
+		x = box.x + (box.w - w) / 2;
+	else if ((align == UI_ALIGN_START) == !ctx->rtl)
+		x = box.x;
+	else
+		x = box.x + box.w - w;
+	int n = ctx->ncmds;
+	ui_draw_line(ctx, x, y, s, len, font, size, dir, c);
+	if (ctx->ncmds > n)
+		ctx->cmds[n].box = box;
+}
+
 int ui_text(ui_ctx *ctx, ui_rect r, const char *s, int size, ui_color c, int flags)
 {
 	int starts[64], lens[64], n;
 	int font = (flags & UI_TEXT_BOLD) ? UI_FONT_BOLD : UI_FONT_REGULAR;
 	int dir = base_dir(ctx, flags);
 	int lh = ui_line_height(ctx, font, size);
-	int align = flags & 3;
+	int align = flags & 3, more = 0, lang = ctx->lang;
 
 	if (flags & UI_TEXT_NOWRAP) {
 		starts[0] = 0;
@@ -413,21 +478,24 @@ int ui_text(ui_ctx *ctx, ui_rect r, const char *s, int size, ui_color c, int fla
 		n = 1;
 	} else {
 		n = ui_wrap(ctx, s, font, size, dir, r.w, starts, lens, 64);
+		int fits = lh > 0 ? r.h / lh : n;
+		if ((flags & UI_TEXT_CLAMP) && n > fits) {
+			n = fits > 0 ? fits : 1;
+			more = 1;
+		}
 	}
+	if (flags & UI_TEXT_DATA)
+		ctx->lang = UI_LANG_DATA;
 	int y = r.y;
 	if (flags & UI_TEXT_VCENTER)
 		y = r.y + (r.h - n * lh) / 2;
 	for (int i = 0; i < n; i++, y += lh) {
-		int w = ctx->ops.width(ctx->ops.arg, font, size, dir, s + starts[i], lens[i]);
-		int x;
-		if (align == UI_ALIGN_CENTER)
-			x = r.x + (r.w - w) / 2;
-		else if ((align == UI_ALIGN_START) == !ctx->rtl)
-			x = r.x;
-		else
-			x = r.x + r.w - w;
-		ui_draw_line(ctx, x, y, s + starts[i], lens[i], font, size, dir, c);
+		/* a clamped paragraph's last line: the rest of the text follows it, so it ends
+		 * with an ellipsis even when it fits */
+		int cut = (flags & UI_TEXT_NOWRAP) ? 1 : (more && i == n - 1) ? 2 : 0;
+		text_line(ctx, r, y, s + starts[i], lens[i], font, size, dir, c, align, cut);
 	}
+	ctx->lang = lang;
 	return n * lh;
 }
 
@@ -440,6 +508,8 @@ int ui_hit(ui_ctx *ctx, ui_id id, ui_rect r, int *state)
 	if (ctx->clip.w > 0 && !ui_contains(ctx->clip, ctx->mx, ctx->my))
 		over = 0;
 	if (!ctx->disabled) {
+		if (ctx->nctrls < UI_MAX_CTRLS)
+			ctx->ctrls[ctx->nctrls++] = (ui_ctrl){ id, r };
 		if (ctx->pressed && over)
 			ctx->active = id;
 		if (ctx->released && ctx->active == id && over)
@@ -480,12 +550,40 @@ int ui_button(ui_ctx *ctx, ui_id id, ui_rect r, const char *label, int style)
 			      style == UI_BTN_SELECTED ? 2 * t->border : t->border);
 	int size = style == UI_BTN_PRIMARY ? t->big : t->body;
 	ui_rect in = ui_inset(r, t->pad / 2);
-	/* a long word on a small primary key: the body size rather than a cut word */
-	if (size != t->body && ctx->ops.width(ctx->ops.arg, UI_FONT_BOLD, size, ctx->rtl, label, (int)strlen(label)) > in.w)
-		size = t->body;
+	int font = style == UI_BTN_PRIMARY ? UI_FONT_BOLD : UI_FONT_REGULAR;
+	/* the label on one line, else wrapped at spaces when the lines fit the button (a
+	 * large theme's text stays large), else on one line at the body size, else one line
+	 * ending with an ellipsis: never a word cut in the middle */
+	int starts[8], lens[8], nowrap = 0;
+	int n = ui_wrap(ctx, label, font, size, ctx->rtl, in.w, starts, lens, 8);
+	if (n > 1) {
+		int words = 1;
+		for (const char *p = label; *p; p++)
+			words += *p == ' ';
+		if (n > words || n * ui_line_height(ctx, font, size) > in.h) {
+			nowrap = UI_TEXT_NOWRAP;
+			if (size != t->body && ctx->ops.width(ctx->ops.arg, font, t->body, ctx->rtl, label, (int)strlen(label)) <= in.w)
+				size = t->body;
+		}
+	}
 	ui_text(ctx, in, label, size, fg,
-		UI_ALIGN_CENTER | UI_TEXT_VCENTER | (style == UI_BTN_PRIMARY ? UI_TEXT_BOLD : 0));
+		UI_ALIGN_CENTER | UI_TEXT_VCENTER | nowrap | (style == UI_BTN_PRIMARY ? UI_TEXT_BOLD : 0));
 	return res;
+}
+
+int ui_text_height(ui_ctx *ctx, int w, const char *s, int size, int flags)
+{
+	int starts[64], lens[64];
+	int font = (flags & UI_TEXT_BOLD) ? UI_FONT_BOLD : UI_FONT_REGULAR;
+	int n = ui_wrap(ctx, s, font, size, base_dir(ctx, flags), w, starts, lens, 64);
+	return n * ui_line_height(ctx, font, size);
+}
+
+int ui_checkbox_height(ui_ctx *ctx, int w, const char *label)
+{
+	const ui_theme *t = &ctx->theme;
+	int h = ui_text_height(ctx, w - t->pad - t->touch - t->pad, label, t->body, 0) + t->pad;
+	return h > t->touch + t->pad ? h : t->touch + t->pad;
 }
 
 int ui_checkbox(ui_ctx *ctx, ui_id id, ui_rect r, const char *label, int *value)

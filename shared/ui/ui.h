@@ -41,7 +41,26 @@ typedef struct ui_cmd {
 	int off, len;         /* TEXT: UTF-8 bytes in the arena. BITMAP: len = n*n bytes, one
 	                       * per module (non-zero = drawn in color) */
 	int n;                /* BITMAP: modules per side */
+	ui_rect box;          /* TEXT: the area the text was laid out into (ui_text), w = 0
+	                       * for a bare ui_draw_line: the layout check holds every line to it */
+	int lang;             /* TEXT: ui_ctx.lang when drawn: the language tag of the text */
 } ui_cmd;
+
+/* A control drawn this frame (a place that reacts to a tap): the layout check holds its
+ * size to the floor and looks for overlaps; a keypad or speech layer can walk them in
+ * order. Only controls that take input (not under a modal cover) are listed. */
+typedef struct ui_ctrl {
+	ui_id id;
+	ui_rect r;
+} ui_ctrl;
+
+#define UI_MAX_CTRLS 512
+
+/* Language tags of text (ui_ctx.lang): 0 marks data (what a person typed, names, numbers,
+ * codes), which is shown as it is; a program numbers its languages from 1. Inside text of
+ * a language, a span in bidi isolates (U+2066..U+2068 ... U+2069) is marked as a name,
+ * number or code too (the catalogues wrap such spans so). */
+enum { UI_LANG_DATA = 0 };
 
 /* Text measuring, supplied by the renderer so layout knows the width of each run. */
 typedef struct ui_text_ops {
@@ -73,10 +92,11 @@ typedef struct ui_theme {
 	ui_color ok;                     /* success text on bg */
 } ui_theme;
 
-enum ui_theme_kind { UI_THEME_NORMAL = 0, UI_THEME_LARGE, UI_THEME_CONTRAST, UI_THEME_COUNT };
+/* Bits: larger text and high contrast go together (UI_THEME_LARGE | UI_THEME_CONTRAST). */
+enum ui_theme_kind { UI_THEME_NORMAL = 0, UI_THEME_LARGE = 1, UI_THEME_CONTRAST = 2, UI_THEME_COUNT = 4 };
 
-/* Fills t with the variant; LARGE has bigger text and targets, CONTRAST is black on
- * white with yellow focus and thicker borders. */
+/* Fills t with the variant; LARGE has bigger text and targets, CONTRAST is white on
+ * black with yellow focus and thicker borders; both bits give both. */
 void ui_theme_get(ui_theme *t, int kind);
 /* Multiplies every size by num/den (a 1440 px short side: 1440/1080), never below the
  * 1080p minimums. */
@@ -120,6 +140,7 @@ enum {
 	UI_RES_CHANGE = 2,    /* its value changed */
 	UI_RES_SUBMIT = 4,    /* Enter / OK */
 	UI_RES_REFUSED = 8,   /* an input was refused (too long, not allowed here) */
+	UI_RES_SWITCH = 16,   /* a keypad's switch key (to letters) was tapped */
 };
 
 /* ---- context ---- */
@@ -157,6 +178,9 @@ typedef struct ui_ctx {
 	int overflow;         /* commands or arena ran out this frame (the invariant check) */
 	uint64_t hash;        /* of this frame's commands and their text */
 	ui_rect clip;
+	int lang;             /* tag of the text drawn now (UI_LANG_DATA or the program's) */
+	ui_ctrl ctrls[UI_MAX_CTRLS];
+	int nctrls;
 } ui_ctx;
 
 /* Allocates a context (it is large: the command buffer lives in it). ops is copied. */
@@ -215,12 +239,22 @@ enum ui_icon {
 	UI_ICON_BACKSPACE,    /* a key: erase to the left, never mirrored (it erases the last typed) */
 	UI_ICON_SHIFT,
 	UI_ICON_UP, UI_ICON_DOWN,
+	UI_ICON_LARGE_TEXT,   /* a large and a small letter A: the larger text switch */
+	UI_ICON_CONTRAST,     /* a circle half dark: the high contrast switch */
+	UI_ICON_EYE,          /* an eye: show what is masked (a code, a PIN) */
 	UI_ICON_COUNT
 };
 void ui_icon(ui_ctx *ctx, ui_rect r, int icon, ui_color c);
 
 enum { UI_ALIGN_START = 0, UI_ALIGN_CENTER = 1, UI_ALIGN_END = 2 };
-enum { UI_TEXT_VCENTER = 0x10, UI_TEXT_NOWRAP = 0x20, UI_TEXT_AUTO = 0x40, UI_TEXT_BOLD = 0x80 };
+/* UI_TEXT_NOWRAP: one line, cut with an ellipsis when wider than the box.
+ * UI_TEXT_CLAMP: wrapped, but no more lines than the box holds, the last one ending with an
+ * ellipsis when text was left out (a table cell, the start of a long text).
+ * UI_TEXT_DATA: the text is data (UI_LANG_DATA), whatever ui_ctx.lang says. */
+enum { UI_TEXT_VCENTER = 0x10, UI_TEXT_NOWRAP = 0x20, UI_TEXT_AUTO = 0x40, UI_TEXT_BOLD = 0x80,
+       UI_TEXT_CLAMP = 0x100, UI_TEXT_DATA = 0x200 };
+#define UI_ELLIPSIS "\xe2\x80\xa6"
+
 
 /* Width of s in the base direction of the layout. */
 int ui_measure(ui_ctx *ctx, const char *s, int font, int size);
@@ -229,6 +263,9 @@ int ui_line_height(ui_ctx *ctx, int font, int size);
  * point). Writes up to max line starts and lengths; returns the number of lines. */
 int ui_wrap(ui_ctx *ctx, const char *s, int font, int size, int dir, int w,
             int *starts, int *lens, int max);
+/* The longest start of s[0..len) that fits w with an ellipsis after it (cut at a code
+ * point); its length in bytes, or len itself when the whole fits without one. */
+int ui_fit(ui_ctx *ctx, const char *s, int len, int font, int size, int dir, int w);
 /* A paragraph wrapped into r, aligned (UI_ALIGN_*) with flags (UI_TEXT_*); returns the
  * height used. START is the right edge in RTL. */
 int ui_text(ui_ctx *ctx, ui_rect r, const char *s, int size, ui_color c, int flags);
@@ -243,6 +280,10 @@ int ui_hit(ui_ctx *ctx, ui_id id, ui_rect r, int *state);
 int ui_button(ui_ctx *ctx, ui_id id, ui_rect r, const char *label, int style);
 /* A check box with its label: toggles *value on a click, returns UI_RES_CHANGE. */
 int ui_checkbox(ui_ctx *ctx, ui_id id, ui_rect r, const char *label, int *value);
+/* The height a check box of width w needs for its label (a touch target at least). */
+int ui_checkbox_height(ui_ctx *ctx, int w, const char *label);
+/* The height of s wrapped at width w (ui_text's result, without drawing). */
+int ui_text_height(ui_ctx *ctx, int w, const char *s, int size, int flags);
 
 /* ---- text fields (ui_field.c) ---- */
 enum ui_field_kind {
@@ -260,6 +301,7 @@ typedef struct ui_field {
 	int max_chars;        /* code points; 0 = up to cap */
 	int kind;             /* enum ui_field_kind */
 	int multiline;
+	int masked;           /* one line shown as a bullet per character (codes, PINs) */
 } ui_field;
 
 void ui_field_init(ui_field *f, char *buf, int cap, int max_chars, int kind);
@@ -297,13 +339,20 @@ typedef struct ui_kbd_layout {
 	int rows;
 	const char *const *keys[2][6];  /* [shift][row] -> NULL-terminated key strings */
 	int rtl;                 /* the script is written right to left */
+	int bare;                /* no shift and space row (an ID number: capitals only) */
 } ui_kbd_layout;
 
-extern const ui_kbd_layout ui_kbd_arabic, ui_kbd_tifinagh, ui_kbd_azerty;
+/* ui_kbd_id: the capitals A-Z on AZERTY positions, no shift, no space (ID numbers). */
+extern const ui_kbd_layout ui_kbd_arabic, ui_kbd_tifinagh, ui_kbd_azerty, ui_kbd_id;
 
 /* A numeric keypad 1-9, backspace, 0, OK; in that order in every language (telephone
  * layout). Edits f; returns UI_RES_CHANGE, UI_RES_SUBMIT (OK), UI_RES_REFUSED. */
 int ui_keypad(ui_ctx *ctx, ui_id id, ui_rect r, ui_field *f, const char *ok_label);
+/* The keypad with a fourth column: the keys of extra (NULL-terminated, typed as they are:
+ * "@", ".", "+") and, when switch_label is set, a last key with that label that returns
+ * UI_RES_SWITCH (the caller shows a letters keyboard instead). */
+int ui_keypad_ex(ui_ctx *ctx, ui_id id, ui_rect r, ui_field *f, const char *ok_label,
+                 const char *const *extra, const char *switch_label);
 /* An on-screen keyboard: keys from the layout (the shift state in *shift), edits f.
  * Returns UI_RES_* bits. */
 int ui_keyboard(ui_ctx *ctx, ui_id id, ui_rect r, const ui_kbd_layout *l, int *shift,
@@ -343,5 +392,21 @@ int ui_match(const char *item, const char *filter);
  * the index (into items) of a tapped row, or -1. */
 int ui_listbox(ui_ctx *ctx, ui_id id, ui_rect r, ui_list *st, const char *const *items,
                int n, const char *filter, int row_h, const char *empty_label);
+
+/* ---- the layout check (ui_lint.c) ---- */
+enum ui_script { UI_SCRIPT_NONE = 0, UI_SCRIPT_ARABIC, UI_SCRIPT_TIFINAGH, UI_SCRIPT_LATIN };
+#define UI_LINT_LANGS 8
+
+typedef struct ui_lint_rules {
+	int min_target;                       /* smallest control side, px */
+	int script[UI_LINT_LANGS];            /* enum ui_script of each language tag */
+	const char *lang_name[UI_LINT_LANGS]; /* for the messages */
+	/* each finding: kind ("outside-box", "cut", "overlap", "small-target", "offscreen",
+	 * "untranslated", "language") and what and where */
+	void (*report)(void *arg, const char *kind, const char *msg);
+	void *arg;
+} ui_lint_rules;
+/* Checks the frame just built in ctx; returns the number of findings. */
+int ui_lint(const ui_ctx *ctx, const ui_lint_rules *rl);
 
 #endif

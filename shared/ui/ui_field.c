@@ -300,23 +300,42 @@ int ui_textbox(ui_ctx *ctx, ui_id id, ui_rect r, ui_field *f, const char *placeh
 	if (f->len == 0 && placeholder && *placeholder)
 		ui_text(ctx, in, placeholder, t->body, t->muted, UI_ALIGN_START | (f->multiline ? 0 : UI_TEXT_VCENTER));
 
+	/* a masked field (a code, a PIN) shows a bullet per character typed, the caret among
+	 * them; the characters themselves stay in the field */
+	const char *text = f->buf;
+	int tlen = f->len, tcur = f->cur;
+	char mask[3 * 64 + 1];
+	if (f->masked && !f->multiline) {
+		int n = 0, before = 0;
+		for (const char *p = f->buf; *p && n < 64;) {
+			if (p - f->buf < f->cur)
+				before++;
+			bw_utf8_next(&p);
+			memcpy(mask + 3 * n++, "\xe2\x80\xa2", 3);
+		}
+		mask[3 * n] = '\0';
+		text = mask;
+		tlen = 3 * n;
+		tcur = 3 * before;
+	}
 	int starts[256], lens[256], n = 1, cl = 0;
 	starts[0] = 0;
-	lens[0] = f->len;
-	if (f->multiline && f->len > 0)
-		n = ui_wrap(ctx, f->buf, UI_FONT_REGULAR, size, dir, in.w - 4, starts, lens, 256);
+	lens[0] = tlen;
+	if (f->multiline && tlen > 0)
+		n = ui_wrap(ctx, text, UI_FONT_REGULAR, size, dir, in.w - 4, starts, lens, 256);
 	for (int i = 0; i < n; i++)
-		if (f->cur >= starts[i])
+		if (tcur >= starts[i])
 			cl = i;
-	int visible = in.h / lh > 0 ? in.h / lh : 1;
+	int visible = in.h / lh > 0 ? in.h / lh : 1, lang = ctx->lang;
+	ctx->lang = UI_LANG_DATA;  /* what the person typed */
 	int first = cl - visible + 1 > 0 ? cl - visible + 1 : 0;
 	int y0 = f->multiline ? in.y : in.y + (in.h - lh) / 2;
 	for (int i = first; i < n && i < first + visible; i++) {
-		const char *s = f->buf + starts[i];
+		const char *s = text + starts[i];
 		int w = ctx->ops.width(ctx->ops.arg, UI_FONT_REGULAR, size, dir, s, lens[i]);
 		int cx = 0;
 		if (i == cl)
-			cx = caret_x(ctx, size, dir, rtl, s, lens[i], f->cur - starts[i]);
+			cx = caret_x(ctx, size, dir, rtl, s, lens[i], tcur - starts[i]);
 		int x = rtl ? in.x + in.w - 2 - w : in.x + 2;
 		/* a line wider than the box slides so the caret stays in view */
 		if (i == cl && x + cx < in.x + 2)
@@ -328,9 +347,10 @@ int ui_textbox(ui_ctx *ctx, ui_id id, ui_rect r, ui_field *f, const char *placeh
 		if (focused && i == cl)
 			ui_draw_rect(ctx, (ui_rect){ x + cx - 1, y + lh / 10, 3, lh - lh / 5 }, t->focus, 0);
 	}
-	if (f->len == 0 && focused)
+	if (tlen == 0 && focused)
 		ui_draw_rect(ctx, (ui_rect){ rtl ? in.x + in.w - 4 : in.x + 1, y0 + lh / 10, 3, lh - lh / 5 },
 			     t->focus, 0);
+	ctx->lang = lang;
 	ui_set_clip(ctx, saved);
 	return res;
 }

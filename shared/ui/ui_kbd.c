@@ -19,7 +19,7 @@ static const char *const ar1s[] = { "1", "2", "3", "4", "5", "6", "7", "8", "9",
 static const char *const ar2s[] = { "،", ".", "!", ":", "-", "/", "@", "(", ")", "\"", B, NULL };
 
 const ui_kbd_layout ui_kbd_arabic = {
-	"ar", 3, { { ar0, ar1, ar2 }, { ar0s, ar1s, ar2s } }, 1
+	"ar", 3, { { ar0, ar1, ar2 }, { ar0s, ar1s, ar2s } }, 1, 0
 };
 
 /* Tifinagh: the IRCAM letters on the AZERTY positions where they have one (a z e r t y
@@ -32,7 +32,7 @@ static const char *const tf1s[] = { "1", "2", "3", "4", "5", "6", "7", "8", "9",
 static const char *const tf2s[] = { ",", ".", "?", "!", "-", "@", B, NULL };
 
 const ui_kbd_layout ui_kbd_tifinagh = {
-	"zgh", 3, { { tf0, tf1, tf2 }, { tf0s, tf1s, tf2s } }, 0
+	"zgh", 3, { { tf0, tf1, tf2 }, { tf0s, tf1s, tf2s } }, 0, 0
 };
 
 /* French AZERTY with a row of the accented letters French needs. */
@@ -46,7 +46,16 @@ static const char *const fr2s[] = { "W", "X", "C", "V", "B", "N", "-", "?", "@",
 static const char *const fr3s[] = { "1", "2", "3", "4", "5", "6", "7", "8", "9", "0", NULL };
 
 const ui_kbd_layout ui_kbd_azerty = {
-	"fr", 4, { { fr0, fr1, fr2, fr3 }, { fr0s, fr1s, fr2s, fr3s } }, 0
+	"fr", 4, { { fr0, fr1, fr2, fr3 }, { fr0s, fr1s, fr2s, fr3s } }, 0, 0
+};
+
+/* ID numbers (CNIE, residence permit): capitals then digits typed on the keypad. */
+static const char *const id0[] = { "A", "Z", "E", "R", "T", "Y", "U", "I", "O", "P", NULL };
+static const char *const id1[] = { "Q", "S", "D", "F", "G", "H", "J", "K", "L", "M", NULL };
+static const char *const id2[] = { "W", "X", "C", "V", "B", "N", B, NULL };
+
+const ui_kbd_layout ui_kbd_id = {
+	"id", 3, { { id0, id1, id2 }, { id0, id1, id2 } }, 0, 1
 };
 
 /* A key cell: draws it, returns 1 on a click. The id is the layout position so a key
@@ -75,7 +84,8 @@ static int key(ui_ctx *ctx, ui_id id, ui_rect r, const char *label, int icon, in
 			snprintf(shown, sizeof shown, "\xd9\x80%s", label);
 			label = shown;
 		}
-		ui_text(ctx, r, label, t->big, fg, UI_ALIGN_CENTER | UI_TEXT_VCENTER | UI_TEXT_NOWRAP);
+		/* a key shows a character, not a word of the screen's language */
+		ui_text(ctx, r, label, t->big, fg, UI_ALIGN_CENTER | UI_TEXT_VCENTER | UI_TEXT_NOWRAP | UI_TEXT_DATA);
 	}
 	return res & UI_RES_CLICK;
 }
@@ -91,14 +101,33 @@ static ui_rect cell(ui_rect row, int i, int n, int gap)
 
 int ui_keypad(ui_ctx *ctx, ui_id id, ui_rect r, ui_field *f, const char *ok_label)
 {
+	return ui_keypad_ex(ctx, id, r, f, ok_label, NULL, NULL);
+}
+
+int ui_keypad_ex(ui_ctx *ctx, ui_id id, ui_rect r, ui_field *f, const char *ok_label,
+                 const char *const *extra, const char *switch_label)
+{
 	static const char *const keys[12] = { "1", "2", "3", "4", "5", "6", "7", "8", "9", B, "0", "OK" };
 	const ui_theme *t = &ctx->theme;
 	ui_rect rows[4];
-	int res = 0;
+	int res = 0, cols = extra || switch_label ? 4 : 3;
 
 	ui_rows(r, 4, t->gap / 2, rows);
+	/* the fourth column: extra keys from the top, the switch key at the bottom */
+	for (int i = 0, y = 0; cols == 4 && y < 4; y++) {
+		ui_rect c = cell(rows[y], 3, 4, t->gap / 2);
+		ui_id kid = ui_id_mix(id, 100 + y);
+		if (extra && extra[i]) {
+			if (key(ctx, kid, c, extra[i], -1, 0))
+				res |= ui_field_insert(f, extra[i]);
+			i++;
+		} else if (switch_label && y == 3) {
+			if (ui_button(ctx, kid, c, switch_label, UI_BTN_NORMAL) & UI_RES_CLICK)
+				res |= UI_RES_SWITCH;
+		}
+	}
 	for (int i = 0; i < 12; i++) {
-		ui_rect c = cell(rows[i / 3], i % 3, 3, t->gap / 2);
+		ui_rect c = cell(rows[i / 3], i % 3, cols, t->gap / 2);
 		ui_id kid = ui_id_mix(id, i);
 		if (i == 11) {
 			if (ui_button(ctx, kid, c, ok_label, UI_BTN_PRIMARY) & UI_RES_CLICK)
@@ -125,7 +154,7 @@ int ui_keyboard(ui_ctx *ctx, ui_id id, ui_rect r, const ui_kbd_layout *l, int *s
 		if (n > widest)
 			widest = n;
 	}
-	ui_rows(r, l->rows + 1, gap, rows);
+	ui_rows(r, l->rows + !l->bare, gap, rows);
 	int unit = (r.w - gap * (widest - 1)) / widest;
 	for (int y = 0; y < l->rows; y++) {
 		const char *const *k = l->keys[layer][y];
@@ -148,6 +177,8 @@ int ui_keyboard(ui_ctx *ctx, ui_id id, ui_rect r, const ui_kbd_layout *l, int *s
 			}
 		}
 	}
+	if (l->bare)
+		return res;
 	/* last row: shift, then a wide space bar */
 	ui_rect last = rows[l->rows];
 	int w = 8 * unit + 7 * gap;

@@ -23,14 +23,15 @@ void ui_theme_get(ui_theme *t, int kind)
 		.error = RGB(0xA4001D), .error_fg = RGB(0xFFFFFF),
 		.ok = RGB(0x0B5D3B),
 	};
-	if (kind == UI_THEME_LARGE) {
+	if (kind & UI_THEME_LARGE) {
 		t->touch = 80;
 		t->primary = 150;
 		t->body = 38;
 		t->title = 56;
 		t->small = 30;
 		t->big = 50;
-	} else if (kind == UI_THEME_CONTRAST) {
+	}
+	if (kind & UI_THEME_CONTRAST) {
 		t->bg = RGB(0x000000);
 		t->fg = t->muted = RGB(0xFFFFFF);
 		t->panel = RGB(0x000000);

@@ -58,6 +58,8 @@ for lang in ("fr", "ar"):
         for k in ("requested_datetime", "updated_datetime", "expected_datetime"):
             assert ISO.match(x[k]), (k, x[k])
         assert x["status_notes"] not in ("received", "answered", "closed"), x  # words, not a state
+        for k, val in x.items():                                   # no catalogue key left
+            assert not str(val).startswith(("open.", "site.")), (k, val)
     a, b, c = req[r1], req[r2], req[r3]
     assert a["status"] == "open" and b["status"] == "closed" and c["status"] == "open"
     # human names, in the language asked: category, kind, administration, site

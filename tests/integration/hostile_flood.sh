@@ -30,15 +30,16 @@ bw_mqtt_pub k1 -q 1 -t bawaba/v1/dev/k1/up/query -D publish response-topic bawab
   -D publish correlation-data x -l < "$BW_TMP/qflood" || bw_fail "query flood"
 kill -0 "$BW_HUB_PID" || bw_fail "the hub died"
 # every message counted (the counters reach the database once a second): the 20,000
-# requests dropped (read or not), the queries past the budget's burst of 30 unread
+# requests dropped (read or not), the queries past the budget's burst of 30 unread (and
+# past what refilled while they came: 5 a second, a few under a sanitizer's slowness)
 i=0
-while [ "$(bw_hubsql "SELECT dropped FROM devices WHERE id='k1'")" -lt 21960 ]; do
+while [ "$(bw_hubsql "SELECT dropped FROM devices WHERE id='k1'")" -lt 21900 ]; do
   i=$((i + 1)); [ $i -gt 100 ] && bw_fail "k1's drops counted: $(bw_hubsql "SELECT dropped, throttled FROM devices WHERE id='k1'")"
   sleep 0.1
 done
 sleep 1.1
 d=$(bw_hubsql "SELECT dropped FROM devices WHERE id='k1'")
-[ "$d" -ge 21960 ] && [ "$d" -le 21970 ] || bw_fail "k1's drops: $d, want 22000 less the queries answered (30 or a few more)"
+[ "$d" -ge 21900 ] && [ "$d" -le 21970 ] || bw_fail "k1's drops: $d, want 22000 less the queries answered (30 or a few more)"
 echo "ok: $d dropped"
 thr=$(bw_hubsql "SELECT throttled FROM devices WHERE id='k1'")
 # the request budget's burst (3,000) is read, the rest (and the queries past 30) not

@@ -84,7 +84,9 @@ code_screen() {
   kiosk_tap "$($tr "$1" status.code.ask)"
   kiosk_wait_screen $KS_CODE
   xdotool type --window "$KIOSK_WID" --delay 30 "$2"
-  kiosk_wait_text "$2"
+  # masked as typed: a bullet per digit, never the digits
+  kiosk_wait_text "$(printf '\342\200\242%.0s' 1 2 3 4)"
+  kiosk_shown "$2" && kiosk_fail "the code $2 is shown in clear as it is typed"
   kiosk_tap "$($tr "$1" status.read)"
 }
 # decree_flow LANG KIND-KEY TEXT: files a complaint, observation or suggestion
@@ -216,6 +218,8 @@ kiosk_wait_wrapped "$($tr fr status.code.wrong)"
 no_answer "a wrong code"
 echo "ok: a wrong code ($wrong) is refused and shows nothing more"
 xdotool type --window "$KIOSK_WID" --delay 30 "$code4"
+kiosk_wait_text "$(printf '\342\200\242%.0s' 1 2 3 4)"
+kiosk_tap "$($tr fr field.show)"   # the citizen shows the code to check it
 kiosk_wait_text "$code4"
 kiosk_tap "$($tr fr status.read)"
 kiosk_wait_screen $KS_RESULT

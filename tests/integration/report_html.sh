@@ -30,6 +30,9 @@ done
 grep -q '<html lang="ar" dir="rtl">' "$dir/site/ar/index.html" || fail "ar page not right to left"
 grep -q '<html lang="fr" dir="ltr">' "$dir/site/fr/index.html" || fail "fr page not left to right"
 grep -rqi "<script\|javascript:" "$dir/site" && fail "the site has script"
+# every text from the catalogues: a key shown as such is a missing translation
+grep -Eo ">(site|open)\.[a-z_.]+" "$dir/site/ar/index.html" "$dir/site/fr/index.html" "$dir/site/index.html" \
+  && fail "untranslated keys in the pages"
 grep -c "<svg" "$dir/site/ar/index.html" | grep -q "^2$" || fail "ar page: not two SVG charts"
 for secret in "$a" "$b" "$c" "$d" Amina AB123456 amina@example.ma secret "answered in"; do
   grep -rq "$secret" "$dir/site" && fail "the site publishes \"$secret\""

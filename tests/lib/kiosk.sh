@@ -75,9 +75,12 @@ kiosk_tap() { # TEXT: a click in the middle of the label, as a finger would
 # a non-Latin character by remapping a spare key code, and a keymap change can race with
 # the key press; a field that shows something else is cleared and typed again (3 tries).
 kiosk_type() {
+  # slower at each try: a kiosk under a sanitizer on a loaded machine takes each keymap
+  # change late, and a key pressed before it lands as nothing
   for k_attempt in 1 2 3; do
+    case $k_attempt in 1) k_delay=30 ;; 2) k_delay=150 ;; *) k_delay=400 ;; esac
     xdotool windowfocus --sync "$KIOSK_WID" 2>/dev/null
-    xdotool type --window "$KIOSK_WID" --delay 30 "$1"
+    xdotool type --window "$KIOSK_WID" --delay $k_delay "$1"
     k_i=0
     while [ $k_i -lt 40 ]; do kiosk_shown "$1" && return 0; k_i=$((k_i + 1)); sleep 0.05; done
     echo "retyping \"$1\" (attempt $k_attempt)"

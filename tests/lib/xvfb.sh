@@ -1,10 +1,6 @@
 # xvfb.sh: sourced by the kiosk tests: start_xvfb picks a free display number, starts
 # Xvfb 1920x1080x24 on it (killed by stop_xvfb, to be called from the EXIT trap) and
 # exports DISPLAY; skip_unless exits 77 when a tool is missing.
-# xdotool reads the text it types in the locale's encoding: whatever LANG the caller
-# has (CI may give none), the test's tools run in UTF-8. The programs ignore it.
-export LC_ALL=C.UTF-8
-
 skip_unless() { # command...
   for c in "$@"; do
     command -v "$c" >/dev/null 2>&1 || { echo "skipped: $c is missing (scripts/deps.sh check installs it)"; exit 77; }

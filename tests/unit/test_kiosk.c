@@ -628,6 +628,48 @@ START_TEST(agent_pin_leaves_lockdown)
 }
 END_TEST
 
+/* A contact opens the keypad: digits without shift, "@" and "." on it, letters a tap away. */
+START_TEST(contact_keypad_then_letters)
+{
+	kiosk_start(&k, BW_KIND_INFO);
+	kiosk_goto(&k, KS_INFO_CONTACT);
+	kiosk_frame(&k, now, 0);
+	tap("0");
+	tap("6");
+	tap("@");
+	tap(".");
+	ck_assert_str_eq(k.in.contact, "06@.");
+	ck_assert_ptr_null(find("a"));          /* no letters keyboard yet */
+	/* the switch key is narrow for the fake measurer's wide key name: its start, cut */
+	const ui_cmd *sw = NULL;
+	for (int i = 0; i < k.ui->ncmds && !sw; i++)
+		if (k.ui->cmds[i].type == UI_CMD_TEXT && !strncmp(ui_cmd_text(k.ui, &k.ui->cmds[i]), "kbd.l", 5))
+			sw = &k.ui->cmds[i];
+	ck_assert_ptr_nonnull(sw);
+	tap_xy(sw->r.x + sw->r.w / 2, sw->r.y + sw->r.h / 2);
+	ck_assert_int_eq(k.letters, 1);
+	tap("\xd8\xa8");                      /* the Arabic keyboard (the kiosk's first language) */
+	ck_assert_str_eq(k.in.contact, "06@.\xd8\xa8");
+	tap("kbd.digits");
+	ck_assert_int_eq(k.letters, 0);
+}
+END_TEST
+
+/* The receipt code is masked as typed; "show" shows it, and a wipe masks it again. */
+START_TEST(code_masked_with_show_switch)
+{
+	kiosk_goto(&k, KS_STATUS_CODE);
+	ui_field_set(&k.f_code, "48");
+	kiosk_frame(&k, now, 0);
+	ck_assert_ptr_null(find("48"));
+	ck_assert_ptr_nonnull(find("\xe2\x80\xa2\xe2\x80\xa2"));
+	tap("field.show");
+	ck_assert_ptr_nonnull(find("48"));
+	kiosk_wipe(&k);
+	ck_assert_int_eq(k.f_code.masked, 1);
+}
+END_TEST
+
 /* Time goes by while the agent stays at the pad (touching it: no idle wipe). */
 static void stay(int64_t ms)
 {
@@ -787,6 +829,8 @@ Suite *suite_kiosk(void)
 	tcase_add_test(tc, idle_warning_then_wipe);
 	tcase_add_test(tc, layout_mirrors_with_the_language);
 	tcase_add_test(tc, agent_pin_leaves_lockdown);
+	tcase_add_test(tc, contact_keypad_then_letters);
+	tcase_add_test(tc, code_masked_with_show_switch);
 	tcase_add_test(tc, agent_pin_locks_out);
 	tcase_add_test(tc, receipt_bytes_and_printer_errors);
 	suite_add_tcase(s, tc);

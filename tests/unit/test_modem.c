@@ -193,7 +193,7 @@ START_TEST(group_commit_deletes_after_the_one_commit)
 	int calls = 0, more;
 	int64_t when = time(NULL) - 30;
 	for (int i = 0; i < 5; i++) {
-		char from[20];
+		char from[32];
 		snprintf(from, sizeof from, "+21261234560%d", i);
 		ck_assert_int_eq(sms_dummy_inject(&W, from, "chikaya lma maqtou3", when, NULL, 0, NULL, &e), BW_OK);
 	}
