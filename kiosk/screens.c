@@ -295,6 +295,9 @@ static int a11y_switch(kiosk *k, ui_rect r, int icon, const char *key, int on)
 	ui_ctx *c = k->ui;
 	const ui_theme *t = &c->theme;
 	int down, rtl = c->rtl;
+	/* spoken as a switch in the screen's language, on or off */
+	ui_label_next(c, UI_ROLE_CHECKBOX, T(key), NULL);
+	c->next_state = on;
 	int res = ui_hit(c, ID(key), r, &down);
 	ui_color bg = down || on ? t->sel : t->btn, fg = down || on ? t->sel_fg : t->btn_fg;
 	ui_draw_rect(c, r, bg, t->radius);
@@ -1176,6 +1179,8 @@ static void show_switch(kiosk *k, ui_rect r, ui_field *f)
 	ui_ctx *c = k->ui;
 	const ui_theme *t = &c->theme;
 	int down, on = !f->masked;
+	ui_label_next(c, UI_ROLE_CHECKBOX, T("field.show"), NULL);
+	c->next_state = on;
 	if (ui_hit(c, ID("field.show"), r, &down) & UI_RES_CLICK)
 		f->masked = !f->masked;
 	ui_color fg = down || on ? t->sel_fg : t->btn_fg;

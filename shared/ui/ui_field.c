@@ -275,7 +275,9 @@ int ui_textbox(ui_ctx *ctx, ui_id id, ui_rect r, ui_field *f, const char *placeh
 			ctx->focus = id;
 			ctx->focus_take = 0;
 		}
-		ui_label_next(ctx, UI_ROLE_TEXTBOX, f->len ? f->buf : placeholder, NULL);
+		/* a masked field is named by its placeholder, never by what was typed: the
+		 * speech must not say a code the screen hides */
+		ui_label_next(ctx, UI_ROLE_TEXTBOX, f->len && !f->masked ? f->buf : placeholder, NULL);
 		if (ui_hit(ctx, id, r, NULL) & UI_RES_CLICK)
 			ctx->focus = id;
 	}

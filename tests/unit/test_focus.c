@@ -201,6 +201,26 @@ START_TEST(roles_names_and_description_recorded)
 }
 END_TEST
 
+START_TEST(masked_field_named_without_its_text)
+{
+	ui_ctx *c = new_ctx(0);
+	char buf[8] = "";
+	ui_field f;
+	ui_field_init(&f, buf, sizeof buf, 0, UI_FIELD_DIGITS);
+	ui_field_insert(&f, "4821");
+	for (int masked = 1; masked >= 0; masked--) {
+		f.masked = masked;
+		ui_begin(c);
+		ui_textbox(c, 7, (ui_rect){ 0, 0, 600, 80 }, &f, "code");
+		ck_assert_int_eq(ui_end(c), 0);
+		/* shown with the switch: the digits are on screen, so they may be spoken */
+		ck_assert_str_eq(ui_nav_name(c, &c->nav[0]), masked ? "code" : "4821");
+	}
+	ui_field_wipe(&f);
+	ui_free(c);
+}
+END_TEST
+
 Suite *suite_focus(void)
 {
 	Suite *s = suite_create("focus");
@@ -210,6 +230,7 @@ Suite *suite_focus(void)
 	tcase_add_test(tc, focus_ring_is_drawn_thick);
 	tcase_add_test(tc, keyboard_typed_from_the_keypad);
 	tcase_add_test(tc, roles_names_and_description_recorded);
+	tcase_add_test(tc, masked_field_named_without_its_text);
 	suite_add_tcase(s, tc);
 	return s;
 }
