@@ -200,7 +200,7 @@ const char *kiosk_print(kiosk *k);
 /* The catalogue name in the current language. */
 const char *kiosk_admin_name(const kiosk *k, const bw_admin *a);
 
-/* Screens (screens.c) */
+/* Screens (screens*.c) */
 void kiosk_draw_screen(kiosk *k);
 void kiosk_draw_warning(kiosk *k, int seconds_left);
 

@@ -4,7 +4,8 @@
 include shared/ui/module.mk
 
 KIOSK_PKGS    := sdl2 SDL2_ttf fribidi libqrencode espeak-ng
-KIOSK_LIB_SRC := kiosk/app.c kiosk/screens.c kiosk/speech.c hw/escpos.c
+KIOSK_LIB_SRC := kiosk/app.c kiosk/screens.c kiosk/screens_home.c kiosk/screens_filing.c kiosk/screens_status.c \
+                 kiosk/speech.c hw/escpos.c
 KIOSK_LIB_OBJ := $(KIOSK_LIB_SRC:%.c=$(BUILD)/%.o)
 KIOSK_LIB     := $(BUILD)/kiosk/libkiosk.a
 KIOSK_OBJ     := $(BUILD)/kiosk/main.o $(BUILD)/kiosk/filer_sync.o $(BUILD)/kiosk/voice.o $(BUILD)/kiosk/audio.o $(BUILD)/kiosk/talk.o
