@@ -3,7 +3,7 @@
 # UI layer; client.c is the MQTT side; main.c sees SDL, and the shared renderer
 # (shared/ui/render_sdl.c, opened as a desk) draws and reads the input.
 AGENT_PKGS    := sdl2 SDL2_ttf fribidi libmosquitto
-AGENT_LIB_SRC := agent/model.c agent/screens.c
+AGENT_LIB_SRC := agent/model.c agent/console.c agent/screens.c agent/screens_detail.c agent/dialogs.c
 AGENT_LIB_OBJ := $(AGENT_LIB_SRC:%.c=$(BUILD)/%.o)
 AGENT_LIB     := $(BUILD)/agent/libagent.a
 AGENT_OBJ     := $(BUILD)/agent/main.o $(BUILD)/agent/client.o
