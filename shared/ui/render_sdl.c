@@ -6,6 +6,7 @@
  * "Arab" on odd levels and LTR "Latn"/"Tfng" on even ones, on one shared baseline.
  * Laid-out lines and their run textures are cached, so a redraw costs a few copies. */
 #include "render.h"
+#include "render_rrect.h"
 
 #include "bw_text.h"
 
@@ -18,8 +19,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include "bw_text.h"
 
 enum { F_LATIN, F_LATIN_B, F_ARAB, F_ARAB_B, F_TFNG, F_TFNG_B, NFACE };
 
@@ -383,71 +382,6 @@ static void draw_text(kr *r, const ui_ctx *ctx, const ui_cmd *c)
 	}
 }
 
-/* How far a row dy (0 = the top) of a corner of radius rad is inset. */
-static int corner_inset(int rad, int dy)
-{
-	double d = rad - dy - 0.5;
-	return rad - (int)floor(sqrt((double)rad * rad - d * d) + 0.5);
-}
-
-static void fill_rrect(SDL_Renderer *ren, SDL_Rect b, int rad)
-{
-	SDL_Rect rows[128];
-	int n = 0;
-	if (rad > b.w / 2)
-		rad = b.w / 2;
-	if (rad > b.h / 2)
-		rad = b.h / 2;
-	if (rad > 64)
-		rad = 64;
-	for (int dy = 0; dy < rad; dy++) {
-		int in = corner_inset(rad, dy);
-		rows[n++] = (SDL_Rect){ b.x + in, b.y + dy, b.w - 2 * in, 1 };
-		rows[n++] = (SDL_Rect){ b.x + in, b.y + b.h - 1 - dy, b.w - 2 * in, 1 };
-	}
-	SDL_RenderFillRects(ren, rows, n);
-	SDL_Rect mid = { b.x, b.y + rad, b.w, b.h - 2 * rad };
-	SDL_RenderFillRect(ren, &mid);
-}
-
-static void frame_rrect(SDL_Renderer *ren, SDL_Rect b, int rad, int t)
-{
-	if (rad > b.w / 2)
-		rad = b.w / 2;
-	if (rad > b.h / 2)
-		rad = b.h / 2;
-	if (rad > 64)
-		rad = 64;
-	if (t > 16)
-		t = 16;
-	int ri = rad - t > 0 ? rad - t : 0, ih = b.h - 2 * t;
-	int band = rad + t;   /* rows near the top and bottom are drawn one by one */
-	SDL_Rect rows[4 * (64 + 16) + 4];
-	int n = 0;
-	for (int y = 0; y < b.h; y++) {
-		if (y >= band && y < b.h - band)
-			continue;
-		int o = y < rad ? corner_inset(rad, y) : y >= b.h - rad ? corner_inset(rad, b.h - 1 - y) : 0;
-		if (y < t || y >= b.h - t) {
-			rows[n++] = (SDL_Rect){ b.x + o, b.y + y, b.w - 2 * o, 1 };
-		} else {
-			int iy = y - t;
-			int i = iy < ri ? corner_inset(ri, iy) : iy >= ih - ri ? corner_inset(ri, ih - 1 - iy) : 0;
-			rows[n++] = (SDL_Rect){ b.x + o, b.y + y, t + i - o, 1 };
-			rows[n++] = (SDL_Rect){ b.x + b.w - t - i, b.y + y, t + i - o, 1 };
-		}
-		if (n >= (int)(sizeof rows / sizeof rows[0]) - 2) {
-			SDL_RenderFillRects(ren, rows, n);
-			n = 0;
-		}
-	}
-	if (b.h - 2 * band > 0) {
-		rows[n++] = (SDL_Rect){ b.x, b.y + band, t, b.h - 2 * band };
-		rows[n++] = (SDL_Rect){ b.x + b.w - t, b.y + band, t, b.h - 2 * band };
-	}
-	SDL_RenderFillRects(ren, rows, n);
-}
-
 static void draw_bitmap(kr *r, const ui_ctx *ctx, const ui_cmd *c)
 {
 	const unsigned char *m = (const unsigned char *)ui_cmd_text(ctx, c);
@@ -485,9 +419,9 @@ void kr_draw(kr *r, const ui_ctx *ctx)
 			 * opaque fill without blending gives the same pixels several times faster */
 			SDL_SetRenderDrawBlendMode(r->ren, c->color.a == 255 ? SDL_BLENDMODE_NONE : SDL_BLENDMODE_BLEND);
 			if (c->border)
-				frame_rrect(r->ren, b, c->radius, c->border);
+				kr_frame_rrect(r->ren, b, c->radius, c->border);
 			else if (c->radius)
-				fill_rrect(r->ren, b, c->radius);
+				kr_fill_rrect(r->ren, b, c->radius);
 			else
 				SDL_RenderFillRect(r->ren, &b);
 			break;
