@@ -1,21 +1,14 @@
-/* client.c: the console's MQTT v5 client over libmosquitto, driven from the console's
- * loop. A non-blocking TCP probe goes first, because libmosquitto's v5 connect connects
- * its socket blocking and an unreachable hub must never freeze the agent's screen; the
- * MQTT handshake then runs through the loop. Commands carry 4-byte correlation data;
- * each waits in a small table until its reply, its deadline or a broker refusal. */
+/* client.c: the console's commands and the hub's pushes over the shared MQTT client
+ * (bw_link.c: probe, connect, back-off, goodbye). Commands carry 4-byte correlation data;
+ * each waits in a small table until its reply, its deadline, a broker refusal or the
+ * loss of the connection under it. */
 #include "client.h"
 
-#include <errno.h>
 #include <mosquitto.h>
 #include <mqtt_protocol.h>
-#include <poll.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
-
-#include "bw_probe.h"
-#include "bw_mqtt.h"
 
 #define PENDING_MAX 64
 #define TOPIC_MAX 128
@@ -32,31 +25,11 @@ struct ag_client {
 	ag_client_settings set;
 	ag_client_callbacks cb;
 	const bw_log *log;
-	struct mosquitto *m;
-	int state;             /* enum ag_net */
-	int sock_open;         /* the MQTT socket exists (CONNECT sent or online) */
-	bw_probe probe;         /* the TCP probe before each connection (bw_probe.h) */
-	int64_t reconnect_at, misc_at;
-	int reconnect_ms;
+	bw_link *link;
 	uint32_t next_corr;
 	pending pend[PENDING_MAX];
 	char t_cmd[TOPIC_MAX], t_down[TOPIC_MAX], t_reply[TOPIC_MAX];
 };
-
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static void set_state(ag_client *c, int st, const char *why)
-{
-	int changed = c->state != st;
-	c->state = st;
-	if (changed && c->cb.state)
-		c->cb.state(c->cb.arg, st, why);
-}
 
 /* Every waiting command fails with why (the connection under them is gone). */
 static void fail_all(ag_client *c, const char *why)
@@ -70,60 +43,15 @@ static void fail_all(ag_client *c, const char *why)
 	}
 }
 
-static void schedule_reconnect(ag_client *c)
-{
-	c->sock_open = 0;
-	if (c->state == AG_NET_REFUSED) {
-		/* a refused password does not get better in a second: the operator fixes it */
-		c->reconnect_ms = c->set.reconnect_max_ms;
-	} else {
-		c->reconnect_ms = c->reconnect_ms ? c->reconnect_ms * 2 : 250;
-		if (c->reconnect_ms > c->set.reconnect_max_ms)
-			c->reconnect_ms = c->set.reconnect_max_ms;
-	}
-	c->reconnect_at = now_ms() + c->reconnect_ms;
-}
+/* ---- the link's callbacks ---- */
 
-static void lost(ag_client *c, const char *why)
-{
-	if (c->sock_open)
-		mosquitto_disconnect(c->m);
-	fail_all(c, "connection to the broker lost");
-	if (c->state != AG_NET_REFUSED) {
-		if (c->state == AG_NET_ONLINE)
-			log_warn(c->log, "connection to the broker lost: %s", why);
-		set_state(c, AG_NET_LOST, why);
-	}
-	schedule_reconnect(c);
-}
-
-/* ---- libmosquitto callbacks ---- */
-
-static void on_connect(struct mosquitto *m, void *arg, int rc, int flags, const mosquitto_property *props)
+static void on_state(void *arg, int st, const char *why)
 {
 	ag_client *c = arg;
-	if (rc != 0) {
-		/* v5 reasons 0x86 bad user name or password, 0x87 not authorised (a disabled
-		 * account is removed from the password file) */
-		log_error(c->log, "broker %s:%d refused %s: %s", c->set.host, c->set.port, c->set.username,
-			  mosquitto_reason_string(rc));
-		set_state(c, rc == 0x86 || rc == 0x87 ? AG_NET_REFUSED : AG_NET_LOST, mosquitto_reason_string(rc));
-		return;
-	}
-	char sub[TOPIC_MAX + 2];
-	snprintf(sub, sizeof sub, "%s#", c->t_down);
-	mosquitto_subscribe_v5(m, NULL, sub, 1, 0, NULL);
-	c->reconnect_ms = 0;
-	log_info(c->log, "connected to %s:%d as %s", c->set.host, c->set.port, c->set.username);
-	set_state(c, AG_NET_ONLINE, "connected");
-}
-
-static void on_disconnect(struct mosquitto *m, void *arg, int rc, const mosquitto_property *props)
-{
-	(void)m;
-	(void)arg;
-	(void)rc;
-	(void)props;
+	if (st != BW_LINK_ONLINE)
+		fail_all(c, "connection to the broker lost");
+	if (c->cb.state)
+		c->cb.state(c->cb.arg, st, why);
 }
 
 static pending *find_corr(ag_client *c, uint32_t corr)
@@ -134,8 +62,7 @@ static pending *find_corr(ag_client *c, uint32_t corr)
 	return NULL;
 }
 
-static void on_message(struct mosquitto *m, void *arg, const struct mosquitto_message *msg,
-                       const mosquitto_property *props)
+static void on_message(void *arg, const struct mosquitto_message *msg, const mosquitto_property *props)
 {
 	ag_client *c = arg;
 	uint32_t corr = 0;
@@ -162,11 +89,9 @@ static void on_message(struct mosquitto *m, void *arg, const struct mosquitto_me
 		c->cb.message(c->cb.arg, msg->payload, (size_t)msg->payloadlen, corr);
 }
 
-static void on_publish(struct mosquitto *m, void *arg, int mid, int reason, const mosquitto_property *props)
+static void on_refused(void *arg, int mid, int reason)
 {
 	ag_client *c = arg;
-	if (reason < 0x80)
-		return;   /* 0x10 "no matching subscribers" is a success: the hub may be away */
 	for (int i = 0; i < PENDING_MAX; i++) {
 		pending *p = &c->pend[i];
 		if (p->used && p->mid == mid) {
@@ -178,77 +103,38 @@ static void on_publish(struct mosquitto *m, void *arg, int mid, int reason, cons
 	}
 }
 
-/* ---- connecting ---- */
-
-static void mqtt_connect(ag_client *c)
-{
-	int rc = mosquitto_connect_bind_v5(c->m, c->set.host, c->set.port, c->set.keepalive, NULL, NULL);
-	if (rc != MOSQ_ERR_SUCCESS) {
-		lost(c, rc == MOSQ_ERR_ERRNO ? strerror(errno) : mosquitto_strerror(rc));
-		return;
-	}
-	c->sock_open = 1;
-	c->misc_at = now_ms() + 1000;
-}
-
-static void try_connect(ag_client *c)
-{
-	bw_err e;
-	if (bw_probe_start(&c->probe, c->set.host, c->set.port, now_ms(), &e) != BW_OK)
-		lost(c, e.msg);
-	else if (c->probe.fd < 0)
-		mqtt_connect(c);
-}
-
-static void probe_done(ag_client *c, short revents)
-{
-	bw_err e;
-	int rc = bw_probe_check(&c->probe, revents, now_ms(), &e);
-	if (rc == BW_OK)
-		mqtt_connect(c);
-	else if (rc != BW_EAGAIN)
-		lost(c, e.msg);
-}
-
 int ag_client_new(ag_client **out, const ag_client_settings *s, const ag_client_callbacks *cb,
                   const bw_log *log, bw_err *e)
 {
 	*out = NULL;
-	if (!s->host[0] || !s->username[0] || !s->password[0])
+	if (!s->broker.host[0] || !s->broker.username[0] || !s->broker.password[0])
 		return bw_fail(e, BW_EINVAL, "broker: host, username and password are needed (the agent's .conf)");
 	ag_client *c = bw_xcalloc(1, sizeof *c);
 	c->set = *s;
 	if (c->set.timeout_ms <= 0)
 		c->set.timeout_ms = 5000;
-	if (c->set.reconnect_max_ms <= 0)
-		c->set.reconnect_max_ms = 5000;
-	if (c->set.keepalive <= 0)
-		c->set.keepalive = 30;
+	if (c->set.broker.reconnect_max_ms <= 0)
+		c->set.broker.reconnect_max_ms = 5000;
+	/* a console asks for the whole queue at each connection: nothing to keep */
+	c->set.broker.session_expiry = -1;
 	if (cb)
 		c->cb = *cb;
 	c->log = log;
-	bw_probe_init(&c->probe);
-	c->next_corr = (uint32_t)now_ms() & 0xFFFF;
-	snprintf(c->t_cmd, sizeof c->t_cmd, "bawaba/v1/agent/%s/up/cmd", s->username);
-	snprintf(c->t_down, sizeof c->t_down, "bawaba/v1/agent/%s/down/", s->username);
-	snprintf(c->t_reply, sizeof c->t_reply, "bawaba/v1/agent/%s/down/reply", s->username);
-	mosquitto_lib_init();
-	c->m = mosquitto_new(s->username, true, c);
-	if (!c->m) {
-		free(c);
-		return bw_fail(e, BW_ENOMEM, "mosquitto_new: %s", strerror(errno));
-	}
-	mosquitto_int_option(c->m, MOSQ_OPT_PROTOCOL_VERSION, MQTT_PROTOCOL_V5);
-	mosquitto_int_option(c->m, MOSQ_OPT_TCP_NODELAY, 1);
-	if (mosquitto_username_pw_set(c->m, s->username, s->password) != MOSQ_ERR_SUCCESS ||
-	    (s->cafile[0] && mosquitto_tls_set(c->m, s->cafile, NULL, NULL, NULL, NULL) != MOSQ_ERR_SUCCESS)) {
+	c->next_corr = (uint32_t)bw_link_now_ms() & 0xFFFF;
+	const char *u = s->broker.username;
+	snprintf(c->t_cmd, sizeof c->t_cmd, "bawaba/v1/agent/%s/up/cmd", u);
+	snprintf(c->t_down, sizeof c->t_down, "bawaba/v1/agent/%s/down/", u);
+	snprintf(c->t_reply, sizeof c->t_reply, "bawaba/v1/agent/%s/down/reply", u);
+	char sub[TOPIC_MAX + 2];
+	snprintf(sub, sizeof sub, "%s#", c->t_down);
+	bw_link_callbacks lcb = { .arg = c, .state = on_state, .message = on_message, .refused = on_refused };
+	int rc = bw_link_new(&c->link, &c->set.broker, &lcb, log, e);
+	if (rc == BW_OK)
+		rc = bw_link_subscribe(c->link, sub, e);
+	if (rc) {
 		ag_client_free(c);
-		return bw_fail(e, BW_EINVAL, "broker: credentials or cafile refused by libmosquitto");
+		return rc;
 	}
-	mosquitto_connect_v5_callback_set(c->m, on_connect);
-	mosquitto_disconnect_v5_callback_set(c->m, on_disconnect);
-	mosquitto_message_v5_callback_set(c->m, on_message);
-	mosquitto_publish_v5_callback_set(c->m, on_publish);
 	*out = c;
 	return BW_OK;
 }
@@ -257,12 +143,7 @@ void ag_client_free(ag_client *c)
 {
 	if (!c)
 		return;
-	if (c->m && c->sock_open) {
-		bw_mqtt_goodbye(c->m, 200);
-	}
-	bw_probe_close(&c->probe);
-	if (c->m)
-		mosquitto_destroy(c->m);
+	bw_link_free(c->link, 200);
 	mosquitto_lib_cleanup();
 	free(c);
 }
@@ -272,7 +153,7 @@ int ag_client_send(ag_client *c, const bw_agent_cmd *cmd, uint32_t *corr, bw_err
 	char *json = NULL;
 	size_t len;
 	int rc;
-	if (c->state != AG_NET_ONLINE)
+	if (!bw_link_online(c->link))
 		return bw_fail(e, BW_EAGAIN, "not connected to the hub's broker");
 	pending *p = NULL;
 	for (int i = 0; i < PENDING_MAX && !p; i++)
@@ -293,17 +174,18 @@ int ag_client_send(ag_client *c, const bw_agent_cmd *cmd, uint32_t *corr, bw_err
 		rc = bw_fail(e, BW_ENOMEM, "command: properties");
 		goto out;
 	}
-	int mrc = mosquitto_publish_v5(c->m, &mid, c->t_cmd, (int)len, json, 1, false, props);
-	if (mrc != MOSQ_ERR_SUCCESS) {
-		rc = bw_fail(e, BW_EAGAIN, "publish: %s", mosquitto_strerror(mrc));
+	if (bw_link_publish(c->link, &mid, c->t_cmd, json, len, 0, props, e)) {
+		rc = BW_EAGAIN;
+		if (e)
+			e->code = rc;
 		goto out;
 	}
-	*p = (pending){ .used = 1, .corr = id, .mid = mid, .op = cmd->op, .due_ms = now_ms() + c->set.timeout_ms };
+	*p = (pending){ .used = 1, .corr = id, .mid = mid, .op = cmd->op,
+			.due_ms = bw_link_now_ms() + c->set.timeout_ms };
 	if (corr)
 		*corr = id;
 	/* written now rather than at the next loop turn: the answer comes back sooner */
-	if (mosquitto_want_write(c->m))
-		mosquitto_loop_write(c->m, 1);
+	bw_link_flush(c->link);
 out:
 	mosquitto_property_free_all(&props);
 	free(json);
@@ -312,12 +194,12 @@ out:
 
 int ag_client_fd(ag_client *c)
 {
-	return c->probe.fd >= 0 ? c->probe.fd : c->sock_open ? mosquitto_socket(c->m) : -1;
+	return bw_link_fd(c->link);
 }
 
 int ag_client_want_write(ag_client *c)
 {
-	return c->probe.fd >= 0 || (c->sock_open && mosquitto_want_write(c->m));
+	return bw_link_want_write(c->link);
 }
 
 static void expire(ag_client *c, int64_t now)
@@ -334,56 +216,13 @@ static void expire(ag_client *c, int64_t now)
 
 void ag_client_handle(ag_client *c, short revents)
 {
-	int64_t now = now_ms();
-	int rc = MOSQ_ERR_SUCCESS;
-	expire(c, now);
-	if (!c->sock_open) {
-		if (c->probe.fd >= 0) {
-			probe_done(c, revents);
-			revents = 0;
-		} else if (now >= c->reconnect_at) {
-			try_connect(c);
-		}
-		if (!c->sock_open)
-			return;
-	}
-	if (revents & (POLLIN | POLLHUP | POLLERR)) {
-		/* loop_read reads about one packet per call: drain what is there */
-		for (int i = 0; i < 256 && rc == MOSQ_ERR_SUCCESS; i++) {
-			errno = 0;
-			rc = mosquitto_loop_read(c->m, 1);
-			if (errno == EAGAIN || errno == EWOULDBLOCK)
-				break;
-		}
-		if (rc != MOSQ_ERR_SUCCESS) {
-			lost(c, rc == MOSQ_ERR_ERRNO ? strerror(errno) : mosquitto_strerror(rc));
-			return;
-		}
-	}
-	if (mosquitto_want_write(c->m) && (rc = mosquitto_loop_write(c->m, 1)) != MOSQ_ERR_SUCCESS) {
-		lost(c, mosquitto_strerror(rc));
-		return;
-	}
-	if (now >= c->misc_at) {
-		c->misc_at = now + 1000;
-		if ((rc = mosquitto_loop_misc(c->m)) != MOSQ_ERR_SUCCESS) {
-			lost(c, mosquitto_strerror(rc));
-			return;
-		}
-	}
-	if (mosquitto_socket(c->m) < 0)
-		lost(c, "socket closed");
+	expire(c, bw_link_now_ms());
+	bw_link_handle(c->link, revents);
 }
 
 int ag_client_timeout_ms(ag_client *c)
 {
-	int64_t now = now_ms(), next = now + 1000;
-	if (c->probe.fd >= 0 && c->probe.until_ms < next)
-		next = c->probe.until_ms;
-	else if (!c->sock_open && c->probe.fd < 0 && c->reconnect_at < next)
-		next = c->reconnect_at;
-	else if (c->sock_open && c->misc_at < next)
-		next = c->misc_at;
+	int64_t now = bw_link_now_ms(), next = now + bw_link_timeout_ms(c->link);
 	for (int i = 0; i < PENDING_MAX; i++)
 		if (c->pend[i].used && c->pend[i].due_ms < next)
 			next = c->pend[i].due_ms;
@@ -392,7 +231,7 @@ int ag_client_timeout_ms(ag_client *c)
 
 int ag_client_state(const ag_client *c)
 {
-	return c->state;
+	return bw_link_state(c->link);
 }
 
 int ag_client_pending(const ag_client *c)

@@ -1,8 +1,9 @@
-/* client.h: the agent console's MQTT v5 client: connects with the agent's own broker
- * credentials, sends commands to the hub with a correlation id and matches the replies,
- * times them out, hears the hub's live queue changes and device presence, reconnects
- * by itself. Driven from the program's own loop (no thread): ag_client_fd,
- * ag_client_want_write, ag_client_handle, ag_client_timeout_ms, as bw_sync.h. */
+/* client.h: the agent console's side of the hub's protocol, over the shared MQTT client
+ * (bw_link.h, which connects with the agent's own broker credentials and reconnects by
+ * itself): sends commands to the hub with a correlation id and matches the replies,
+ * times them out, hears the hub's live queue changes and device presence. Driven from
+ * the program's own loop (no thread): ag_client_fd, ag_client_want_write,
+ * ag_client_handle, ag_client_timeout_ms, as bw_sync.h. */
 #ifndef AGENT_CLIENT_H
 #define AGENT_CLIENT_H
 
@@ -11,25 +12,22 @@
 
 #include "bw_agentproto.h"
 #include "bw_err.h"
+#include "bw_link.h"
 #include "bw_log.h"
 
 typedef struct ag_client_settings {
-	char host[256];
-	int port;
-	char username[BW_CODE_MAX + 1];  /* agent-NAME: the broker user and the topic's <user> */
-	char password[128];
-	char cafile[1024];               /* "" = plain TCP */
-	int keepalive;                   /* s */
+	/* [broker] host, port, username (agent-NAME: the broker user and the topic's <user>),
+	 * password, cafile, keepalive; reconnect_max_ms; a clean session (bw_link.h) */
+	bw_link_settings broker;
 	int timeout_ms;                  /* a command without a reply by then has failed */
-	int reconnect_max_ms;            /* longest wait between connection attempts */
 } ag_client_settings;
 
-/* The connection as the console shows it. */
+/* The connection as the console shows it: enum bw_link_state, under the console's names. */
 enum ag_net {
-	AG_NET_CONNECTING = 0,  /* first attempt under way */
-	AG_NET_ONLINE,          /* CONNACK received, subscribed */
-	AG_NET_LOST,            /* was online or never reached: retrying */
-	AG_NET_REFUSED,         /* the broker refused the credentials: retrying slowly */
+	AG_NET_CONNECTING = BW_LINK_CONNECTING,  /* first attempt under way */
+	AG_NET_ONLINE = BW_LINK_ONLINE,          /* CONNACK received, subscribed */
+	AG_NET_LOST = BW_LINK_LOST,              /* was online or never reached: retrying */
+	AG_NET_REFUSED = BW_LINK_REFUSED,        /* the broker refused the credentials: retrying slowly */
 };
 
 typedef struct ag_client_callbacks {
@@ -48,7 +46,8 @@ typedef struct ag_client ag_client;
 
 /* Creates the client (does not connect yet: the first ag_client_handle does). s and cb
  * are copied; log is borrowed (may be NULL). BW_EINVAL for a missing host, user or
- * password, or a cafile libmosquitto refuses. */
+ * password, or a cafile libmosquitto refuses. Unset timings get defaults (timeout 5 s,
+ * reconnect max 5 s, keepalive 30 s). */
 int ag_client_new(ag_client **out, const ag_client_settings *s, const ag_client_callbacks *cb,
                   const bw_log *log, bw_err *e);
 /* Disconnects (DISCONNECT sent when online) and frees. NULL is fine. */

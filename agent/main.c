@@ -43,12 +43,8 @@ typedef struct ag_conf {
 
 /* The file `bawaba agent add --broker DIR` writes, and what the console adds to it. */
 static const bw_conf_key conf_keys[] = {
-	BW_CONF_S("broker", "host", ag_conf, net.host, "127.0.0.1", "the site broker's address"),
-	BW_CONF_I("broker", "port", ag_conf, net.port, 1, 65535, "1883", "its port"),
-	BW_CONF_S("broker", "username", ag_conf, net.username, NULL, "the agent's broker user (agent-NAME)"),
-	BW_CONF_S("broker", "password", ag_conf, net.password, NULL, "the agent's own password"),
-	BW_CONF_P("broker", "cafile", ag_conf, net.cafile, NULL, "CA certificate; empty = plain TCP"),
-	BW_CONF_I("broker", "keepalive", ag_conf, net.keepalive, 5, 3600, "30", "MQTT keepalive, s"),
+	BW_LINK_CONF(ag_conf, net.broker, NULL, "the agent's broker user (agent-NAME)"),
+	BW_CONF_I("broker", "keepalive", ag_conf, net.broker.keepalive, 5, 3600, "30", "MQTT keepalive, s"),
 	BW_CONF_S("device", "id", ag_conf, id, NULL, "the agent's id (same as username)"),
 	BW_CONF_S("device", "kind", ag_conf, kind, "agent", "agent"),
 	BW_CONF_S("device", "site", ag_conf, site, NULL, "the agent's reception site"),
@@ -61,7 +57,7 @@ static const bw_conf_key conf_keys[] = {
 		  "a device's outbox this large raises an alert"),
 	BW_CONF_I("console", "timeout_ms", ag_conf, net.timeout_ms, 500, 120000, "5000",
 		  "a command without the hub's answer by then has failed"),
-	BW_CONF_I("console", "reconnect_max_ms", ag_conf, net.reconnect_max_ms, 250, 300000, "5000",
+	BW_CONF_I("console", "reconnect_max_ms", ag_conf, net.broker.reconnect_max_ms, 250, 300000, "5000",
 		  "longest wait between connection attempts"),
 	BW_CONF_P("console", "locale_dir", ag_conf, locale_dir, BW_LOCALEDIR, "translation catalogues"),
 	BW_CONF_P("console", "fonts_dir", ag_conf, fonts_dir, "/usr/share/fonts/truetype/noto", "Noto fonts"),
@@ -364,7 +360,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "bawaba-agent: lang: '%s' is not ar, fr or zgh\n", conf.lang);
 		return 2;
 	}
-	if (conf_path && (strncmp(conf.net.username, "agent-", 6) != 0 || strcmp(conf.id, conf.net.username) != 0)) {
+	if (conf_path && (strncmp(conf.net.broker.username, "agent-", 6) != 0 || strcmp(conf.id, conf.net.broker.username) != 0)) {
 		fprintf(stderr, "bawaba-agent: %s: not an agent's file (username agent-NAME, [device] id the same)\n", conf_path);
 		return 2;
 	}
@@ -405,7 +401,7 @@ int main(int argc, char **argv)
 	kr_size(a.r, &w, &h);
 	ui_text_ops ops = kr_text_ops(a.r);
 	ag_sender snd = { &a, send_cb };
-	if (ag_console_init(&a.con, &ops, w, h, conf.net.username[0] ? conf.net.username : "agent-bench",
+	if (ag_console_init(&a.con, &ops, w, h, conf.net.broker.username[0] ? conf.net.broker.username : "agent-bench",
 			    conf.site[0] ? conf.site : "-", ag_lang_of(conf.lang), cat, &snd, &a.log, &e) != BW_OK) {
 		fprintf(stderr, "bawaba-agent: %s\n", e.msg);
 		kr_close(a.r);

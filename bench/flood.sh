@@ -20,6 +20,12 @@ N=${BW_BENCH_FLOOD_N:-2000}
 BIG=${BW_BENCH_BIG:-200}
 dev() { id=$1; shift; "$BW_DEVSIM" -c "$BW_BROKER_DIR/devices/$id.conf" -d "$BW_TMP/$id.db" "$@" 2>>"$BW_TMP/$id.log"; }
 field() { sed -n "s/.* $2 \([0-9.]*\).*/\1/p" "$1" | tail -n 1; }
+# the flooding loop and its mosquitto_pub: the loop is stopped first so it starts no new
+# one, then its child is killed (killing the loop alone left the child publishing)
+flood_stop() {
+  kill -STOP "$FLOOD" 2>/dev/null; pkill -P "$FLOOD" 2>/dev/null
+  kill "$FLOOD" 2>/dev/null; kill -CONT "$FLOOD" 2>/dev/null; wait "$FLOOD" 2>/dev/null
+}
 rss() { awk '/^VmRSS:/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"; }
 
 bw_sync_setup k1:kiosk k2:kiosk
@@ -35,7 +41,7 @@ awk 'BEGIN { for (i = 0; i < 50000; i++) printf "{\"v\":1,\"type\":\"request\",\
 FLOOD=$!
 sleep 1
 dev k2 -n "$N" -r 200 -w 120 > "$BW_TMP/flood.out" || bw_fail "flood run: $(cat "$BW_TMP/flood.out")"
-kill "$FLOOD" 2>/dev/null; wait "$FLOOD" 2>/dev/null
+flood_stop
 sleep 1.5
 flooded=$(bw_hubsql "SELECT dropped FROM devices WHERE id='k1'")
 throttled=$(bw_hubsql "SELECT throttled FROM devices WHERE id='k1'")
@@ -48,7 +54,7 @@ bw_hub_start -o budget.req_rate=0
 FLOOD=$!
 sleep 1
 dev k2 -n "$N" -r 200 -w 120 > "$BW_TMP/nobudget.out" || bw_fail "no-budget run: $(cat "$BW_TMP/nobudget.out")"
-kill "$FLOOD" 2>/dev/null; wait "$FLOOD" 2>/dev/null
+flood_stop
 
 # (c) the hub paused, k1 sends big payloads as fast as it can
 rss0=$(rss "$BW_BROKER_PID")

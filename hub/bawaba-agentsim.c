@@ -193,7 +193,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "bawaba-agentsim: %s\n", e.msg);
 		return 1;
 	}
-	snprintf(s.user, sizeof s.user, "%s", set.username);
+	snprintf(s.user, sizeof s.user, "%s", set.broker.username);
 	snprintf(s.down, sizeof s.down, BW_PROTO_ROOT "/agent/%s/down/", s.user);
 
 	struct sigaction sa = { .sa_handler = on_signal };
@@ -203,17 +203,17 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 
 	mosquitto_lib_init();
-	struct mosquitto *m = mosquitto_new(set.username, true, &s);
+	struct mosquitto *m = mosquitto_new(set.broker.username, true, &s);
 	if (!m)
 		return 1;
 	mosquitto_int_option(m, MOSQ_OPT_PROTOCOL_VERSION, MQTT_PROTOCOL_V5);
 	mosquitto_int_option(m, MOSQ_OPT_TCP_NODELAY, 1);
-	mosquitto_username_pw_set(m, set.username, set.password);
+	mosquitto_username_pw_set(m, set.broker.username, set.broker.password);
 	mosquitto_connect_v5_callback_set(m, on_connect);
 	mosquitto_subscribe_v5_callback_set(m, on_subscribe);
 	mosquitto_message_v5_callback_set(m, on_message);
 	mosquitto_publish_v5_callback_set(m, on_publish);
-	int rc = mosquitto_connect_bind_v5(m, set.host, set.port, 30, NULL, NULL);
+	int rc = mosquitto_connect_bind_v5(m, set.broker.host, set.broker.port, 30, NULL, NULL);
 	if (rc != MOSQ_ERR_SUCCESS) {
 		fprintf(stderr, "bawaba-agentsim: connect: %s\n", mosquitto_strerror(rc));
 		return 1;

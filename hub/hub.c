@@ -1687,7 +1687,7 @@ int hub_enroll(const char *dbpath, const char *conf, int want, int *num_out, bw_
 	if (strcmp(d.kind, "kiosk") != 0 && strcmp(d.kind, "gateway") != 0)
 		return bw_fail(e, BW_EINVAL, "%s: kind \"%s\": only kiosks and gateways take requests",
 			       conf, d.kind);
-	if (!d.device[0] || strcmp(d.device, d.username) != 0 || strpbrk(d.device, "/+#"))
+	if (!d.device[0] || strcmp(d.device, d.broker.username) != 0 || strpbrk(d.device, "/+#"))
 		return bw_fail(e, BW_EINVAL, "%s: [device] id must equal [broker] username", conf);
 	if (want < 0 || want > (int)BW_REF_DEVICE_MAX)
 		return bw_fail(e, BW_EINVAL, "num %d: 1..%u", want, BW_REF_DEVICE_MAX);

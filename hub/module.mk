@@ -51,7 +51,7 @@ $(HUB_LIB): $(BUILD)/hub/agent.o $(BUILD)/hub/guard.o
 FUZZ_HUB_TARGETS := request event query presence ack agentcmd
 FUZZ_HUB_BINS    := $(FUZZ_HUB_TARGETS:%=$(BUILD)/fuzz/fuzz_%)
 FUZZ_LIB_DIR     := $(BUILD)/fuzz/obj
-FUZZ_LIB_OBJ     := $(patsubst %.c,$(FUZZ_LIB_DIR)/%.o,$(wildcard shared/*.c)) $(FUZZ_LIB_DIR)/gen/db_embed.o
+FUZZ_LIB_OBJ     := $(patsubst %.c,$(FUZZ_LIB_DIR)/%.o,$(wildcard shared/*.c shared/store/*.c)) $(FUZZ_LIB_DIR)/gen/db_embed.o
 FUZZ_LIB_CFLAGS   = -g -O1 -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all \
                    -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -I. -Ishared \
                    $(shell pkg-config --cflags $(PKGS))

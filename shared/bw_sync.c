@@ -6,20 +6,15 @@
 
 #include <errno.h>
 #include <mosquitto.h>
-#include <unistd.h>
 #include <mqtt_protocol.h>
-#include <poll.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
-#include <time.h>
 
 #include "bw_calendar.h"
 #include "bw_conf.h"
-#include "bw_mqtt.h"
-#include "bw_probe.h"
+#include "bw_link.h"
 #include "bw_pub.h"
 #include "bw_ref.h"
 #include "bw_uuid.h"
@@ -69,16 +64,10 @@ struct bw_sync {
 	sqlite3 *db;
 	bw_sync_callbacks cb;
 	const bw_log *log;
-	struct mosquitto *m;
+	bw_link *link;          /* the MQTT connection (bw_link.h) */
 
-	bw_probe probe;         /* a TCP probe of the broker in progress (bw_probe.h) */
-	int sock_open;          /* a connection exists (CONNACK may still be due) */
-	int online;             /* CONNACK success received */
 	int hub;                /* the hub's retained presence: 1 online, 0 offline, -1 not heard */
-	int64_t reconnect_at;
-	int reconnect_ms;
 	int64_t heartbeat_at;
-	int64_t misc_at;
 	int in_tx;              /* a lazy transaction for acks is open */
 	int forgot;             /* personal fields forgotten since the last WAL truncation */
 	int64_t truncate_at;    /* ms, monotonic: the next wal_checkpoint(TRUNCATE) at most */
@@ -96,31 +85,12 @@ struct bw_sync {
 	char t_down[BW_PROTO_TOPIC_MAX];
 };
 
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* A random factor in [0.75, 1.25) so devices that lost the hub together don't retry
- * together. */
-static int64_t jitter(int64_t ms)
-{
-	unsigned r = 0;
-	if (getrandom(&r, sizeof r, GRND_NONBLOCK) != (ssize_t)sizeof r)
-		r = (unsigned)now_ms() * 2654435761u;
-	return ms * 3 / 4 + (int64_t)(r % (unsigned)(ms / 2 + 1));
-}
+#define now_ms bw_link_now_ms
 
 /* ---- settings ---- */
 
 static const bw_conf_key conf_keys[] = {
-	BW_CONF_S("broker", "host", bw_sync_settings, host, "127.0.0.1", "broker host"),
-	BW_CONF_I("broker", "port", bw_sync_settings, port, 1, 65535, "1883", "broker port"),
-	BW_CONF_S("broker", "username", bw_sync_settings, username, NULL, "broker user = device id"),
-	BW_CONF_S("broker", "password", bw_sync_settings, password, NULL, "broker password"),
-	BW_CONF_P("broker", "cafile", bw_sync_settings, cafile, NULL, "CA certificate; empty = plain TCP"),
+	BW_LINK_CONF(bw_sync_settings, broker, NULL, "broker user = device id"),
 	BW_CONF_S("device", "id", bw_sync_settings, device, NULL, "device id"),
 	BW_CONF_S("device", "kind", bw_sync_settings, kind, "kiosk", "kiosk or gateway"),
 	BW_CONF_S("device", "site", bw_sync_settings, site, NULL, "reception site code"),
@@ -158,7 +128,7 @@ int bw_sync_settings_load(const char *path, bw_sync_settings *s, bw_err *e)
 	int rc = bw_conf_load(path, conf_keys, s, e);
 	if (rc)
 		return rc;
-	if (!s->device[0] || strcmp(s->device, s->username) != 0)
+	if (!s->device[0] || strcmp(s->device, s->broker.username) != 0)
 		return bw_fail(e, BW_EINVAL, "%s: [device] id must equal [broker] username", path);
 	if (s->num < 1)
 		return bw_fail(e, BW_EINVAL, "%s: [device] num is not set (bawaba-hub enroll %s)", path,
@@ -270,12 +240,12 @@ int64_t bw_sync_notify_cursor(bw_sync *s)
 
 int bw_sync_is_online(bw_sync *s)
 {
-	return s->online;
+	return bw_link_online(s->link);
 }
 
 int bw_sync_hub_is_online(bw_sync *s)
 {
-	return s->online && s->hub == 1;
+	return bw_link_online(s->link) && s->hub == 1;
 }
 
 /* ---- presence ---- */
@@ -293,11 +263,9 @@ static void publish_presence(bw_sync *s, int online)
 	}
 	if (bw_presence_encode(&p, &json, &len, NULL))
 		return;
-	if (s->m) {
-		int rc = mosquitto_publish_v5(s->m, NULL, s->t_presence, (int)len, json, 1, true, NULL);
-		if (rc != MOSQ_ERR_SUCCESS)
-			log_warn(s->log, "presence: %s", mosquitto_strerror(rc));
-	}
+	bw_err e;
+	if (bw_link_publish(s->link, NULL, s->t_presence, json, len, 1, NULL, &e))
+		log_warn(s->log, "presence: %s", e.msg);
 	free(json);
 }
 
@@ -310,18 +278,19 @@ static int64_t ack_wait(bw_sync *s, int attempts)
 		ms *= 2;
 	if (ms > s->set.retry_max_ms)
 		ms = s->set.retry_max_ms;
-	return jitter(ms);
+	return bw_link_jitter(ms);
 }
 
 static void publish_row(bw_sync *s, struct pend *p, const char *payload, int len)
 {
 	int mid = 0;
-	int rc = mosquitto_publish_v5(s->m, &mid, p->is_evt ? s->t_evt : s->t_req, len, payload, 1,
-				      false, NULL);
+	bw_err e;
+	int rc = bw_link_publish(s->link, &mid, p->is_evt ? s->t_evt : s->t_req, payload, (size_t)len,
+				 0, NULL, &e);
 	p->attempts++;
 	p->due_ms = now_ms() + ack_wait(s, p->attempts);
-	if (rc != MOSQ_ERR_SUCCESS) {
-		log_warn(s->log, "outbox %s: publish: %s", p->uid, mosquitto_strerror(rc));
+	if (rc != BW_OK) {
+		log_warn(s->log, "outbox %s: publish: %s", p->uid, e.msg);
 		p->mid = 0;
 		return;
 	}
@@ -345,7 +314,7 @@ static void publish_row(bw_sync *s, struct pend *p, const char *payload, int len
  * when the hub is back. A hub not heard of yet (no retained presence) is tried. */
 static void pump(bw_sync *s)
 {
-	if (!s->online || s->hub == 0)
+	if (!bw_link_online(s->link) || s->hub == 0)
 		return;
 	int64_t now = now_ms();
 	for (size_t i = 0; i < s->npend; i++) {
@@ -498,12 +467,11 @@ static void on_ack(bw_sync *s, const char *payload, int len, const mosquitto_pro
 	free(acks);
 }
 
-static void on_publish(struct mosquitto *m, void *arg, int mid, int reason,
-                       const mosquitto_property *props)
+/* The broker refused a publish (PUBACK reason >= 0x80; 0x10 "no matching subscribers" is
+ * not a refusal: the ack wait covers it). */
+static void on_refused(void *arg, int mid, int reason)
 {
 	bw_sync *s = arg;
-	if (reason < 0x80)
-		return;   /* 0x10 "no matching subscribers" is not a refusal: the ack wait covers it */
 	for (size_t i = 0; i < s->npend; i++) {
 		struct pend *p = &s->pend[i];
 		if (p->mid != mid)
@@ -567,14 +535,13 @@ int bw_sync_query_code(bw_sync *s, const char *ref_in, const char *code_in,
 	char *json = NULL;
 	size_t len = 0;
 	mosquitto_property *props = NULL;
-	if (!s->online || s->hub == 0 || !q || bw_query_encode(ref, code, &json, &len, NULL))
+	if (!bw_link_online(s->link) || s->hub == 0 || !q || bw_query_encode(ref, code, &json, &len, NULL))
 		goto local;
 	snprintf(q->corr, sizeof q->corr, "q%u", ++s->next_corr);
 	if (mosquitto_property_add_string(&props, MQTT_PROP_RESPONSE_TOPIC, s->t_reply) ||
 	    mosquitto_property_add_binary(&props, MQTT_PROP_CORRELATION_DATA, q->corr,
 					  (uint16_t)strlen(q->corr)) ||
-	    mosquitto_publish_v5(s->m, NULL, s->t_query, (int)len, json, 1, false, props) !=
-		    MOSQ_ERR_SUCCESS)
+	    bw_link_publish(s->link, NULL, s->t_query, json, len, 0, props, NULL))
 		goto local;
 	mosquitto_property_free_all(&props);
 	free(json);
@@ -880,8 +847,7 @@ static void on_hub(bw_sync *s, const char *payload, int len)
 
 /* ---- connection ---- */
 
-static void on_message(struct mosquitto *m, void *arg, const struct mosquitto_message *msg,
-                       const mosquitto_property *props)
+static void on_message(void *arg, const struct mosquitto_message *msg, const mosquitto_property *props)
 {
 	bw_sync *s = arg;
 	const char *leaf = NULL;
@@ -905,37 +871,16 @@ static void on_message(struct mosquitto *m, void *arg, const struct mosquitto_me
 	}
 }
 
-static void schedule_reconnect(bw_sync *s)
-{
-	s->online = 0;
-	s->hub = -1;   /* its retained presence comes again with the next connection */
-	s->sock_open = 0;
-	s->reconnect_ms = s->reconnect_ms ? s->reconnect_ms * 2 : 250;
-	if (s->reconnect_ms > s->set.reconnect_max_ms)
-		s->reconnect_ms = s->set.reconnect_max_ms;
-	s->reconnect_at = now_ms() + jitter(s->reconnect_ms);
-}
-
-static void on_connect(struct mosquitto *m, void *arg, int rc, int flags,
-                       const mosquitto_property *props)
+/* The link's state: online, the subscriptions are made already (bw_link.c); what was in
+ * flight on the old connection may be lost, so it goes again now. Otherwise the
+ * connection is gone, and with it what the device knew of the hub. */
+static void on_state(void *arg, int state, const char *why)
 {
 	bw_sync *s = arg;
-	if (rc != 0) {
-		log_error(s->log, "broker %s:%d refused the connection: %s", s->set.host, s->set.port,
-			  mosquitto_reason_string(rc));
-		/* a refused password will not get better soon: wait the longest */
-		s->reconnect_ms = s->set.reconnect_max_ms / 2;
+	if (state != BW_LINK_ONLINE) {
+		s->hub = -1;   /* its retained presence comes again with the next connection */
 		return;
 	}
-	s->online = 1;
-	s->reconnect_ms = 0;
-	log_info(s->log, "connected to %s:%d%s", s->set.host, s->set.port,
-		 flags ? " (session resumed)" : "");
-	char sub[BW_PROTO_TOPIC_MAX + 2];
-	snprintf(sub, sizeof sub, "%s#", s->t_down);
-	mosquitto_subscribe_v5(m, NULL, sub, 1, 0, NULL);
-	mosquitto_subscribe_v5(m, NULL, BW_PROTO_ROOT "/pub/#", 1, 0, NULL);
-	/* what was in flight on the old connection may be lost: send it again now */
 	for (size_t i = 0; i < s->npend; i++)
 		s->pend[i].due_ms = 0;
 	publish_presence(s, 1);
@@ -943,58 +888,28 @@ static void on_connect(struct mosquitto *m, void *arg, int rc, int flags,
 	pump(s);
 }
 
-static void on_disconnect(struct mosquitto *m, void *arg, int rc, const mosquitto_property *props)
+/* The connection: the [broker] settings and the [sync] timings, the will (the hub hears
+ * the device is gone when the connection dies without a goodbye), the subscriptions. */
+static int link_open(bw_sync *s, bw_err *e)
 {
-	bw_sync *s = arg;
-	if (s->online && rc != 0)
-		log_warn(s->log, "disconnected from the broker (%s)", mosquitto_reason_string(rc));
-	s->online = 0;
-	s->hub = -1;   /* its retained presence comes again with the next connection */
-}
-
-static void connect_failed(bw_sync *s, const char *why)
-{
-	if (s->reconnect_ms == 0 || s->reconnect_ms >= s->set.reconnect_max_ms)
-		log_warn(s->log, "cannot reach the broker at %s:%d: %s", s->set.host, s->set.port, why);
-	schedule_reconnect(s);
-}
-
-/* The MQTT connection proper: libmosquitto's v5 connect (the only one that sends the
- * session expiry) connects its TCP socket blocking, so it runs only once the probe below
- * has shown the broker answers; the MQTT handshake then goes through the poll loop. */
-static void mqtt_connect(bw_sync *s)
-{
-	mosquitto_property *props = NULL;
-	mosquitto_property_add_int32(&props, MQTT_PROP_SESSION_EXPIRY_INTERVAL,
-				     (uint32_t)s->set.session_expiry);
-	int rc = mosquitto_connect_bind_v5(s->m, s->set.host, s->set.port, s->set.keepalive, NULL, props);
-	mosquitto_property_free_all(&props);
-	if (rc != MOSQ_ERR_SUCCESS) {
-		connect_failed(s, rc == MOSQ_ERR_ERRNO ? strerror(errno) : mosquitto_strerror(rc));
-		return;
-	}
-	s->sock_open = 1;
-	s->misc_at = now_ms() + 1000;
-}
-
-/* The broker is probed without blocking first (bw_probe.h), then libmosquitto connects. */
-static void try_connect(bw_sync *s)
-{
-	bw_err e;
-	if (bw_probe_start(&s->probe, s->set.host, s->set.port, now_ms(), &e) != BW_OK)
-		connect_failed(s, e.msg);
-	else if (s->probe.fd < 0)
-		mqtt_connect(s);
-}
-
-static void probe_done(bw_sync *s, short revents)
-{
-	bw_err e;
-	int rc = bw_probe_check(&s->probe, revents, now_ms(), &e);
-	if (rc == BW_OK)
-		mqtt_connect(s);
-	else if (rc != BW_EAGAIN)
-		connect_failed(s, e.msg);
+	bw_link_settings ls = s->set.broker;
+	ls.keepalive = s->set.keepalive;
+	ls.session_expiry = s->set.session_expiry;
+	ls.reconnect_max_ms = s->set.reconnect_max_ms;
+	bw_link_callbacks cb = { .arg = s, .state = on_state, .message = on_message, .refused = on_refused };
+	char sub[BW_PROTO_TOPIC_MAX + 2], *will;
+	size_t wlen;
+	int rc;
+	bw_presence wp = { .online = 0, .outbox = -1, .signal = -1, .queue = -1 };
+	snprintf(sub, sizeof sub, "%s#", s->t_down);
+	if ((rc = bw_link_new(&s->link, &ls, &cb, s->log, e)) ||
+	    (rc = bw_link_subscribe(s->link, sub, e)) ||
+	    (rc = bw_link_subscribe(s->link, BW_PROTO_ROOT "/pub/#", e)) ||
+	    (rc = bw_presence_encode(&wp, &will, &wlen, e)))
+		return rc;
+	rc = bw_link_will(s->link, s->t_presence, will, wlen, 1, e);
+	free(will);
+	return rc;
 }
 
 int bw_sync_new(bw_sync **out, const bw_sync_settings *set, bw_store *st,
@@ -1007,7 +922,6 @@ int bw_sync_new(bw_sync **out, const bw_sync_settings *set, bw_store *st,
 	s->hub = -1;
 	int rc;
 	s->set = *set;
-	bw_probe_init(&s->probe);
 	s->st = st;
 	s->db = bw_store_db(st);
 	if (cb)
@@ -1030,35 +944,8 @@ int bw_sync_new(bw_sync **out, const bw_sync_settings *set, bw_store *st,
 		goto err;
 	s->cursor = state_get(s, "sync.notify_cursor");
 
-	mosquitto_lib_init();
-	s->m = mosquitto_new(set->username, false, s);
-	if (!s->m) {
-		rc = bw_fail(e, BW_ENOMEM, "sync: mosquitto_new: %s", strerror(errno));
+	if ((rc = link_open(s, e)))
 		goto err;
-	}
-	mosquitto_int_option(s->m, MOSQ_OPT_PROTOCOL_VERSION, MQTT_PROTOCOL_V5);
-	mosquitto_int_option(s->m, MOSQ_OPT_TCP_NODELAY, 1);
-	if (mosquitto_username_pw_set(s->m, set->username, set->password) != MOSQ_ERR_SUCCESS ||
-	    (set->cafile[0] && mosquitto_tls_set(s->m, set->cafile, NULL, NULL, NULL, NULL) != MOSQ_ERR_SUCCESS)) {
-		rc = bw_fail(e, BW_EINVAL, "sync: broker credentials or cafile refused");
-		goto err;
-	}
-	mosquitto_connect_v5_callback_set(s->m, on_connect);
-	mosquitto_disconnect_v5_callback_set(s->m, on_disconnect);
-	mosquitto_message_v5_callback_set(s->m, on_message);
-	mosquitto_publish_v5_callback_set(s->m, on_publish);
-	/* the will tells the hub we are gone when the connection dies without a goodbye */
-	char *will;
-	size_t wlen;
-	bw_presence wp = { .online = 0, .outbox = -1, .signal = -1, .queue = -1 };
-	if ((rc = bw_presence_encode(&wp, &will, &wlen, e)))
-		goto err;
-	rc = mosquitto_will_set_v5(s->m, s->t_presence, (int)wlen, will, 1, true, NULL);
-	free(will);
-	if (rc != MOSQ_ERR_SUCCESS) {
-		rc = bw_fail(e, BW_EINVAL, "sync: will: %s", mosquitto_strerror(rc));
-		goto err;
-	}
 	*out = s;
 	return BW_OK;
 err:
@@ -1071,13 +958,9 @@ void bw_sync_free(bw_sync *s)
 	if (!s)
 		return;
 	tx_done(s);
-	if (s->m && s->online) {
-		publish_presence(s, 0);
-		bw_mqtt_goodbye(s->m, 1000);
-	}
-	bw_probe_close(&s->probe);
-	if (s->m)
-		mosquitto_destroy(s->m);
+	if (s->link && bw_link_online(s->link))
+		publish_presence(s, 0);   /* the goodbye makes the broker drop the will */
+	bw_link_free(s->link, 1000);
 	for (int i = 0; i < Q_COUNT; i++)
 		sqlite3_finalize(s->stmts[i]);
 	free(s->pend);
@@ -1182,29 +1065,17 @@ out:
 
 int bw_sync_fd(bw_sync *s)
 {
-	return s->probe.fd >= 0 ? s->probe.fd : s->sock_open ? mosquitto_socket(s->m) : -1;
+	return bw_link_fd(s->link);
 }
 
 int bw_sync_want_write(bw_sync *s)
 {
-	return s->probe.fd >= 0 || (s->sock_open && mosquitto_want_write(s->m));
-}
-
-static void lost(bw_sync *s, int rc)
-{
-	if (s->sock_open) {
-		if (s->online)
-			log_warn(s->log, "connection to the broker lost: %s",
-				 rc == MOSQ_ERR_ERRNO ? strerror(errno) : mosquitto_strerror(rc));
-		mosquitto_disconnect(s->m);
-		schedule_reconnect(s);
-	}
+	return bw_link_want_write(s->link);
 }
 
 void bw_sync_handle(bw_sync *s, short revents)
 {
 	int64_t now = now_ms();
-	int rc = MOSQ_ERR_SUCCESS;
 	/* what was forgotten is zeroed in the database's pages; the WAL still holds the old
 	 * pages until it is truncated: at a quiet moment, at most every 5 s */
 	if (s->forgot && !s->in_tx && now >= s->truncate_at) {
@@ -1213,34 +1084,14 @@ void bw_sync_handle(bw_sync *s, short revents)
 		if (sqlite3_exec(s->db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL) != SQLITE_OK)
 			log_warn(s->log, "local db: wal_checkpoint: %s", sqlite3_errmsg(s->db));
 	}
-	if (!s->sock_open) {
-		if (s->probe.fd >= 0) {
-			probe_done(s, revents);
-			revents = 0;   /* they were the probe's */
-		} else if (now >= s->reconnect_at) {
-			try_connect(s);
-		}
-		if (!s->sock_open) {
-			expire_queries(s, 1);
-			return;
-		}
-	}
-	if (revents & (POLLIN | POLLHUP | POLLERR)) {
-		/* drain what is readable: loop_read handles about one packet per call */
-		for (int i = 0; i < 256 && rc == MOSQ_ERR_SUCCESS; i++) {
-			errno = 0;
-			rc = mosquitto_loop_read(s->m, 1);
-			if (errno == EAGAIN || errno == EWOULDBLOCK)
-				break;
-		}
-		tx_done(s);
-		if (rc != MOSQ_ERR_SUCCESS) {
-			lost(s, rc);
-			return;
-		}
+	bw_link_handle_in(s->link, revents);
+	tx_done(s);   /* the acks of what was read, in one commit */
+	if (!bw_link_open(s->link)) {
+		expire_queries(s, 1);
+		return;
 	}
 	now = now_ms();
-	if (s->online) {
+	if (bw_link_online(s->link)) {
 		if (now >= s->heartbeat_at) {
 			publish_presence(s, 1);
 			s->heartbeat_at = now + (int64_t)s->set.heartbeat * 1000;
@@ -1248,43 +1099,21 @@ void bw_sync_handle(bw_sync *s, short revents)
 		pump(s);
 	}
 	expire_queries(s, 0);
-	if (mosquitto_want_write(s->m) && (rc = mosquitto_loop_write(s->m, 1)) != MOSQ_ERR_SUCCESS) {
-		lost(s, rc);
-		return;
-	}
-	if (now >= s->misc_at) {
-		s->misc_at = now + 1000;
-		if ((rc = mosquitto_loop_misc(s->m)) != MOSQ_ERR_SUCCESS) {
-			lost(s, rc);
-			return;
-		}
-	}
-	if (mosquitto_socket(s->m) < 0)
-		lost(s, MOSQ_ERR_NO_CONN);
+	bw_link_handle_out(s->link);
 }
 
 int bw_sync_timeout_ms(bw_sync *s)
 {
-	int64_t now = now_ms(), next = now + 1000;
-	if (s->probe.fd >= 0) {
-		if (s->probe.until_ms < next)
-			next = s->probe.until_ms;
-	} else if (!s->sock_open) {
-		if (s->reconnect_at < next)
-			next = s->reconnect_at;
-	} else {
-		if (s->misc_at < next)
-			next = s->misc_at;
-		if (s->online) {
-			if (s->heartbeat_at < next)
-				next = s->heartbeat_at;
-			for (size_t i = 0; s->hub != 0 && i < s->npend; i++)
-				if (!s->pend[i].acked && s->pend[i].due_ms < next)
-					next = s->pend[i].due_ms;
-		}
-		for (int i = 0; i < QUERIES_MAX; i++)
-			if (s->q[i].used && s->q[i].due_ms < next)
-				next = s->q[i].due_ms;
+	int64_t now = now_ms(), next = now + bw_link_timeout_ms(s->link);
+	if (bw_link_online(s->link)) {
+		if (s->heartbeat_at < next)
+			next = s->heartbeat_at;
+		for (size_t i = 0; s->hub != 0 && i < s->npend; i++)
+			if (!s->pend[i].acked && s->pend[i].due_ms < next)
+				next = s->pend[i].due_ms;
 	}
+	for (int i = 0; bw_link_open(s->link) && i < QUERIES_MAX; i++)
+		if (s->q[i].used && s->q[i].due_ms < next)
+			next = s->q[i].due_ms;
 	return next <= now ? 0 : (int)(next - now);
 }

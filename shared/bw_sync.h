@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "bw_err.h"
+#include "bw_link.h"
 #include "bw_log.h"
 #include "bw_proto.h"
 #include "bw_request.h"
@@ -26,11 +27,9 @@
  * file written by `bawaba-broker register` (and given its number by `bawaba-hub enroll`)
  * loads into it with bw_sync_settings_load. */
 typedef struct bw_sync_settings {
-	char host[256];
-	int port;
-	char username[BW_CODE_MAX + 1];  /* the broker user = the device id */
-	char password[128];
-	char cafile[1024];               /* "" = plain TCP */
+	bw_link_settings broker;         /* [broker]: username = the device id; the [sync]
+	                                  * keepalive, reconnect_max_ms and session_expiry
+	                                  * below go into it at bw_sync_new */
 	char device[BW_CODE_MAX + 1];    /* [device] id */
 	char kind[16];                   /* kiosk | gateway */
 	char site[BW_CODE_MAX + 1];

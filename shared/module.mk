@@ -1,5 +1,5 @@
 # shared/module.mk: libbawaba.a, the domain core every program links.
-LIB_SRC := $(wildcard shared/*.c)
+LIB_SRC := $(wildcard shared/*.c shared/store/*.c)
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/db_embed.o
 
 $(LIB): $(LIB_OBJ)

@@ -76,18 +76,18 @@ static void connect_as(struct client *c, const char *conf)
 		exit(1);
 	}
 	/* a clean session that ends with the connection: nothing is kept for "hub" after */
-	c->m = mosquitto_new(s.username, true, c);
+	c->m = mosquitto_new(s.broker.username, true, c);
 	mosquitto_int_option(c->m, MOSQ_OPT_PROTOCOL_VERSION, MQTT_PROTOCOL_V5);
 	mosquitto_int_option(c->m, MOSQ_OPT_TCP_NODELAY, 1);
 	mosquitto_int_option(c->m, MOSQ_OPT_RECEIVE_MAXIMUM, 1000);
-	mosquitto_username_pw_set(c->m, s.username, s.password);
+	mosquitto_username_pw_set(c->m, s.broker.username, s.broker.password);
 	mosquitto_connect_v5_callback_set(c->m, on_connect);
 	mosquitto_subscribe_v5_callback_set(c->m, on_subscribe);
 	mosquitto_message_v5_callback_set(c->m, on_message);
 	mosquitto_publish_v5_callback_set(c->m, on_publish);
-	int rc = mosquitto_connect_bind_v5(c->m, s.host, s.port, 60, NULL, NULL);
+	int rc = mosquitto_connect_bind_v5(c->m, s.broker.host, s.broker.port, 60, NULL, NULL);
 	if (rc != MOSQ_ERR_SUCCESS) {
-		fprintf(stderr, "mqtt_raw: connect %s: %s\n", s.username, mosquitto_strerror(rc));
+		fprintf(stderr, "mqtt_raw: connect %s: %s\n", s.broker.username, mosquitto_strerror(rc));
 		exit(1);
 	}
 }
