@@ -17,7 +17,7 @@
 #include "bw_uuid.h"
 #include "hw/escpos.h"
 
-static const char *const lang_code[KL_COUNT] = { "ar", "zgh", "fr" };
+const char *const kiosk_lang_code[KL_COUNT] = { "ar", "zgh", "fr" };
 
 /* ---- settings ---- */
 
@@ -300,7 +300,7 @@ void kiosk_set_lang(kiosk *k, int lang)
 	if (k->ui)
 		k->ui->lang = lang + 1;  /* text is tagged with its language (the layout check) */
 	k->shift = 0;
-	bw_i18n_set_lang(lang_code[lang]);
+	bw_i18n_set_lang(kiosk_lang_code[lang]);
 	if (k->ui)
 		k->ui->rtl = lang == KL_AR;
 	name_lists(k);
@@ -429,7 +429,7 @@ int kiosk_submit(kiosk *k, bw_err *e)
 	if (in->category >= 0 && in->category < k->ncats)
 		bw_strlcpy(r->category, k->cats[in->category].code, sizeof r->category);
 	bw_strlcpy(r->site, k->conf.site, sizeof r->site);
-	bw_strlcpy(r->lang, lang_code[k->lang], sizeof r->lang);
+	bw_strlcpy(r->lang, kiosk_lang_code[k->lang], sizeof r->lang);
 	bw_strlcpy(r->text, in->text, sizeof r->text);
 	bw_trim(r->text);
 	/* the number as the screen accepted it ("06 12 34 56 78"), in its one stored form:

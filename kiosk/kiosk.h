@@ -74,6 +74,8 @@ enum kiosk_screen {
 	KS_COUNT
 };
 enum kiosk_lang { KL_AR = 0, KL_ZGH, KL_FR, KL_COUNT };
+/* each language's catalogue code, by its KL_ index ("ar", "zgh", "fr") */
+extern const char *const kiosk_lang_code[KL_COUNT];
 
 #define K_ADMINS_MAX 64
 #define K_CATS_MAX 64

@@ -14,9 +14,6 @@
 #define LRI "\xe2\x81\xa6"
 #define PDI "\xe2\x81\xa9"
 
-/* each language's code, by its KL_ index */
-extern const char *const ksc_lang_code[KL_COUNT];
-
 /* Header (back, listen, languages), title, progress, footer; returns the content area.
  * After it a screen checks k->screen: a tap in the header may have left the screen. */
 ui_rect ksc_chrome(kiosk *k, const char *title);

@@ -8,7 +8,6 @@
 
 #include <stdio.h>
 
-const char *const ksc_lang_code[KL_COUNT] = { "ar", "zgh", "fr" };
 static const ui_kbd_layout *const layouts[KL_COUNT] = { &ui_kbd_arabic, &ui_kbd_tifinagh, &ui_kbd_azerty };
 
 
@@ -125,7 +124,7 @@ ui_rect ksc_chrome(kiosk *k, const char *title)
 	 * name needs, at most what the back and listen buttons leave */
 	int lw = 0;
 	for (int i = 0; i < KL_COUNT; i++) {
-		int w = ui_measure(c, bw_tr_lang(ksc_lang_code[i], "lang.name"), UI_FONT_REGULAR, t->body);
+		int w = ui_measure(c, bw_tr_lang(kiosk_lang_code[i], "lang.name"), UI_FONT_REGULAR, t->body);
 		lw = w > lw ? w : lw;
 	}
 	lw = (lw + t->pad * 2) * KL_COUNT + t->gap;
@@ -133,7 +132,7 @@ ui_rect ksc_chrome(kiosk *k, const char *title)
 	ui_rect lb[KL_COUNT];
 	ui_columns(c, langs, KL_COUNT, t->gap / 2, lb);
 	for (int i = 0; i < KL_COUNT; i++) {
-		const char *name = bw_tr_lang(ksc_lang_code[i], "lang.name");
+		const char *name = bw_tr_lang(kiosk_lang_code[i], "lang.name");
 		c->lang = i + 1;  /* each language named in itself */
 		int res = ui_button(c, ui_id_mix(ID("lang"), i), lb[i], name, i == k->lang ? UI_BTN_SELECTED : UI_BTN_NORMAL);
 		c->lang = k->lang + 1;
@@ -229,9 +228,9 @@ int ksc_keyboard(kiosk *k, ui_rect r, ui_field *f)
 	ui_columns(c, selw, KL_COUNT, t->gap / 2, sb);
 	for (int i = 0; i < KL_COUNT; i++) {
 		char key[16];
-		snprintf(key, sizeof key, "kbd.%s", ksc_lang_code[i]);
+		snprintf(key, sizeof key, "kbd.%s", kiosk_lang_code[i]);
 		c->lang = i + 1;
-		int res = ui_button(c, ui_id_mix(ID("kbd.sel"), i), sb[i], bw_tr_lang(ksc_lang_code[i], "kbd.name"),
+		int res = ui_button(c, ui_id_mix(ID("kbd.sel"), i), sb[i], bw_tr_lang(kiosk_lang_code[i], "kbd.name"),
 				    i == k->kbd ? UI_BTN_SELECTED : UI_BTN_NORMAL);
 		c->lang = k->lang + 1;
 		if (res & UI_RES_CLICK) {

@@ -32,7 +32,7 @@ static int a11y_switch(kiosk *k, ui_rect r, int icon, const char *key, int on)
 	for (int i = 0; i < KL_COUNT; i++) {
 		c->rtl = i == KL_AR;
 		c->lang = i + 1;
-		ui_text(c, lines[i], bw_tr_lang(ksc_lang_code[i], key), t->small, fg,
+		ui_text(c, lines[i], bw_tr_lang(kiosk_lang_code[i], key), t->small, fg,
 			UI_ALIGN_START | UI_TEXT_VCENTER | UI_TEXT_NOWRAP);
 	}
 	c->rtl = rtl;
@@ -56,7 +56,7 @@ void ksc_welcome(kiosk *k)
 	for (int i = 0; i < KL_COUNT; i++) {
 		c->rtl = i == KL_AR;
 		c->lang = i + 1;
-		ui_text(c, lines[i], bw_tr_lang(ksc_lang_code[i], "welcome.title"), t->title, t->fg,
+		ui_text(c, lines[i], bw_tr_lang(kiosk_lang_code[i], "welcome.title"), t->title, t->fg,
 			UI_ALIGN_CENTER | UI_TEXT_VCENTER | UI_TEXT_BOLD);
 	}
 	c->rtl = rtl;
@@ -87,7 +87,7 @@ void ksc_welcome(kiosk *k)
 		c->rtl = i == KL_AR;
 		c->lang = i + 1;
 		int res = ui_button(c, ui_id_mix(ID("welcome.lang"), i), langs[i],
-				    bw_tr_lang(ksc_lang_code[i], "welcome.start"), UI_BTN_PRIMARY);
+				    bw_tr_lang(kiosk_lang_code[i], "welcome.start"), UI_BTN_PRIMARY);
 		c->rtl = rtl2;
 		c->lang = k->lang + 1;
 		if (res & UI_RES_CLICK) {

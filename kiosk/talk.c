@@ -10,8 +10,6 @@
 #include "audio.h"
 #include "voice.h"
 
-static const char *const lang_code[KL_COUNT] = { "ar", "zgh", "fr" };
-
 struct talk {
 	kv *v;
 	ka *a;
@@ -86,7 +84,7 @@ void talk_frame(talk *t, kiosk *k, int key)
 	char text[4096];
 	if (!t || !ks_compose(&t->st, k, key, text, sizeof text))
 		return;
-	const char *lang = lang_code[k->lang];
+	const char *lang = kiosk_lang_code[k->lang];
 	ka_stop(t->a);  /* a new utterance interrupts the last one */
 	size_t total = 0;
 	char hows[64] = "";
