@@ -4,21 +4,14 @@
 
 #include <SDL.h>
 #include <stdlib.h>
-#include <time.h>
+
+#include "bw_clock.h"
 
 struct ka {
 	SDL_AudioDeviceID dev;
 	int volume;
 	int64_t first;
 };
-
-/* the kiosk's monotonic milliseconds (main.c's clock), to compare with a key's time */
-static int64_t mono_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 int ka_open(ka **out, int hz, int volume, bw_err *e)
 {
@@ -62,7 +55,7 @@ void ka_play(void *arg, const int16_t *s, size_t n)
 	ka *a = arg;
 	int16_t buf[2048];
 	if (!a->first)
-		a->first = mono_ms();
+		a->first = bw_mono_ms();
 	while (n > 0) {
 		size_t k = n < 2048 ? n : 2048;
 		for (size_t i = 0; i < k; i++)

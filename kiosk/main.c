@@ -33,13 +33,6 @@ static void on_signal(int sig)
 	stop = 1;
 }
 
-static int64_t mono_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static void usage(FILE *fp)
 {
 	fprintf(fp,
@@ -514,10 +507,10 @@ static int take_event(app *a, const kr_event *ev, int *force, int *key)
 static void run(app *a, int64_t t0)
 {
 	kiosk *k = &a->k;
-	kiosk_frame(k, mono_ms(), 0);
+	kiosk_frame(k, bw_mono_ms(), 0);
 	frame_out(a->r, k);
 	uint64_t shown = k->ui->hash;
-	log_info(&a->log, "first frame on screen %lld ms after start (%dx%d)", (long long)(mono_ms() - t0), a->w, a->h);
+	log_info(&a->log, "first frame on screen %lld ms after start (%dx%d)", (long long)(bw_mono_ms() - t0), a->w, a->h);
 	kr_lockdown(a->r);
 	if (a->bench) {
 		/* every screen in the three languages on screen, timed; then the kiosk idles
@@ -529,7 +522,7 @@ static void run(app *a, int64_t t0)
 		walk(a->r, k, &wk);
 		printf("worst frame %.2f ms (%s)\nbench: walked every screen\n", wk.worst_ms, wk.worst);
 		fflush(stdout);
-		kiosk_frame(k, mono_ms(), 0);
+		kiosk_frame(k, bw_mono_ms(), 0);
 		frame_out(a->r, k);
 		shown = k->ui->hash;
 	}
@@ -547,7 +540,7 @@ static void run(app *a, int64_t t0)
 	bw_notify_ready("showing the welcome screen");
 	while (!stop && !k->quit) {
 		bw_notify_alive(&nt);
-		int64_t now = mono_ms();
+		int64_t now = bw_mono_ms();
 		int to = bw_notify_timeout_ms(&nt, kiosk_timeout_ms(k, now));
 		/* at least once a second: a signal sets a flag the loop must see */
 		if (to < 0 || to > 1000)
@@ -566,7 +559,7 @@ static void run(app *a, int64_t t0)
 				p.revents = 0;
 			bw_sync_handle(a->sync, p.fd >= 0 ? p.revents : 0);
 		}
-		now = mono_ms();
+		now = bw_mono_ms();
 		kiosk_frame(k, now, input);
 		if (input)
 			kiosk_frame(k, now, 0);  /* what the input changed */
@@ -599,7 +592,7 @@ int main(int argc, char **argv)
 	bw_files_private();  /* before anything is created: personal data stays 0600 */
 	app a;
 	memset(&a, 0, sizeof a);
-	int64_t t0 = mono_ms();
+	int64_t t0 = bw_mono_ms();
 	a.log = (bw_log){ .prog = "bawaba-kiosk", .level = BW_LOG_INFO };
 	int rc = parse_args(&a, argc, argv);
 	if (rc < 0)

@@ -5,9 +5,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "audio.h"
+#include "bw_clock.h"
 #include "voice.h"
 
 struct talk {
@@ -18,13 +18,6 @@ struct talk {
 	int64_t key_ms;           /* when the last key arrived, 0: none pending */
 	const bw_log *blog;
 };
-
-static int64_t mono_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 talk *talk_open(const kiosk_conf *c, const bw_log *log)
 {
@@ -61,7 +54,7 @@ void talk_key(talk *t)
 {
 	if (!t)
 		return;
-	t->key_ms = mono_ms();
+	t->key_ms = bw_mono_ms();
 	ka_mark(t->a);
 }
 
