@@ -46,19 +46,12 @@ int ags_line(ag_console *c, ui_rect *r, const char *s, int size, ui_color col, i
 }
 
 
-void ags_detail(ag_console *c, ui_rect r)
+/* The actions at the bottom of the card, whatever the content's length: those the
+ * request's state does not allow are drawn greyed and do nothing. */
+static void detail_actions(ag_console *c, ui_rect acts)
 {
 	ui_ctx *ctx = c->ui;
 	const ui_theme *t = &ctx->theme;
-	ags_card(c, r);
-	r = ui_inset(r, ags_px(c, 14));
-	const ag_row *row = ags_selected_row(c);
-	if (!row) {
-		ags_cell(ctx, ui_cut_top(&r, ags_px(c, 60)), T("agent.detail.none"), t->body, t->muted, UI_ALIGN_CENTER);
-		return;
-	}
-	/* the actions stay at the bottom whatever the content's length */
-	ui_rect acts = ui_cut_bottom(&r, t->touch);
 	ui_rect ab[AG_A_COUNT];
 	ui_columns(ctx, acts, AG_A_COUNT, ags_px(c, 6), ab);
 	for (int a = 0; a < AG_A_COUNT; a++) {
@@ -83,13 +76,16 @@ void ags_detail(ag_console *c, ui_rect r)
 			UI_ALIGN_CENTER | UI_TEXT_VCENTER | UI_TEXT_NOWRAP | (a == AG_A_ANSWER ? UI_TEXT_BOLD : 0));
 		ui_set_clip(ctx, saved);
 	}
-	ui_cut_bottom(&r, ags_px(c, 8));
-	ui_rect saved = ctx->clip;
-	ui_set_clip(ctx, r);
-	char buf[1024];   /* when + who + move + note, each bounded */
-	/* heading: reference, state, flags */
+}
+
+/* The heading lines cut from the top of r: reference and state, the flags, kind,
+ * channel, device and administration, the dates (and the days the deadline skipped). */
+static void detail_heading(ag_console *c, ui_rect *r, const ag_row *row)
+{
+	const ui_theme *t = &c->ui->theme;
+	char buf[1024];
 	snprintf(buf, sizeof buf, "\xe2\x81\xa6%s\xe2\x81\xa9  ·  %s", row->ref, ags_state_text(row->state));
-	ags_line(c, &r, buf, t->title, t->fg, UI_TEXT_BOLD);
+	ags_line(c, r, buf, t->title, t->fg, UI_TEXT_BOLD);
 	buf[0] = '\0';
 	if (row->overdue)
 		snprintf(buf, sizeof buf, "%s  ", T("agent.flag.overdue"));
@@ -98,29 +94,30 @@ void ags_detail(ag_console *c, ui_rect r)
 	if (row->extended)
 		snprintf(buf + strlen(buf), sizeof buf - strlen(buf), "%s", T("agent.flag.extended"));
 	if (buf[0])
-		ags_line(c, &r, buf, t->body, t->error, UI_TEXT_BOLD);
+		ags_line(c, r, buf, t->body, t->error, UI_TEXT_BOLD);
 	char dev[64];
 	snprintf(buf, sizeof buf, "%s · %s · %s · %s", ags_kind_text(row->kind), ags_channel_text(row->channel),
 		 ags_iso(dev, sizeof dev, row->device), ags_admin_name(c, row->admin));
-	ags_line(c, &r, buf, t->body, t->fg, 0);
+	ags_line(c, r, buf, t->body, t->fg, 0);
 	const ag_detail *d = &c->model.detail;
 	char skipped[AG_SKIPPED_MAX * 12 + 1] = "";
 	for (int i = 0; d->loaded && i < d->nskipped; i++)
 		snprintf(skipped + strlen(skipped), sizeof skipped - strlen(skipped), "%s%s", i ? ", " : "", d->skipped[i]);
 	ags_subst(buf, sizeof buf, T("agent.detail.dates"), "received", row->received_on, "deadline", row->deadline, NULL);
-	ags_line(c, &r, buf, t->body, row->overdue ? t->error : t->fg, 0);
+	ags_line(c, r, buf, t->body, row->overdue ? t->error : t->fg, 0);
 	if (skipped[0]) {
 		char s2[700];
 		ags_subst(s2, sizeof s2, T("agent.detail.skipped"), "days", skipped, NULL);
-		ags_line(c, &r, s2, t->small, t->muted, 0);
+		ags_line(c, r, s2, t->small, t->muted, 0);
 	}
-	if (!d->loaded) {
-		ags_line(c, &r, T("agent.detail.loading"), t->body, t->muted, 0);
-		ui_set_clip(ctx, saved);
-		return;
-	}
-	/* the citizen on one line: only what the request holds */
-	/* the receipt code too: a citizen filing at the desk or on paper is told it here */
+}
+
+/* The citizen on one line: only what the request holds (the receipt code too: a citizen
+ * filing at the desk or on paper is told it here). */
+static void detail_citizen(ag_console *c, ui_rect *r, const ag_detail *d)
+{
+	const ui_theme *t = &c->ui->theme;
+	char buf[1024];
 	const char *fk[] = { "agent.field.name", "agent.field.id", "agent.field.address", "agent.field.contact",
 			     "agent.field.phone", "agent.field.lang", "agent.field.code" };
 	const char *fv[] = { d->req.name, d->req.id_number, d->req.address, d->req.contact, d->req.phone, d->req.lang,
@@ -132,23 +129,28 @@ void ags_detail(ag_console *c, ui_rect r)
 		o += (size_t)snprintf(buf + o, sizeof buf - o, "%s%s \xe2\x81\xa8%s\xe2\x81\xa9", first ? "" : " · ", T(fk[i]), fv[i]);
 		first = 0;
 	}
-	ui_cut_top(&r, ags_px(c, 4));
-	ags_line(c, &r, buf, t->small, t->fg, 0);
-	/* the timeline first (who did what), the text in the space left */
-	ui_cut_top(&r, ags_px(c, 6));
+	ui_cut_top(r, ags_px(c, 4));
+	ags_line(c, r, buf, t->small, t->fg, 0);
+}
+
+/* The timeline under its label: the latest events that fit above what the text keeps
+ * (its label and three lines, fewer on a small screen), or none. */
+static void detail_timeline(ag_console *c, ui_rect *r, const ag_detail *d)
+{
+	ui_ctx *ctx = c->ui;
+	const ui_theme *t = &ctx->theme;
+	char buf[1024];   /* when + who + move + note, each bounded */
 	int lh = ui_line_height(ctx, UI_FONT_REGULAR, t->small) + ags_px(c, 2);
 	int label_h = ui_line_height(ctx, UI_FONT_BOLD, t->small) + ags_px(c, 2);
-	/* keep the text's label and three of its lines (fewer on a small screen): the latest
-	 * events that fit above, under their label, or none */
 	int body_lh = ui_line_height(ctx, UI_FONT_REGULAR, t->body);
 	int need = ags_px(c, 6) + label_h + 3 * body_lh;
-	if (need > r.h)
-		need = r.h;
-	int room = (r.h - need - label_h) / lh;
+	if (need > r->h)
+		need = r->h;
+	int room = (r->h - need - label_h) / lh;
 	if (room < 0)
 		room = 0;
 	if (room > 0)
-		ags_line(c, &r, T("agent.detail.timeline"), t->small, t->muted, UI_TEXT_BOLD);
+		ags_line(c, r, T("agent.detail.timeline"), t->small, t->muted, UI_TEXT_BOLD);
 	int first = d->nevents > room && room > 0 ? d->nevents - room : 0;
 	for (int i = first; i < d->nevents && i - first < room; i++) {
 		const ag_event *ev = &d->events[i];
@@ -165,10 +167,40 @@ void ags_detail(ag_console *c, ui_rect r)
 		note_text(c, ev, note, sizeof note);
 		snprintf(buf, sizeof buf, "\xe2\x81\xa6%s\xe2\x81\xa9 · %s · %s%s%s", when,
 			 ags_iso(who, sizeof who, ev->actor[0] ? ev->actor : "-"), mv, note[0] ? " · " : "", note);
-		ags_line(c, &r, buf, t->small, t->fg, UI_TEXT_AUTO);
+		ags_line(c, r, buf, t->small, t->fg, UI_TEXT_AUTO);
 	}
+}
+
+/* The open request's card: actions at the bottom; heading, citizen, timeline first (who
+ * did what), the text in the space left. */
+void ags_detail(ag_console *c, ui_rect r)
+{
+	ui_ctx *ctx = c->ui;
+	const ui_theme *t = &ctx->theme;
+	ags_card(c, r);
+	r = ui_inset(r, ags_px(c, 14));
+	const ag_row *row = ags_selected_row(c);
+	if (!row) {
+		ags_cell(ctx, ui_cut_top(&r, ags_px(c, 60)), T("agent.detail.none"), t->body, t->muted, UI_ALIGN_CENTER);
+		return;
+	}
+	detail_actions(c, ui_cut_bottom(&r, t->touch));
+	ui_cut_bottom(&r, ags_px(c, 8));
+	ui_rect saved = ctx->clip;
+	ui_set_clip(ctx, r);
+	detail_heading(c, &r, row);
+	const ag_detail *d = &c->model.detail;
+	if (!d->loaded) {
+		ags_line(c, &r, T("agent.detail.loading"), t->body, t->muted, 0);
+		ui_set_clip(ctx, saved);
+		return;
+	}
+	detail_citizen(c, &r, d);
 	ui_cut_top(&r, ags_px(c, 6));
-	if (r.h < label_h + body_lh) {
+	detail_timeline(c, &r, d);
+	ui_cut_top(&r, ags_px(c, 6));
+	int label_h = ui_line_height(ctx, UI_FONT_BOLD, t->small) + ags_px(c, 2);
+	if (r.h < label_h + ui_line_height(ctx, UI_FONT_REGULAR, t->body)) {
 		ui_set_clip(ctx, saved);
 		return;  /* no room for a line of the text: the card says no more */
 	}

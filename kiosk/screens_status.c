@@ -33,6 +33,49 @@ static void qr(kiosk *k, ui_rect r, const char *data)
 	QRcode_free(q);
 }
 
+/* The receipt's panel: the reference as large as the panel allows, under it the
+ * deadline and the receipt code side by side; and what the listen button reads. */
+static void receipt_panel(kiosk *k, ui_rect body)
+{
+	ui_ctx *c = k->ui;
+	const ui_theme *t = &c->theme;
+	ui_draw_rect(c, body, t->panel, t->radius);
+	ui_draw_frame(c, body, t->primary_bg, t->radius, t->border * 2);
+	ui_rect in = ui_inset(body, t->pad);
+	char grouped[40], shown[64];
+	bw_ref_format(k->in.ref, " ", grouped, sizeof grouped);
+	/* the reference keeps its digit order inside Arabic text */
+	snprintf(shown, sizeof shown, LRI "%s" PDI, grouped);
+	/* the labels, the deadline and the receipt code first (side by side); the reference
+	 * as large as what is left allows */
+	int lb = ui_line_height(c, UI_FONT_REGULAR, t->body), lbig = ui_line_height(c, UI_FONT_BOLD, t->big);
+	ui_rect bottom = ui_cut_bottom(&in, lb + lbig), cols[2];
+	ui_columns(c, bottom, 2, t->gap * 2, cols);
+	ui_rect dlab = ui_cut_top(&cols[0], lb), dl = cols[0];
+	ui_rect rlab = ui_cut_top(&in, lb);
+	ui_text(c, rlab, T("receipt.ref"), t->body, t->muted, UI_ALIGN_START | UI_TEXT_NOWRAP);
+	ui_text(c, dlab, T("receipt.deadline"), t->body, t->muted, UI_ALIGN_START | UI_TEXT_NOWRAP);
+	char dtext[32];
+	snprintf(dtext, sizeof dtext, LRI "%s" PDI, k->in.deadline);
+	ui_text(c, dl, dtext, t->big, t->fg, UI_ALIGN_START | UI_TEXT_BOLD | UI_TEXT_NOWRAP);
+	if (k->in.code[0]) {
+		ui_rect clab = ui_cut_top(&cols[1], lb);
+		ui_text(c, clab, T("receipt.code"), t->body, t->muted, UI_ALIGN_START | UI_TEXT_NOWRAP);
+		snprintf(dtext, sizeof dtext, LRI "%s" PDI, k->in.code);
+		ui_text(c, cols[1], dtext, t->big, t->fg, UI_ALIGN_START | UI_TEXT_BOLD | UI_TEXT_NOWRAP);
+	}
+	/* what the listen button reads: the speech spells the numbers and the date */
+	char said[512];
+	snprintf(said, sizeof said, "%s %s\n%s %s\n%s %s", T("receipt.ref"), k->in.ref, T("receipt.code"),
+		 k->in.code, T("receipt.deadline"), k->in.deadline);
+	ui_describe(c, UI_DESC_INFO, said);
+	int big = t->title * 2;
+	while (big > t->body && (ui_measure(c, shown, UI_FONT_BOLD, big) > in.w ||
+				 ui_line_height(c, UI_FONT_BOLD, big) > in.h))
+		big -= 2;
+	ui_text(c, in, shown, big, t->fg, UI_ALIGN_START | UI_TEXT_BOLD | UI_TEXT_NOWRAP | UI_TEXT_VCENTER);
+}
+
 void ksc_receipt(kiosk *k)
 {
 	ui_ctx *c = k->ui;
@@ -78,41 +121,7 @@ void ksc_receipt(kiosk *k)
 	ui_rect code = ksc_portrait(k) ? ui_cut_bottom(&body, body.h * 2 / 5) : side;
 	qr(k, ui_inset(code, t->pad), k->in.ref);
 
-	ui_draw_rect(c, body, t->panel, t->radius);
-	ui_draw_frame(c, body, t->primary_bg, t->radius, t->border * 2);
-	ui_rect in = ui_inset(body, t->pad);
-	char grouped[40], shown[64];
-	bw_ref_format(k->in.ref, " ", grouped, sizeof grouped);
-	/* the reference keeps its digit order inside Arabic text */
-	snprintf(shown, sizeof shown, LRI "%s" PDI, grouped);
-	/* the labels, the deadline and the receipt code first (side by side); the reference
-	 * as large as what is left allows */
-	int lb = ui_line_height(c, UI_FONT_REGULAR, t->body), lbig = ui_line_height(c, UI_FONT_BOLD, t->big);
-	ui_rect bottom = ui_cut_bottom(&in, lb + lbig), cols[2];
-	ui_columns(c, bottom, 2, t->gap * 2, cols);
-	ui_rect dlab = ui_cut_top(&cols[0], lb), dl = cols[0];
-	ui_rect rlab = ui_cut_top(&in, lb);
-	ui_text(c, rlab, T("receipt.ref"), t->body, t->muted, UI_ALIGN_START | UI_TEXT_NOWRAP);
-	ui_text(c, dlab, T("receipt.deadline"), t->body, t->muted, UI_ALIGN_START | UI_TEXT_NOWRAP);
-	char dtext[32];
-	snprintf(dtext, sizeof dtext, LRI "%s" PDI, k->in.deadline);
-	ui_text(c, dl, dtext, t->big, t->fg, UI_ALIGN_START | UI_TEXT_BOLD | UI_TEXT_NOWRAP);
-	if (k->in.code[0]) {
-		ui_rect clab = ui_cut_top(&cols[1], lb);
-		ui_text(c, clab, T("receipt.code"), t->body, t->muted, UI_ALIGN_START | UI_TEXT_NOWRAP);
-		snprintf(dtext, sizeof dtext, LRI "%s" PDI, k->in.code);
-		ui_text(c, cols[1], dtext, t->big, t->fg, UI_ALIGN_START | UI_TEXT_BOLD | UI_TEXT_NOWRAP);
-	}
-	/* what the listen button reads: the speech spells the numbers and the date */
-	char said[512];
-	snprintf(said, sizeof said, "%s %s\n%s %s\n%s %s", T("receipt.ref"), k->in.ref, T("receipt.code"),
-		 k->in.code, T("receipt.deadline"), k->in.deadline);
-	ui_describe(c, UI_DESC_INFO, said);
-	int big = t->title * 2;
-	while (big > t->body && (ui_measure(c, shown, UI_FONT_BOLD, big) > in.w ||
-				 ui_line_height(c, UI_FONT_BOLD, big) > in.h))
-		big -= 2;
-	ui_text(c, in, shown, big, t->fg, UI_ALIGN_START | UI_TEXT_BOLD | UI_TEXT_NOWRAP | UI_TEXT_VCENTER);
+	receipt_panel(k, body);
 	if (msg.h > 0)
 		ksc_message(k, msg);
 }
@@ -199,6 +208,32 @@ void ksc_status(kiosk *k)
 		ksc_message(k, msg);
 }
 
+/* The timeline cut from the top of body, oldest first, a dot per step along the start
+ * edge. Returns the answer (or the refusal) to show, if the receipt code was given: the
+ * hub sends no note without it. */
+static const char *status_timeline(kiosk *k, ui_rect *body, const bw_status *st)
+{
+	ui_ctx *c = k->ui;
+	const ui_theme *t = &c->theme;
+	char key[48], line[96];
+	const char *answer = NULL;
+	for (size_t i = 0; i < st->nsteps; i++) {
+		char day[11];
+		bw_day_format(bw_legal_day(st->steps[i].at), day);
+		snprintf(key, sizeof key, "state.%s", bw_state_name(st->steps[i].state));
+		snprintf(line, sizeof line, LRI "%s" PDI "  %s", day, T(key));
+		ui_rect r = ui_cut_top(body, ui_line_height(c, UI_FONT_REGULAR, t->body));
+		ui_rect dot = ui_cut_start(c, &r, r.h);
+		ui_draw_rect(c, ui_center(dot, r.h / 2, r.h / 2), i + 1 == st->nsteps ? t->primary_bg : t->border_c, r.h / 4);
+		ui_text(c, r, line, t->body, t->fg, UI_ALIGN_START | UI_TEXT_NOWRAP);
+		/* notes only with the receipt code (the hub sends none without it) */
+		if (st->code == BW_CODE_OK && st->steps[i].note &&
+		    (st->steps[i].state == BW_ST_ANSWERED || st->steps[i].state == BW_ST_REJECTED))
+			answer = st->steps[i].note;
+	}
+	return answer;
+}
+
 void ksc_status_result(kiosk *k)
 {
 	ui_ctx *c = k->ui;
@@ -259,22 +294,7 @@ void ksc_status_result(kiosk *k)
 		side = ui_cut_end(c, &body, body.w / 2);
 		ui_cut_end(c, &body, t->gap * 2);
 	}
-	/* the timeline, oldest first, a dot per step along the start edge */
-	const char *answer = NULL;
-	for (size_t i = 0; i < st->nsteps; i++) {
-		char day[11];
-		bw_day_format(bw_legal_day(st->steps[i].at), day);
-		snprintf(key, sizeof key, "state.%s", bw_state_name(st->steps[i].state));
-		snprintf(line, sizeof line, LRI "%s" PDI "  %s", day, T(key));
-		ui_rect r = ui_cut_top(&body, ui_line_height(c, UI_FONT_REGULAR, t->body));
-		ui_rect dot = ui_cut_start(c, &r, r.h);
-		ui_draw_rect(c, ui_center(dot, r.h / 2, r.h / 2), i + 1 == st->nsteps ? t->primary_bg : t->border_c, r.h / 4);
-		ui_text(c, r, line, t->body, t->fg, UI_ALIGN_START | UI_TEXT_NOWRAP);
-		/* notes only with the receipt code (the hub sends none without it) */
-		if (st->code == BW_CODE_OK && st->steps[i].note &&
-		    (st->steps[i].state == BW_ST_ANSWERED || st->steps[i].state == BW_ST_REJECTED))
-			answer = st->steps[i].note;
-	}
+	const char *answer = status_timeline(k, &body, st);
 	if (side.x == body.x && side.w == body.w)
 		side = body;  /* portrait: what the timeline left */
 	if (answer && side.h > ui_line_height(c, UI_FONT_BOLD, t->body) * 2) {

@@ -265,6 +265,28 @@ static int feed(ui_ctx *ctx, ui_field *f, int rtl, int keys)
 	return res;
 }
 
+/* What a field shows: its text, or for a masked field (a code, a PIN) a bullet per
+ * character typed into mask (3 * 64 + 1 bytes), the caret among them; the characters
+ * themselves stay in the field. *len and *cur are the shown text's length and caret. */
+static const char *shown_text(const ui_field *f, char *mask, int *len, int *cur)
+{
+	*len = f->len;
+	*cur = f->cur;
+	if (!f->masked || f->multiline)
+		return f->buf;
+	int n = 0, before = 0;
+	for (const char *p = f->buf; *p && n < 64;) {
+		if (p - f->buf < f->cur)
+			before++;
+		bw_utf8_next(&p);
+		memcpy(mask + 3 * n++, "\xe2\x80\xa2", 3);
+	}
+	mask[3 * n] = '\0';
+	*len = 3 * n;
+	*cur = 3 * before;
+	return mask;
+}
+
 int ui_textbox(ui_ctx *ctx, ui_id id, ui_rect r, ui_field *f, const char *placeholder)
 {
 	const ui_theme *t = &ctx->theme;
@@ -302,24 +324,9 @@ int ui_textbox(ui_ctx *ctx, ui_id id, ui_rect r, ui_field *f, const char *placeh
 	if (f->len == 0 && placeholder && *placeholder)
 		ui_text(ctx, in, placeholder, t->body, t->muted, UI_ALIGN_START | (f->multiline ? 0 : UI_TEXT_VCENTER));
 
-	/* a masked field (a code, a PIN) shows a bullet per character typed, the caret among
-	 * them; the characters themselves stay in the field */
-	const char *text = f->buf;
-	int tlen = f->len, tcur = f->cur;
+	int tlen, tcur;
 	char mask[3 * 64 + 1];
-	if (f->masked && !f->multiline) {
-		int n = 0, before = 0;
-		for (const char *p = f->buf; *p && n < 64;) {
-			if (p - f->buf < f->cur)
-				before++;
-			bw_utf8_next(&p);
-			memcpy(mask + 3 * n++, "\xe2\x80\xa2", 3);
-		}
-		mask[3 * n] = '\0';
-		text = mask;
-		tlen = 3 * n;
-		tcur = 3 * before;
-	}
+	const char *text = shown_text(f, mask, &tlen, &tcur);
 	int starts[256], lens[256], n = 1, cl = 0;
 	starts[0] = 0;
 	lens[0] = tlen;
