@@ -479,13 +479,7 @@ static void run(app *a, const char *id_file)
 	frame(a, &shown);
 	draw(a);
 	shown = a->con.ui->hash;
-	if (id_file) {
-		FILE *fp = fopen(id_file, "w");
-		if (fp) {
-			fprintf(fp, "%lu\n", kr_x11_window(a->r));
-			fclose(fp);
-		}
-	}
+	kr_write_window_id(a->r, id_file);
 	int64_t last_input = 0, next_tick = 0;
 	while (!stop && !a->con.quit) {
 		/* SDL cannot wait on our socket, so the loop waits on the socket in slices and

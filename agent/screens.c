@@ -20,6 +20,19 @@ static const char *const sort_key[AG_SORT_COUNT] = {
 
 /* ---- the frame: top bar, banner, counts, filters ---- */
 
+/* A button of the top bar, w px at 1080p cut from the end of in, then a gap of gap px;
+ * spot: remembered under name for the tests. Returns 1 when clicked. */
+static int bar_button(ag_console *c, ui_rect *in, int w, int gap, const char *name, int spot, const char *label,
+		      int style)
+{
+	ui_rect b = ui_cut_end(c->ui, in, ags_px(c, w));
+	if (spot)
+		ags_spot(c, name, b);
+	int res = ags_btn(c, ui_id_str(name), b, label, style) & UI_RES_CLICK;
+	ui_cut_end(c->ui, in, ags_px(c, gap));
+	return res;
+}
+
 static void top_bar(ag_console *c, ui_rect r)
 {
 	ui_ctx *ctx = c->ui;
@@ -27,31 +40,19 @@ static void top_bar(ag_console *c, ui_rect r)
 	char buf[256];
 	ui_draw_rect(ctx, r, RGB(0x0B3D2E), 0);
 	ui_rect in = ui_inset(r, ags_px(c, 8));
-	ui_rect b;
-	b = ui_cut_end(ctx, &in, ags_px(c, 120));
-	ags_spot(c, "lang", b);
 	/* the next language, named in itself */
 	ctx->lang = ag_lang_next(c->lang) + 1;
-	int next_lang = ags_btn(c, ui_id_str("lang"), b, T("agent.other_lang"), UI_BTN_NORMAL) & UI_RES_CLICK;
+	int next_lang = bar_button(c, &in, 120, 8, "lang", 1, T("agent.other_lang"), UI_BTN_NORMAL);
 	ctx->lang = c->lang + 1;
 	if (next_lang)
 		ags_cycle_lang(c);
-	ui_cut_end(ctx, &in, ags_px(c, 8));
-	b = ui_cut_end(ctx, &in, ags_px(c, 170));
-	ags_spot(c, "refresh", b);
-	if (ags_btn(c, ui_id_str("refresh"), b, T("agent.refresh"), UI_BTN_NORMAL) & UI_RES_CLICK)
+	if (bar_button(c, &in, 170, 8, "refresh", 1, T("agent.refresh"), UI_BTN_NORMAL))
 		ag_console_refresh(c);
-	ui_cut_end(ctx, &in, ags_px(c, 8));
-	b = ui_cut_end(ctx, &in, ags_px(c, 150));
-	if (ags_btn(c, ui_id_str("sound"), b, T(c->sound ? "agent.sound_on" : "agent.sound_off"),
-		      c->sound ? UI_BTN_SELECTED : UI_BTN_NORMAL) & UI_RES_CLICK)
+	if (bar_button(c, &in, 150, 8, "sound", 0, T(c->sound ? "agent.sound_on" : "agent.sound_off"),
+		       c->sound ? UI_BTN_SELECTED : UI_BTN_NORMAL))
 		c->sound = !c->sound;
-	ui_cut_end(ctx, &in, ags_px(c, 8));
-	b = ui_cut_end(ctx, &in, ags_px(c, 260));
-	ags_spot(c, "file", b);
-	if (ags_btn(c, ui_id_str("file"), b, T("agent.file_desk"), UI_BTN_PRIMARY) & UI_RES_CLICK)
+	if (bar_button(c, &in, 260, 16, "file", 1, T("agent.file_desk"), UI_BTN_PRIMARY))
 		ags_open_file_form(c);
-	ui_cut_end(ctx, &in, ags_px(c, 16));
 	ui_rect title = ui_cut_start(ctx, &in, ags_px(c, 420));
 	ags_cell(ctx, title, T("agent.title"), t->title, RGB(0xFFFFFF), UI_ALIGN_START | UI_TEXT_BOLD);
 	/* who and where: the agent's identity is on every action they take */

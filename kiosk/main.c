@@ -526,13 +526,7 @@ static void run(app *a, int64_t t0)
 		frame_out(a->r, k);
 		shown = k->ui->hash;
 	}
-	if (a->id_file) {
-		FILE *fp = fopen(a->id_file, "w");
-		if (fp) {
-			fprintf(fp, "%lu\n", kr_x11_window(a->r));
-			fclose(fp);
-		}
-	}
+	kr_write_window_id(a->r, a->id_file);
 	/* systemd (bawaba-kiosk.service): ready with the first screen up; a frozen loop
 	 * stops the watchdog pings and gets the kiosk restarted */
 	bw_notify nt;

@@ -5,6 +5,16 @@
 
 #include <math.h>
 
+/* A corner's radius as drawn: at most half of each side, and 64 (the rows' buffers). */
+static int clamp_radius(SDL_Rect b, int rad)
+{
+	if (rad > b.w / 2)
+		rad = b.w / 2;
+	if (rad > b.h / 2)
+		rad = b.h / 2;
+	return rad > 64 ? 64 : rad;
+}
+
 /* How far a row dy (0 = the top) of a corner of radius rad is inset. */
 static int corner_inset(int rad, int dy)
 {
@@ -16,12 +26,7 @@ void kr_fill_rrect(SDL_Renderer *ren, SDL_Rect b, int rad)
 {
 	SDL_Rect rows[128];
 	int n = 0;
-	if (rad > b.w / 2)
-		rad = b.w / 2;
-	if (rad > b.h / 2)
-		rad = b.h / 2;
-	if (rad > 64)
-		rad = 64;
+	rad = clamp_radius(b, rad);
 	for (int dy = 0; dy < rad; dy++) {
 		int in = corner_inset(rad, dy);
 		rows[n++] = (SDL_Rect){ b.x + in, b.y + dy, b.w - 2 * in, 1 };
@@ -34,12 +39,7 @@ void kr_fill_rrect(SDL_Renderer *ren, SDL_Rect b, int rad)
 
 void kr_frame_rrect(SDL_Renderer *ren, SDL_Rect b, int rad, int t)
 {
-	if (rad > b.w / 2)
-		rad = b.w / 2;
-	if (rad > b.h / 2)
-		rad = b.h / 2;
-	if (rad > 64)
-		rad = 64;
+	rad = clamp_radius(b, rad);
 	if (t > 16)
 		t = 16;
 	int ri = rad - t > 0 ? rad - t : 0, ih = b.h - 2 * t;

@@ -501,6 +501,15 @@ unsigned long kr_x11_window(kr *r)
 	return 0;
 }
 
+void kr_write_window_id(kr *r, const char *path)
+{
+	FILE *fp = path ? fopen(path, "w") : NULL;
+	if (fp) {
+		fprintf(fp, "%lu\n", kr_x11_window(r));
+		fclose(fp);
+	}
+}
+
 void kr_cache_stats(kr *r, long *hits, long *misses)
 {
 	*hits = r->hits;
@@ -642,6 +651,14 @@ static int map_key(const SDL_Keysym *k, int desk)
 	return UI_KEY_NONE;
 }
 
+static int pointer(kr_event *ev, int type, int x, int y)
+{
+	ev->type = type;
+	ev->x = x;
+	ev->y = y;
+	return 1;
+}
+
 /* 1 if se is an event this program uses (ev filled). */
 static int convert(const kr *r, const SDL_Event *se, kr_event *ev)
 {
@@ -651,17 +668,11 @@ static int convert(const kr *r, const SDL_Event *se, kr_event *ev)
 	case SDL_MOUSEBUTTONUP:
 		if (se->button.button != SDL_BUTTON_LEFT)
 			return 0;
-		ev->type = se->type == SDL_MOUSEBUTTONDOWN ? KR_EV_PRESS : KR_EV_RELEASE;
-		ev->x = se->button.x;
-		ev->y = se->button.y;
-		return 1;
+		return pointer(ev, se->type == SDL_MOUSEBUTTONDOWN ? KR_EV_PRESS : KR_EV_RELEASE, se->button.x,
+			       se->button.y);
 	case SDL_MOUSEMOTION:
-		if (!r->desk)
-			return 0;
-		ev->type = KR_EV_MOVE;
-		ev->x = se->motion.x;
-		ev->y = se->motion.y;
-		return 1;
+		/* a desk's hover; a kiosk has no pointer between touches */
+		return r->desk && pointer(ev, KR_EV_MOVE, se->motion.x, se->motion.y);
 	case SDL_MOUSEWHEEL:
 		if (!r->desk)
 			return 0;

@@ -262,25 +262,28 @@ int ui_contains(ui_rect r, int x, int y)
 
 /* ---- drawing ---- */
 
-void ui_draw_rect(ui_ctx *ctx, ui_rect r, ui_color c, int radius)
+/* A rectangle command, filled (border 0) or framed; NULL when the buffer is full. */
+static ui_cmd *rect_cmd(ui_ctx *ctx, ui_rect r, ui_color c, int radius)
 {
 	ui_cmd *cmd = push(ctx, UI_CMD_RECT);
-	if (!cmd)
-		return;
-	cmd->r = r;
-	cmd->color = c;
-	cmd->radius = radius;
+	if (cmd) {
+		cmd->r = r;
+		cmd->color = c;
+		cmd->radius = radius;
+	}
+	return cmd;
+}
+
+void ui_draw_rect(ui_ctx *ctx, ui_rect r, ui_color c, int radius)
+{
+	rect_cmd(ctx, r, c, radius);
 }
 
 void ui_draw_frame(ui_ctx *ctx, ui_rect r, ui_color c, int radius, int thickness)
 {
-	ui_cmd *cmd = push(ctx, UI_CMD_RECT);
-	if (!cmd)
-		return;
-	cmd->r = r;
-	cmd->color = c;
-	cmd->radius = radius;
-	cmd->border = thickness > 0 ? thickness : 1;
+	ui_cmd *cmd = rect_cmd(ctx, r, c, radius);
+	if (cmd)
+		cmd->border = thickness > 0 ? thickness : 1;
 }
 
 int ui_line_height(ui_ctx *ctx, int font, int size)
