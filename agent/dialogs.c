@@ -42,17 +42,28 @@ static void modal_buttons(ag_console *c, ui_rect *r, const char *ok_key, int ok_
 	}
 }
 
+/* A dialog's card, w x h px at 1080p (the screen less a margin at most), centred over the
+ * page, and its title ({ref}: the selected request). Returns the room under the title. */
+static ui_rect dialog(ag_console *c, int w, int h, const char *title_key)
+{
+	ui_ctx *ctx = c->ui;
+	ui_rect r = ui_center(ctx->screen, ags_px(c, w), ags_px(c, h));
+	if (r.h > ctx->screen.h - 20)
+		r = ui_inset(ctx->screen, 10);
+	ags_panel(c, r);
+	r = ui_inset(r, ags_px(c, 20));
+	char buf[300];
+	ags_subst(buf, sizeof buf, T(title_key), "ref", c->model.selected, NULL);
+	ags_line(c, &r, buf, ctx->theme.title, ctx->theme.fg, UI_TEXT_BOLD);
+	return r;
+}
+
 static void modal_note(ag_console *c, const char *title_key, const char *hint_key, const char *ok_key, int to,
                        int note_required)
 {
 	ui_ctx *ctx = c->ui;
 	const ui_theme *t = &ctx->theme;
-	ui_rect r = ui_center(ctx->screen, ags_px(c, 1000), ags_px(c, 560));
-	ags_panel(c, r);
-	r = ui_inset(r, ags_px(c, 20));
-	char buf[300];
-	ags_subst(buf, sizeof buf, T(title_key), "ref", c->model.selected, NULL);
-	ags_line(c, &r, buf, t->title, t->fg, UI_TEXT_BOLD);
+	ui_rect r = dialog(c, 1000, 560, title_key);
 	/* the hint as high as it wraps to */
 	ui_rect hint = ui_cut_top(&r, ui_text_height(ctx, r.w, T(hint_key), t->body, 0));
 	ui_text(ctx, hint, T(hint_key), t->body, t->muted, UI_ALIGN_START);
@@ -71,14 +82,9 @@ static void modal_note(ag_console *c, const char *title_key, const char *hint_ke
 static void modal_assign(ag_console *c)
 {
 	ui_ctx *ctx = c->ui;
-	const ui_theme *t = &ctx->theme;
 	const ag_row *row = ags_selected_row(c);
-	ui_rect r = ui_center(ctx->screen, ags_px(c, 1000), ags_px(c, 560));
-	ags_panel(c, r);
-	r = ui_inset(r, ags_px(c, 20));
+	ui_rect r = dialog(c, 1000, 560, "agent.assign.title");
 	char buf[600];
-	ags_subst(buf, sizeof buf, T("agent.assign.title"), "ref", c->model.selected, NULL);
-	ags_line(c, &r, buf, t->title, t->fg, UI_TEXT_BOLD);
 	const bw_admin *a = row ? ags_admin_of(c, row->admin) : NULL;
 	const char *aname = row ? ags_admin_name(c, row->admin) : "";
 	ui_rect ch = ui_cut_top(&r, ags_px(c, 70));
@@ -111,12 +117,7 @@ static void modal_reject(ag_console *c)
 	ui_ctx *ctx = c->ui;
 	const ui_theme *t = &ctx->theme;
 	const ag_row *row = ags_selected_row(c);
-	ui_rect r = ui_center(ctx->screen, ags_px(c, 1100), ags_px(c, 760));
-	ags_panel(c, r);
-	r = ui_inset(r, ags_px(c, 20));
-	char buf[300];
-	ags_subst(buf, sizeof buf, T("agent.reject.title"), "ref", c->model.selected, NULL);
-	ags_line(c, &r, buf, t->title, t->fg, UI_TEXT_BOLD);
+	ui_rect r = dialog(c, 1100, 760, "agent.reject.title");
 	ags_line(c, &r, T("agent.reject.hint"), t->body, t->muted, 0);
 	const bw_refusal *rf = bw_refusals();
 	int info = row && row->kind == BW_KIND_INFO;
@@ -174,12 +175,7 @@ static void modal_file(ag_console *c)
 {
 	ui_ctx *ctx = c->ui;
 	const ui_theme *t = &ctx->theme;
-	ui_rect r = ui_center(ctx->screen, ags_px(c, 1200), ags_px(c, 820));
-	if (r.h > ctx->screen.h - 20)
-		r = ui_inset(ctx->screen, 10);
-	ags_panel(c, r);
-	r = ui_inset(r, ags_px(c, 20));
-	ags_line(c, &r, T("agent.file.title"), t->title, t->fg, UI_TEXT_BOLD);
+	ui_rect r = dialog(c, 1200, 820, "agent.file.title");
 	ui_rect kr = ui_cut_top(&r, t->touch);
 	ui_rect kb[BW_KIND_COUNT];
 	ui_columns(ctx, kr, BW_KIND_COUNT, ags_px(c, 8), kb);
@@ -236,10 +232,7 @@ static void modal_filter(ag_console *c)
 {
 	ui_ctx *ctx = c->ui;
 	const ui_theme *t = &ctx->theme;
-	ui_rect r = ui_center(ctx->screen, ags_px(c, 800), ags_px(c, 220));
-	ags_panel(c, r);
-	r = ui_inset(r, ags_px(c, 20));
-	ags_line(c, &r, T("agent.filter.title"), t->title, t->fg, UI_TEXT_BOLD);
+	ui_rect r = dialog(c, 800, 220, "agent.filter.title");
 	ui_rect f = ui_cut_top(&r, ui_line_height(ctx, UI_FONT_REGULAR, t->big) + ags_px(c, 20));
 	int res = ui_textbox(ctx, ui_id_str("m.filter"), f, &c->f_filter, T("agent.filter.placeholder"));
 	if (res & UI_RES_CHANGE) {
