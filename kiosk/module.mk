@@ -15,14 +15,10 @@ MANS += man/bawaba-kiosk.1
 $(KIOSK_LIB_OBJ) $(KIOSK_OBJ): CFLAGS += $(shell pkg-config --cflags $(KIOSK_PKGS))
 
 $(KIOSK_LIB): $(KIOSK_LIB_OBJ)
-	@mkdir -p $(dir $@)
-	rm -f $@
-	ar rcs $@ $^
+	$(bw_archive)
 
 $(BUILD)/bin/bawaba-kiosk: $(KIOSK_OBJ) $(KIOSK_LIB) $(SDL_UI_LIB) $(UI_LIB) $(LIB)
-	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $(KIOSK_OBJ) $(KIOSK_LIB) $(SDL_UI_LIB) $(UI_LIB) $(LIB) $(LDLIBS_BASE) \
-	  $(shell pkg-config --libs $(KIOSK_PKGS) libmosquitto)
+	$(call bw_program,$(shell pkg-config --libs $(KIOSK_PKGS) libmosquitto))
 
 # the unit tests drive the flows: libkiosk.a before the UI layer, which it uses
 TEST_LIBS := $(KIOSK_LIB) $(TEST_LIBS)

@@ -6,9 +6,7 @@ UI_OBJ := $(UI_SRC:%.c=$(BUILD)/%.o)
 UI_LIB := $(BUILD)/libbawaba-ui.a
 
 $(UI_LIB): $(UI_OBJ)
-	@mkdir -p $(dir $@)
-	rm -f $@
-	ar rcs $@ $^
+	$(bw_archive)
 
 TEST_LIBS += $(UI_LIB)
 
@@ -19,6 +17,4 @@ SDL_UI_LIB  := $(BUILD)/libbawaba-sdl.a
 SDL_UI_OBJ  := $(SDL_UI_SRC:%.c=$(BUILD)/%.o)
 $(SDL_UI_OBJ): CFLAGS += $(shell pkg-config --cflags $(SDL_UI_PKGS))
 $(SDL_UI_LIB): $(SDL_UI_OBJ)
-	@mkdir -p $(dir $@)
-	rm -f $@
-	ar rcs $@ $^
+	$(bw_archive)
