@@ -3,24 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <sqlite3.h>
-
 #include "cli.h"
-
-static int count_rows(bw_store *s, const char *table)
-{
-	char sql[64];
-	sqlite3_stmt *st;
-	int n = -1;
-	/* table names come from this file, never from input */
-	snprintf(sql, sizeof sql, "SELECT count(*) FROM %s", table);
-	if (sqlite3_prepare_v2(bw_store_db(s), sql, -1, &st, NULL) == SQLITE_OK) {
-		if (sqlite3_step(st) == SQLITE_ROW)
-			n = sqlite3_column_int(st, 0);
-		sqlite3_finalize(st);
-	}
-	return n;
-}
 
 int cmd_init(cli *c, int argc, char **argv)
 {
@@ -29,11 +12,11 @@ int cmd_init(cli *c, int argc, char **argv)
 		return cli_usage("init", "no arguments");
 	if (cli_open(c))
 		return 1;
-	if (bw_store_seed(c->store, &e))
+	bw_catalogue_size n;
+	if (bw_store_seed(c->store, &e) || bw_store_catalogue_size(c->store, &n, &e))
 		return cli_die("%s", e.msg);
-	printf("%s: schema version %d, %d administrations, %d sites, %d categories, %d holidays\n",
-	       c->db_path, bw_store_schema_version(c->store), count_rows(c->store, "administrations"),
-	       count_rows(c->store, "sites"), count_rows(c->store, "categories"), count_rows(c->store, "holidays"));
+	printf("%s: schema version %d, %ld administrations, %ld sites, %ld categories, %ld holidays\n",
+	       c->db_path, bw_store_schema_version(c->store), n.admins, n.sites, n.categories, n.holidays);
 	return 0;
 }
 

@@ -2,7 +2,6 @@
  * bw_indicator defines them, on the terminal or as the static transparency site (--html). */
 #include <getopt.h>
 #include <jansson.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>

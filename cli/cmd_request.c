@@ -29,7 +29,8 @@ static int join(char *out, size_t size, int argc, char **argv, int from)
 	return BW_OK;
 }
 
-int cmd_file(cli *c, int argc, char **argv)
+/* Reads cmd_file's options into r; 0, or the exit status after saying why not. */
+static int file_opts(bw_request *r, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "kind", required_argument, 0, 'k' }, { "admin", required_argument, 0, 'a' },
@@ -41,57 +42,60 @@ int cmd_file(cli *c, int argc, char **argv)
 		{ "contact", required_argument, 0, 'T' }, { "form", required_argument, 0, 'f' },
 		{ "urgent", no_argument, 0, 'u' }, { 0, 0, 0, 0 },
 	};
+	int ch, v;
+
+	optind = 1;
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'k':
+			if ((v = bw_kind_parse(optarg)) < 0)
+				return cli_usage("file", "--kind: complaint, observation, suggestion or info");
+			r->kind = v;
+			break;
+		case 'C':
+			if ((v = bw_channel_parse(optarg)) != BW_CHANNEL_DESK && v != BW_CHANNEL_PAPER)
+				return cli_usage("file", "--channel: desk or paper (kiosks and SMS file through their devices)");
+			r->channel = v;
+			break;
+		case 'f':
+			if ((v = bw_form_parse(optarg)) <= 0)
+				return cli_usage("file", "--form: paper, email, onsite or sms");
+			r->form = v;
+			break;
+		case 'a': if (cli_copy(r->admin, sizeof r->admin, optarg, "--admin")) return 1; break;
+		case 'c': if (cli_copy(r->category, sizeof r->category, optarg, "--category")) return 1; break;
+		case 's': if (cli_copy(r->site, sizeof r->site, optarg, "--site")) return 1; break;
+		case 'r': if (cli_copy(r->received_on, sizeof r->received_on, optarg, "--received")) return 1; break;
+		case 'p': if (cli_copy(r->phone, sizeof r->phone, optarg, "--phone")) return 1; break;
+		case 'l': if (cli_copy(r->lang, sizeof r->lang, optarg, "--lang")) return 1; break;
+		case 'n': if (cli_copy(r->name, sizeof r->name, optarg, "--name")) return 1; break;
+		case 'i': if (cli_copy(r->id_number, sizeof r->id_number, optarg, "--id-number")) return 1; break;
+		case 'A': if (cli_copy(r->address, sizeof r->address, optarg, "--address")) return 1; break;
+		case 'T': if (cli_copy(r->contact, sizeof r->contact, optarg, "--contact")) return 1; break;
+		case 'y': r->consent = 1; break;
+		case 'u': r->urgent = 1; break;
+		default:
+			return cli_usage("file", "unknown option");
+		}
+	}
+	return 0;
+}
+
+int cmd_file(cli *c, int argc, char **argv)
+{
 	bw_request *r = bw_xcalloc(1, sizeof *r);
 	bw_err e;
-	int ch, rc = 1, v;
+	int rc = 1;
 	char today[11];
 
 	bw_request_init(r);
 	r->channel = BW_CHANNEL_DESK;
 	r->kind = -1;
 	strcpy(r->device, "hub");
-	optind = 1;
-	opterr = 0;
-	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'k':
-			if ((v = bw_kind_parse(optarg)) < 0) {
-				rc = cli_usage("file", "--kind: complaint, observation, suggestion or info");
-				goto out;
-			}
-			r->kind = v;
-			break;
-		case 'C':
-			if ((v = bw_channel_parse(optarg)) != BW_CHANNEL_DESK && v != BW_CHANNEL_PAPER) {
-				rc = cli_usage("file", "--channel: desk or paper (kiosks and SMS file through their devices)");
-				goto out;
-			}
-			r->channel = v;
-			break;
-		case 'f':
-			if ((v = bw_form_parse(optarg)) <= 0) {
-				rc = cli_usage("file", "--form: paper, email, onsite or sms");
-				goto out;
-			}
-			r->form = v;
-			break;
-		case 'a': if (cli_copy(r->admin, sizeof r->admin, optarg, "--admin")) goto out; break;
-		case 'c': if (cli_copy(r->category, sizeof r->category, optarg, "--category")) goto out; break;
-		case 's': if (cli_copy(r->site, sizeof r->site, optarg, "--site")) goto out; break;
-		case 'r': if (cli_copy(r->received_on, sizeof r->received_on, optarg, "--received")) goto out; break;
-		case 'p': if (cli_copy(r->phone, sizeof r->phone, optarg, "--phone")) goto out; break;
-		case 'l': if (cli_copy(r->lang, sizeof r->lang, optarg, "--lang")) goto out; break;
-		case 'n': if (cli_copy(r->name, sizeof r->name, optarg, "--name")) goto out; break;
-		case 'i': if (cli_copy(r->id_number, sizeof r->id_number, optarg, "--id-number")) goto out; break;
-		case 'A': if (cli_copy(r->address, sizeof r->address, optarg, "--address")) goto out; break;
-		case 'T': if (cli_copy(r->contact, sizeof r->contact, optarg, "--contact")) goto out; break;
-		case 'y': r->consent = 1; break;
-		case 'u': r->urgent = 1; break;
-		default:
-			rc = cli_usage("file", "unknown option");
-			goto out;
-		}
-	}
+	if ((rc = file_opts(r, argc, argv)))
+		goto out;
+	rc = 1;
 	if ((int)r->kind < 0) {
 		rc = cli_usage("file", "--kind is required");
 		goto out;

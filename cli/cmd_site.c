@@ -173,15 +173,11 @@ static int device_add(cli *c, int argc, char **argv)
 		return cli_die("--kind: '%s' is not kiosk or gateway", kind);
 	if (cli_open(c))
 		return 1;
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(bw_store_db(c->store), "SELECT 1 FROM sites WHERE code = ?1", -1, &st,
-			NULL) != SQLITE_OK)
-		return cli_die("sites: %s", sqlite3_errmsg(bw_store_db(c->store)));
-	sqlite3_bind_text(st, 1, site, -1, SQLITE_STATIC);
-	int found = sqlite3_step(st) == SQLITE_ROW;
-	sqlite3_finalize(st);
-	if (!found)
+	int found = bw_store_site_get(c->store, site, NULL, &e);
+	if (found == BW_ENOTFOUND)
 		return cli_die("site \"%.40s\": not in the catalogue (bawaba catalogue sites)", site);
+	if (found)
+		return cli_die("%s", e.msg);
 	bw_broker_device dev = { .site = site, .host = host };
 	if (bw_broker_register(broker, k, argv[optind], &dev, 0, NULL, 0, &e))
 		return cli_die("%s", e.msg);

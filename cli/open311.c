@@ -59,9 +59,6 @@ int o311_open(o311 *o, bw_store *st, const char *lang, int anon, const char *tod
 	if (bw_store_admins(st, add_admin, o, e) < 0 || bw_store_sites(st, add_site, o, e) < 0 ||
 	    bw_store_categories(st, NULL, -1, add_cat, o, e) < 0)
 		return BW_EDB;
-	if (anon && sqlite3_prepare_v2(bw_store_db(st), "SELECT id FROM requests WHERE uid = ?1", -1,
-				       &o->rowid, NULL) != SQLITE_OK)
-		return bw_fail(e, BW_EDB, "export: %s", sqlite3_errmsg(bw_store_db(st)));
 	return BW_OK;
 }
 
@@ -70,7 +67,6 @@ void o311_close(o311 *o)
 	json_decref(o->admins);
 	json_decref(o->sites);
 	json_decref(o->cats);
-	sqlite3_finalize(o->rowid);
 	memset(o, 0, sizeof *o);
 }
 
@@ -116,11 +112,10 @@ const char *o311_id(o311 *o, const bw_request *r, char buf[24])
 {
 	if (!o->anon)
 		return r->ref;
+	int64_t n;
 	buf[0] = '\0';
-	sqlite3_bind_text(o->rowid, 1, r->uid, -1, SQLITE_STATIC);
-	if (sqlite3_step(o->rowid) == SQLITE_ROW)
-		snprintf(buf, 24, "%lld", (long long)sqlite3_column_int64(o->rowid, 0));
-	sqlite3_reset(o->rowid);
+	if (bw_store_request_number(o->st, r->uid, &n, NULL) == BW_OK)
+		snprintf(buf, 24, "%lld", (long long)n);
 	return buf;
 }
 

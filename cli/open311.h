@@ -6,7 +6,6 @@
 #define CLI_OPEN311_H
 
 #include <jansson.h>
-#include <sqlite3.h>
 #include <stdio.h>
 
 #include "bw_store.h"
@@ -16,7 +15,6 @@ typedef struct o311 {
 	char lang[4];           /* "ar" or "fr" */
 	int anon;               /* no reference, text, device or time of day */
 	char today[11];         /* legal day the open/overdue notes are written from */
-	sqlite3_stmt *rowid;    /* anonymous: the request's row id by uid */
 	json_t *admins, *sites, *cats;  /* catalogue code -> name in lang */
 } o311;
 

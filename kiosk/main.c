@@ -6,7 +6,6 @@
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -158,13 +157,7 @@ static const char *const sample_answer[KL_COUNT] = {
  * request it filed a fixed one in the store and on screen. */
 static void walk_fixed_code(kiosk *k)
 {
-	sqlite3_stmt *q;
-	if (sqlite3_prepare_v2(bw_store_db(k->catalog), "UPDATE requests SET code = '4821' WHERE ref = ?1",
-			       -1, &q, NULL) == SQLITE_OK) {
-		sqlite3_bind_text(q, 1, k->in.ref, -1, SQLITE_STATIC);
-		sqlite3_step(q);
-		sqlite3_finalize(q);
-	}
+	bw_store_code_set(k->catalog, k->in.ref, "4821", NULL);
 	memcpy(k->in.code, "4821", sizeof k->in.code);
 }
 

@@ -4,7 +4,6 @@
 
 #include <jansson.h>
 #include <limits.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -108,38 +107,17 @@ bad:
 	return BW_EINVAL;
 }
 
-static int step(sqlite3 *db, sqlite3_stmt *st, const char *what, bw_err *e)
-{
-	int rc = sqlite3_step(st) == SQLITE_DONE ? BW_OK
-		: bw_fail(e, BW_EDB, "%s: %s", what, sqlite3_errmsg(db));
-	sqlite3_reset(st);
-	return rc;
-}
-
 int bw_pub_apply_catalogue(bw_store *s, const char *json, size_t len, int *n_out, bw_err *e)
 {
 	static const char *const arrays[] = { "administrations", "categories", "sites", NULL };
-	static const char *const sql[3] = {
-		"INSERT INTO administrations (code, name_ar, name_fr, name_zgh) VALUES (?1, ?2, ?3, ?4) "
-		"ON CONFLICT (code) DO UPDATE SET name_ar = ?2, name_fr = ?3, name_zgh = ?4",
-		"INSERT INTO categories (code, admin, kinds, name_ar, name_fr, name_zgh) VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
-		"ON CONFLICT (code) DO UPDATE SET admin = ?2, kinds = ?3, name_ar = ?4, name_fr = ?5, name_zgh = ?6",
-		"INSERT INTO sites (code, admin, city, name_ar, name_fr, name_zgh) VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
-		"ON CONFLICT (code) DO UPDATE SET admin = ?2, city = ?3, name_ar = ?4, name_fr = ?5, name_zgh = ?6",
-	};
 	json_t *o;
 	int rc = envelope(json, len, "catalogue", arrays, &o, e), n = 0;
 	if (rc)
 		return rc;
-	sqlite3 *db = bw_store_db(s);
-	sqlite3_stmt *st[3] = { NULL, NULL, NULL };
-	bw_admin *a = bw_xmalloc(sizeof *a);
+	bw_admin *a = bw_xcalloc(1, sizeof *a);
 	bw_category *c = bw_xmalloc(sizeof *c);
 	bw_site *t = bw_xmalloc(sizeof *t);
 	rc = bw_store_begin(s, e);
-	for (int i = 0; i < 3 && rc == BW_OK; i++)
-		if (sqlite3_prepare_v2(db, sql[i], -1, &st[i], NULL) != SQLITE_OK)
-			rc = bw_fail(e, BW_EDB, "catalogue: %s", sqlite3_errmsg(db));
 	size_t i;
 	json_t *v;
 	/* administrations first: sites refer to them */
@@ -147,11 +125,8 @@ int bw_pub_apply_catalogue(bw_store *s, const char *json, size_t len, int *n_out
 		const struct field f[] = { { "code", 's', a->code, sizeof a->code },
 			{ "name_ar", 's', a->name_ar, sizeof a->name_ar }, { "name_fr", 's', a->name_fr, sizeof a->name_fr },
 			{ "name_zgh", 's', a->name_zgh, sizeof a->name_zgh } };
-		if (rc || (rc = read_obj(v, f, 4, "administrations", i, e)))
+		if (rc || (rc = read_obj(v, f, 4, "administrations", i, e)) || (rc = bw_store_admin_put(s, a, e)))
 			break;
-		for (int k = 0; k < 4; k++)
-			sqlite3_bind_text(st[0], k + 1, f[k].dst, -1, SQLITE_STATIC);
-		rc = step(db, st[0], "administrations", e);
 		n++;
 	}
 	json_array_foreach(json_object_get(o, "categories"), i, v) {
@@ -159,14 +134,8 @@ int bw_pub_apply_catalogue(bw_store *s, const char *json, size_t len, int *n_out
 			{ "admin", 's', c->admin, sizeof c->admin }, { "kinds", 'i', &c->kinds, 0 },
 			{ "name_ar", 's', c->name_ar, sizeof c->name_ar }, { "name_fr", 's', c->name_fr, sizeof c->name_fr },
 			{ "name_zgh", 's', c->name_zgh, sizeof c->name_zgh } };
-		if (rc || (rc = read_obj(v, f, 6, "categories", i, e)))
+		if (rc || (rc = read_obj(v, f, 6, "categories", i, e)) || (rc = bw_store_category_put(s, c, e)))
 			break;
-		sqlite3_bind_text(st[1], 1, c->code, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st[1], 2, c->admin, -1, SQLITE_STATIC);
-		sqlite3_bind_int(st[1], 3, (int)c->kinds);
-		for (int k = 3; k < 6; k++)
-			sqlite3_bind_text(st[1], k + 1, f[k].dst, -1, SQLITE_STATIC);
-		rc = step(db, st[1], "categories", e);
 		n++;
 	}
 	json_array_foreach(json_object_get(o, "sites"), i, v) {
@@ -174,15 +143,10 @@ int bw_pub_apply_catalogue(bw_store *s, const char *json, size_t len, int *n_out
 			{ "admin", 's', t->admin, sizeof t->admin }, { "city", 's', t->city, sizeof t->city },
 			{ "name_ar", 's', t->name_ar, sizeof t->name_ar }, { "name_fr", 's', t->name_fr, sizeof t->name_fr },
 			{ "name_zgh", 's', t->name_zgh, sizeof t->name_zgh } };
-		if (rc || (rc = read_obj(v, f, 6, "sites", i, e)))
+		if (rc || (rc = read_obj(v, f, 6, "sites", i, e)) || (rc = bw_store_site_put(s, t, e)))
 			break;
-		for (int k = 0; k < 6; k++)
-			sqlite3_bind_text(st[2], k + 1, f[k].dst, -1, SQLITE_STATIC);
-		rc = step(db, st[2], "sites", e);
 		n++;
 	}
-	for (int k = 0; k < 3; k++)
-		sqlite3_finalize(st[k]);
 	if (rc == BW_OK)
 		rc = bw_store_commit(s, e);
 	if (rc != BW_OK)

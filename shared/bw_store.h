@@ -41,6 +41,13 @@ int bw_store_synchronous(bw_store *s);
 int bw_store_schema_latest(void);           /* highest migration compiled in */
 struct sqlite3 *bw_store_db(bw_store *s);   /* for tests and benchmarks only */
 
+/* An online copy of the database at path into dest (a new file), while other programs
+ * keep writing to path: the copy is the database as of one commit, one self-contained
+ * file, and passes the engine's integrity check, else BW_EDB (dest may then hold a
+ * partial copy: the caller removes it). *pages gets its size in the engine's pages.
+ * The caller places dest (sync, rename). */
+int bw_store_backup(const char *path, const char *dest, long *pages, bw_err *e);
+
 /* A number kept under a name in the store (table sync_state: cursors, counters that must
  * survive a restart, such as the kiosk's wrong agent PINs). Get: *v = 0 when absent. */
 int bw_store_counter_get(bw_store *s, const char *key, int64_t *v, bw_err *e);
@@ -84,6 +91,21 @@ int bw_store_categories(bw_store *s, const char *admin, int kind,
 int bw_store_sites(bw_store *s, int (*cb)(const bw_site *, void *), void *arg, bw_err *e);
 /* 1 if category exists and applies to (admin, kind). */
 int bw_store_category_ok(bw_store *s, const char *category, const char *admin, int kind);
+/* The site `code` into *out (may be NULL: does it exist); BW_ENOTFOUND, BW_EDB. */
+int bw_store_site_get(bw_store *s, const char *code, bw_site *out, bw_err *e);
+
+/* How many rows the catalogue and the holiday table hold (what `bawaba init` reports). */
+typedef struct bw_catalogue_size {
+	long admins, sites, categories, holidays;
+} bw_catalogue_size;
+int bw_store_catalogue_size(bw_store *s, bw_catalogue_size *out, bw_err *e);
+
+/* Adds, or updates by code, one entry as the hub publishes the catalogue (a device
+ * applying pub/catalogue); an administration's officer is not published and stays.
+ * Call between bw_store_begin and bw_store_commit to apply a whole table at once. */
+int bw_store_admin_put(bw_store *s, const bw_admin *a, bw_err *e);
+int bw_store_category_put(bw_store *s, const bw_category *c, bw_err *e);
+int bw_store_site_put(bw_store *s, const bw_site *x, bw_err *e);
 
 /* ---- requests ---- */
 
@@ -110,6 +132,12 @@ int bw_store_get(bw_store *s, const char *ref, bw_request *out, bw_err *e);
  * state, dates. BW_OK (also for an unknown uid, or one forgotten already), BW_EDB. */
 int bw_store_forget(bw_store *s, const char *uid, int keep_phone, bw_err *e);
 int bw_store_get_uid(bw_store *s, const char *uid, bw_request *out, bw_err *e);
+/* *n gets the request's number in this store: the order in which it arrived, an id that
+ * says nothing of the request (an anonymous export's). BW_ENOTFOUND, BW_EDB. */
+int bw_store_request_number(bw_store *s, const char *uid, int64_t *n, bw_err *e);
+/* Gives the request `ref` the receipt code `code` (BW_RCODE_LEN digits): the kiosk's
+ * screenshot walk needs one that stays the same from run to run. BW_EINVAL, BW_ENOTFOUND. */
+int bw_store_code_set(bw_store *s, const char *ref, const char *code, bw_err *e);
 
 typedef struct bw_filter {
 	int state;             /* enum bw_state or -1 */

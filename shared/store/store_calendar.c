@@ -95,8 +95,9 @@ static int recompute_open(bw_store *s, const char *why, int *changed, bw_err *e)
 	int rc = BW_OK, n = 0;
 	s->hvalid = 0;
 	if (sqlite3_prepare_v2(s->db, "SELECT uid, deadline_rule, deadline_from, extended, deadline, state "
-			       "FROM requests WHERE state NOT IN (5, 6, 7)", -1, &sel, NULL) != SQLITE_OK)
+			       "FROM requests WHERE state NOT IN (?1, ?2, ?3)", -1, &sel, NULL) != SQLITE_OK)
 		return store_fail(s, e, "recompute");
+	store_bind_closed(sel, 1);
 	if (sqlite3_prepare_v2(s->db, "UPDATE requests SET deadline = ?2 WHERE uid = ?1", -1, &upd, NULL) != SQLITE_OK) {
 		sqlite3_finalize(sel);
 		return store_fail(s, e, "recompute");
@@ -233,32 +234,32 @@ int bw_store_holidays_replace(bw_store *s, const bw_holiday *h, size_t n, int *r
 	return store_tx_end(s, rc, e);
 }
 
+struct walk_holidays { int (*cb)(const bw_holiday *, void *); void *arg; };
+
+static int holiday_row(sqlite3_stmt *st, void *ctx)
+{
+	struct walk_holidays *w = ctx;
+	bw_holiday h;
+	store_col_text(st, 0, h.day, sizeof h.day);
+	store_col_text(st, 1, h.name_ar, sizeof h.name_ar);
+	store_col_text(st, 2, h.name_fr, sizeof h.name_fr);
+	h.islamic = sqlite3_column_int(st, 3);
+	h.confirmed = sqlite3_column_int(st, 4);
+	return w->cb(&h, w->arg);
+}
+
 int bw_store_holiday_list(bw_store *s, const char *from, const char *to,
                           int (*cb)(const bw_holiday *, void *), void *arg, bw_err *e)
 {
+	struct walk_holidays w = { cb, arg };
 	sqlite3_stmt *st;
-	int rc = BW_OK;
-	if (sqlite3_prepare_v2(s->db, "SELECT day, name_ar, name_fr, islamic, confirmed FROM holidays "
-			       "WHERE (?1 IS NULL OR day >= ?1) AND (?2 IS NULL OR day <= ?2) ORDER BY day",
-			       -1, &st, NULL) != SQLITE_OK)
-		return store_fail(s, e, "holidays");
+	if (store_prepare(s, "SELECT day, name_ar, name_fr, islamic, confirmed FROM holidays "
+			  "WHERE (?1 IS NULL OR day >= ?1) AND (?2 IS NULL OR day <= ?2) ORDER BY day",
+			  &st, "holidays", e))
+		return BW_EDB;
 	if (from)
 		store_bind_text(st, 1, from);
 	if (to)
 		store_bind_text(st, 2, to);
-	int step = SQLITE_DONE;
-	while (rc == BW_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
-		bw_holiday h;
-		store_col_text(st, 0, h.day, sizeof h.day);
-		store_col_text(st, 1, h.name_ar, sizeof h.name_ar);
-		store_col_text(st, 2, h.name_fr, sizeof h.name_fr);
-		h.islamic = sqlite3_column_int(st, 3);
-		h.confirmed = sqlite3_column_int(st, 4);
-		rc = cb(&h, arg);
-	}
-	/* a table read only in part must not pass for the whole table */
-	if (rc == BW_OK && step != SQLITE_DONE)
-		rc = store_fail(s, e, "read");
-	sqlite3_finalize(st);
-	return rc;
+	return store_walk(s, st, "read", holiday_row, &w, e);
 }

@@ -79,6 +79,33 @@ sqlite3_stmt *store_cached(bw_store *s, const char *sql, bw_err *e)
 	return st;
 }
 
+int store_prepare(bw_store *s, const char *sql, sqlite3_stmt **st, const char *what, bw_err *e)
+{
+	if (sqlite3_prepare_v2(s->db, sql, -1, st, NULL) == SQLITE_OK)
+		return BW_OK;
+	*st = NULL;
+	return store_fail(s, e, what);
+}
+
+int store_walk(bw_store *s, sqlite3_stmt *st, const char *what,
+               int (*row)(sqlite3_stmt *st, void *ctx), void *ctx, bw_err *e)
+{
+	int rc = BW_OK, step = SQLITE_DONE;
+	while (rc == BW_OK && (step = sqlite3_step(st)) == SQLITE_ROW)
+		rc = row(st, ctx);
+	if (rc == BW_OK && step != SQLITE_DONE)
+		rc = store_fail(s, e, what);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int store_done(bw_store *s, sqlite3_stmt *st, const char *what, bw_err *e)
+{
+	int rc = sqlite3_step(st) == SQLITE_DONE ? BW_OK : store_fail(s, e, what);
+	sqlite3_reset(st);
+	return rc;
+}
+
 int store_exec(bw_store *s, const char *sql, bw_err *e)
 {
 	char *msg = NULL;
@@ -363,4 +390,11 @@ void store_col_text(sqlite3_stmt *st, int i, char *dst, size_t size)
 void store_bind_text(sqlite3_stmt *st, int i, const char *v)
 {
 	sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
+}
+
+void store_bind_closed(sqlite3_stmt *st, int i)
+{
+	sqlite3_bind_int(st, i, BW_ST_ANSWERED);
+	sqlite3_bind_int(st, i + 1, BW_ST_REJECTED);
+	sqlite3_bind_int(st, i + 2, BW_ST_CLOSED);
 }

@@ -24,10 +24,6 @@ extern const char *const store_sql_text[Q_COUNT];
 	"consent, name, id_number, address, contact, form, urgent, received_at, received_on, " \
 	"state, deadline, extended, deadline_rule, deadline_from, code, code_hash"
 
-/* The SQL of the store names the closed states by number: (5, 6, 7). */
-_Static_assert(BW_ST_ANSWERED == 5 && BW_ST_REJECTED == 6 && BW_ST_CLOSED == 7,
-	       "closed states are spelled as numbers in SQL");
-
 /* a statement kept by store_cached, found by the address of its SQL text */
 struct store_cached_stmt {
 	const char *sql;
@@ -56,6 +52,16 @@ sqlite3_stmt *store_stmt(bw_store *s, int which, bw_err *e);
  * finalized by bw_store_close. */
 sqlite3_stmt *store_cached(bw_store *s, const char *sql, bw_err *e);
 int store_exec(bw_store *s, const char *sql, bw_err *e);
+/* Prepares sql for one use (*st to finalize), e.g. a walk: a walk's statement is not
+ * cached, since a callback may walk the same table again. BW_EDB (e: what). */
+int store_prepare(bw_store *s, const char *sql, sqlite3_stmt **st, const char *what, bw_err *e);
+/* Steps st to its end, calling row(st, ctx) for each row, and stops at the first that
+ * returns non-zero (that value is returned). A table read only in part must not pass for
+ * the whole table: a step that fails is BW_EDB (e: what). Finalizes st. */
+int store_walk(bw_store *s, sqlite3_stmt *st, const char *what,
+               int (*row)(sqlite3_stmt *st, void *ctx), void *ctx, bw_err *e);
+/* Steps st once, a statement that returns no row, and resets it: BW_OK or BW_EDB (what). */
+int store_done(bw_store *s, sqlite3_stmt *st, const char *what, bw_err *e);
 /* Steps the cached statement `which` that returns no row. */
 int store_run(bw_store *s, int which, bw_err *e);
 
@@ -67,6 +73,9 @@ int store_tx_end(bw_store *s, int rc, bw_err *e);
 
 void store_col_text(sqlite3_stmt *st, int i, char *dst, size_t size);
 void store_bind_text(sqlite3_stmt *st, int i, const char *v);
+/* Binds the closed states (answered, rejected, closed) to parameters i, i+1, i+2, for
+ * "state NOT IN (?i, ?i+1, ?i+2)": the SQL names no state by its number. */
+void store_bind_closed(sqlite3_stmt *st, int i);
 
 /* A request from a row of REQ_COLS. */
 void store_row_to_request(sqlite3_stmt *st, bw_request *r);

@@ -9,7 +9,7 @@
 
 #include "bw_clock.h"
 #include "bw_ref.h"
-#include "bw_proto.h"
+#include "bw_rcode.h"
 #include "bw_text.h"
 #include "bw_uuid.h"
 
@@ -76,6 +76,38 @@ int bw_store_get_uid(bw_store *s, const char *uid, bw_request *out, bw_err *e)
 	return store_get_by(s, Q_GET_UID, uid, out, NULL, NULL, e);
 }
 
+int bw_store_request_number(bw_store *s, const char *uid, int64_t *n, bw_err *e)
+{
+	static const char sql[] = "SELECT id FROM requests WHERE uid = ?1";
+	sqlite3_stmt *st = store_cached(s, sql, e);
+	if (!st)
+		return BW_EDB;
+	store_bind_text(st, 1, uid);
+	int rc = sqlite3_step(st);
+	*n = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		return BW_OK;
+	return rc == SQLITE_DONE ? bw_fail(e, BW_ENOTFOUND, "uid %s: no such request", uid)
+	                         : store_fail(s, e, "export");
+}
+
+int bw_store_code_set(bw_store *s, const char *ref, const char *code, bw_err *e)
+{
+	static const char sql[] = "UPDATE requests SET code = ?2 WHERE ref = ?1";
+	if (!code || !bw_rcode_valid(code))
+		return bw_fail(e, BW_EINVAL, "code: not %d digits", BW_RCODE_LEN);
+	sqlite3_stmt *st = store_cached(s, sql, e);
+	if (!st)
+		return BW_EDB;
+	store_bind_text(st, 1, ref);
+	store_bind_text(st, 2, code);
+	int rc = store_done(s, st, "code", e);
+	if (rc == BW_OK && sqlite3_changes(s->db) == 0)
+		rc = bw_fail(e, BW_ENOTFOUND, "ref %s: no such request", ref);
+	return rc;
+}
+
 /* given_uid: the event's uid when it was made elsewhere (bw_store_apply_event), NULL for
  * a new one. */
 int store_append_event(bw_store *s, const char *request_uid, int64_t at, const char *actor,
@@ -138,6 +170,43 @@ int bw_store_next_ref(bw_store *s, unsigned device_num, char ref[13], bw_err *e)
 	return bw_ref_make(device_num, (uint32_t)seq, ref, e);
 }
 
+/* Binds r with its first deadline (due, by rule) to the cached INSERT and steps it:
+ * SQLite's result (SQLITE_DONE, SQLITE_CONSTRAINT_UNIQUE, ...), or -1 when the statement
+ * cannot be prepared (e set). */
+static int insert_row(bw_store *s, const bw_request *r, const char *due, const char *rule, bw_err *e)
+{
+	sqlite3_stmt *st = store_stmt(s, Q_INSERT, e);
+	if (!st)
+		return -1;
+	store_bind_text(st, 1, r->uid);
+	store_bind_text(st, 2, r->ref);
+	sqlite3_bind_int(st, 3, r->kind);
+	sqlite3_bind_int(st, 4, r->channel);
+	store_bind_text(st, 5, r->admin);
+	store_bind_text(st, 6, r->category);
+	store_bind_text(st, 7, r->site);
+	store_bind_text(st, 8, r->device);
+	store_bind_text(st, 9, r->lang);
+	store_bind_text(st, 10, r->text);
+	store_bind_text(st, 11, r->phone);
+	sqlite3_bind_int(st, 12, r->consent);
+	store_bind_text(st, 13, r->name);
+	store_bind_text(st, 14, r->id_number);
+	store_bind_text(st, 15, r->address);
+	store_bind_text(st, 16, r->contact);
+	sqlite3_bind_int(st, 17, r->form);
+	sqlite3_bind_int(st, 18, r->urgent);
+	sqlite3_bind_int64(st, 19, r->received_at);
+	store_bind_text(st, 20, r->received_on);
+	store_bind_text(st, 21, due);
+	store_bind_text(st, 22, rule);
+	store_bind_text(st, 23, r->received_on);
+	store_bind_text(st, 24, r->code);
+	int src = sqlite3_step(st);
+	sqlite3_reset(st);
+	return src;
+}
+
 int bw_store_insert(bw_store *s, bw_request *r, const char *actor, bw_err *e)
 {
 	bw_deadline d;
@@ -174,37 +243,11 @@ int bw_store_insert(bw_store *s, bw_request *r, const char *actor, bw_err *e)
 		goto out;
 	bw_day_format(d.due, due);
 
-	sqlite3_stmt *st = store_stmt(s, Q_INSERT, e);
-	if (!st) {
+	int src = insert_row(s, r, due, rule, e);
+	if (src < 0) {
 		rc = BW_EDB;
 		goto out;
 	}
-	store_bind_text(st, 1, r->uid);
-	store_bind_text(st, 2, r->ref);
-	sqlite3_bind_int(st, 3, r->kind);
-	sqlite3_bind_int(st, 4, r->channel);
-	store_bind_text(st, 5, r->admin);
-	store_bind_text(st, 6, r->category);
-	store_bind_text(st, 7, r->site);
-	store_bind_text(st, 8, r->device);
-	store_bind_text(st, 9, r->lang);
-	store_bind_text(st, 10, r->text);
-	store_bind_text(st, 11, r->phone);
-	sqlite3_bind_int(st, 12, r->consent);
-	store_bind_text(st, 13, r->name);
-	store_bind_text(st, 14, r->id_number);
-	store_bind_text(st, 15, r->address);
-	store_bind_text(st, 16, r->contact);
-	sqlite3_bind_int(st, 17, r->form);
-	sqlite3_bind_int(st, 18, r->urgent);
-	sqlite3_bind_int64(st, 19, r->received_at);
-	store_bind_text(st, 20, r->received_on);
-	store_bind_text(st, 21, due);
-	store_bind_text(st, 22, rule);
-	store_bind_text(st, 23, r->received_on);
-	store_bind_text(st, 24, r->code);
-	int src = sqlite3_step(st);
-	sqlite3_reset(st);
 	if (src == SQLITE_CONSTRAINT_UNIQUE) {
 		rc = bw_fail(e, BW_EEXIST, "ref %s: already used by another request", r->ref);
 		goto seen;
@@ -249,7 +292,7 @@ int bw_store_list(bw_store *s, const bw_filter *f,
 	static const char sql[] = "SELECT " REQ_COLS " FROM requests WHERE "
 		"(?1 < 0 OR state = ?1) AND (?2 < 0 OR kind = ?2) AND (?3 < 0 OR channel = ?3) "
 		"AND (?4 IS NULL OR admin = ?4) AND (?5 IS NULL OR site = ?5) AND (?6 IS NULL OR device = ?6) "
-		"AND (?7 IS NULL OR (state NOT IN (5, 6, 7) AND deadline < ?7)) "
+		"AND (?7 IS NULL OR (state NOT IN (?11, ?12, ?13) AND deadline < ?7)) "
 		"AND (?8 IS NULL OR received_on >= ?8) AND (?9 IS NULL OR received_on <= ?9) "
 		"ORDER BY deadline, id LIMIT ?10";
 	sqlite3_stmt *st;
@@ -272,6 +315,7 @@ int bw_store_list(bw_store *s, const bw_filter *f,
 	if (f->to)
 		store_bind_text(st, 9, f->to);
 	sqlite3_bind_int(st, 10, f->limit > 0 ? f->limit : -1);
+	store_bind_closed(st, 11);
 	bw_request *r = bw_xmalloc(sizeof *r);
 	int step;
 	while (rc == BW_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
@@ -343,6 +387,85 @@ int bw_store_appeal_window(bw_store *s, const bw_request *r, bw_day *since, bw_d
 	return BW_OK;
 }
 
+/* The caller's part of a transition, before the store is read: a known state, an actor,
+ * a note that is valid text and present where the state needs one. */
+static int check_input(enum bw_state to, const char *actor, const char *note, bw_err *e)
+{
+	if ((unsigned)to >= BW_ST_COUNT)
+		return bw_fail(e, BW_EINVAL, "state: unknown (%d)", (int)to);
+	if (!actor || !actor[0] || strlen(actor) > BW_ACTOR_MAX)
+		return bw_fail(e, BW_EINVAL, "actor: missing or longer than %d", BW_ACTOR_MAX);
+	if (note && (!bw_utf8_valid(note, strlen(note)) || bw_utf8_len(note) > BW_NOTE_MAX))
+		return bw_fail(e, BW_EINVAL, "note: invalid UTF-8 or longer than %d characters", BW_NOTE_MAX);
+	if (bw_state_needs_note(to) && (!note || !*note))
+		return bw_fail(e, BW_EINVAL, "note: required to move to %s (%s)", bw_state_name(to),
+			       to == BW_ST_ANSWERED ? "the answer" : to == BW_ST_ASSIGNED ? "to whom" : "the reason");
+	return BW_OK;
+}
+
+/* The law's part: may the stored request r (reference ref) go to `to` on day (today as
+ * text)? BW_ESTATE with the reason when not. */
+static int check_legal(bw_store *s, const char *ref, const bw_request *r, enum bw_state to, bw_day day,
+                       const char *today, bw_err *e)
+{
+	int rc, once = r->extended;
+	if (to == BW_ST_EXTENDED && !once && (rc = ever_extended(s, r->uid, &once, e)))
+		return rc;
+	if (!bw_state_allowed(r->kind, r->state, to, once))
+		return bw_fail(e, BW_ESTATE, "%s (%s): cannot go from %s to %s%s", ref, bw_kind_name(r->kind),
+			       bw_state_name(r->state), bw_state_name(to),
+			       to == BW_ST_EXTENDED && once ? " (already extended once)" : "");
+	/* art. 16: the requester is told of the extension, with its reason, before the
+	 * deadline ends; after it, the request is late, not extended */
+	if (to == BW_ST_EXTENDED && strcmp(today, r->deadline) > 0)
+		return bw_fail(e, BW_ESTATE, "%s: the deadline ended on %s: an extension must be announced to the "
+			       "requester before the deadline ends (law 31.13 art. 16)", ref, r->deadline);
+	if (to != BW_ST_UNDER_APPEAL)
+		return BW_OK;
+	if (bw_state_is_open(r->state) && strcmp(today, r->deadline) <= 0)
+		return bw_fail(e, BW_ESTATE, "%s: an appeal on silence is possible only after the deadline (%s)",
+			       ref, r->deadline);
+	bw_day since, until;
+	int silence;
+	char d1[11], d2[11];
+	if ((rc = bw_store_appeal_window(s, r, &since, &until, &silence, e)))
+		return rc;
+	if (day > until)
+		return bw_fail(e, BW_ESTATE, "%s: the time to appeal ended on %s (20 working days after %s %s, "
+			       "law 31.13 art. 19)", ref, bw_day_format(until, d1),
+			       silence ? "the deadline passed without an answer on" : "the answer of",
+			       bw_day_format(since, d2));
+	return BW_OK;
+}
+
+/* The new clock of r once in state `to` */
+struct legal_clock {
+	char rule[32], from[BW_DATE_LEN + 1], due[11];
+	int extended, reopened;
+};
+
+/* Writes r's new state and clock c; an answer or refusal also records the day it came
+ * (today) and whether it was in time. */
+static int update_state(bw_store *s, const bw_request *r, enum bw_state to, const struct legal_clock *c,
+                        const char *today, bw_err *e)
+{
+	sqlite3_stmt *st = store_stmt(s, Q_UPDATE_STATE, e);
+	if (!st)
+		return BW_EDB;
+	store_bind_text(st, 1, r->uid);
+	sqlite3_bind_int(st, 2, to);
+	store_bind_text(st, 3, c->due);
+	store_bind_text(st, 4, c->rule);
+	store_bind_text(st, 5, c->from);
+	sqlite3_bind_int(st, 6, c->extended);
+	sqlite3_bind_int(st, 7, c->reopened);
+	if (to == BW_ST_ANSWERED || to == BW_ST_REJECTED) {
+		store_bind_text(st, 8, today);
+		sqlite3_bind_int(st, 9, strcmp(today, r->deadline) <= 0);
+	}
+	return store_done(s, st, "transition", e);
+}
+
 static int transition(bw_store *s, const char *ref, enum bw_state to, const char *actor,
                       const char *note_in, int64_t at, const char *given_uid, bw_event *ev, bw_err *e)
 {
@@ -351,106 +474,35 @@ static int transition(bw_store *s, const char *ref, enum bw_state to, const char
 	if (note)
 		bw_text_strip_controls(note);
 	bw_request *r = bw_xmalloc(sizeof *r);
-	char rule[32], from[BW_DATE_LEN + 1], today[11], due[11];
+	struct legal_clock c = { .reopened = 0 };
+	char today[11];
 	bw_deadline d;
-	int rc, reopened = 0;
 	bw_day day = bw_legal_day(at);
-
-	if ((unsigned)to >= BW_ST_COUNT) {
-		rc = bw_fail(e, BW_EINVAL, "state: unknown (%d)", (int)to);
+	int rc = check_input(to, actor, note, e);
+	if (rc || (rc = store_tx_begin(s, e)))
 		goto done;
-	}
-	if (!actor || !actor[0] || strlen(actor) > BW_ACTOR_MAX) {
-		rc = bw_fail(e, BW_EINVAL, "actor: missing or longer than %d", BW_ACTOR_MAX);
-		goto done;
-	}
-	if (note && (!bw_utf8_valid(note, strlen(note)) || bw_utf8_len(note) > BW_NOTE_MAX)) {
-		rc = bw_fail(e, BW_EINVAL, "note: invalid UTF-8 or longer than %d characters", BW_NOTE_MAX);
-		goto done;
-	}
-	if (bw_state_needs_note(to) && (!note || !*note)) {
-		rc = bw_fail(e, BW_EINVAL, "note: required to move to %s (%s)", bw_state_name(to),
-			     to == BW_ST_ANSWERED ? "the answer" : to == BW_ST_ASSIGNED ? "to whom" : "the reason");
-		goto done;
-	}
-	if ((rc = store_tx_begin(s, e)))
-		goto done;
-	if ((rc = store_get_by(s, Q_GET_REF, ref, r, rule, from, e)))
+	if ((rc = store_get_by(s, Q_GET_REF, ref, r, c.rule, c.from, e)))
 		goto out;
-	int once = r->extended;
-	if (to == BW_ST_EXTENDED && !once && (rc = ever_extended(s, r->uid, &once, e)))
-		goto out;
-	if (!bw_state_allowed(r->kind, r->state, to, once)) {
-		rc = bw_fail(e, BW_ESTATE, "%s (%s): cannot go from %s to %s%s", ref, bw_kind_name(r->kind),
-			     bw_state_name(r->state), bw_state_name(to),
-			     to == BW_ST_EXTENDED && once ? " (already extended once)" : "");
-		goto out;
-	}
 	bw_day_format(day, today);
-	/* art. 16: the requester is told of the extension, with its reason, before the
-	 * deadline ends; after it, the request is late, not extended */
-	if (to == BW_ST_EXTENDED && strcmp(today, r->deadline) > 0) {
-		rc = bw_fail(e, BW_ESTATE, "%s: the deadline ended on %s: an extension must be announced to the "
-			     "requester before the deadline ends (law 31.13 art. 16)", ref, r->deadline);
+	if ((rc = check_legal(s, ref, r, to, day, today, e)))
 		goto out;
-	}
-	if (to == BW_ST_UNDER_APPEAL && bw_state_is_open(r->state) && strcmp(today, r->deadline) <= 0) {
-		rc = bw_fail(e, BW_ESTATE, "%s: an appeal on silence is possible only after the deadline (%s)",
-			     ref, r->deadline);
-		goto out;
-	}
-	if (to == BW_ST_UNDER_APPEAL) {
-		bw_day since, until;
-		int silence;
-		char d1[11], d2[11];
-		if ((rc = bw_store_appeal_window(s, r, &since, &until, &silence, e)))
-			goto out;
-		if (day > until) {
-			rc = bw_fail(e, BW_ESTATE, "%s: the time to appeal ended on %s (20 working days after %s %s, "
-				     "law 31.13 art. 19)", ref, bw_day_format(until, d1),
-				     silence ? "the deadline passed without an answer on" : "the answer of",
-				     bw_day_format(since, d2));
-			goto out;
-		}
-	}
-	int extended = r->extended;
+	c.extended = r->extended;
 	if (to == BW_ST_EXTENDED) {
-		extended = 1;
+		c.extended = 1;
 	} else if (to == BW_ST_REOPENED) {
-		snprintf(rule, sizeof rule, "decree");
-		memcpy(from, today, sizeof from);
-		extended = 0;
-		reopened = 1;
+		snprintf(c.rule, sizeof c.rule, "decree");
+		memcpy(c.from, today, sizeof c.from);
+		c.extended = 0;
+		c.reopened = 1;
 	} else if (to == BW_ST_UNDER_APPEAL) {
-		snprintf(rule, sizeof rule, "appeal-answer");
-		memcpy(from, today, sizeof from);
-		extended = 0;
+		snprintf(c.rule, sizeof c.rule, "appeal-answer");
+		memcpy(c.from, today, sizeof c.from);
+		c.extended = 0;
 	}
-	if ((rc = store_compute_deadline(s, rule, from, extended, &d, e)))
+	if ((rc = store_compute_deadline(s, c.rule, c.from, c.extended, &d, e)))
 		goto out;
-	bw_day_format(d.due, due);
-
-	sqlite3_stmt *st = store_stmt(s, Q_UPDATE_STATE, e);
-	if (!st) {
-		rc = BW_EDB;
-		goto out;
-	}
-	int answering = to == BW_ST_ANSWERED || to == BW_ST_REJECTED;
-	store_bind_text(st, 1, r->uid);
-	sqlite3_bind_int(st, 2, to);
-	store_bind_text(st, 3, due);
-	store_bind_text(st, 4, rule);
-	store_bind_text(st, 5, from);
-	sqlite3_bind_int(st, 6, extended);
-	sqlite3_bind_int(st, 7, reopened);
-	if (answering) {
-		store_bind_text(st, 8, today);
-		sqlite3_bind_int(st, 9, strcmp(today, r->deadline) <= 0);
-	}
-	if (sqlite3_step(st) != SQLITE_DONE)
-		rc = store_fail(s, e, "transition");
-	sqlite3_reset(st);
-	if (rc == BW_OK)
+	bw_day_format(d.due, c.due);
+	if ((rc = update_state(s, r, to, &c, today, e)) == BW_OK)
 		rc = store_append_event(s, r->uid, at, actor, r->state, to, note, given_uid, ev, e);
 out:
 	rc = store_tx_end(s, rc, e);
@@ -558,44 +610,38 @@ int bw_store_events(bw_store *s, const char *request_uid,
 
 /* ---- indicators ---- */
 
+struct walk_report { int (*cb)(const bw_report_row *, void *); void *arg; };
+
+static int report_row(sqlite3_stmt *st, void *ctx)
+{
+	struct walk_report *w = ctx;
+	bw_report_row row;
+	store_col_text(st, 0, row.admin, sizeof row.admin);
+	row.kind = sqlite3_column_int(st, 1);
+	row.total = sqlite3_column_int64(st, 2);
+	row.answered = sqlite3_column_int64(st, 3);
+	row.answered_in_time = sqlite3_column_int64(st, 4);
+	row.reopened = sqlite3_column_int64(st, 5);
+	row.overdue = sqlite3_column_int64(st, 6);
+	return w->cb(&row, w->arg);
+}
+
 int bw_store_report(bw_store *s, const char *from, const char *to, const char *today,
                     const char *site, const char *admin,
                     int (*cb)(const bw_report_row *, void *), void *arg, bw_err *e)
 {
+	struct walk_report w = { cb, arg };
 	sqlite3_stmt *st;
-	int rc = BW_OK;
-	if (sqlite3_prepare_v2(s->db, "SELECT admin, kind, count(*), count(answered_on), "
-			       "sum(answered_in_time IS 1), sum(reopened > 0), "
-			       "sum(answered_on IS NULL AND deadline < ?5) FROM requests "
-			       "WHERE (?1 IS NULL OR received_on >= ?1) AND (?2 IS NULL OR received_on <= ?2) "
-			       "AND (?3 IS NULL OR site = ?3) AND (?4 IS NULL OR admin = ?4) "
-			       "GROUP BY admin, kind ORDER BY admin, kind", -1, &st, NULL) != SQLITE_OK)
-		return store_fail(s, e, "report");
-	if (site)
-		store_bind_text(st, 3, site);
-	if (admin)
-		store_bind_text(st, 4, admin);
-	if (from)
-		store_bind_text(st, 1, from);
-	if (to)
-		store_bind_text(st, 2, to);
-	if (today)
-		store_bind_text(st, 5, today);
-	int step = SQLITE_DONE;
-	while (rc == BW_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
-		bw_report_row row;
-		store_col_text(st, 0, row.admin, sizeof row.admin);
-		row.kind = sqlite3_column_int(st, 1);
-		row.total = sqlite3_column_int64(st, 2);
-		row.answered = sqlite3_column_int64(st, 3);
-		row.answered_in_time = sqlite3_column_int64(st, 4);
-		row.reopened = sqlite3_column_int64(st, 5);
-		row.overdue = sqlite3_column_int64(st, 6);
-		rc = cb(&row, arg);
-	}
-	/* a table read only in part must not pass for the whole table */
-	if (rc == BW_OK && step != SQLITE_DONE)
-		rc = store_fail(s, e, "read");
-	sqlite3_finalize(st);
-	return rc;
+	if (store_prepare(s, "SELECT admin, kind, count(*), count(answered_on), "
+			  "sum(answered_in_time IS 1), sum(reopened > 0), "
+			  "sum(answered_on IS NULL AND deadline < ?5) FROM requests "
+			  "WHERE (?1 IS NULL OR received_on >= ?1) AND (?2 IS NULL OR received_on <= ?2) "
+			  "AND (?3 IS NULL OR site = ?3) AND (?4 IS NULL OR admin = ?4) "
+			  "GROUP BY admin, kind ORDER BY admin, kind", &st, "report", e))
+		return BW_EDB;
+	const char *v[5] = { from, to, site, admin, today };
+	for (int i = 0; i < 5; i++)
+		if (v[i])
+			store_bind_text(st, i + 1, v[i]);
+	return store_walk(s, st, "read", report_row, &w, e);
 }
