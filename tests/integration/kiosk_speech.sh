@@ -65,7 +65,7 @@ WINDOWS="$BW_TMP/windows"
 : >"$WINDOWS"
 # press KEY: one key; when it moves the focus, the utterance it must cause is checked
 press() {
-  said; p_before=$SAYS p_size=$(size)
+  said; p_before=$SAYS
   xdotool key --window "$KIOSK_WID" "$1"
   case "$1" in Tab|shift+Tab|Up|Down) ;; *) sleep 0.15; return 0 ;; esac
   moves=$((moves + 1))
@@ -88,10 +88,12 @@ press() {
     p_rest=${p_rest#*|}
   done
   [ $p_ok = 1 ] || { echo "no role in the language of the screen: $L_TEXT"; return 0; }
-  echo "$p_size $p_n" >>"$WINDOWS"
+  # its window starts where the output was once it was queued (synthesis on a loaded
+  # machine can take longer than the window from the key itself)
+  p_at=$(size) p_i=0
+  echo "$p_at $p_n" >>"$WINDOWS"
   # let 0.1 s of it reach the output before the next key may interrupt it (a loaded
   # machine can starve the audio thread; a citizen hears at least the start of a name)
-  p_at=$(size) p_i=0
   while [ $(( $(size) - p_at )) -lt 4410 ] && [ $p_i -lt 50 ]; do p_i=$((p_i + 1)); sleep 0.02; done
   spoken=$((spoken + 1))
 }
@@ -257,8 +259,8 @@ flows=$((flows + 1))
 activate "$($tr fr receipt.done)" shift+Tab
 kiosk_wait_screen $KS_WELCOME
 
-# each utterance: sound (not only zeros) in its window, from its key to the next key
-# (0.5 s at most)
+# each utterance: sound (not only zeros) in its window, from where the output was when it
+# had been queued to where it was at the next focus change (0.5 s at most)
 # (one process for all: a fork per window is slow on a loaded machine)
 echo "flows done after $(( $(date +%s) - T0 )) s"
 silent=$(python3 - "$WINDOWS" "$AUDIO" <<'EOF'
