@@ -17,6 +17,18 @@ PATHS_STAMP := $(BUILD)/gen/install-paths
 $(shell mkdir -p $(BUILD)/gen && echo '$(LOCALEDIR) $(DATADIR)' | cmp -s - $(PATHS_STAMP) || \
   echo '$(LOCALEDIR) $(DATADIR)' > $(PATHS_STAMP))
 
+# Recipes a module.mk uses: a static library of the rule's prerequisites; a program
+# linked from its prerequisites (in link order), the base libraries and $(1).
+define bw_archive
+	@mkdir -p $(dir $@)
+	rm -f $@
+	ar rcs $@ $^
+endef
+define bw_program
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS_BASE) $(1)
+endef
+
 include $(sort $(wildcard */module.mk))
 
 all: $(LIB) $(PROGS)

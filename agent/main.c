@@ -65,13 +65,6 @@ static const bw_conf_key conf_keys[] = {
 	BW_CONF_END,
 };
 
-static int64_t mono_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static int64_t real_us(void)
 {
 	struct timespec ts;
@@ -109,6 +102,7 @@ typedef struct app {
 	const char *dump, *shots;
 	int nshot, shot_pending;
 	int dirty;
+	int con_ready;          /* con was set up (ag_console_free owes it) */
 	bw_log log;
 } app;
 
@@ -222,7 +216,7 @@ static void draw(app *a)
 /* Builds a frame; returns 1 when it differs from the one on screen. */
 static int frame(app *a, uint64_t *shown)
 {
-	ag_console_frame(&a->con, mono_ms(), bw_now());
+	ag_console_frame(&a->con, bw_mono_ms(), bw_now());
 	if (a->dump)
 		dump_state(a);
 	return a->con.ui->hash != *shown || a->shot_pending;
@@ -299,31 +293,30 @@ static int bench_scroll(app *a, int frames)
 
 /* ---- main ---- */
 
-int main(int argc, char **argv)
-{
-	bw_files_private();  /* before anything is created: personal data stays 0600 */
-	ag_conf conf;
-	const char *conf_path = NULL, *id_file = NULL, *bench_log = NULL;
-	const char *o_lang = NULL, *o_locale = NULL, *o_fonts = NULL;
-	int check = 0, o_w = 0, o_h = 0, o_sound = 0, scroll = 0;
-	bw_err e;
-	static app a;   /* large (the UI context's buffers): not on the stack */
-	a.log = (bw_log){ .prog = "bawaba-agent", .level = getenv("BAWABA_DEBUG") ? BW_LOG_DEBUG : BW_LOG_INFO };
+/* The command line: a settings file and what overrides it, the test and bench hooks. */
+typedef struct opts {
+	const char *conf_path, *id_file, *bench_log;
+	const char *lang, *locale, *fonts;
+	int check, w, h, sound, scroll;
+} opts;
 
+/* Returns -1 to go on, or the exit status (--print-config, --help, a bad option). */
+static int parse_args(app *a, opts *o, int argc, char **argv)
+{
 	for (int i = 1; i < argc; i++) {
 		const char *s = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-		if (!strcmp(s, "-c") && v) conf_path = argv[++i];
-		else if (!strcmp(s, "-n")) check = 1;
-		else if (!strcmp(s, "--lang") && v) o_lang = argv[++i];
-		else if (!strcmp(s, "--locale-dir") && v) o_locale = argv[++i];
-		else if (!strcmp(s, "--fonts-dir") && v) o_fonts = argv[++i];
-		else if (!strcmp(s, "--size") && v && sscanf(argv[++i], "%dx%d", &o_w, &o_h) == 2) continue;
-		else if (!strcmp(s, "--sound")) o_sound = 1;
-		else if (!strcmp(s, "--id-file") && v) id_file = argv[++i];
-		else if (!strcmp(s, "--dump-state") && v) a.dump = argv[++i];
-		else if (!strcmp(s, "--screenshot-dir") && v) a.shots = argv[++i];
-		else if (!strcmp(s, "--bench-log") && v) bench_log = argv[++i];
-		else if (!strcmp(s, "--bench-scroll") && v) scroll = atoi(argv[++i]);
+		if (!strcmp(s, "-c") && v) o->conf_path = argv[++i];
+		else if (!strcmp(s, "-n")) o->check = 1;
+		else if (!strcmp(s, "--lang") && v) o->lang = argv[++i];
+		else if (!strcmp(s, "--locale-dir") && v) o->locale = argv[++i];
+		else if (!strcmp(s, "--fonts-dir") && v) o->fonts = argv[++i];
+		else if (!strcmp(s, "--size") && v && sscanf(argv[++i], "%dx%d", &o->w, &o->h) == 2) continue;
+		else if (!strcmp(s, "--sound")) o->sound = 1;
+		else if (!strcmp(s, "--id-file") && v) o->id_file = argv[++i];
+		else if (!strcmp(s, "--dump-state") && v) a->dump = argv[++i];
+		else if (!strcmp(s, "--screenshot-dir") && v) a->shots = argv[++i];
+		else if (!strcmp(s, "--bench-log") && v) o->bench_log = argv[++i];
+		else if (!strcmp(s, "--bench-scroll") && v) o->scroll = atoi(argv[++i]);
 		else if (!strcmp(s, "--print-config")) {
 			bw_conf_print(conf_keys, stdout);
 			return 0;
@@ -335,186 +328,225 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (bw_conf_defaults(conf_keys, &conf, &e) != BW_OK) {
+	return -1;
+}
+
+/* The settings (defaults, the agent's file, the options over them), checked; then the
+ * legal time and the catalogues. Returns -1 to go on, or the exit status (0 after -n). */
+static int load_conf(ag_conf *conf, const opts *o)
+{
+	bw_err e;
+	if (bw_conf_defaults(conf_keys, conf, &e) != BW_OK) {
 		fprintf(stderr, "bawaba-agent: %s\n", e.msg);
 		return 2;
 	}
-	if (!conf_path && !scroll) {
+	if (!o->conf_path && !o->scroll) {
 		fprintf(stderr, "bawaba-agent: -c AGENT.conf is needed (BROKERDIR/devices/agent-NAME.conf)\n");
 		usage(stderr);
 		return 2;
 	}
-	if (conf_path && bw_conf_load(conf_path, conf_keys, &conf, &e) != BW_OK) {
+	if (o->conf_path && bw_conf_load(o->conf_path, conf_keys, conf, &e) != BW_OK) {
 		fprintf(stderr, "bawaba-agent: %s\n", e.msg);
 		return 2;
 	}
-	if (o_lang) bw_strlcpy(conf.lang, o_lang, sizeof conf.lang);
-	if (o_locale) bw_strlcpy(conf.locale_dir, o_locale, sizeof conf.locale_dir);
-	if (o_fonts) bw_strlcpy(conf.fonts_dir, o_fonts, sizeof conf.fonts_dir);
-	if (o_w > 0 && o_h > 0) {
-		conf.width = o_w;
-		conf.height = o_h;
+	if (o->lang) bw_strlcpy(conf->lang, o->lang, sizeof conf->lang);
+	if (o->locale) bw_strlcpy(conf->locale_dir, o->locale, sizeof conf->locale_dir);
+	if (o->fonts) bw_strlcpy(conf->fonts_dir, o->fonts, sizeof conf->fonts_dir);
+	if (o->w > 0 && o->h > 0) {
+		conf->width = o->w;
+		conf->height = o->h;
 	}
-	if (o_sound) conf.sound = 1;
-	if (ag_lang_of(conf.lang) < 0) {
-		fprintf(stderr, "bawaba-agent: lang: '%s' is not ar, fr or zgh\n", conf.lang);
+	if (o->sound) conf->sound = 1;
+	if (ag_lang_of(conf->lang) < 0) {
+		fprintf(stderr, "bawaba-agent: lang: '%s' is not ar, fr or zgh\n", conf->lang);
 		return 2;
 	}
-	if (conf_path && (strncmp(conf.net.broker.username, "agent-", 6) != 0 || strcmp(conf.id, conf.net.broker.username) != 0)) {
-		fprintf(stderr, "bawaba-agent: %s: not an agent's file (username agent-NAME, [device] id the same)\n", conf_path);
+	if (o->conf_path && (strncmp(conf->net.broker.username, "agent-", 6) != 0 ||
+			     strcmp(conf->id, conf->net.broker.username) != 0)) {
+		fprintf(stderr, "bawaba-agent: %s: not an agent's file (username agent-NAME, [device] id the same)\n",
+			o->conf_path);
 		return 2;
 	}
-	if (bw_clock_init(conf.time_zone, &e) != BW_OK) {
+	if (bw_clock_init(conf->time_zone, &e) != BW_OK) {
 		fprintf(stderr, "bawaba-agent: [console] %s\n", e.msg);
 		return 2;
 	}
-	if (bw_i18n_init("agent", conf.locale_dir, &e) != BW_OK) {
+	if (bw_i18n_init("agent", conf->locale_dir, &e) != BW_OK) {
 		fprintf(stderr, "bawaba-agent: %s\n", e.msg);
 		return 2;
 	}
-	if (check) {
+	if (o->check) {
 		printf("configuration OK\n");
 		return 0;
 	}
-	/* the shipped catalogue, for the administrations' names: an agent's PC has no hub
-	 * database, and the catalogue is part of the program */
+	return -1;
+}
+
+/* The bench log, the window and the console in it (with the shipped catalogue for the
+ * administrations' names: an agent's PC has no hub database, and the catalogue is part
+ * of the program). Returns -1 to go on, or the exit status. */
+static int open_console(app *a, const ag_conf *conf, const opts *o)
+{
+	bw_err e;
 	bw_store *cat;
 	if (bw_store_open(&cat, ":memory:", BW_STORE_SCRATCH, &e) != BW_OK || bw_store_seed(cat, &e) != BW_OK) {
 		fprintf(stderr, "bawaba-agent: catalogue: %s\n", e.msg);
 		return 1;
 	}
-	if (bench_log && !(a.bench = fopen(bench_log, "w"))) {
-		fprintf(stderr, "bawaba-agent: %s: %s\n", bench_log, strerror(errno));
+	if (o->bench_log && !(a->bench = fopen(o->bench_log, "w"))) {
+		fprintf(stderr, "bawaba-agent: %s: %s\n", o->bench_log, strerror(errno));
+		bw_store_close(cat);
 		return 2;
 	}
-	if (a.bench)
-		setvbuf(a.bench, NULL, _IOLBF, 0);
-
-	kr_settings rs = { .w = conf.width, .h = conf.height, .fonts_dir = conf.fonts_dir,
+	if (a->bench)
+		setvbuf(a->bench, NULL, _IOLBF, 0);
+	kr_settings rs = { .w = conf->width, .h = conf->height, .fonts_dir = conf->fonts_dir,
 			   .title = "bawaba — agent", .desk = 1 };
-	if (kr_open(&a.r, &rs, &e) != BW_OK) {
+	if (kr_open(&a->r, &rs, &e) != BW_OK) {
 		fprintf(stderr, "bawaba-agent: %s\n", e.msg);
 		bw_store_close(cat);
 		return 3;
 	}
 	int w, h;
-	kr_size(a.r, &w, &h);
-	ui_text_ops ops = kr_text_ops(a.r);
-	ag_sender snd = { &a, send_cb };
-	if (ag_console_init(&a.con, &ops, w, h, conf.net.broker.username[0] ? conf.net.broker.username : "agent-bench",
-			    conf.site[0] ? conf.site : "-", ag_lang_of(conf.lang), cat, &snd, &a.log, &e) != BW_OK) {
+	kr_size(a->r, &w, &h);
+	ui_text_ops ops = kr_text_ops(a->r);
+	ag_sender snd = { a, send_cb };
+	int rc = ag_console_init(&a->con, &ops, w, h,
+				 conf->net.broker.username[0] ? conf->net.broker.username : "agent-bench",
+				 conf->site[0] ? conf->site : "-", ag_lang_of(conf->lang), cat, &snd, &a->log, &e);
+	bw_store_close(cat);
+	if (rc != BW_OK) {
 		fprintf(stderr, "bawaba-agent: %s\n", e.msg);
-		kr_close(a.r);
-		bw_store_close(cat);
 		return 1;
 	}
-	bw_store_close(cat);
-	a.con.sound = conf.sound;
-	a.con.model.backlog_alert = conf.backlog_alert;
-	a.con.model.on_row = row_cb;
-	a.con.model.on_row_arg = &a;
+	a->con_ready = 1;
+	a->con.sound = conf->sound;
+	a->con.model.backlog_alert = conf->backlog_alert;
+	a->con.model.on_row = row_cb;
+	a->con.model.on_row_arg = a;
+	return -1;
+}
 
-	int rc = 0;
-	if (scroll > 0) {
-		rc = bench_scroll(&a, scroll);
-		goto out;
+/* One window event into the console (F12: a screenshot); each input makes its frames
+ * (a press and its release land in different frames). *shown is the hash on screen, 0
+ * to redraw. */
+static void take_event(app *a, const kr_event *ev, uint64_t *shown, int64_t *last_input)
+{
+	int input = 1;
+	if (ev->type != KR_EV_MOVE)
+		/* never what was typed: a password, a citizen's name or answer */
+		log_debug(&a->log, "input %d at %d,%d key %d text %zu bytes", ev->type, ev->x, ev->y, ev->key,
+			  ev->type == KR_EV_TEXT ? strlen(ev->text) : (size_t)0);
+	switch (ev->type) {
+	case KR_EV_PRESS: ui_input_press(a->con.ui, ev->x, ev->y); break;
+	case KR_EV_RELEASE: ui_input_release(a->con.ui, ev->x, ev->y); break;
+	case KR_EV_MOVE: ui_input_move(a->con.ui, ev->x, ev->y); break;
+	case KR_EV_TEXT: ag_console_text(&a->con, ev->text); break;
+	case KR_EV_WHEEL: ag_console_wheel(&a->con, ev->wheel); break;
+	case KR_EV_KEY:
+		if (ev->key == UI_KEY_F12)
+			a->shot_pending = 1;
+		else
+			ag_console_key(&a->con, ev->key);
+		break;
+	case KR_EV_QUIT: stop = 1; input = 0; break;
+	case KR_EV_RESIZE: {
+		int w, h;
+		kr_size(a->r, &w, &h);
+		ag_console_resize(&a->con, w, h);
+		*shown = 0;
+		break;
 	}
-	ag_client_callbacks cb = { &a, msg_cb, failed_cb, state_cb };
-	if (ag_client_new(&a.cl, &conf.net, &cb, &a.log, &e) != BW_OK) {
-		fprintf(stderr, "bawaba-agent: %s\n", e.msg);
-		rc = 2;
-		goto out;
+	case KR_EV_EXPOSE: *shown = 0; break;
 	}
-	signal(SIGTERM, on_signal);
-	signal(SIGINT, on_signal);
-	signal(SIGPIPE, SIG_IGN);
+	if (!input)
+		return;
+	*last_input = bw_mono_ms();
+	frame(a, shown);
+	frame(a, shown);   /* what the input changed */
+	if (a->con.ui->hash != *shown || a->shot_pending) {
+		draw(a);
+		*shown = a->con.ui->hash;
+	}
+	a->dirty = 0;
+}
+
+/* The first frame, then until a signal or Ctrl+Q: the hub's socket and the window's
+ * events, and once a second the clock (toasts expire, the day turns, refreshes). */
+static void run(app *a, const char *id_file)
+{
 	uint64_t shown = 0;
-	frame(&a, &shown);
-	draw(&a);
-	shown = a.con.ui->hash;
-	if (id_file) {
-		FILE *fp = fopen(id_file, "w");
-		if (fp) {
-			fprintf(fp, "%lu\n", kr_x11_window(a.r));
-			fclose(fp);
-		}
-	}
+	frame(a, &shown);
+	draw(a);
+	shown = a->con.ui->hash;
+	kr_write_window_id(a->r, id_file);
 	int64_t last_input = 0, next_tick = 0;
-	while (!stop && !a.con.quit) {
+	while (!stop && !a->con.quit) {
 		/* SDL cannot wait on our socket, so the loop waits on the socket in slices and
 		 * looks at the window's queue between them: a message wakes it at once, input
 		 * within a slice (10 ms while the agent works, 40 ms when idle) */
-		int64_t now = mono_ms();
+		int64_t now = bw_mono_ms();
 		int slice = now - last_input < 2000 ? 10 : 40;
-		int to = ag_client_timeout_ms(a.cl);
+		int to = ag_client_timeout_ms(a->cl);
 		if (to > slice)
 			to = slice;
-		struct pollfd p = { ag_client_fd(a.cl), POLLIN | (ag_client_want_write(a.cl) ? POLLOUT : 0), 0 };
+		struct pollfd p = { ag_client_fd(a->cl), POLLIN | (ag_client_want_write(a->cl) ? POLLOUT : 0), 0 };
 		if (poll(&p, p.fd >= 0, to) < 0 && errno != EINTR)
 			break;
-		ag_client_handle(a.cl, p.fd >= 0 ? p.revents : 0);
+		ag_client_handle(a->cl, p.fd >= 0 ? p.revents : 0);
 		kr_event ev;
-		while (kr_wait(a.r, 0, &ev)) {
-			int input = 1;
-			if (ev.type != KR_EV_MOVE)
-				/* never what was typed: a password, a citizen's name or answer */
-				log_debug(&a.log, "input %d at %d,%d key %d text %zu bytes", ev.type, ev.x, ev.y, ev.key,
-					  ev.type == KR_EV_TEXT ? strlen(ev.text) : (size_t)0);
-			switch (ev.type) {
-			case KR_EV_PRESS: ui_input_press(a.con.ui, ev.x, ev.y); break;
-			case KR_EV_RELEASE: ui_input_release(a.con.ui, ev.x, ev.y); break;
-			case KR_EV_MOVE: ui_input_move(a.con.ui, ev.x, ev.y); break;
-			case KR_EV_TEXT: ag_console_text(&a.con, ev.text); break;
-			case KR_EV_WHEEL: ag_console_wheel(&a.con, ev.wheel); break;
-			case KR_EV_KEY:
-				if (ev.key == UI_KEY_F12)
-					a.shot_pending = 1;
-				else
-					ag_console_key(&a.con, ev.key);
-				break;
-			case KR_EV_QUIT: stop = 1; input = 0; break;
-			case KR_EV_RESIZE:
-				kr_size(a.r, &w, &h);
-				ag_console_resize(&a.con, w, h);
-				shown = 0;
-				break;
-			case KR_EV_EXPOSE: shown = 0; break;
-			}
-			if (!input)
-				continue;
-			last_input = mono_ms();
-			/* one event per frame: a press and its release land in different frames */
-			frame(&a, &shown);
-			frame(&a, &shown);   /* what the input changed */
-			if (a.con.ui->hash != shown || a.shot_pending) {
-				draw(&a);
-				shown = a.con.ui->hash;
-			}
-			a.dirty = 0;
-		}
-		now = mono_ms();
-		if (a.dirty || now >= next_tick) {
-			/* the clock (toasts expire, the day turns, periodic refreshes) once a second */
+		while (kr_wait(a->r, 0, &ev))
+			take_event(a, &ev, &shown, &last_input);
+		now = bw_mono_ms();
+		if (a->dirty || now >= next_tick) {
 			next_tick = now + 1000;
-			int beeps = a.con.model.beeps;
-			if (frame(&a, &shown)) {
-				draw(&a);
-				shown = a.con.ui->hash;
+			int beeps = a->con.model.beeps;
+			if (frame(a, &shown)) {
+				draw(a);
+				shown = a->con.ui->hash;
 			}
-			if (beeps && a.con.sound)
-				kr_beep(a.r);
-			a.con.model.beeps = 0;
-			a.dirty = 0;
+			if (beeps && a->con.sound)
+				kr_beep(a->r);
+			a->con.model.beeps = 0;
+			a->dirty = 0;
 		}
 	}
-	{
-		struct rusage ru;
-		getrusage(RUSAGE_SELF, &ru);
-		log_info(&a.log, "bye (max RSS %ld KiB)", ru.ru_maxrss);
+	struct rusage ru;
+	getrusage(RUSAGE_SELF, &ru);
+	log_info(&a->log, "bye (max RSS %ld KiB)", ru.ru_maxrss);
+}
+
+int main(int argc, char **argv)
+{
+	bw_files_private();  /* before anything is created: personal data stays 0600 */
+	ag_conf conf;
+	opts o = { 0 };
+	bw_err e;
+	static app a;   /* large (the UI context's buffers): not on the stack */
+	a.log = (bw_log){ .prog = "bawaba-agent", .level = getenv("BAWABA_DEBUG") ? BW_LOG_DEBUG : BW_LOG_INFO };
+	int rc = parse_args(&a, &o, argc, argv);
+	if (rc < 0)
+		rc = load_conf(&conf, &o);
+	if (rc < 0)
+		rc = open_console(&a, &conf, &o);
+	if (rc < 0 && o.scroll > 0) {
+		rc = bench_scroll(&a, o.scroll);
+	} else if (rc < 0) {
+		ag_client_callbacks cb = { &a, msg_cb, failed_cb, state_cb };
+		if (ag_client_new(&a.cl, &conf.net, &cb, &a.log, &e) != BW_OK) {
+			fprintf(stderr, "bawaba-agent: %s\n", e.msg);
+			rc = 2;
+		} else {
+			signal(SIGTERM, on_signal);
+			signal(SIGINT, on_signal);
+			signal(SIGPIPE, SIG_IGN);
+			run(&a, o.id_file);
+			rc = 0;
+		}
 	}
-out:
 	ag_client_free(a.cl);
-	ag_console_free(&a.con);
+	if (a.con_ready)
+		ag_console_free(&a.con);
 	kr_close(a.r);
 	if (a.bench)
 		fclose(a.bench);

@@ -18,7 +18,7 @@
 #include "bw_uuid.h"
 #include "hw/escpos.h"
 
-static const char *const lang_code[KL_COUNT] = { "ar", "zgh", "fr" };
+const char *const kiosk_lang_code[KL_COUNT] = { "ar", "zgh", "fr" };
 
 /* ---- settings ---- */
 
@@ -40,6 +40,11 @@ static const bw_conf_key conf_keys[] = {
 	BW_CONF_P("printer", "device", kiosk_conf, printer, NULL, "receipt printer (ESC/POS): device path; empty: none"),
 	BW_CONF_P("sync", "config", kiosk_conf, sync_conf, NULL, "device config of the edge sync; empty: local store only"),
 	BW_CLOCK_CONF("kiosk", kiosk_conf, time_zone),
+	BW_CONF_B("speech", "enabled", kiosk_conf, speech, "true", "speak for citizens who cannot read the screen (keypad, F1, listen)"),
+	BW_CONF_I("speech", "volume", kiosk_conf, volume, 0, 100, "80", "speech volume, percent"),
+	BW_CONF_I("speech", "rate", kiosk_conf, rate, 80, 300, "150", "speaking rate, words per minute"),
+	BW_CONF_P("speech", "prompts_dir", kiosk_conf, prompts_dir, BW_DATADIR "/prompts", "recorded prompts: DIR/LANG/MSGID.wav (16-bit mono 22050 Hz)"),
+	BW_CONF_P("speech", "log", kiosk_conf, speech_log, NULL, "tests only: a file of every spoken text (it holds what citizens typed); empty: none"),
 	BW_CONF_END
 };
 
@@ -220,6 +225,7 @@ int kiosk_init(kiosk *k, const kiosk_conf *conf, bw_store *catalog, const kiosk_
 		      : !strcmp(conf->theme, "large+contrast") ? UI_THEME_LARGE | UI_THEME_CONTRAST : UI_THEME_NORMAL;
 	ui_theme_get(&t, k->theme_kind);
 	k->ui = ui_new(ops, &t, w, h);
+	k->ui->keypad = 1;
 	kiosk_resize(k, w, h);
 	fields_init(k);
 	kiosk_set_lang(k, !strcmp(conf->lang, "fr") ? KL_FR : !strcmp(conf->lang, "zgh") ? KL_ZGH : KL_AR);
@@ -278,7 +284,7 @@ void kiosk_set_lang(kiosk *k, int lang)
 	if (k->ui)
 		k->ui->lang = lang + 1;  /* text is tagged with its language (the layout check) */
 	k->shift = 0;
-	bw_i18n_set_lang(lang_code[lang]);
+	bw_i18n_set_lang(kiosk_lang_code[lang]);
 	if (k->ui)
 		k->ui->rtl = lang == KL_AR;
 	name_lists(k);
@@ -331,6 +337,10 @@ void kiosk_wipe(kiosk *k)
 	k->ncats = 0;
 	k->warning = 0;
 	k->taps = 0;
+	/* the next citizen starts by touch; the speech follows kmode and stops here */
+	k->ui->kfocus = 0;
+	k->ui->kmode = 0;
+	k->listen = 0;
 	if (k->on_wipe)
 		k->on_wipe(k->on_wipe_arg);
 	kiosk_set_lang(k, !strcmp(k->conf.lang, "fr") ? KL_FR : !strcmp(k->conf.lang, "zgh") ? KL_ZGH : KL_AR);
@@ -403,7 +413,7 @@ int kiosk_submit(kiosk *k, bw_err *e)
 	if (in->category >= 0 && in->category < k->ncats)
 		bw_strlcpy(r->category, k->cats[in->category].code, sizeof r->category);
 	bw_strlcpy(r->site, k->conf.site, sizeof r->site);
-	bw_strlcpy(r->lang, lang_code[k->lang], sizeof r->lang);
+	bw_strlcpy(r->lang, kiosk_lang_code[k->lang], sizeof r->lang);
 	bw_strlcpy(r->text, in->text, sizeof r->text);
 	bw_trim(r->text);
 	/* the number as the screen accepted it ("06 12 34 56 78"), in its one stored form:

@@ -27,6 +27,11 @@ typedef struct kiosk_conf {
 	char device[BW_CODE_MAX + 1], site[BW_CODE_MAX + 1];
 	int device_num;             /* reference prefix when no sync config gives one */
 	char time_zone[64];         /* legal time (bw_clock_init) */
+	/* speech (kiosk/talk.c): on when a keypad key, F1 or the listen button is used */
+	int speech;                 /* 0: the kiosk never speaks (no audio device opened) */
+	int volume, rate;           /* 0..100; words per minute */
+	char prompts_dir[1024];     /* recorded prompts: DIR/LANG/MSGID.wav */
+	char speech_log[1024];      /* tests only: every spoken segment (holds typed text) */
 } kiosk_conf;
 
 /* Fills c with the defaults; kiosk_conf_load reads an INI file over them (errors as
@@ -69,6 +74,8 @@ enum kiosk_screen {
 	KS_COUNT
 };
 enum kiosk_lang { KL_AR = 0, KL_ZGH, KL_FR, KL_COUNT };
+/* each language's catalogue code, by its KL_ index ("ar", "zgh", "fr") */
+extern const char *const kiosk_lang_code[KL_COUNT];
 
 #define K_ADMINS_MAX 64
 #define K_CATS_MAX 64
@@ -137,6 +144,7 @@ struct kiosk {
 	 * renderer's text cache) */
 	void (*on_wipe)(void *arg);
 	void *on_wipe_arg;
+	int listen;                 /* the listen button was pressed: speak the screen */
 };
 
 typedef struct kiosk kiosk;
@@ -194,7 +202,7 @@ const char *kiosk_print(kiosk *k);
 /* The catalogue name in the current language. */
 const char *kiosk_admin_name(const kiosk *k, const bw_admin *a);
 
-/* Screens (screens.c) */
+/* Screens (screens*.c) */
 void kiosk_draw_screen(kiosk *k);
 void kiosk_draw_warning(kiosk *k, int seconds_left);
 

@@ -21,6 +21,7 @@
 #include "bw_sync.h"
 #include "filer_sync.h"
 #include "kiosk.h"
+#include "talk.h"
 #include "ui/render.h"
 
 static volatile sig_atomic_t stop;
@@ -29,13 +30,6 @@ static void on_signal(int sig)
 {
 	(void)sig;
 	stop = 1;
-}
-
-static int64_t mono_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 static void usage(FILE *fp)
@@ -47,9 +41,13 @@ static void usage(FILE *fp)
 		"With no display it says so; run it under Xvfb to see it (tests/integration/kiosk_screens.sh).\n");
 }
 
+/* the idle wipe: the renderer's text cache and the speech */
+typedef struct wiper { kr *r; talk *t; } wiper;
 static void forget(void *arg)
 {
-	kr_forget(arg);
+	wiper *w = arg;
+	kr_forget(w->r);
+	talk_wipe(w->t);
 }
 
 /* BAWABA_KIOSK_TRACE=FILE: after each frame shown, the text on screen with its boxes
@@ -213,94 +211,115 @@ static int admin_with_categories(kiosk *k)
 	return 0;
 }
 
+/* A complaint in language l, screen by screen from the welcome to the status answer
+ * behind the receipt code. Returns 1 if a picture failed, -1 if the walk cannot go on. */
+static int walk_filing(kr *r, kiosk *k, walker *dir, int l, int64_t now)
+{
+	const char *lc = kiosk_lang_code[l];
+	int bad = 0;
+	bad |= shot(r, k, dir, lc, "01-welcome", now);
+	kiosk_goto(k, KS_HOME);
+	bad |= shot(r, k, dir, lc, "02-home", now);
+	kiosk_start(k, BW_KIND_COMPLAINT);
+	bad |= shot(r, k, dir, lc, "03-admin", now);
+	int a = admin_with_categories(k);
+	k->in.admin = a;
+	bad |= shot(r, k, dir, lc, "04-category", now);
+	k->in.category = 0;
+	kiosk_goto(k, KS_TEXT);
+	ui_field_set(&k->f_text, sample_text[l]);
+	bad |= shot(r, k, dir, lc, "05-text", now);
+	kiosk_goto(k, KS_PHONE);
+	k->in.consent = 1;
+	ui_field_set(&k->f_phone, "0612345678");
+	bad |= shot(r, k, dir, lc, "06-phone", now);
+	kiosk_goto(k, KS_REVIEW);
+	bad |= shot(r, k, dir, lc, "07-review", now);
+	bw_err e;
+	if (kiosk_submit(k, &e) != BW_OK) {
+		fprintf(stderr, "bawaba-kiosk: walk: filing failed: %s\n", e.msg);
+		return -1;
+	}
+	walk_fixed_code(k);
+	bad |= shot(r, k, dir, lc, "08-receipt", now);
+	char ref[13];
+	memcpy(ref, k->in.ref, sizeof ref);
+	/* the status pad with one digit wrong: refused as typed */
+	kiosk_goto(k, KS_STATUS);
+	char typo[13];
+	memcpy(typo, ref, sizeof typo);
+	typo[5] = typo[5] == '9' ? '0' : typo[5] + 1;
+	ui_field_set(&k->f_ref, typo);
+	k->msg = "status.bad_check";
+	k->msg_error = 1;
+	bad |= shot(r, k, dir, lc, "09-status", now);
+	/* answered: the timeline without the answer, which waits for the receipt code */
+	if (walk_answer(k, ref, l))
+		return -1;
+	kiosk_goto(k, KS_STATUS);
+	ui_field_set(&k->f_ref, ref);
+	ui_input_key(k->ui, UI_KEY_ENTER);  /* the keypad's OK, as a physical Enter */
+	kiosk_frame(k, now, 1);
+	bad |= shot(r, k, dir, lc, "10-status-result", now);
+	kiosk_goto(k, KS_STATUS_CODE);
+	ui_field_set(&k->f_code, "48");
+	bad |= shot(r, k, dir, lc, "17-status-code", now);
+	ui_field_set(&k->f_code, "4821");
+	ui_input_key(k->ui, UI_KEY_ENTER);
+	kiosk_frame(k, now, 1);
+	bad |= shot(r, k, dir, lc, "18-status-answer", now);
+	return bad;
+}
+
+/* An information request in language l (its own screens), then the idle warning and the
+ * agent's PIN pad. Returns 1 if a picture failed. */
+static int walk_info(kr *r, kiosk *k, walker *dir, int l, int64_t now)
+{
+	const char *lc = kiosk_lang_code[l];
+	int bad = 0;
+	kiosk_wipe(k);
+	kiosk_set_lang(k, l);
+	k->last_input = now;
+	kiosk_start(k, BW_KIND_INFO);
+	bad |= shot(r, k, dir, lc, "11-info-law", now);
+	kiosk_goto(k, KS_INFO_ID);
+	ui_field_set(&k->f_id, "AB12");
+	bad |= shot(r, k, dir, lc, "12-info-id", now);
+	kiosk_goto(k, KS_INFO_FORM);
+	k->in.form = BW_FORM_EMAIL;
+	k->in.urgent = 1;
+	bad |= shot(r, k, dir, lc, "13-info-form", now);
+	/* an answer on paper: the postal address (law 31.13) */
+	kiosk_goto(k, KS_INFO_ADDRESS);
+	k->in.form = BW_FORM_PAPER;
+	ui_field_set(&k->f_address, sample_address[l]);
+	bad |= shot(r, k, dir, lc, "16-info-address", now);
+	/* the inactivity warning, 7 s into its countdown */
+	kiosk_goto(k, KS_TEXT);
+	ui_field_set(&k->f_text, sample_text[l]);
+	k->last_input = now - (int64_t)k->conf.idle_timeout * 1000 - 7000;
+	bad |= shot(r, k, dir, lc, "14-idle", now);
+	k->last_input = now;
+	kiosk_goto(k, KS_PIN);
+	ui_field_set(&k->f_pin, "12");
+	bad |= shot(r, k, dir, lc, "15-pin", now);
+	return bad;
+}
+
+/* Every screen in the three languages: saved to dir->dir, or timed (dir->frames). */
 static int walk(kr *r, kiosk *k, walker *dir)
 {
-	static const char *const code[KL_COUNT] = { "ar", "zgh", "fr" };
 	int64_t now = 1000000;
 	int bad = 0;
 	for (int l = 0; l < KL_COUNT; l++) {
-		const char *lc = code[l];
 		kiosk_wipe(k);
 		kiosk_set_lang(k, l);
 		now += 1000;
 		k->last_input = now;
-		bad |= shot(r, k, dir, lc, "01-welcome", now);
-		kiosk_goto(k, KS_HOME);
-		bad |= shot(r, k, dir, lc, "02-home", now);
-		kiosk_start(k, BW_KIND_COMPLAINT);
-		bad |= shot(r, k, dir, lc, "03-admin", now);
-		int a = admin_with_categories(k);
-		k->in.admin = a;
-		bad |= shot(r, k, dir, lc, "04-category", now);
-		k->in.category = 0;
-		kiosk_goto(k, KS_TEXT);
-		ui_field_set(&k->f_text, sample_text[l]);
-		bad |= shot(r, k, dir, lc, "05-text", now);
-		kiosk_goto(k, KS_PHONE);
-		k->in.consent = 1;
-		ui_field_set(&k->f_phone, "0612345678");
-		bad |= shot(r, k, dir, lc, "06-phone", now);
-		kiosk_goto(k, KS_REVIEW);
-		bad |= shot(r, k, dir, lc, "07-review", now);
-		bw_err e;
-		if (kiosk_submit(k, &e) != BW_OK) {
-			fprintf(stderr, "bawaba-kiosk: walk: filing failed: %s\n", e.msg);
+		int rc = walk_filing(r, k, dir, l, now);
+		if (rc < 0)
 			return 1;
-		}
-		walk_fixed_code(k);
-		bad |= shot(r, k, dir, lc, "08-receipt", now);
-		char ref[13];
-		memcpy(ref, k->in.ref, sizeof ref);
-		/* the status pad with one digit wrong: refused as typed */
-		kiosk_goto(k, KS_STATUS);
-		char typo[13];
-		memcpy(typo, ref, sizeof typo);
-		typo[5] = typo[5] == '9' ? '0' : typo[5] + 1;
-		ui_field_set(&k->f_ref, typo);
-		k->msg = "status.bad_check";
-		k->msg_error = 1;
-		bad |= shot(r, k, dir, lc, "09-status", now);
-		/* answered: the timeline without the answer, which waits for the receipt code */
-		if (walk_answer(k, ref, l))
-			return 1;
-		kiosk_goto(k, KS_STATUS);
-		ui_field_set(&k->f_ref, ref);
-		ui_input_key(k->ui, UI_KEY_ENTER);  /* the keypad's OK, as a physical Enter */
-		kiosk_frame(k, now, 1);
-		bad |= shot(r, k, dir, lc, "10-status-result", now);
-		kiosk_goto(k, KS_STATUS_CODE);
-		ui_field_set(&k->f_code, "48");
-		bad |= shot(r, k, dir, lc, "17-status-code", now);
-		ui_field_set(&k->f_code, "4821");
-		ui_input_key(k->ui, UI_KEY_ENTER);
-		kiosk_frame(k, now, 1);
-		bad |= shot(r, k, dir, lc, "18-status-answer", now);
-		kiosk_wipe(k);
-		kiosk_set_lang(k, l);
-		k->last_input = now;
-		kiosk_start(k, BW_KIND_INFO);
-		bad |= shot(r, k, dir, lc, "11-info-law", now);
-		kiosk_goto(k, KS_INFO_ID);
-		ui_field_set(&k->f_id, "AB12");
-		bad |= shot(r, k, dir, lc, "12-info-id", now);
-		kiosk_goto(k, KS_INFO_FORM);
-		k->in.form = BW_FORM_EMAIL;
-		k->in.urgent = 1;
-		bad |= shot(r, k, dir, lc, "13-info-form", now);
-		/* an answer on paper: the postal address (law 31.13) */
-		kiosk_goto(k, KS_INFO_ADDRESS);
-		k->in.form = BW_FORM_PAPER;
-		ui_field_set(&k->f_address, sample_address[l]);
-		bad |= shot(r, k, dir, lc, "16-info-address", now);
-		/* the inactivity warning, 7 s into its countdown */
-		kiosk_goto(k, KS_TEXT);
-		ui_field_set(&k->f_text, sample_text[l]);
-		k->last_input = now - (int64_t)k->conf.idle_timeout * 1000 - 7000;
-		bad |= shot(r, k, dir, lc, "14-idle", now);
-		k->last_input = now;
-		kiosk_goto(k, KS_PIN);
-		ui_field_set(&k->f_pin, "12");
-		bad |= shot(r, k, dir, lc, "15-pin", now);
+		bad |= rc | walk_info(r, k, dir, l, now);
 	}
 	kiosk_wipe(k);
 	return bad;
@@ -308,22 +327,35 @@ static int walk(kr *r, kiosk *k, walker *dir)
 
 /* ---- main ---- */
 
-int main(int argc, char **argv)
-{
-	bw_files_private();  /* before anything is created: personal data stays 0600 */
+/* What main() sets up, in order, and the event loop uses. */
+typedef struct app {
 	kiosk_conf conf;
-	const char *conf_path = NULL, *walk_dir = NULL, *id_file = NULL;
-	int check = 0, bench = 0;
-	bw_err e;
-	bw_log log = { .prog = "bawaba-kiosk", .level = BW_LOG_INFO };
-	int64_t t0 = mono_ms();
+	const char *walk_dir, *id_file;
+	int check, bench;
+	bw_log log;
+	bw_store *st;
+	kiosk_local local;
+	kiosk_filer filer;
+	bw_sync *sync;
+	kiosk_syncf syncf;
+	kr *r;
+	int w, h;
+	kiosk k;
+	int k_ready;            /* k was set up (kiosk_free owes it) */
+	wiper wp;
+} app;
 
-	kiosk_conf_default(&conf);
-	/* settings first (the file), then -o overrides in order */
+/* The settings (the file, then -o overrides in order) and the options. Returns -1 to go
+ * on, or the exit status (--print-config, --help, a bad option or setting). */
+static int parse_args(app *a, int argc, char **argv)
+{
+	const char *conf_path = NULL;
+	bw_err e;
+	kiosk_conf_default(&a->conf);
 	for (int i = 1; i < argc; i++)
 		if (!strcmp(argv[i], "-c") && i + 1 < argc)
 			conf_path = argv[++i];
-	if (conf_path && kiosk_conf_load(&conf, conf_path, &e) != BW_OK) {
+	if (conf_path && kiosk_conf_load(&a->conf, conf_path, &e) != BW_OK) {
 		fprintf(stderr, "bawaba-kiosk: %s\n", e.msg);
 		return 2;
 	}
@@ -331,22 +363,22 @@ int main(int argc, char **argv)
 		if (!strcmp(argv[i], "-c") && i + 1 < argc) {
 			i++;
 		} else if (!strcmp(argv[i], "-o") && i + 1 < argc) {
-			if (kiosk_conf_set(&conf, argv[++i], &e) != BW_OK) {
+			if (kiosk_conf_set(&a->conf, argv[++i], &e) != BW_OK) {
 				fprintf(stderr, "bawaba-kiosk: %s\n", e.msg);
 				return 2;
 			}
 		} else if (!strcmp(argv[i], "--walk") && i + 1 < argc) {
-			walk_dir = argv[++i];
+			a->walk_dir = argv[++i];
 		} else if (!strcmp(argv[i], "--bench") && i + 1 < argc) {
-			bench = atoi(argv[++i]);
-			if (bench < 1 || bench > 100000) {
+			a->bench = atoi(argv[++i]);
+			if (a->bench < 1 || a->bench > 100000) {
 				fprintf(stderr, "bawaba-kiosk: --bench: frames per screen, 1 to 100000\n");
 				return 2;
 			}
 		} else if (!strcmp(argv[i], "--id-file") && i + 1 < argc) {
-			id_file = argv[++i];
+			a->id_file = argv[++i];
 		} else if (!strcmp(argv[i], "--check")) {
-			check = 1;
+			a->check = 1;
 		} else if (!strcmp(argv[i], "--print-config")) {
 			kiosk_conf_print(stdout);
 			return 0;
@@ -358,176 +390,211 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
+	return -1;
+}
 
-	if (bw_clock_init(conf.time_zone, &e) != BW_OK) {
+/* The legal time, the catalogues, the local store, and where requests go: the local
+ * store, or with a device config the local outbox to the hub. Returns -1 to go on, or the
+ * exit status (0 after --check). */
+static int open_store(app *a)
+{
+	bw_err e;
+	if (bw_clock_init(a->conf.time_zone, &e) != BW_OK) {
 		fprintf(stderr, "bawaba-kiosk: [kiosk] %s\n", e.msg);
 		return 2;
 	}
-	if (bw_i18n_init("kiosk", conf.locale_dir, &e) != BW_OK) {
+	if (bw_i18n_init("kiosk", a->conf.locale_dir, &e) != BW_OK) {
 		fprintf(stderr, "bawaba-kiosk: %s\n", e.msg);
 		return 2;
 	}
-	bw_store *st;
-	if (bw_store_open(&st, conf.database, 0, &e) != BW_OK || bw_store_seed(st, &e) != BW_OK) {
-		fprintf(stderr, "bawaba-kiosk: %s: %s\n", conf.database, e.msg);
+	if (bw_store_open(&a->st, a->conf.database, 0, &e) != BW_OK || bw_store_seed(a->st, &e) != BW_OK) {
+		fprintf(stderr, "bawaba-kiosk: %s: %s\n", a->conf.database, e.msg);
 		return 1;
 	}
-	if (check) {
+	if (a->check) {
 		printf("configuration OK\n");
-		bw_store_close(st);
 		return 0;
 	}
-	kiosk_local local = { .st = st, .device_num = (unsigned)conf.device_num };
-	bw_strlcpy(local.device, conf.device, sizeof local.device);
-	bw_strlcpy(local.site, conf.site, sizeof local.site);
-	kiosk_filer filer = kiosk_local_filer(&local);
-	/* with a device config, requests go through the local outbox to the hub */
-	bw_sync *sync = NULL;
-	kiosk_syncf syncf;
-	if (conf.sync_conf[0] && !walk_dir && !bench) {
+	a->local = (kiosk_local){ .st = a->st, .device_num = (unsigned)a->conf.device_num };
+	bw_strlcpy(a->local.device, a->conf.device, sizeof a->local.device);
+	bw_strlcpy(a->local.site, a->conf.site, sizeof a->local.site);
+	a->filer = kiosk_local_filer(&a->local);
+	if (a->conf.sync_conf[0] && !a->walk_dir && !a->bench) {
 		bw_sync_settings ss;
 		bw_sync_callbacks cb = { 0 };
-		if (bw_sync_settings_load(conf.sync_conf, &ss, &e) != BW_OK ||
-		    bw_sync_new(&sync, &ss, st, &cb, &log, &e) != BW_OK) {
+		if (bw_sync_settings_load(a->conf.sync_conf, &ss, &e) != BW_OK ||
+		    bw_sync_new(&a->sync, &ss, a->st, &cb, &a->log, &e) != BW_OK) {
 			fprintf(stderr, "bawaba-kiosk: %s\n", e.msg);
-			bw_store_close(st);
 			return 2;
 		}
-		filer = kiosk_sync_filer(&syncf, sync);
+		a->filer = kiosk_sync_filer(&a->syncf, a->sync);
 	}
+	return -1;
+}
 
-	kr *r;
-	kr_settings rs = { .w = conf.width, .h = conf.height, .fullscreen = conf.fullscreen && !walk_dir,
-			   .fonts_dir = conf.fonts_dir, .title = "bawaba" };
-	if (kr_open(&r, &rs, &e) != BW_OK) {
+/* The window, the kiosk's screens in it, and the speech. Returns -1 to go on, or the exit
+ * status. */
+static int open_screen(app *a)
+{
+	bw_err e;
+	kr_settings rs = { .w = a->conf.width, .h = a->conf.height, .fullscreen = a->conf.fullscreen && !a->walk_dir,
+			   .fonts_dir = a->conf.fonts_dir, .title = "bawaba" };
+	if (kr_open(&a->r, &rs, &e) != BW_OK) {
 		fprintf(stderr, "bawaba-kiosk: %s\n", e.msg);
-		bw_sync_free(sync);
-		bw_store_close(st);
 		return 3;
 	}
-	int w, h;
-	kr_size(r, &w, &h);
-	ui_text_ops ops = kr_text_ops(r);
-	kiosk k;
-	if (kiosk_init(&k, &conf, st, &filer, &ops, w, h, &log, &e) != BW_OK) {
+	kr_size(a->r, &a->w, &a->h);
+	ui_text_ops ops = kr_text_ops(a->r);
+	if (kiosk_init(&a->k, &a->conf, a->st, &a->filer, &ops, a->w, a->h, &a->log, &e) != BW_OK) {
 		fprintf(stderr, "bawaba-kiosk: %s\n", e.msg);
-		kr_close(r);
-		bw_sync_free(sync);
-		bw_store_close(st);
 		return 1;
 	}
-	k.on_wipe = forget;
-	k.on_wipe_arg = r;
+	a->k_ready = 1;
+	/* speech only in the interactive kiosk (not the screenshot walk or the bench walk) */
+	a->wp = (wiper){ a->r, a->walk_dir || a->bench ? NULL : talk_open(&a->conf, &a->log) };
+	a->k.on_wipe = forget;
+	a->k.on_wipe_arg = &a->wp;
+	return -1;
+}
 
-	int rc = 0;
-	if (walk_dir) {
-		walker wk = { .dir = walk_dir };
-		rc = walk(r, &k, &wk);
-		goto out;
+/* One event into the UI's input. Returns 1 if it was the citizen's input; *force is set
+ * when the frame must be shown again, *key to a key pressed (for the speech). */
+static int take_event(app *a, const kr_event *ev, int *force, int *key)
+{
+	kiosk *k = &a->k;
+	switch (ev->type) {
+	case KR_EV_PRESS:
+		ui_input_press(k->ui, ev->x, ev->y);
+		return 1;
+	case KR_EV_RELEASE:
+		ui_input_release(k->ui, ev->x, ev->y);
+		return 1;
+	case KR_EV_TEXT:
+		ui_input_text(k->ui, ev->text);
+		return 1;
+	case KR_EV_KEY:
+		ui_input_key(k->ui, ev->key);
+		talk_key(a->wp.t);
+		*key = ev->key;
+		return 1;
+	case KR_EV_QUIT:
+		/* in lockdown a window close is not a way out: the PIN is */
+		if (!a->conf.fullscreen)
+			stop = 1;
+		return 0;
+	case KR_EV_RESIZE:
+		kr_size(a->r, &a->w, &a->h);
+		kiosk_resize(k, a->w, a->h);
+		*force = 1;
+		return 0;
+	case KR_EV_EXPOSE:
+		*force = 1;
+		return 0;
 	}
+	return 0;
+}
 
-	signal(SIGTERM, on_signal);
-	signal(SIGINT, on_signal);
-	kiosk_frame(&k, mono_ms(), 0);
-	frame_out(r, &k);
-	uint64_t shown = k.ui->hash;
-	log_info(&log, "first frame on screen %lld ms after start (%dx%d)", (long long)(mono_ms() - t0), w, h);
-	kr_lockdown(r);
-	if (bench) {
+/* The first frame, the lockdown, the bench walk if asked; then until a signal or the
+ * agent's PIN: wait for an event or the next timer (the kiosk's, the sync's, the
+ * watchdog's), redraw only frames that changed, speak what changed. */
+static void run(app *a, int64_t t0)
+{
+	kiosk *k = &a->k;
+	kiosk_frame(k, bw_mono_ms(), 0);
+	frame_out(a->r, k);
+	uint64_t shown = k->ui->hash;
+	log_info(&a->log, "first frame on screen %lld ms after start (%dx%d)", (long long)(bw_mono_ms() - t0), a->w, a->h);
+	kr_lockdown(a->r);
+	if (a->bench) {
 		/* every screen in the three languages on screen, timed; then the kiosk idles
 		 * as on site, for the memory and idle CPU figures */
-		walker wk = { .frames = bench };
+		walker wk = { .frames = a->bench };
 		/* the lockdown's full-screen switch rebuilds the window's framebuffer at the
 		 * next frame: a one-off of the start (~10 ms), not a frame of the walk */
-		frame_out(r, &k);
-		walk(r, &k, &wk);
+		frame_out(a->r, k);
+		walk(a->r, k, &wk);
 		printf("worst frame %.2f ms (%s)\nbench: walked every screen\n", wk.worst_ms, wk.worst);
 		fflush(stdout);
-		kiosk_frame(&k, mono_ms(), 0);
-		frame_out(r, &k);
-		shown = k.ui->hash;
+		kiosk_frame(k, bw_mono_ms(), 0);
+		frame_out(a->r, k);
+		shown = k->ui->hash;
 	}
-	if (id_file) {
-		FILE *fp = fopen(id_file, "w");
-		if (fp) {
-			fprintf(fp, "%lu\n", kr_x11_window(r));
-			fclose(fp);
-		}
-	}
+	kr_write_window_id(a->r, a->id_file);
 	/* systemd (bawaba-kiosk.service): ready with the first screen up; a frozen loop
 	 * stops the watchdog pings and gets the kiosk restarted */
 	bw_notify nt;
 	bw_notify_init(&nt);
 	bw_notify_ready("showing the welcome screen");
-	while (!stop && !k.quit) {
+	while (!stop && !k->quit) {
 		bw_notify_alive(&nt);
-		int64_t now = mono_ms();
-		int to = bw_notify_timeout_ms(&nt, kiosk_timeout_ms(&k, now));
+		int64_t now = bw_mono_ms();
+		int to = bw_notify_timeout_ms(&nt, kiosk_timeout_ms(k, now));
 		/* at least once a second: a signal sets a flag the loop must see */
 		if (to < 0 || to > 1000)
 			to = 1000;
 		/* SDL cannot wait on the broker's socket: the sync's timers (at most a
 		 * second apart) bound the wait, and its socket is polled after it */
-		if (sync && bw_sync_timeout_ms(sync) < to)
-			to = bw_sync_timeout_ms(sync);
+		if (a->sync && bw_sync_timeout_ms(a->sync) < to)
+			to = bw_sync_timeout_ms(a->sync);
 		kr_event ev;
-		int input = 0, force = 0;
-		if (kr_wait(r, to, &ev)) {
-			switch (ev.type) {
-			case KR_EV_PRESS:
-				ui_input_press(k.ui, ev.x, ev.y);
-				input = 1;
-				break;
-			case KR_EV_RELEASE:
-				ui_input_release(k.ui, ev.x, ev.y);
-				input = 1;
-				break;
-			case KR_EV_TEXT:
-				ui_input_text(k.ui, ev.text);
-				input = 1;
-				break;
-			case KR_EV_KEY:
-				ui_input_key(k.ui, ev.key);
-				input = 1;
-				break;
-			case KR_EV_QUIT:
-				/* in lockdown a window close is not a way out: the PIN is */
-				if (!conf.fullscreen)
-					stop = 1;
-				break;
-			case KR_EV_RESIZE:
-				kr_size(r, &w, &h);
-				kiosk_resize(&k, w, h);
-				force = 1;
-				break;
-			case KR_EV_EXPOSE:
-				force = 1;
-				break;
-			}
-		}
-		if (sync) {
-			struct pollfd p = { bw_sync_fd(sync), POLLIN | (bw_sync_want_write(sync) ? POLLOUT : 0), 0 };
+		int input = 0, force = 0, key = 0;
+		if (kr_wait(a->r, to, &ev))
+			input = take_event(a, &ev, &force, &key);
+		if (a->sync) {
+			struct pollfd p = { bw_sync_fd(a->sync), POLLIN | (bw_sync_want_write(a->sync) ? POLLOUT : 0), 0 };
 			if (p.fd >= 0 && poll(&p, 1, 0) < 0)
 				p.revents = 0;
-			bw_sync_handle(sync, p.fd >= 0 ? p.revents : 0);
+			bw_sync_handle(a->sync, p.fd >= 0 ? p.revents : 0);
 		}
-		now = mono_ms();
-		kiosk_frame(&k, now, input);
+		now = bw_mono_ms();
+		kiosk_frame(k, now, input);
 		if (input)
-			kiosk_frame(&k, now, 0);  /* what the input changed */
-		if (force || k.ui->hash != shown) {
-			frame_out(r, &k);
-			shown = k.ui->hash;
+			kiosk_frame(k, now, 0);  /* what the input changed */
+		if (force || k->ui->hash != shown) {
+			frame_out(a->r, k);
+			shown = k->ui->hash;
 		}
+		talk_frame(a->wp.t, k, key);
 	}
 	bw_notify_stopping();
-	if (k.quit)
-		log_info(&log, "agent PIN accepted: leaving");
-out:
-	kiosk_wipe(&k);
-	kiosk_free(&k);
-	kr_close(r);
-	bw_sync_free(sync);
-	bw_store_close(st);
+	if (k->quit)
+		log_info(&a->log, "agent PIN accepted: leaving");
+}
+
+/* Whatever was opened, in the reverse order; the citizen's input wiped first. */
+static void close_all(app *a)
+{
+	if (a->k_ready) {
+		kiosk_wipe(&a->k);
+		talk_close(a->wp.t);
+		kiosk_free(&a->k);
+	}
+	kr_close(a->r);
+	bw_sync_free(a->sync);
+	bw_store_close(a->st);
+}
+
+int main(int argc, char **argv)
+{
+	bw_files_private();  /* before anything is created: personal data stays 0600 */
+	app a;
+	memset(&a, 0, sizeof a);
+	int64_t t0 = bw_mono_ms();
+	a.log = (bw_log){ .prog = "bawaba-kiosk", .level = BW_LOG_INFO };
+	int rc = parse_args(&a, argc, argv);
+	if (rc < 0)
+		rc = open_store(&a);
+	if (rc < 0)
+		rc = open_screen(&a);
+	if (rc < 0 && a.walk_dir) {
+		walker wk = { .dir = a.walk_dir };
+		rc = walk(a.r, &a.k, &wk);
+	} else if (rc < 0) {
+		signal(SIGTERM, on_signal);
+		signal(SIGINT, on_signal);
+		run(&a, t0);
+		rc = 0;
+	}
+	close_all(&a);
 	return rc;
 }

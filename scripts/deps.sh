@@ -8,7 +8,7 @@ what=${1:-check}
 BUILD="build-essential pkg-config gettext tzdata libsqlite3-dev sqlite3 libjansson-dev libcrypt-dev
 libmosquitto-dev libssl-dev libsystemd-dev mosquitto mosquitto-clients libgammu-dev gammu libsdl2-dev
 libsdl2-ttf-dev libfribidi-dev libharfbuzz-dev libqrencode-dev check
-fonts-noto-core"
+fonts-noto-core libespeak-ng-dev espeak-ng-data"
 CHECK="$BUILD python3 xvfb xauth xdotool x11-utils imagemagick strace chromium debhelper dpkg-dev lintian"
 case "$what" in
   build) PKGS=$BUILD ;;

@@ -45,6 +45,13 @@ int64_t bw_now(void)
 	return (int64_t)time(NULL);
 }
 
+int64_t bw_mono_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 void bw_legal_at(int64_t t, bw_legal_time *out)
 {
 	struct tm tm;

@@ -31,6 +31,10 @@ int bw_clock_init(const char *zone, bw_err *e);
  * clock with it, in every program), else the system clock. */
 int64_t bw_now(void);
 
+/* Milliseconds of CLOCK_MONOTONIC: for timers and durations (not an instant: it does not
+ * follow the wall clock, and BAWABA_NOW does not pin it). */
+int64_t bw_mono_ms(void);
+
 /* An instant as legal time: the civil day, the time of day and the offset in force. */
 typedef struct bw_legal_time {
 	bw_day day;

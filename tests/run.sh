@@ -37,6 +37,7 @@ for t in "$top"/tests/integration/*.sh; do
   run "$(basename "$t" .sh)" sh "$t"
 done
 grep -h '^layout:' "$logdir/layout.log" 2>/dev/null | sed 's/^/     /'
+grep -h '^keypad flows:' "$logdir/kiosk_speech.log" 2>/dev/null | sed 's/^/     /'
 [ -n "$failed" ] && echo "failed:$failed"
 echo "$pass passed, $fail failed, $skip skipped"
 [ $fail -eq 0 ]

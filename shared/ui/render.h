@@ -46,6 +46,9 @@ int kr_screenshot(kr *r, const char *path, bw_err *e);
 const uint32_t *kr_pixels(kr *r, int *w, int *h, int *pitch);
 /* The X11 window id (for xdotool in tests), 0 when not on X11. */
 unsigned long kr_x11_window(kr *r);
+/* --id-file of the kiosk and the console: the X11 window id written to path (tests find
+ * the window with it); nothing when path is NULL, a failure is not the program's. */
+void kr_write_window_id(kr *r, const char *path);
 
 enum kr_ev { KR_EV_NONE = 0, KR_EV_PRESS, KR_EV_RELEASE, KR_EV_MOVE, KR_EV_TEXT, KR_EV_KEY,
              KR_EV_QUIT, KR_EV_EXPOSE, KR_EV_RESIZE, KR_EV_WHEEL };

@@ -6,6 +6,7 @@
  * "Arab" on odd levels and LTR "Latn"/"Tfng" on even ones, on one shared baseline.
  * Laid-out lines and their run textures are cached, so a redraw costs a few copies. */
 #include "render.h"
+#include "render_rrect.h"
 
 #include "bw_text.h"
 
@@ -18,8 +19,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include "bw_text.h"
 
 enum { F_LATIN, F_LATIN_B, F_ARAB, F_ARAB_B, F_TFNG, F_TFNG_B, NFACE };
 
@@ -383,71 +382,6 @@ static void draw_text(kr *r, const ui_ctx *ctx, const ui_cmd *c)
 	}
 }
 
-/* How far a row dy (0 = the top) of a corner of radius rad is inset. */
-static int corner_inset(int rad, int dy)
-{
-	double d = rad - dy - 0.5;
-	return rad - (int)floor(sqrt((double)rad * rad - d * d) + 0.5);
-}
-
-static void fill_rrect(SDL_Renderer *ren, SDL_Rect b, int rad)
-{
-	SDL_Rect rows[128];
-	int n = 0;
-	if (rad > b.w / 2)
-		rad = b.w / 2;
-	if (rad > b.h / 2)
-		rad = b.h / 2;
-	if (rad > 64)
-		rad = 64;
-	for (int dy = 0; dy < rad; dy++) {
-		int in = corner_inset(rad, dy);
-		rows[n++] = (SDL_Rect){ b.x + in, b.y + dy, b.w - 2 * in, 1 };
-		rows[n++] = (SDL_Rect){ b.x + in, b.y + b.h - 1 - dy, b.w - 2 * in, 1 };
-	}
-	SDL_RenderFillRects(ren, rows, n);
-	SDL_Rect mid = { b.x, b.y + rad, b.w, b.h - 2 * rad };
-	SDL_RenderFillRect(ren, &mid);
-}
-
-static void frame_rrect(SDL_Renderer *ren, SDL_Rect b, int rad, int t)
-{
-	if (rad > b.w / 2)
-		rad = b.w / 2;
-	if (rad > b.h / 2)
-		rad = b.h / 2;
-	if (rad > 64)
-		rad = 64;
-	if (t > 16)
-		t = 16;
-	int ri = rad - t > 0 ? rad - t : 0, ih = b.h - 2 * t;
-	int band = rad + t;   /* rows near the top and bottom are drawn one by one */
-	SDL_Rect rows[4 * (64 + 16) + 4];
-	int n = 0;
-	for (int y = 0; y < b.h; y++) {
-		if (y >= band && y < b.h - band)
-			continue;
-		int o = y < rad ? corner_inset(rad, y) : y >= b.h - rad ? corner_inset(rad, b.h - 1 - y) : 0;
-		if (y < t || y >= b.h - t) {
-			rows[n++] = (SDL_Rect){ b.x + o, b.y + y, b.w - 2 * o, 1 };
-		} else {
-			int iy = y - t;
-			int i = iy < ri ? corner_inset(ri, iy) : iy >= ih - ri ? corner_inset(ri, ih - 1 - iy) : 0;
-			rows[n++] = (SDL_Rect){ b.x + o, b.y + y, t + i - o, 1 };
-			rows[n++] = (SDL_Rect){ b.x + b.w - t - i, b.y + y, t + i - o, 1 };
-		}
-		if (n >= (int)(sizeof rows / sizeof rows[0]) - 2) {
-			SDL_RenderFillRects(ren, rows, n);
-			n = 0;
-		}
-	}
-	if (b.h - 2 * band > 0) {
-		rows[n++] = (SDL_Rect){ b.x, b.y + band, t, b.h - 2 * band };
-		rows[n++] = (SDL_Rect){ b.x + b.w - t, b.y + band, t, b.h - 2 * band };
-	}
-	SDL_RenderFillRects(ren, rows, n);
-}
-
 static void draw_bitmap(kr *r, const ui_ctx *ctx, const ui_cmd *c)
 {
 	const unsigned char *m = (const unsigned char *)ui_cmd_text(ctx, c);
@@ -485,9 +419,9 @@ void kr_draw(kr *r, const ui_ctx *ctx)
 			 * opaque fill without blending gives the same pixels several times faster */
 			SDL_SetRenderDrawBlendMode(r->ren, c->color.a == 255 ? SDL_BLENDMODE_NONE : SDL_BLENDMODE_BLEND);
 			if (c->border)
-				frame_rrect(r->ren, b, c->radius, c->border);
+				kr_frame_rrect(r->ren, b, c->radius, c->border);
 			else if (c->radius)
-				fill_rrect(r->ren, b, c->radius);
+				kr_fill_rrect(r->ren, b, c->radius);
 			else
 				SDL_RenderFillRect(r->ren, &b);
 			break;
@@ -565,6 +499,15 @@ unsigned long kr_x11_window(kr *r)
 		return (unsigned long)info.info.x11.window;
 #endif
 	return 0;
+}
+
+void kr_write_window_id(kr *r, const char *path)
+{
+	FILE *fp = path ? fopen(path, "w") : NULL;
+	if (fp) {
+		fprintf(fp, "%lu\n", kr_x11_window(r));
+		fclose(fp);
+	}
 }
 
 void kr_cache_stats(kr *r, long *hits, long *misses)
@@ -688,22 +631,32 @@ static int map_key(const SDL_Keysym *k, int desk)
 	case SDLK_HOME: return UI_KEY_HOME;
 	case SDLK_END: return UI_KEY_END;
 	case SDLK_RETURN: case SDLK_KP_ENTER: return UI_KEY_ENTER;
-	case SDLK_TAB: return UI_KEY_TAB;
+	case SDLK_TAB: return (k->mod & KMOD_SHIFT) ? UI_KEY_BACKTAB : UI_KEY_TAB;
 	case SDLK_ESCAPE: return UI_KEY_ESCAPE;
+	/* the accessible keypad: up, down, help */
+	case SDLK_UP: return UI_KEY_UP;
+	case SDLK_DOWN: return UI_KEY_DOWN;
+	case SDLK_F1: return UI_KEY_F1;
 	}
 	if (!desk)
 		return UI_KEY_NONE;
 	if ((k->mod & KMOD_CTRL) && k->sym == SDLK_l)
 		return UI_KEY_CTRL_L;
 	switch (k->sym) {
-	case SDLK_UP: return UI_KEY_UP;
-	case SDLK_DOWN: return UI_KEY_DOWN;
 	case SDLK_PAGEUP: return UI_KEY_PGUP;
 	case SDLK_PAGEDOWN: return UI_KEY_PGDN;
 	case SDLK_F5: return UI_KEY_F5;
 	case SDLK_F12: return UI_KEY_F12;
 	}
 	return UI_KEY_NONE;
+}
+
+static int pointer(kr_event *ev, int type, int x, int y)
+{
+	ev->type = type;
+	ev->x = x;
+	ev->y = y;
+	return 1;
 }
 
 /* 1 if se is an event this program uses (ev filled). */
@@ -715,17 +668,11 @@ static int convert(const kr *r, const SDL_Event *se, kr_event *ev)
 	case SDL_MOUSEBUTTONUP:
 		if (se->button.button != SDL_BUTTON_LEFT)
 			return 0;
-		ev->type = se->type == SDL_MOUSEBUTTONDOWN ? KR_EV_PRESS : KR_EV_RELEASE;
-		ev->x = se->button.x;
-		ev->y = se->button.y;
-		return 1;
+		return pointer(ev, se->type == SDL_MOUSEBUTTONDOWN ? KR_EV_PRESS : KR_EV_RELEASE, se->button.x,
+			       se->button.y);
 	case SDL_MOUSEMOTION:
-		if (!r->desk)
-			return 0;
-		ev->type = KR_EV_MOVE;
-		ev->x = se->motion.x;
-		ev->y = se->motion.y;
-		return 1;
+		/* a desk's hover; a kiosk has no pointer between touches */
+		return r->desk && pointer(ev, KR_EV_MOVE, se->motion.x, se->motion.y);
 	case SDL_MOUSEWHEEL:
 		if (!r->desk)
 			return 0;

@@ -63,6 +63,11 @@ void ui_begin(ui_ctx *ctx)
 	ctx->narena = 0;
 	ctx->overflow = 0;
 	ctx->focus_seen = 0;
+	ctx->nnav = 0;
+	ctx->next_role = ctx->next_state = 0;
+	ctx->next_name = ctx->next_msgid = NULL;
+	for (int i = 0; i < UI_DESC_COUNT; i++)
+		ctx->desc[i] = -1;
 	ctx->nctrls = 0;
 	ctx->clip = (ui_rect){ 0, 0, 0, 0 };
 }
@@ -79,6 +84,7 @@ static uint64_t fnv(uint64_t h, const void *p, size_t n)
 
 int ui_end(ui_ctx *ctx)
 {
+	ui_focus_end(ctx);
 	if (ctx->released)
 		ctx->active = 0;
 	if (!ctx->focus_seen)
@@ -256,25 +262,28 @@ int ui_contains(ui_rect r, int x, int y)
 
 /* ---- drawing ---- */
 
-void ui_draw_rect(ui_ctx *ctx, ui_rect r, ui_color c, int radius)
+/* A rectangle command, filled (border 0) or framed; NULL when the buffer is full. */
+static ui_cmd *rect_cmd(ui_ctx *ctx, ui_rect r, ui_color c, int radius)
 {
 	ui_cmd *cmd = push(ctx, UI_CMD_RECT);
-	if (!cmd)
-		return;
-	cmd->r = r;
-	cmd->color = c;
-	cmd->radius = radius;
+	if (cmd) {
+		cmd->r = r;
+		cmd->color = c;
+		cmd->radius = radius;
+	}
+	return cmd;
+}
+
+void ui_draw_rect(ui_ctx *ctx, ui_rect r, ui_color c, int radius)
+{
+	rect_cmd(ctx, r, c, radius);
 }
 
 void ui_draw_frame(ui_ctx *ctx, ui_rect r, ui_color c, int radius, int thickness)
 {
-	ui_cmd *cmd = push(ctx, UI_CMD_RECT);
-	if (!cmd)
-		return;
-	cmd->r = r;
-	cmd->color = c;
-	cmd->radius = radius;
-	cmd->border = thickness > 0 ? thickness : 1;
+	ui_cmd *cmd = rect_cmd(ctx, r, c, radius);
+	if (cmd)
+		cmd->border = thickness > 0 ? thickness : 1;
 }
 
 int ui_line_height(ui_ctx *ctx, int font, int size)
@@ -497,7 +506,7 @@ int ui_text(ui_ctx *ctx, ui_rect r, const char *s, int size, ui_color c, int fla
 
 int ui_hit(ui_ctx *ctx, ui_id id, ui_rect r, int *state)
 {
-	int res = 0;
+	int res = ui_focus_hit(ctx, id, r);
 	int over = ui_contains(r, ctx->mx, ctx->my);
 	if (ctx->clip.w > 0 && !ui_contains(ctx->clip, ctx->mx, ctx->my))
 		over = 0;
@@ -518,6 +527,10 @@ int ui_button(ui_ctx *ctx, ui_id id, ui_rect r, const char *label, int style)
 {
 	const ui_theme *t = &ctx->theme;
 	int down;
+	if (!ctx->next_role)
+		ui_label_next(ctx, UI_ROLE_BUTTON, label, NULL);
+	if (style == UI_BTN_SELECTED)
+		ctx->next_state = 1;
 	int res = ui_hit(ctx, id, r, &down);
 	ui_color bg = t->btn, fg = t->btn_fg;
 	if (style == UI_BTN_PRIMARY) {
@@ -580,6 +593,9 @@ int ui_checkbox(ui_ctx *ctx, ui_id id, ui_rect r, const char *label, int *value)
 {
 	const ui_theme *t = &ctx->theme;
 	int down, res = 0;
+	if (!ctx->next_role)
+		ui_label_next(ctx, UI_ROLE_CHECKBOX, label, NULL);
+	ctx->next_state = *value;
 	if (ui_hit(ctx, id, r, &down) & UI_RES_CLICK) {
 		*value = !*value;
 		res = UI_RES_CHANGE | UI_RES_CLICK;

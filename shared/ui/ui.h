@@ -110,8 +110,29 @@ enum ui_key {
 	UI_KEY_HOME, UI_KEY_END, UI_KEY_ENTER, UI_KEY_TAB, UI_KEY_ESCAPE,
 	/* desk keys: a renderer opened with kr_settings.desk reports them (the agent
 	 * console); a kiosk never gets them; text widgets ignore them */
-	UI_KEY_UP, UI_KEY_DOWN, UI_KEY_PGUP, UI_KEY_PGDN, UI_KEY_F5, UI_KEY_F12, UI_KEY_CTRL_L
+	UI_KEY_UP, UI_KEY_DOWN, UI_KEY_PGUP, UI_KEY_PGDN, UI_KEY_F5, UI_KEY_F12, UI_KEY_CTRL_L,
+	/* the accessible keypad (every renderer reports them, with UP and DOWN): previous
+	 * (Shift-Tab) and help (F1, which speaks the screen again) */
+	UI_KEY_BACKTAB, UI_KEY_F1
 };
+
+/* ---- keypad focus and the description shared by eyes and ears (ui_focus.c) ---- */
+/* What a control is, for the speech: widgets record it as they draw. */
+enum ui_role { UI_ROLE_HIDDEN = -1 /* a hit area the keypad skips */, UI_ROLE_NONE = 0, UI_ROLE_BUTTON, UI_ROLE_CHECKBOX, UI_ROLE_TEXTBOX,
+               UI_ROLE_KEY, UI_ROLE_ITEM, UI_ROLE_BACK, UI_ROLE_COUNT };
+/* Texts a screen declares about itself (its title, its instruction, a value to read). */
+enum ui_desc { UI_DESC_TITLE = 0, UI_DESC_HINT, UI_DESC_INFO, UI_DESC_COUNT };
+#define UI_NAV_MAX 256
+
+/* One control drawn this frame, in drawing order (ui_focus_order gives reading order). */
+typedef struct ui_nav {
+	ui_id id;
+	ui_rect r;
+	int role;             /* enum ui_role */
+	int name;             /* arena offset of its name (what is drawn on it); -1: none */
+	const char *msgid;    /* static catalogue key naming it when it has no text, or NULL */
+	int state;            /* CHECKBOX: 1 when ticked; SELECTED buttons: 1 */
+} ui_nav;
 
 /* What a widget reports (bits). */
 enum {
@@ -137,6 +158,18 @@ typedef struct ui_ctx {
 	int focus_take;       /* Tab was pressed: the next text box drawn takes the focus */
 	int focus_seen;       /* the focused widget was drawn this frame */
 	int disabled;         /* widgets ignore input (a modal message is up) */
+	/* keypad focus (ui_focus.c): the controls drawn this frame and the one with focus;
+	 * 0 until a keypad key is used (no ring for touch users) */
+	ui_nav nav[UI_NAV_MAX];
+	int nnav;
+	int keypad;           /* the program uses keypad focus (the kiosk; not the agent's desk) */
+	ui_id kfocus;
+	int kmode;            /* a keypad key was used: focus stays on a control from then on */
+	unsigned kmoves;      /* keypad focus changes so far (the speech follows it) */
+	int help;             /* F1 was pressed (set until the speech clears it) */
+	int next_role, next_state;       /* for the next ui_hit (ui_label_next) */
+	const char *next_name, *next_msgid;
+	int desc[UI_DESC_COUNT];         /* arena offsets, -1: none */
 	/* output */
 	ui_cmd cmds[UI_MAX_CMDS];
 	int ncmds;
@@ -324,6 +357,28 @@ int ui_keypad_ex(ui_ctx *ctx, ui_id id, ui_rect r, ui_field *f, const char *ok_l
  * Returns UI_RES_* bits. */
 int ui_keyboard(ui_ctx *ctx, ui_id id, ui_rect r, const ui_kbd_layout *l, int *shift,
                 ui_field *f);
+
+/* ---- keypad focus (ui_focus.c) ---- */
+/* Names the control of the next ui_hit (a widget with no text of its own, or a better
+ * name than its label). name is copied when the control is recorded; msgid must be
+ * static. ui_button and ui_checkbox call it with their label unless the caller did. */
+void ui_label_next(ui_ctx *ctx, int role, const char *name, const char *msgid);
+/* Records a text that describes the screen (enum ui_desc); the last one of a kind wins. */
+void ui_describe(ui_ctx *ctx, int what, const char *text);
+const char *ui_desc_text(const ui_ctx *ctx, int what);   /* NULL when not declared */
+/* Called by ui_hit: records the control and, when it has keypad focus and Enter (or
+ * Escape for a BACK control) was pressed, returns UI_RES_CLICK and consumes the key. */
+int ui_focus_hit(ui_ctx *ctx, ui_id id, ui_rect r);
+/* Reading order of this frame's controls: rows from the top, and in a row from the
+ * start side (right to left when ctx->rtl). Fills idx with indexes into ctx->nav;
+ * returns the count. */
+int ui_focus_order(const ui_ctx *ctx, int *idx);
+/* Moves the keypad focus for this frame's key (Tab/Down next, Shift-Tab/Up previous,
+ * Left/Right by the screen's direction, F1 help), draws the focus ring. ui_end calls it. */
+void ui_focus_end(ui_ctx *ctx);
+/* The control with keypad focus this frame, or NULL. */
+const ui_nav *ui_focused(const ui_ctx *ctx);
+const char *ui_nav_name(const ui_ctx *ctx, const ui_nav *n);   /* "" when none */
 
 /* ---- scrolling list with a search filter (ui_list.c) ---- */
 typedef struct ui_list {

@@ -230,14 +230,19 @@ static int caret_x(ui_ctx *ctx, int size, int dir, int rtl, const char *s, int l
 	return rtl ? w - pre : pre;
 }
 
-static int feed(ui_ctx *ctx, ui_field *f, int rtl)
+/* keys: 0 when the keypad focus is on another control, which then gets Enter and the
+ * arrows; typed text and the editing keys always reach the box with text focus */
+static int feed(ui_ctx *ctx, ui_field *f, int rtl, int keys)
 {
 	int res = 0;
 	if (ctx->text_in[0]) {
 		res |= ui_field_insert(f, ctx->text_in);
 		ctx->text_in[0] = '\0';
 	}
-	switch (ctx->key) {
+	int key = ctx->key;
+	if (!keys && (key == UI_KEY_ENTER || key == UI_KEY_LEFT || key == UI_KEY_RIGHT))
+		key = UI_KEY_NONE;
+	switch (key) {
 	case UI_KEY_NONE:
 		break;
 	case UI_KEY_ENTER:
@@ -245,16 +250,41 @@ static int feed(ui_ctx *ctx, ui_field *f, int rtl)
 		ctx->key = 0;
 		break;
 	case UI_KEY_TAB:
-		ctx->focus_take = 1;
-		ctx->key = 0;
+		/* with keypad focus, Tab moves it (and a text box reached takes the text) */
+		if (!ctx->keypad) {
+			ctx->focus_take = 1;
+			ctx->key = 0;
+		}
 		break;
-	case UI_KEY_ESCAPE:
+	case UI_KEY_ESCAPE: case UI_KEY_BACKTAB: case UI_KEY_UP: case UI_KEY_DOWN: case UI_KEY_F1:
 		break;
 	default:
 		res |= ui_field_key(f, ctx->key, rtl);
 		ctx->key = 0;
 	}
 	return res;
+}
+
+/* What a field shows: its text, or for a masked field (a code, a PIN) a bullet per
+ * character typed into mask (3 * 64 + 1 bytes), the caret among them; the characters
+ * themselves stay in the field. *len and *cur are the shown text's length and caret. */
+static const char *shown_text(const ui_field *f, char *mask, int *len, int *cur)
+{
+	*len = f->len;
+	*cur = f->cur;
+	if (!f->masked || f->multiline)
+		return f->buf;
+	int n = 0, before = 0;
+	for (const char *p = f->buf; *p && n < 64;) {
+		if (p - f->buf < f->cur)
+			before++;
+		bw_utf8_next(&p);
+		memcpy(mask + 3 * n++, "\xe2\x80\xa2", 3);
+	}
+	mask[3 * n] = '\0';
+	*len = 3 * n;
+	*cur = 3 * before;
+	return mask;
 }
 
 int ui_textbox(ui_ctx *ctx, ui_id id, ui_rect r, ui_field *f, const char *placeholder)
@@ -267,6 +297,9 @@ int ui_textbox(ui_ctx *ctx, ui_id id, ui_rect r, ui_field *f, const char *placeh
 			ctx->focus = id;
 			ctx->focus_take = 0;
 		}
+		/* a masked field is named by its placeholder, never by what was typed: the
+		 * speech must not say a code the screen hides */
+		ui_label_next(ctx, UI_ROLE_TEXTBOX, f->len && !f->masked ? f->buf : placeholder, NULL);
 		if (ui_hit(ctx, id, r, NULL) & UI_RES_CLICK)
 			ctx->focus = id;
 	}
@@ -274,7 +307,7 @@ int ui_textbox(ui_ctx *ctx, ui_id id, ui_rect r, ui_field *f, const char *placeh
 	if (focused) {
 		ctx->focus_seen = 1;
 		if (!ctx->disabled)
-			res = feed(ctx, f, field_rtl(ctx, f));
+			res = feed(ctx, f, field_rtl(ctx, f), ctx->kfocus == 0 || ctx->kfocus == id);
 	}
 	rtl = field_rtl(ctx, f);
 	int dir = f->kind != UI_FIELD_TEXT ? UI_DIR_LTR : rtl ? UI_DIR_AUTO_RTL : UI_DIR_AUTO_LTR;
@@ -291,24 +324,9 @@ int ui_textbox(ui_ctx *ctx, ui_id id, ui_rect r, ui_field *f, const char *placeh
 	if (f->len == 0 && placeholder && *placeholder)
 		ui_text(ctx, in, placeholder, t->body, t->muted, UI_ALIGN_START | (f->multiline ? 0 : UI_TEXT_VCENTER));
 
-	/* a masked field (a code, a PIN) shows a bullet per character typed, the caret among
-	 * them; the characters themselves stay in the field */
-	const char *text = f->buf;
-	int tlen = f->len, tcur = f->cur;
+	int tlen, tcur;
 	char mask[3 * 64 + 1];
-	if (f->masked && !f->multiline) {
-		int n = 0, before = 0;
-		for (const char *p = f->buf; *p && n < 64;) {
-			if (p - f->buf < f->cur)
-				before++;
-			bw_utf8_next(&p);
-			memcpy(mask + 3 * n++, "\xe2\x80\xa2", 3);
-		}
-		mask[3 * n] = '\0';
-		text = mask;
-		tlen = 3 * n;
-		tcur = 3 * before;
-	}
+	const char *text = shown_text(f, mask, &tlen, &tcur);
 	int starts[256], lens[256], n = 1, cl = 0;
 	starts[0] = 0;
 	lens[0] = tlen;

@@ -64,6 +64,10 @@ static int key(ui_ctx *ctx, ui_id id, ui_rect r, const char *label, int icon, in
 {
 	const ui_theme *t = &ctx->theme;
 	int down;
+	/* keys without a letter are named by catalogue keys the speech translates */
+	ui_label_next(ctx, UI_ROLE_KEY, label, icon == UI_ICON_BACKSPACE ? "key.backspace" :
+		      icon == UI_ICON_SHIFT ? "key.shift" : label ? NULL : "key.space");
+	ctx->next_state = on;
 	int res = ui_hit(ctx, id, r, &down);
 	ui_color bg = down || on ? t->sel : t->btn, fg = down || on ? t->sel_fg : t->btn_fg;
 	ui_draw_rect(ctx, r, bg, t->radius / 2);

@@ -82,6 +82,7 @@ int ui_listbox(ui_ctx *ctx, ui_id id, ui_rect r, ui_list *st, const char *const 
 		int i = match[st->top + v];
 		ui_rect row = { body.x, body.y + v * row_h, body.w, row_h - t->gap / 3 };
 		int down;
+		ui_label_next(ctx, UI_ROLE_ITEM, items[i], NULL);
 		if (ui_hit(ctx, ui_id_mix(id, i), row, &down) & UI_RES_CLICK)
 			picked = i;
 		ui_draw_rect(ctx, row, down ? t->sel : t->panel, t->radius / 2);
@@ -95,6 +96,7 @@ int ui_listbox(ui_ctx *ctx, ui_id id, ui_rect r, ui_list *st, const char *const 
 		int can_up = st->top > 0, can_down = st->top + visible < nm;
 		for (int k = 0; k < 2; k++) {
 			int on = k == 0 ? can_up : can_down, down;
+			ui_label_next(ctx, UI_ROLE_BUTTON, NULL, k == 0 ? "list.up" : "list.down");
 			if ((ui_hit(ctx, ui_id_mix(id, -1 - k), half[k], &down) & UI_RES_CLICK) && on)
 				st->top += k == 0 ? -(visible - 1) : visible - 1;
 			ui_draw_rect(ctx, half[k], down && on ? t->sel : t->btn, t->radius / 2);
