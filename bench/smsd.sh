@@ -5,7 +5,7 @@
 # bawaba-smsd takes to receive, store, parse, file a request and queue a reply for each;
 # the CPU time of each process for the same messages (user + system, libGammu included:
 # gammu-smsd's from /proc before it is stopped, bawaba-smsd's from /usr/bin/time), and
-# the CPU time per message the gateway spends beyond libGammu's calls (its --stats).
+# the CPU time per message of the gateway, libGammu included.
 # Goals (issues 4 and 16): at most 0.6x gammu-smsd's time; under 1 ms of CPU per message.
 # Usage: bench/smsd.sh [N]   (BW_BUILD, BW_TOP from bench/run.sh)
 set -u
@@ -118,7 +118,8 @@ echo "bawaba-smsd: received $b_in, filed $b_req requests, queued $b_out replies 
 sed 's/^/  /' "$TMP/stats"
 echo "ratio bawaba-smsd / gammu-smsd time: $(echo "$b_time $g_time" | awk '{ printf "%.2f", $1 / $2 }') (goal: <= 0.6)"
 echo "CPU time (user + system, libGammu included): bawaba-smsd $b_cpu s ($(echo "$b_cpu $N" | awk '{ printf "%.3f", 1000 * $1 / $2 }') ms/message), gammu-smsd $g_cpu s ($(echo "$g_cpu $N" | awk '{ printf "%.3f", 1000 * $1 / $2 }') ms/message), ratio $(echo "$b_cpu $g_cpu" | awk '{ printf "%.2f", $1 / $2 }')"
-cpu=$(sed -n 's/.*gateway beyond libGammu \([0-9.]*\) ms.*/\1/p' "$TMP/stats")
-echo "gateway CPU per message beyond libGammu: $cpu ms (goal: < 1 ms)"
+# the goal is on the process's CPU time, libGammu included (issue 16): not CPU minus the
+# wall time spent in libGammu's calls, which goes negative on a loaded machine
+echo "bawaba-smsd CPU per message, libGammu included: $(echo "$b_cpu $N" | awk '{ printf "%.3f", 1000 * $1 / $2 }') ms (goal: < 1 ms)"
 [ "$b_in" -eq "$N" ] && [ "$b_req" -eq "$N" ] && [ "$b_out" -eq "$N" ] && [ "$left" -eq 0 ] ||
   { echo "bawaba-smsd did not process every message"; exit 1; }
